@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` (dashboard on the bundled corpus) and `make test`.
+# Each sets up what it needs by itself: a virtual environment in .venv with the pinned requirements.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ARGS ?=
+
+.PHONY: run test export bench browser clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run dashboard.py $(ARGS)
+
+browser:
+	@bash scripts/ensure-chromium.sh
+
+test: $(VENV)/.dev browser
+	$(PY) -m pytest $(ARGS)
+
+export: $(VENV)/.runtime
+	$(PY) -m analysis export --out out $(ARGS)
+
+bench: $(VENV)/.dev
+	$(PY) bench/bench.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis out

@@ -1,0 +1,47 @@
+"""Coverage Lens: how different news outlets cover the same story.
+
+Data flows one way: files -> ``load_corpus`` -> ``analyse`` (repair, sentences, mentions, tone)
+-> ``select`` (outlets, stories, dates) -> ``build_tables`` -> CSV. Every function is pure: it
+takes and returns DataFrames and never mutates its input.
+"""
+
+from .aliases import Aliases, read_aliases
+from .entities import entity_table
+from .export import build_tables, neutralise, to_csv_bytes, write_tables, zip_tables
+from .extract import Extracted, extract
+from .loaders import Corpus, LoadError, load_corpus, load_files
+from .pipeline import Analysis, analyse, apply_sentiment, select
+from .repair import Repaired, repair_text, unrepair
+from .schema import TABLES
+from .segment import paragraphs
+from .sentiment import ENGINES, score_texts
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Aliases",
+    "Analysis",
+    "Corpus",
+    "ENGINES",
+    "Extracted",
+    "LoadError",
+    "Repaired",
+    "TABLES",
+    "analyse",
+    "apply_sentiment",
+    "build_tables",
+    "entity_table",
+    "extract",
+    "load_corpus",
+    "load_files",
+    "neutralise",
+    "paragraphs",
+    "read_aliases",
+    "repair_text",
+    "score_texts",
+    "select",
+    "to_csv_bytes",
+    "unrepair",
+    "write_tables",
+    "zip_tables",
+]

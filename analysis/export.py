@@ -1,0 +1,82 @@
+"""Metric tables for a selection, and their CSV form (shared by the CLI and the dashboard)."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .entities import entity_table
+from .pipeline import Analysis
+from .schema import TABLES
+
+# OWASP's advice against CSV injection: a text cell starting with one of these is prefixed with '
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+    """Every metric table for an (already selected) analysis, keyed by CSV name without ``.csv``.
+
+    Columns of each are ``analysis.schema.TABLES[name]``.
+    """
+    tables = {
+        "articles": analysis.articles,
+        "sentences": analysis.sentences,
+        "mentions": analysis.mentions,
+        "entities": entity_table(analysis.mentions, analysis.sentences, analysis.articles),
+    }
+    return {name: _columns(table, name) for name, table in tables.items()}
+
+
+def _columns(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    wanted = TABLES[name]
+    missing = [c for c in wanted if c not in table.columns]
+    if missing:
+        raise KeyError(f"{name} table lacks column(s) {missing}")
+    return table[wanted].reset_index(drop=True)
+
+
+def neutralise(table: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``table`` whose text cells cannot run as spreadsheet formulas.
+
+    Text cells starting with ``= + - @``, tab or carriage return get a leading ``'``; numbers stay numbers.
+
+    >>> neutralise(pd.DataFrame({"a": ["=1+1", "ok"], "b": [-1, 2]}))["a"].tolist()
+    ["'=1+1", 'ok']
+    """
+    out = table.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_string_dtype(series) or series.dtype == object:
+            out[column] = series.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return out
+
+
+def to_csv_bytes(table: pd.DataFrame) -> bytes:
+    """The CSV (UTF-8, header, no index, formula-safe) the CLI writes and the dashboard downloads."""
+    return neutralise(table).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike) -> list[Path]:
+    """Write ``NAME.csv`` for every table into ``out_dir`` (created if needed); returns the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, table in tables.items():
+        path = out / f"{name}.csv"
+        path.write_bytes(to_csv_bytes(table))
+        paths.append(path)
+    return paths
+
+
+def zip_tables(tables: Mapping[str, pd.DataFrame]) -> bytes:
+    """One zip holding ``NAME.csv`` for every table."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, table in tables.items():
+            archive.writestr(f"{name}.csv", to_csv_bytes(table))
+    return buffer.getvalue()

@@ -1,0 +1,261 @@
+"""Per-article extraction: repaired text, sentences and entity mentions.
+
+This is the expensive step (spaCy), done once per article and independent of any selection or
+sentiment engine; everything after it is cheap table work.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .aliases import IGNORE, Aliases
+from .nlp import load_pipeline
+from .repair import repair_text
+from .schema import LABELS
+from .segment import document, paragraphs
+
+SENTENCE_COLUMNS = ["article_id", "position", "paragraph", "is_title", "start", "end", "text", "entities"]
+MENTION_COLUMNS = ["article_id", "entity", "label", "text", "sentence", "start", "end"]
+ARTICLE_COLUMNS = ["article_id", "words", "sentences", "repairs", "length"]
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_POSSESSIVE = re.compile(r"(?:['’‘]s|s['’‘]|['’‘])$")
+_LEADING = re.compile(r"^(?:the|The|THE)\s+")
+_TITLES = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Gen|Sen|Rep|Gov|President|CEO)\.?\s+")
+_MARKER = re.compile(r"^(?:[-*•·–—]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])$")
+_EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-"
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The per-article tables, keyed by ``article_id``.
+
+    - ``articles``: article_id, words, sentences, repairs, length (characters of the analysed document)
+    - ``sentences``: article_id, position, paragraph, is_title, start, end, text, entities
+    - ``mentions``: article_id, entity, label, text, sentence, start, end
+    Offsets index the analysed document: the headline, a blank line, then the repaired body.
+    """
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    mentions: pd.DataFrame
+
+
+def _clean_span(doc_text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim a span to the name itself: no article, possessive or edge punctuation."""
+    text = doc_text[start:end]
+    lead = _LEADING.match(text)
+    if lead:
+        start += lead.end()
+    while end > start and doc_text[end - 1] in _EDGE_PUNCT + " \n":
+        end -= 1
+    poss = _POSSESSIVE.search(doc_text[start:end])
+    if poss and end - start - len(poss.group()) > 1:
+        end -= len(poss.group())
+    while start < end and doc_text[start] in _EDGE_PUNCT + " \n":
+        start += 1
+    return start, end
+
+
+def _canonical(surface: str, spacy_label: str, aliases: Aliases) -> tuple[str, str] | None:
+    """``(entity, label)`` for a cleaned surface form, or None when it is not a name we count."""
+    if not surface or surface.lower() in aliases.ignored:
+        return None
+    found = aliases.lookup(surface)
+    if found is not None:
+        return None if found[1] == IGNORE else found
+    if spacy_label not in LABELS or not any(ch.isupper() for ch in surface):
+        return None
+    name = " ".join(_TITLES.sub("", surface).split())
+    found = aliases.lookup(name)
+    if found is not None:
+        return None if found[1] == IGNORE else found
+    return name, LABELS[spacy_label]
+
+
+def _resolve_short_forms(mentions: list[dict]) -> None:
+    """Map ``Musk`` and ``Mr. Musk`` to ``Elon Musk`` when the article names the full person."""
+    people = {m["entity"] for m in mentions if m["label"] == "person" and " " in m["entity"]}
+    by_part: dict[str, set[str]] = {}
+    for person in people:
+        parts = person.split()
+        by_part.setdefault(parts[-1], set()).add(person)
+    for m in mentions:
+        name = m["entity"]
+        if " " in name or name not in by_part:
+            continue
+        candidates = by_part[name]
+        if len(candidates) == 1:
+            m["entity"] = next(iter(candidates))
+            m["label"] = "person"
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    names = sorted({n for n in names if n}, key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+
+
+def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    i = bisect.bisect_left(ends, start + 1)
+    return i < len(starts) and starts[i] < end
+
+
+def _propagate(doc_text: str, mentions: list[dict], aliases: Aliases, gazetteer: re.Pattern[str] | None) -> list[dict]:
+    """Count every mention: add occurrences of known names the model missed.
+
+    A name counts wherever it stands in the article, as a careful reader counts it: every surface
+    form the model found once in this article, and every gazetteer alias.
+    """
+    taken = sorted((m["start"], m["end"]) for m in mentions)
+    starts = [s for s, _ in taken]
+    ends = [e for _, e in taken]
+    forms = {m["text"]: (m["entity"], m["label"]) for m in mentions}
+    extra: list[dict] = []
+    patterns = [p for p in (gazetteer, _name_pattern(forms)) if p is not None]
+    for pattern in patterns:
+        for match in pattern.finditer(doc_text):
+            start, end = match.span()
+            if _overlaps(starts, ends, start, end):
+                continue
+            surface = match.group()
+            found = forms.get(surface) or aliases.lookup(surface)
+            if found is None or found[1] == IGNORE:
+                continue
+            extra.append({"entity": found[0], "label": found[1], "text": surface, "start": start, "end": end})
+            i = bisect.bisect_left(starts, start)
+            starts.insert(i, start)
+            ends.insert(i, end)
+    return mentions + extra
+
+
+def _sentence_spans(doc, *, whole: bool) -> list[tuple[int, int]]:
+    """Character spans of the sentences of one paragraph (a headline is always one sentence).
+
+    A bare list marker (``1.``) that the sentence recogniser cut off joins the sentence after it.
+    """
+    spans: list[tuple[int, int]] = []
+    pending_start: int | None = None
+    for sent in [doc[:]] if whole else doc.sents:
+        text = sent.text
+        stripped = text.strip()
+        if not stripped:
+            continue
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        end = start + len(stripped)
+        if _MARKER.match(stripped):
+            pending_start = start if pending_start is None else pending_start
+            continue
+        spans.append((pending_start if pending_start is not None else start, end))
+        pending_start = None
+    if pending_start is not None:
+        spans.append((pending_start, len(doc.text.rstrip())))
+    return spans
+
+
+def _paragraph_units(articles: pd.DataFrame, aliases: Aliases) -> Iterator[tuple[str, tuple]]:
+    """Yield (paragraph text, context) for every paragraph of every article."""
+    names = aliases.names
+    for row in articles[["article_id", "title", "text"]].itertuples(index=False):
+        repaired = repair_text(row.text, protected=names)
+        title = (row.title or "").strip()
+        doc_text = document(title, repaired.text)
+        for number, para in enumerate(paragraphs(doc_text)):
+            is_title = bool(title) and number == 0
+            yield para.text, (row.article_id, doc_text, repaired.repairs, number, para.start, is_title)
+
+
+def extract(
+    articles: pd.DataFrame,
+    *,
+    aliases: Aliases,
+    n_process: int = 1,
+    batch_size: int = 64,
+) -> Extracted:
+    """Repair, split into sentences and find entity mentions in every article.
+
+    ``articles`` needs columns article_id, title, text. ``n_process`` > 1 runs spaCy in that many
+    worker processes. Does not mutate ``articles``.
+    """
+    nlp = load_pipeline(aliases.names)
+    gazetteer = _name_pattern(a for a in aliases.names if aliases.lookup(a) and aliases.lookup(a)[1] != IGNORE)
+    article_rows: dict[str, dict] = {}
+    sentence_rows: list[dict] = []
+    mention_rows: list[dict] = []
+    pending: dict[str, list] = {}  # article_id -> [doc_text, repairs, sentences, raw mentions]
+
+    def finish(article_id: str) -> None:
+        doc_text, repairs, sentences, raw = pending.pop(article_id)
+        mentions = []
+        for start, end, label in raw:
+            start, end = _clean_span(doc_text, start, end)
+            found = _canonical(doc_text[start:end], label, aliases)
+            if found is not None:
+                mentions.append({"entity": found[0], "label": found[1], "text": doc_text[start:end], "start": start, "end": end})
+        mentions = _propagate(doc_text, mentions, aliases, gazetteer)
+        _resolve_short_forms(mentions)
+        mentions.sort(key=lambda m: m["start"])
+        sent_starts = [s["start"] for s in sentences]
+        per_sentence: dict[int, list[str]] = {}
+        for m in mentions:
+            position = max(bisect.bisect_right(sent_starts, m["start"]) - 1, 0)
+            m["sentence"] = position
+            m["article_id"] = article_id
+            names = per_sentence.setdefault(position, [])
+            if m["entity"] not in names:
+                names.append(m["entity"])
+        for s in sentences:
+            s["entities"] = "; ".join(per_sentence.get(s["position"], []))
+        sentence_rows.extend(sentences)
+        mention_rows.extend(mentions)
+        article_rows[article_id] = {
+            "article_id": article_id,
+            "words": len(_WORD.findall(doc_text)),
+            "sentences": len(sentences),
+            "repairs": repairs,
+            "length": len(doc_text),
+        }
+
+    current: str | None = None
+    units = _paragraph_units(articles, aliases)
+    for doc, (article_id, doc_text, repairs, number, offset, is_title) in nlp.pipe(
+        units, as_tuples=True, n_process=n_process, batch_size=batch_size
+    ):
+        if article_id != current:
+            if current is not None:
+                finish(current)
+            current = article_id
+            pending[article_id] = [doc_text, repairs, [], []]
+        state = pending[article_id]
+        for start, end in _sentence_spans(doc, whole=is_title):
+            text = doc.text[start:end]
+            start += offset
+            state[2].append(
+                {
+                    "article_id": article_id,
+                    "position": len(state[2]),
+                    "paragraph": number,
+                    "is_title": is_title,
+                    "start": start,
+                    "end": start + len(text),
+                    "text": text,
+                }
+            )
+        state[3].extend((offset + ent.start_char, offset + ent.end_char, ent.label_) for ent in doc.ents)
+    if current is not None:
+        finish(current)
+
+    # articles with an empty text produce no paragraph at all
+    for article_id in articles["article_id"]:
+        article_rows.setdefault(article_id, {"article_id": article_id, "words": 0, "sentences": 0, "repairs": 0, "length": 0})
+    return Extracted(
+        articles=pd.DataFrame([article_rows[a] for a in articles["article_id"]], columns=ARTICLE_COLUMNS),
+        sentences=pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS),
+        mentions=pd.DataFrame(mention_rows, columns=MENTION_COLUMNS),
+    )

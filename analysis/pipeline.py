@@ -1,0 +1,112 @@
+"""From loaded articles to the analysis tables, and selections of them.
+
+``analyse`` = ``extract`` (spaCy, once per article) + ``apply_sentiment`` (cheap, per engine).
+``select`` filters an ``Analysis`` by outlet, story and date without recomputing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from .aliases import Aliases, read_aliases
+from .extract import Extracted, extract
+from .schema import ARTICLES, MENTIONS, SENTENCES
+from .sentiment import score_texts
+
+_META = ["article_id", "outlet", "story"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Per-article results for a corpus.
+
+    - ``articles``: the ``articles.csv`` columns (``analysis.schema.ARTICLES``) plus ``text`` and ``length``
+    - ``sentences``: article_id, outlet, story, position, paragraph, is_title, start, end, text,
+      polarity, subjectivity, entities
+    - ``mentions``: the ``mentions.csv`` columns (``analysis.schema.MENTIONS``)
+    """
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    mentions: pd.DataFrame
+    sentiment: str = "textblob"
+
+
+def apply_sentiment(articles: pd.DataFrame, extracted: Extracted, *, sentiment: str = "textblob") -> Analysis:
+    """Join metadata to the extracted tables and score every sentence with ``sentiment``.
+
+    Article tone is the mean of its sentences' tone (headline included); an entity mention's tone
+    is its sentence's. Does not mutate its inputs.
+    """
+    meta = articles[[c for c in articles.columns if c in {*ARTICLES, "text"}]]
+    scores = score_texts(extracted.sentences["text"], engine=sentiment)
+    sentences = extracted.sentences.assign(
+        polarity=scores["polarity"].to_numpy(), subjectivity=scores["subjectivity"].to_numpy()
+    )
+    sentences = meta[_META].merge(sentences, on="article_id", how="inner")
+    tone = sentences.groupby("article_id")[["polarity", "subjectivity"]].mean()
+    table = meta.merge(extracted.articles, on="article_id", how="left").merge(
+        tone, left_on="article_id", right_index=True, how="left"
+    )
+    mentions = meta[_META].merge(extracted.mentions, on="article_id", how="inner").merge(
+        sentences[["article_id", "position", "polarity", "subjectivity"]].rename(columns={"position": "sentence"}),
+        on=["article_id", "sentence"],
+        how="left",
+    )
+    return Analysis(
+        articles=table[[*ARTICLES, "text", "length"]],
+        sentences=sentences[[c for c in SENTENCES if c in sentences.columns]],
+        mentions=mentions[MENTIONS],
+        sentiment=sentiment,
+    )
+
+
+def analyse(
+    articles: pd.DataFrame,
+    *,
+    sentiment: str = "textblob",
+    aliases: Aliases | None = None,
+    n_process: int = 1,
+) -> Analysis:
+    """Analyse loaded articles (columns ``analysis.schema.ARTICLE_FIELDS``). Does not mutate them."""
+    aliases = aliases if aliases is not None else read_aliases()
+    extracted = extract(articles, aliases=aliases, n_process=n_process)
+    return apply_sentiment(articles, extracted, sentiment=sentiment)
+
+
+def select(
+    analysis: Analysis,
+    *,
+    outlets: Sequence[str] | None = None,
+    stories: Sequence[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> Analysis:
+    """Keep the articles of the given outlets and stories published between ``start`` and ``end``.
+
+    ``None`` means no filter on that field; dates are ISO strings compared by day, and articles
+    without a date are kept only when no date filter is given. Never adds rows.
+    """
+    articles = analysis.articles
+    keep = pd.Series(True, index=articles.index)
+    if outlets is not None:
+        keep &= articles["outlet"].isin(list(outlets))
+    if stories is not None:
+        keep &= articles["story"].isin(list(stories))
+    if start is not None or end is not None:
+        day = articles["published"].astype(str).str.slice(0, 10)
+        if start is not None:
+            keep &= (day != "") & (day >= str(start)[:10])
+        if end is not None:
+            keep &= (day != "") & (day <= str(end)[:10])
+    chosen = articles[keep]
+    ids = set(chosen["article_id"])
+    return replace(
+        analysis,
+        articles=chosen.reset_index(drop=True),
+        sentences=analysis.sentences[analysis.sentences["article_id"].isin(ids)].reset_index(drop=True),
+        mentions=analysis.mentions[analysis.mentions["article_id"].isin(ids)].reset_index(drop=True),
+    )

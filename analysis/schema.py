@@ -1,0 +1,55 @@
+"""Column contracts of every table the package produces.
+
+One place names the columns of each tidy table, so the CLI, the dashboard, the store and the
+README's data dictionary (checked by ``tests/test_docs.py``) cannot drift apart.
+"""
+
+from __future__ import annotations
+
+# Loaded articles (one row per article), as returned by ``analysis.load_corpus``.
+ARTICLE_FIELDS = ["article_id", "outlet", "title", "published", "url", "author", "story", "text", "source"]
+
+# Exported tables (one row per observation); the order is the CSV column order.
+ARTICLES = [
+    "article_id", "outlet", "title", "published", "url", "author", "story", "source",
+    "words", "sentences", "polarity", "subjectivity", "repairs",
+]
+SENTENCES = [
+    "article_id", "outlet", "story", "position", "paragraph", "is_title", "start", "end", "text",
+    "polarity", "subjectivity", "entities",
+    "best_match", "matched_outlet", "matched_position", "unique",
+]
+MENTIONS = [
+    "article_id", "outlet", "story", "entity", "label", "text", "sentence", "start", "end",
+    "polarity", "subjectivity",
+]
+ENTITIES = [
+    "story", "outlet", "entity", "label", "mentions", "articles", "share", "polarity", "subjectivity",
+    "exclusive", "emphasis", "first_seen",
+]
+TERMS = ["story", "outlet", "term", "count", "z"]
+QUOTES = ["story", "outlet", "article_id", "sentence", "speaker", "entity", "quote"]
+MESSAGES = ["story", "outlet", "message", "found", "similarity", "best_sentence", "article_id", "first_seen"]
+
+TABLES: dict[str, list[str]] = {
+    "articles": ARTICLES,
+    "sentences": SENTENCES,
+    "mentions": MENTIONS,
+    "entities": ENTITIES,
+    "terms": TERMS,
+    "quotes": QUOTES,
+    "messages": MESSAGES,
+}
+
+# Entity labels shown to analysts, mapped from spaCy's OntoNotes labels.
+LABELS = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "PRODUCT": "product",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+    "EVENT": "event",
+    "WORK_OF_ART": "product",
+}

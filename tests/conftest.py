@@ -1,0 +1,31 @@
+"""Shared fixtures: the bundled corpus, loaded and analysed once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import analyse, load_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+TECHCRUNCH = "TechCrunch"
+TECHREPUBLIC = "TechRepublic"
+
+
+@pytest.fixture(scope="session")
+def bundled_articles() -> pd.DataFrame:
+    return load_corpus([CORPUS]).articles
+
+
+@pytest.fixture(scope="session")
+def bundled(bundled_articles):
+    """The bundled corpus analysed with the default engine (TextBlob)."""
+    return analyse(bundled_articles)
+
+
+@pytest.fixture(scope="session")
+def bundled_vader(bundled_articles):
+    return analyse(bundled_articles, sentiment="vader")
