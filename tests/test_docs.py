@@ -1,0 +1,32 @@
+"""The README stays honest: every CSV column is in its data dictionary, and the quick start is two commands."""
+
+from __future__ import annotations
+
+import re
+
+from analysis.schema import TABLES
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _dictionary(table: str) -> set[str]:
+    section = re.search(rf"^### `{table}\.csv`\n(.*?)(?=^### |^## |\Z)", README, flags=re.M | re.S)
+    assert section, f"README has no data dictionary section for {table}.csv"
+    return set(re.findall(r"^\| `([a-z_]+)` \|", section.group(1), flags=re.M))
+
+
+def test_every_csv_column_is_documented():
+    for table, columns in TABLES.items():
+        documented = _dictionary(table)
+        assert set(columns) <= documented, f"{table}.csv: undocumented {sorted(set(columns) - documented)}"
+        assert documented <= set(columns), f"{table}.csv: documented but not written {sorted(documented - set(columns))}"
+
+
+def test_quick_start_is_two_commands_that_exist():
+    quick = re.search(r"## Quick start\n(.*?)\n## ", README, flags=re.S).group(1)
+    commands = re.findall(r"^(make \w+)", quick, flags=re.M)
+    assert commands == ["make run", "make test"]
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^run:", makefile, flags=re.M) and re.search(r"^test:", makefile, flags=re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
