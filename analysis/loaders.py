@@ -8,8 +8,10 @@ Formats (chosen by the file name's extension, case-insensitive):
   delimiter is a comma, or a semicolon or tab when the header only parses with that one.
 - ``.jsonl``: one JSON object per line with the same keys.
 - ``.html`` / ``.htm``: main text and metadata through trafilatura (site name -> outlet, title,
-  date, url, author). Scripts, navigation, footers and comments are left out; a first text line
-  repeating the title is dropped. Without a site name the outlet is the URL's host name.
+  date, url, author), in its precision mode. Scripts, navigation, footers and comments are left
+  out; a first text line repeating the title is dropped. A page where only trafilatura's fallback
+  extractors find text needs 25 words or more (on pages without an article they return the menu).
+  Without a site name the outlet is the URL's host name (``www.`` removed).
 
 Rules, the same for every format:
 
@@ -50,7 +52,7 @@ import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -636,10 +638,10 @@ def _json_type(value: object) -> str:
 
 def _clean_text(text: str) -> str:
     """Normalise line ends and drop leading and trailing blank lines; keep the rest unchanged."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"\A(?:[ \t]*\n)+", "", text)
-    text = re.sub(r"(?:\n[ \t]*)+\Z", "", text)
-    return "" if not text.strip() else text
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    last = next((i for i in range(len(lines) - 1, first - 1, -1) if lines[i].strip()), first - 1)
+    return "\n".join(lines[first : last + 1])
 
 
 _DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
@@ -653,7 +655,7 @@ def _normalise_date(value: str) -> str:
     match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?", value)
     if match:
         try:
-            return datetime.strptime(match.group(1), "%Y-%m-%d").date().isoformat()
+            return date.fromisoformat(match.group(1)).isoformat()
         except ValueError:
             return value
     from dateutil import parser
