@@ -1,0 +1,184 @@
+"""The article reader: escaped HTML of one article, entities highlighted, sentences tinted by tone.
+
+Article text is untrusted: every piece of it (text, title, outlet, author, URL, entity names) goes
+through ``html.escape`` before it is placed in markup, so ``<img src=x onerror=alert(1)>`` in an
+article shows as those characters and runs nothing. The page is rebuilt from an ``Analysis``'
+sentences and mentions (offsets into the analysed document), so what is highlighted is exactly
+what was counted. Pure functions; no streamlit import.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+# Entity labels (analysis.schema.LABELS values) -> underline colour (Okabe-Ito, colour-blind safe).
+LABEL_COLORS = {
+    "person": "#E69F00",
+    "organization": "#0072B2",
+    "product": "#CC79A7",
+    "place": "#009E73",
+    "group": "#D55E00",
+    "event": "#56B4E9",
+}
+_OTHER = "#888888"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&$:=\"'])")
+
+STYLE = """<style>
+.cl-reader{font-family:Georgia,'Times New Roman',serif;font-size:1.02rem;line-height:1.75;max-width:48rem;color:#222}
+.cl-reader h3{font-family:sans-serif;font-size:1.3rem;line-height:1.35;margin:.2rem 0 .3rem 0}
+.cl-reader .cl-meta{font-family:sans-serif;font-size:.85rem;color:#555;margin-bottom:.8rem}
+.cl-reader .cl-s{border-radius:3px;padding:1px 0}
+.cl-reader mark{background:rgba(255,255,255,.55);border-radius:2px;padding:0 1px;color:inherit;border-bottom:3px solid;font-weight:600}
+.cl-reader p{margin:0 0 .9rem 0}
+.cl-legend{font-family:sans-serif;font-size:.8rem;color:#444;margin-bottom:.6rem}
+.cl-legend span{display:inline-block;border-radius:3px;padding:0 5px;margin:0 4px 3px 0}
+.cl-legend .cl-key{border-bottom:3px solid;border-radius:0;font-weight:600}
+</style>"""
+
+
+def esc(text: object) -> str:
+    """``html.escape`` of any value (None and NaN become the empty string).
+
+    >>> esc('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    return html.escape(str(text), quote=True)
+
+
+def escape_markdown(text: object) -> str:
+    """Backslash-escape Markdown and HTML punctuation so Streamlit shows ``text`` literally.
+
+    >>> escape_markdown("**bad** <b>.md")
+    '\\\\*\\\\*bad\\\\*\\\\* \\\\<b\\\\>\\\\.md'
+    """
+    raw = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", raw.replace("\r", " ").replace("\n", " "))
+
+
+def display_title(title: object, text: object, *, words: int = 10) -> str:
+    """The article's title, or its first ``words`` words when it has none (plain text, unescaped).
+
+    >>> display_title("", "OpenAI, the nonprofit artificial intelligence research organization", words=3)
+    'OpenAI, the nonprofit…'
+    """
+    title = "" if title is None or (isinstance(title, float) and pd.isna(title)) else " ".join(str(title).split())
+    if title:
+        return title
+    tokens = ("" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)).split()
+    return " ".join(tokens[:words]) + ("…" if len(tokens) > words else "") if tokens else "(untitled)"
+
+
+def tone_color(polarity: float, *, strength: float = 0.35) -> str:
+    """Background tint for a sentence: green for positive, red for negative, none for neutral.
+
+    >>> tone_color(0.0)
+    'transparent'
+    >>> tone_color(1.0)
+    'rgba(26, 152, 80, 0.35)'
+    """
+    if polarity is None or pd.isna(polarity) or abs(float(polarity)) < 0.05:
+        return "transparent"
+    p = max(-1.0, min(1.0, float(polarity)))
+    alpha = round(strength * (0.25 + 0.75 * abs(p)), 3)
+    rgb = "26, 152, 80" if p > 0 else "215, 48, 39"
+    return f"rgba({rgb}, {alpha})"
+
+
+def _sentence_html(sentence: Mapping, mentions: pd.DataFrame) -> str:
+    text = str(sentence["text"])
+    base = int(sentence["start"])
+    pieces: list[str] = []
+    cursor = 0
+    for m in mentions.sort_values("start").itertuples(index=False):
+        start, end = int(m.start) - base, int(m.end) - base
+        if start < cursor or end > len(text) or start >= end:
+            continue  # outside this sentence or overlapping an earlier highlight
+        pieces.append(esc(text[cursor:start]))
+        label = str(m.label)
+        pieces.append(
+            f'<mark class="cl-e" style="border-bottom-color:{LABEL_COLORS.get(label, _OTHER)}" '
+            f'title="{esc(m.entity)} ({esc(label)})">{esc(text[start:end])}</mark>'
+        )
+        cursor = end
+    pieces.append(esc(text[cursor:]))
+    polarity, subjectivity = sentence.get("polarity"), sentence.get("subjectivity")
+    tip = "tone n/a" if polarity is None or pd.isna(polarity) else f"tone {float(polarity):+.2f}"
+    if subjectivity is not None and not pd.isna(subjectivity):
+        tip += f" · subjectivity {float(subjectivity):.2f}"
+    return (
+        f'<span class="cl-s" style="background-color:{tone_color(polarity)}" title="{esc(tip)}">'
+        + "".join(pieces)
+        + "</span>"
+    )
+
+
+def legend_html() -> str:
+    """The colour key of the reader (entity types and tone tints)."""
+    entities = "".join(f'<span class="cl-key" style="border-bottom-color:{color}">{esc(label)}</span>' for label, color in LABEL_COLORS.items())
+    tones = (
+        f'<span style="background-color:{tone_color(0.6)}">positive sentence</span>'
+        f'<span style="background-color:{tone_color(-0.6)}">negative sentence</span>'
+        '<span style="border:1px solid #ccc">neutral</span>'
+    )
+    return f'<div class="cl-legend">Entities: {entities}<br>Tone: {tones} (hover a sentence for its score)</div>'
+
+
+def article_html(article: Mapping, sentences: pd.DataFrame, mentions: pd.DataFrame, *, legend: bool = True) -> str:
+    """Escaped HTML for one article.
+
+    Args:
+        article: a row of the ``articles`` table (outlet, title, published, url, author, text).
+        sentences: that article's sentences (position, paragraph, is_title, start, end, text, polarity,
+            subjectivity); other articles' rows must be filtered out by the caller.
+        mentions: that article's mentions (entity, label, start, end), offsets as in ``sentences``.
+        legend: put the colour key above the article.
+
+    Returns:
+        A ``<div class="cl-reader">`` (after a ``<style>`` block) where every headline or paragraph
+        is a ``<h3>``/``<p>``, every sentence a ``<span class="cl-s">`` with its tone as background
+        and ``title``, and every counted mention a ``<mark>`` titled with its canonical entity.
+    """
+    title = article.get("title")
+    shown_title = display_title(title, article.get("text"))
+    meta = [esc(article.get("outlet"))]
+    for key in ("published", "author"):
+        value = article.get(key)
+        if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip():
+            meta.append(esc(str(value).strip()))
+    url = "" if article.get("url") is None or pd.isna(article.get("url")) else str(article.get("url")).strip()
+    if url:
+        if re.match(r"^https?://", url, flags=re.IGNORECASE):
+            meta.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer nofollow">{esc(url)}</a>')
+        else:
+            meta.append(esc(url))
+    parts = [STYLE, '<div class="cl-reader">']
+    if legend:
+        parts.append(legend_html())
+    has_title_sentence = bool(len(sentences)) and sentences["is_title"].astype(bool).any()
+    if not has_title_sentence:
+        parts.append(f"<h3>{esc(shown_title)}</h3>")
+    meta_html = f'<div class="cl-meta">{" · ".join(meta)}</div>'
+    if not has_title_sentence:
+        parts.append(meta_html)
+    if sentences.empty:
+        parts.append("<p><em>This article has no text to show.</em></p>")
+    ordered = sentences.sort_values("position")
+    for paragraph, rows in ordered.groupby("paragraph", sort=True):
+        spans = []
+        heading = bool(rows["is_title"].astype(bool).all())
+        for row in rows.to_dict("records"):
+            inside = mentions[(mentions["start"] >= row["start"]) & (mentions["end"] <= row["end"])]
+            spans.append(_sentence_html(row, inside))
+        if heading:
+            parts.append(f"<h3>{' '.join(spans)}</h3>")
+            parts.append(meta_html)
+        else:
+            parts.append(f"<p>{' '.join(spans)}</p>")
+    parts.append("</div>")
+    return "\n".join(parts)
