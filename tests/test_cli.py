@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -13,8 +14,9 @@ from tests.conftest import ROOT
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "analysis", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "analysis", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=300, env=env
     )
 
 
