@@ -170,15 +170,19 @@ def article_html(article: Mapping, sentences: pd.DataFrame, mentions: pd.DataFra
         parts.append("<p><em>This article has no text to show.</em></p>")
     ordered = sentences.sort_values("position")
     for paragraph, rows in ordered.groupby("paragraph", sort=True):
-        spans = []
+        pieces: list[str] = []
         heading = bool(rows["is_title"].astype(bool).all())
+        end = None
         for row in rows.to_dict("records"):
+            if end is not None:
+                pieces.append(" " if int(row["start"]) > end else "")  # sentences that touch stay touching
             inside = mentions[(mentions["start"] >= row["start"]) & (mentions["end"] <= row["end"])]
-            spans.append(_sentence_html(row, inside))
+            pieces.append(_sentence_html(row, inside))
+            end = int(row["end"])
         if heading:
-            parts.append(f"<h3>{' '.join(spans)}</h3>")
+            parts.append(f"<h3>{''.join(pieces)}</h3>")
             parts.append(meta_html)
         else:
-            parts.append(f"<p>{' '.join(spans)}</p>")
+            parts.append(f"<p>{''.join(pieces)}</p>")
     parts.append("</div>")
     return "\n".join(parts)

@@ -1,0 +1,533 @@
+"""Coverage Lens dashboard: ``streamlit run dashboard.py [-- --data PATH ...]``.
+
+A thin UI over the ``analysis`` package: load (cached), filter with the sidebar's widgets, call
+``analysis.select`` and ``analysis.build_tables``, render. The expensive spaCy step (``extract``)
+is cached per corpus and per uploaded article, sentiment per engine, and the tables per selection,
+so a filter change recomputes only the selection's aggregates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import hashlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import analysis as an  # noqa: E402
+from analysis import charts, reader  # noqa: E402
+from analysis.loaders import EXTENSIONS  # noqa: E402
+
+DEFAULT_DATA = ROOT / "data" / "corpus"
+ENGINE_NAMES = {"textblob": "TextBlob", "vader": "VADER"}
+NO_STORY = "(no story)"
+SELECT_OUTLET = "Select at least one outlet in the sidebar."
+TABS = ["Overview", "Entities", "Sentiment", "Emphasis", "Articles"]
+ARC_LIMIT = 12
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+def data_sources(argv: Sequence[str]) -> list[Path]:
+    """The corpus folders/files: ``--data PATH ...`` after ``--`` on the command line, else the bundled one.
+
+    >>> [p.name for p in data_sources(["dashboard.py", "--data", "/tmp/a", "/tmp/b"])]
+    ['a', 'b']
+    >>> data_sources([]) == [DEFAULT_DATA]
+    True
+    """
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data", nargs="+", action="extend", default=[])
+    args, _ = parser.parse_known_args(list(argv)[1:])
+    return [Path(p).expanduser().resolve() for p in args.data] or [DEFAULT_DATA]
+
+
+def parse_messages(text: str | None) -> list[str]:
+    """Key messages typed one per line (blank lines dropped, order kept, repeats once).
+
+    >>> parse_messages(" a \\n\\nb\\na")
+    ['a', 'b']
+    """
+    return list(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))
+
+
+def corpus_key(articles: pd.DataFrame, aliases: an.Aliases) -> str:
+    """Identity of an analysed corpus: its article ids and the aliases used to read it."""
+    digest = hashlib.sha1(repr(aliases.key).encode("utf-8"))
+    for article_id in sorted(articles["article_id"]):
+        digest.update(article_id.encode("ascii", "replace"))
+    return digest.hexdigest()[:16]
+
+
+def selection_tables(
+    analysis: an.Analysis,
+    *,
+    outlets: Sequence[str] | None = None,
+    stories: Sequence[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    messages: Sequence[str] = (),
+) -> dict[str, pd.DataFrame]:
+    """The metric tables of a selection: exactly what the CLI exports with the same filters."""
+    chosen = an.select(analysis, outlets=outlets, stories=stories, start=start, end=end)
+    return an.build_tables(chosen, messages=messages)
+
+
+def csv_data(table: pd.DataFrame):
+    """The download callable of a table (run by Streamlit only when the button is clicked)."""
+    return functools.partial(an.to_csv_bytes, table)
+
+
+# --- cached steps -------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def load_aliases() -> an.Aliases:
+    return an.read_aliases()
+
+
+@st.cache_resource(show_spinner="Loading the language model…")
+def warm_model(names: tuple[str, ...]) -> bool:
+    from analysis.nlp import load_pipeline
+
+    load_pipeline(names)
+    return True
+
+
+@st.cache_data(show_spinner="Reading the corpus…", max_entries=4)
+def load_sources(paths: tuple[str, ...], stamps: tuple[int, ...]) -> an.Corpus:
+    """``stamps`` (modification times) makes an edited corpus folder load again."""
+    return an.load_corpus(list(paths))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_uploads(files: tuple[tuple[str, bytes], ...]) -> an.Corpus:
+    return an.load_files(list(files))
+
+
+# Analysis results are shared, not copied: the analysis functions never mutate their input.
+@st.cache_resource(show_spinner="Finding sentences and entities…", max_entries=4)
+def extract_corpus(key: str, _articles: pd.DataFrame, _aliases: an.Aliases) -> an.Extracted:
+    return an.extract(_articles, aliases=_aliases)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2000)
+def extract_upload(article_id: str, alias_key: str, _article: pd.DataFrame, _aliases: an.Aliases) -> an.Extracted:
+    return an.extract(_article, aliases=_aliases)
+
+
+@st.cache_resource(show_spinner="Scoring tone…", max_entries=8)
+def scored(key: str, engine: str, _articles: pd.DataFrame, _extracted: an.Extracted) -> an.Analysis:
+    return an.apply_sentiment(_articles, _extracted, sentiment=engine)
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_tables(
+    key: str,
+    engine: str,
+    outlets: tuple[str, ...],
+    stories: tuple[str, ...] | None,
+    start: str | None,
+    end: str | None,
+    messages: tuple[str, ...],
+    _analysis: an.Analysis,
+) -> dict[str, pd.DataFrame]:
+    return selection_tables(_analysis, outlets=outlets, stories=stories, start=start, end=end, messages=messages)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def zipped(key: str, engine: str, selection: tuple, _tables: dict[str, pd.DataFrame]) -> bytes:
+    return an.zip_tables(_tables)
+
+
+def _concat(parts: list[an.Extracted]) -> an.Extracted:
+    if len(parts) == 1:
+        return parts[0]
+    return an.Extracted(
+        articles=pd.concat([p.articles for p in parts], ignore_index=True),
+        sentences=pd.concat([p.sentences for p in parts], ignore_index=True),
+        mentions=pd.concat([p.mentions for p in parts], ignore_index=True),
+    )
+
+
+def _stamps(paths: list[Path]) -> tuple[int, ...]:
+    return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths)
+
+
+# --- rendering helpers ----------------------------------------------------------------------------
+
+
+def download(table: pd.DataFrame, name: str, *, label: str | None = None) -> None:
+    """A CSV download button under a table (formula-safe, the CLI's bytes)."""
+    st.download_button(
+        label or f"Download {name}.csv",
+        data=csv_data(table),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download_{name}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def chart(fig, key: str) -> None:
+    st.plotly_chart(fig, key=key, config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]})
+
+
+def story_name(story: str) -> str:
+    return story if story else NO_STORY
+
+
+def table(frame: pd.DataFrame, key: str, *, hide: Sequence[str] = (), **config) -> None:
+    """A table as downloaded. Shown without ``hide``, a story column holding one story, and text
+    columns that are empty in every row (hidden, not dropped: the data stays the CSV's)."""
+    def blank(column: str) -> bool:
+        values = frame[column]
+        return values.dtype == object and len(values) > 0 and values.fillna("").astype(str).str.strip().eq("").all()
+
+    columns = [
+        c for c in frame.columns
+        if c not in hide and not (c == "story" and frame[c].nunique() <= 1) and not blank(c)
+    ]
+    st.dataframe(frame, key=key, hide_index=True, column_order=columns, column_config=config or None)
+
+
+PCT = st.column_config.NumberColumn(format="percent")
+TONE = st.column_config.NumberColumn(format="%+.3f")
+SCORE = st.column_config.NumberColumn(format="%.3f")
+
+
+# --- the app --------------------------------------------------------------------------------
+
+
+def main() -> None:
+    st.set_page_config(page_title="Coverage Lens", page_icon=":material/compare:", layout="wide")
+    sources = data_sources(sys.argv)
+    aliases = load_aliases()
+    warm_model(aliases.names)
+
+    st.sidebar.header("Filters")
+    sidebar = st.sidebar.container()  # the filters, shown first
+    st.sidebar.divider()
+    upload_box = st.sidebar.container()
+    missing = [p for p in sources if not p.exists()]
+    if missing:
+        st.error("Corpus not found: " + ", ".join(reader.escape_markdown(p) for p in missing)
+                 + ". Start the app with `-- --data PATH` pointing at a folder or file of articles.")
+        st.stop()
+    corpus = load_sources(tuple(str(p) for p in sources), _stamps(sources))
+
+    uploads = upload_box.file_uploader(
+        "Add articles",
+        type=sorted(ext.lstrip(".") for ext in EXTENSIONS),
+        accept_multiple_files=True,
+        key="uploads",
+        help="Markdown/text with YAML front matter, CSV, JSONL or HTML; `outlet` and `text` are required. "
+        "Good files are added even when others are skipped.",
+    )
+    upload_corpus = load_uploads(tuple((f.name, f.getvalue()) for f in uploads or []))
+
+    base_key = corpus_key(corpus.articles, aliases)
+    parts = [extract_corpus(base_key, corpus.articles, aliases)] if not corpus.articles.empty else []
+    known = set(corpus.articles["article_id"])
+    added = upload_corpus.articles[~upload_corpus.articles["article_id"].isin(known)]
+    repeated = upload_corpus.articles[upload_corpus.articles["article_id"].isin(known)]
+    if not added.empty:
+        done = st.session_state.setdefault("_analysed_uploads", set())
+        bar = upload_box.progress(0.0, text="Analysing uploaded articles…") if not set(added["article_id"]) <= done else None
+        for i, row in enumerate(added.itertuples(index=False)):
+            parts.append(extract_upload(row.article_id, repr(aliases.key), added.iloc[[i]], aliases))
+            done.add(row.article_id)
+            if bar is not None:
+                bar.progress((i + 1) / len(added), text=f"Analysed {i + 1} of {len(added)} uploaded articles")
+        if bar is not None:
+            bar.empty()
+    articles = pd.concat([corpus.articles, added], ignore_index=True) if not added.empty else corpus.articles
+    _report_loading(upload_box, corpus, upload_corpus, repeated, len(added))
+    if articles.empty:
+        st.title("Coverage Lens")
+        st.info("No article could be loaded. Add article files in the sidebar, or start the app with "
+                "`-- --data PATH` pointing at a folder of articles.")
+        st.stop()
+
+    key = corpus_key(articles, aliases)
+    extracted = _concat(parts)
+
+    # --- sidebar filters (values drive everything below, on every rerun)
+    all_outlets = sorted(articles["outlet"].unique())
+    colors = charts.outlet_colors(all_outlets)
+    _sync_choice("outlets", all_outlets)
+    outlets = sidebar.multiselect("Outlets", all_outlets, key="outlets",
+                                  help="Every chart and table follows this selection.")
+    all_stories = sorted(articles["story"].unique())
+    stories: list[str] | None = None
+    if len(all_stories) > 1:
+        _sync_choice("stories", all_stories)
+        stories = sidebar.multiselect("Stories", all_stories, key="stories",
+                                      format_func=story_name, help="Outlets are compared within each story.")
+    start = end = None
+    days = sorted(d for d in articles["published"].astype(str).str.slice(0, 10).unique() if _is_day(d))
+    if len(days) > 1:
+        first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+        chosen = sidebar.date_input("Published between", value=(first, last), min_value=first, max_value=last,
+                                    key="dates", format="YYYY-MM-DD")
+        chosen = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
+        lo = chosen[0] if chosen else first
+        hi = chosen[1] if len(chosen) > 1 else last
+        if (lo, hi) != (first, last):  # the full range keeps undated articles too
+            start, end = lo.isoformat(), hi.isoformat()
+    labels = sorted(extracted.mentions["label"].dropna().unique())
+    _sync_choice("entity_types", labels)
+    entity_types = sidebar.multiselect("Entity types", labels, key="entity_types")
+    min_mentions = int(sidebar.number_input("Minimum mentions", min_value=1, value=1, step=1, key="min_mentions",
+                                            help="Hide entities an outlet names fewer times than this."))
+    engine = sidebar.radio("Sentiment engine", list(an.ENGINES), format_func=ENGINE_NAMES.get, key="engine",
+                           horizontal=True, help="TextBlob reads opinion adjectives; VADER also weighs negation "
+                           "and strong words (it scores the Tay sentence −0.80 where TextBlob says 0.0).")
+    messages = parse_messages(sidebar.text_area(
+        "Key messages (one per line)", key="messages", height=110,
+        placeholder="e.g. Azure is OpenAI's preferred cloud",
+        help="Which outlets carried each message, paraphrases included (Emphasis tab).",
+    ))
+    full = scored(key, engine, articles, extracted)
+    engine_name = ENGINE_NAMES.get(engine, engine)
+
+    st.title("Coverage Lens")
+    if not outlets:
+        st.info(SELECT_OUTLET, icon=":material/filter_alt:")
+        st.stop()
+    if stories is not None and not stories:
+        st.info("Select at least one story in the sidebar.", icon=":material/filter_alt:")
+        st.stop()
+    selection = (tuple(outlets), tuple(stories) if stories is not None else None, start, end)
+    tables = cached_tables(key, engine, *selection, tuple(messages), full)
+    if tables["articles"].empty:
+        st.info("No article matches these filters: widen the date range or select more outlets or stories.",
+                icon=":material/filter_alt:")
+        st.stop()
+    chosen = an.select(full, outlets=outlets, stories=stories, start=start, end=end)
+    n_out = tables["articles"]["outlet"].nunique()
+    story_list = sorted(tables["articles"]["story"].unique())
+    head, zip_box = st.columns([4, 1], vertical_alignment="center")
+    head.caption(
+        f"{len(tables['articles'])} articles from {n_out} outlet{'s' if n_out != 1 else ''} · "
+        + ("story: " + reader.escape_markdown(story_name(story_list[0])) if len(story_list) == 1
+           else f"{len(story_list)} stories (outlets are compared within each story)")
+        + f" · tone by {engine_name}"
+    )
+    zip_box.download_button(
+        "Download all tables (zip)", data=functools.partial(zipped, key, engine, (*selection, tuple(messages)), tables),
+        file_name="coverage-lens-tables.zip", mime="application/zip", key="download_zip", on_click="ignore",
+        icon=":material/folder_zip:", help="Every table of this selection as CSV, as `python -m analysis export` writes them.",
+    )
+
+    entities = tables["entities"]
+    shown_entities = entities[entities["label"].isin(entity_types) & (entities["mentions"] >= min_mentions)]
+    tabs = st.tabs(TABS)
+    with tabs[0]:
+        overview(tables, colors, engine_name)
+    with tabs[1]:
+        entities_tab(tables, shown_entities, colors, filtered=len(shown_entities) < len(entities))
+    with tabs[2]:
+        sentiment_tab(tables, shown_entities, colors, engine_name)
+    with tabs[3]:
+        emphasis_tab(tables, shown_entities, colors, n_out, messages)
+    with tabs[4]:
+        articles_tab(chosen)
+
+
+def _sync_choice(key: str, options: list[str]) -> None:
+    """Select every option at start, and options that appear later (an upload's new outlet), while
+    keeping what the analyst deselected; drop choices that no longer exist."""
+    seen_key = f"_options_{key}"
+    seen = st.session_state.get(seen_key)
+    if key not in st.session_state or seen is None:
+        st.session_state[key] = list(options)
+    else:
+        kept = [o for o in st.session_state[key] if o in options]
+        st.session_state[key] = kept + [o for o in options if o not in seen and o not in kept]
+    st.session_state[seen_key] = list(options)
+
+
+def _is_day(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _report_loading(sidebar, corpus: an.Corpus, uploads: an.Corpus, repeated: pd.DataFrame, added: int) -> None:
+    """One message per skipped file (names and reasons escaped), duplicates and what was added."""
+    if added:
+        sidebar.success(f"Added {added} uploaded article{'s' if added != 1 else ''}.", icon=":material/check:")
+    for row in uploads.skipped.itertuples(index=False):
+        sidebar.error(reader.escape_markdown(an.loaders.skip_message(row.source, row.line, row.reason)),
+                      icon=":material/block:")
+    notes = [f"{r.source}: same text as {r.duplicate_of}, counted once" for r in uploads.duplicates.itertuples(index=False)]
+    notes += [f"{r.source}: already in the corpus, counted once" for r in repeated.itertuples(index=False)]
+    for note in notes:
+        sidebar.warning(reader.escape_markdown(note), icon=":material/content_copy:")
+    if len(corpus.skipped) or len(corpus.duplicates):
+        with sidebar.expander(f"Corpus: {len(corpus.skipped)} skipped, {len(corpus.duplicates)} duplicate files"):
+            for row in corpus.skipped.itertuples(index=False):
+                st.text(an.loaders.skip_message(row.source, row.line, row.reason))
+            for row in corpus.duplicates.itertuples(index=False):
+                st.text(f"{row.source}: same text as {row.duplicate_of}, counted once")
+
+
+def overview(tables: dict[str, pd.DataFrame], colors: dict[str, str], engine: str) -> None:
+    articles = tables["articles"]
+    cols = st.columns(4)
+    cols[0].metric("Articles", f"{len(articles):,}")
+    cols[1].metric("Outlets", f"{articles['outlet'].nunique():,}")
+    cols[2].metric("Words", f"{int(articles['words'].sum()):,}")
+    cols[3].metric("Sentences", f"{int(articles['sentences'].sum()):,}")
+    left, right = st.columns(2)
+    with left:
+        chart(charts.volume_chart(articles, colors=colors), "chart_volume")
+    with right:
+        chart(charts.tone_chart(articles, colors=colors, engine=engine), "chart_tone")
+    days = articles["published"].astype(str).str.slice(0, 10)
+    if days[days != ""].nunique() > 1:
+        chart(charts.timeline_chart(articles, colors=colors), "chart_timeline")
+    else:
+        st.caption("Attention over time appears when the selected articles were published on different days.")
+    st.subheader("Articles")
+    table(articles, "table_articles", hide=["source"], polarity=TONE, subjectivity=SCORE,
+          url=st.column_config.LinkColumn("url"))
+    download(articles, "articles")
+
+
+def entities_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], *, filtered: bool) -> None:
+    if shown.empty:
+        st.info("No entity matches the sidebar filters: select more entity types or lower the minimum mentions.")
+        download(shown, "entities")
+        return
+    left, right = st.columns([3, 1])
+    raw = right.toggle("Raw mention counts", key="raw_counts", help="Off: share of each outlet's entity mentions.")
+    top_n = right.slider("Entities shown", 5, 40, 12, key="top_n")
+    measure = "mentions" if raw else "share"
+    with left:
+        chart(charts.top_entities_chart(shown, colors=colors, n=top_n, measure=measure), "chart_top_entities")
+    chart(charts.entity_heatmap(shown, n=max(top_n, 20), measure=measure), "chart_entity_heatmap")
+    st.subheader("Entities per outlet")
+    st.caption("share = the entity's mentions ÷ all entity mentions of the outlet in the story; exclusive = no other "
+               "selected outlet names it; emphasis = share ÷ the other outlets' share; first_seen = 0 in the "
+               "headline, else how far into the article it first appears (0–1)."
+               + (" Filtered by entity type or minimum mentions." if filtered else ""))
+    table(shown, "table_entities", share=PCT, polarity=TONE, subjectivity=SCORE, emphasis=st.column_config.NumberColumn(format="%.2f×"),
+          first_seen=st.column_config.NumberColumn(format="percent"))
+    download(shown, "entities-filtered" if filtered else "entities")
+    with st.expander("Every mention"):
+        table(tables["mentions"], "table_mentions", polarity=TONE, subjectivity=SCORE)
+        download(tables["mentions"], "mentions")
+
+
+def sentiment_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], engine: str) -> None:
+    sentences, articles = tables["sentences"], tables["articles"]
+    chart(charts.sentence_tone_chart(sentences, colors=colors, engine=engine), "chart_sentence_tone")
+    if shown.empty:
+        st.info("No entity matches the sidebar filters: select more entity types or lower the minimum mentions.")
+    else:
+        chart(charts.entity_tone_chart(shown, colors=colors, n=12, engine=engine), "chart_entity_tone")
+    arc_ids = articles["article_id"].tolist()
+    if len(arc_ids) > ARC_LIMIT:
+        labels = {r.article_id: f"{r.outlet} · {reader.display_title(r.title, '', words=8) or r.article_id}"
+                  for r in articles.itertuples(index=False)}
+        arc_ids = st.multiselect("Articles in the tone arc", arc_ids, default=arc_ids[:ARC_LIMIT], key="arc_articles",
+                                 format_func=lambda a: labels.get(a, a))
+    if arc_ids:
+        chart(charts.tone_arc_chart(sentences[sentences["article_id"].isin(arc_ids)],
+                                    articles[articles["article_id"].isin(arc_ids)], colors=colors, engine=engine),
+              "chart_tone_arc")
+    else:
+        st.info("Pick articles above to see their tone arc.")
+    st.subheader("Sentences")
+    table(sentences, "table_sentences", polarity=TONE, subjectivity=SCORE, best_match=SCORE)
+    download(sentences, "sentences")
+
+
+def emphasis_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], n_outlets: int,
+                 messages: list[str]) -> None:
+    if n_outlets < 2:
+        st.info("Select at least two outlets in the sidebar to see what each one stresses that the others do not.",
+                icon=":material/compare_arrows:")
+    st.caption("Every comparison is made within a story, between the outlets selected in the sidebar.")
+
+    st.subheader("What only one outlet mentions")
+    exclusive = shown[shown["exclusive"].astype(bool)]
+    chart(charts.exclusive_chart(shown, colors=colors), "chart_exclusive")
+    table(exclusive, "table_exclusive", share=PCT, polarity=TONE, subjectivity=SCORE,
+          first_seen=st.column_config.NumberColumn(format="percent"))
+    download(exclusive, "exclusive-entities")
+
+    st.subheader("Distinctive terms")
+    terms = tables["terms"]
+    chart(charts.terms_chart(terms, colors=colors, n=10), "chart_terms")
+    st.caption("Terms ranked by z, the log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008), each "
+               "outlet against the rest of the selection. With few articles z-scores stay small: read the ranking, "
+               "not |z| > 1.96.")
+    table(terms.sort_values(["story", "outlet", "z"], ascending=[True, True, False]), "table_terms",
+          z=st.column_config.NumberColumn(format="%.2f"))
+    download(terms, "terms")
+
+    st.subheader("Unique angles")
+    st.caption("Each outlet's least-matched sentences beside the closest sentence another selected outlet wrote "
+               "about the story (best_match 0 = nothing alike, 1 = the same point).")
+    angles = charts.unique_angles(tables["sentences"], n=5)
+    if angles.empty:
+        st.info("Unique angles need at least two outlets covering the same story: select more outlets.")
+    else:
+        table(angles, "table_angles", best_match=st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1))
+        download(angles, "unique-angles")
+
+    st.subheader("Voices: who is quoted")
+    quotes = tables["quotes"]
+    if quotes.empty:
+        st.info("No direct quotation found in the selected articles.")
+    else:
+        table(quotes, "table_quotes")
+    download(quotes, "quotes")
+
+    st.subheader("Key-message pull-through")
+    if not messages:
+        st.info("Type key messages in the sidebar (one per line) to see which outlets carried them.",
+                icon=":material/campaign:")
+    else:
+        chart(charts.messages_chart(tables["messages"]), "chart_messages")
+        table(tables["messages"], "table_messages", similarity=st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1),
+              first_seen=st.column_config.NumberColumn(format="percent"))
+    download(tables["messages"], "messages")
+
+
+def articles_tab(chosen: an.Analysis) -> None:
+    articles = chosen.articles.sort_values(["outlet", "published", "title"])
+    labels = {
+        r.article_id: f"{r.outlet} · {r.published or 'undated'} · {reader.display_title(r.title, r.text, words=10)}"
+        for r in articles.itertuples(index=False)
+    }
+    article_id = st.selectbox("Article", list(labels), format_func=lambda a: labels.get(a, a), key="article")
+    if article_id is None:
+        st.info(SELECT_OUTLET)
+        return
+    row = articles[articles["article_id"] == article_id].iloc[0].to_dict()
+    st.html(reader.article_html(
+        row,
+        chosen.sentences[chosen.sentences["article_id"] == article_id],
+        chosen.mentions[chosen.mentions["article_id"] == article_id],
+    ))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""The dashboard through Streamlit's AppTest, and its CSV downloads against the CLI's files."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import analysis as an
+from analysis.schema import ENTITIES, SENTENCES, TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "dashboard.py"
+sys.path.insert(0, str(ROOT))
+import dashboard  # noqa: E402  (importing runs nothing: the app starts only as __main__)
+
+MESSAGES = ["Google lags behind Amazon on GPU virtual machines", "Microsoft Azure is OpenAI's preferred cloud platform"]
+
+
+def _run(monkeypatch, *args: str) -> AppTest:
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", *args])
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    return _run(monkeypatch)
+
+
+def _table(at: AppTest, columns: list[str]) -> pd.DataFrame:
+    """The dataframe on screen whose columns are exactly ``columns`` (a table as exported)."""
+    for frame in at.dataframe:
+        if list(frame.value.columns) == columns:
+            return frame.value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def _chart_text(at: AppTest) -> str:
+    return " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
+
+
+def _downloads(at: AppTest) -> dict[str, str]:
+    return {button.proto.label: button.proto.id for button in at.get("download_button")}
+
+
+def test_app_runs_and_every_tab_renders(app):
+    assert [tab.label for tab in app.tabs] == dashboard.TABS
+    for tab in app.tabs:
+        assert len(tab.children) > 0, tab.label
+    # the bundled corpus: 2 articles from 2 outlets
+    assert [m.value for m in app.metric][:2] == ["2", "2"]
+    assert len(app.get("plotly_chart")) >= 8
+    assert app.get("html"), "the article reader"
+    assert app.sidebar.multiselect(key="outlets").value == ["TechCrunch", "TechRepublic"]
+
+
+def test_download_buttons_under_every_table(app):
+    labels = set(_downloads(app))
+    for name in ["articles", "entities", "mentions", "sentences", "terms", "quotes", "messages"]:
+        assert f"Download {name}.csv" in labels
+    assert "Download all tables (zip)" in labels
+    for button in app.get("download_button"):
+        assert button.proto.ignore_rerun, button.proto.label  # on_click="ignore"
+
+
+def test_outlet_filter_changes_tables_and_charts(app):
+    before = _table(app, ENTITIES)
+    assert {"Tay", "Peter Thiel"} <= set(before["entity"])
+    app.sidebar.multiselect(key="outlets").set_value(["TechRepublic"]).run()
+    assert not app.exception
+    entities = _table(app, ENTITIES)
+    assert set(entities["outlet"]) == {"TechRepublic"}
+    assert "Tay" in set(entities["entity"])
+    assert "Peter Thiel" not in set(entities["entity"])
+    assert set(_table(app, TABLES["articles"])["outlet"]) == {"TechRepublic"}
+    specs = _chart_text(app)
+    assert "Tay" in specs and "Peter Thiel" not in specs and "TechCrunch" not in specs
+
+
+def test_empty_selection_says_what_to_do(app):
+    app.sidebar.multiselect(key="outlets").set_value([]).run()
+    assert not app.exception
+    assert [info.value for info in app.info] == [dashboard.SELECT_OUTLET]
+    assert not app.tabs and not app.dataframe
+
+
+def test_entity_type_and_minimum_mentions_filter_the_entity_table(app):
+    app.sidebar.multiselect(key="entity_types").set_value(["person"]).run()
+    people = _table(app, ENTITIES)
+    assert set(people["label"]) == {"person"}
+    app.sidebar.number_input(key="min_mentions").set_value(3).run()
+    # the only person named three times: Satya Nadella in TechRepublic ("Satya Nadella", "Nadella", "Satya Nadella")
+    rows = _table(app, ENTITIES)[["outlet", "entity", "mentions"]].values.tolist()
+    assert rows == [["TechRepublic", "Satya Nadella", 3]]
+    assert "Download entities-filtered.csv" in _downloads(app)
+
+
+def test_sentiment_engine_switch(app):
+    def tay(at):
+        sentences = _table(at, SENTENCES)
+        return sentences[sentences["text"].str.contains("called Tay")]["polarity"].iloc[0]
+
+    assert tay(app) == pytest.approx(0.0)  # TextBlob reads no opinion word in the Tay sentence
+    app.sidebar.radio(key="engine").set_value("vader").run()
+    assert not app.exception
+    assert tay(app) == pytest.approx(-0.80, abs=0.005)
+    assert "VADER" in _chart_text(app)
+
+
+def test_key_messages_fill_the_pull_through_matrix(app):
+    app.sidebar.text_area(key="messages").set_value("\n".join(MESSAGES) + "\n\n").run()
+    assert not app.exception
+    table = _table(app, TABLES["messages"])
+    assert sorted(set(table["message"])) == sorted(MESSAGES)
+    assert set(table["outlet"]) == {"TechCrunch", "TechRepublic"}
+    assert "Key-message pull-through" in _chart_text(app)
+
+
+def test_csv_offered_equals_the_cli_export(tmp_path, bundled_articles):
+    """What the dashboard offers for a selection is byte for byte what the CLI writes for it."""
+    messages_file = tmp_path / "messages.txt"
+    messages_file.write_text("\n".join(MESSAGES) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "export", "--out", str(out), "--outlet", "TechRepublic",
+         "--messages", str(messages_file)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    # the dashboard's own chain: load the default corpus, extract, score, select, build tables
+    corpus = an.load_corpus([dashboard.DEFAULT_DATA])
+    aliases = an.read_aliases()
+    full = an.apply_sentiment(corpus.articles, an.extract(corpus.articles, aliases=aliases), sentiment="textblob")
+    tables = dashboard.selection_tables(full, outlets=["TechRepublic"], messages=dashboard.parse_messages("\n".join(MESSAGES)))
+    assert set(tables) == set(TABLES)
+    for name, table in tables.items():
+        offered = dashboard.csv_data(table)()  # what the download button serves
+        assert offered == (out / f"{name}.csv").read_bytes(), name
+    assert b"Tay" in (out / "entities.csv").read_bytes() and b"Peter Thiel" not in (out / "entities.csv").read_bytes()
+
+
+def test_data_argument_opens_another_corpus_and_escapes_it(monkeypatch, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(
+        '---\noutlet: "Alpha <b>News</b>"\ntitle: "Hello <script>alert(1)</script>"\npublished: "2020-01-01"\n---\n'
+        "Microsoft met OpenAI. <img src=x onerror=alert(1)> was in the text.\n",
+        encoding="utf-8",
+    )
+    (corpus / "b.md").write_text(
+        '---\noutlet: "Beta"\npublished: "2020-01-03"\n---\nMicrosoft and Google talked about Azure.\n', encoding="utf-8"
+    )
+    at = _run(monkeypatch, "--data", str(corpus))
+    assert at.sidebar.multiselect(key="outlets").value == ["Alpha <b>News</b>", "Beta"]
+    assert at.sidebar.date_input(key="dates").value == (pd.Timestamp("2020-01-01").date(), pd.Timestamp("2020-01-03").date())
+    page = at.get("html")[0].proto.body
+    assert "<img" not in page and "<script" not in page and "<b>" not in page
+    shown = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "<img src=x onerror=alert(1)> was in the text." in shown  # as text
+    assert "Hello &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    spec = _chart_text(at)
+    assert "<b>News" not in spec and "&lt;b&gt;News" in spec
+
+
+def test_missing_corpus_is_one_clear_message(monkeypatch, tmp_path):
+    at = _run(monkeypatch, "--data", str(tmp_path / "nowhere"))
+    assert len(at.error) == 1 and "Corpus not found" in at.error[0].value
+
+
+def test_uploads_add_good_files_and_explain_bad_ones(app):
+    good = (
+        "jsonl_upload.jsonl",
+        json.dumps({"outlet": "Gamma", "title": "Azure grows", "published": "2016-11-16",
+                    "text": "Microsoft said Azure grew. OpenAI agreed."}).encode() + b"\n",
+        "application/json",
+    )
+    bad = ("<img src=x onerror=alert(1)>.md", b"\x00\x01\x02binary", "text/markdown")
+    empty = ("notes.csv", b"", "text/csv")
+    app.sidebar.file_uploader(key="uploads").set_value([good, bad, empty]).run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert "Gamma" in app.sidebar.multiselect(key="outlets").options
+    assert "Gamma" in set(_table(app, TABLES["articles"])["outlet"])
+    errors = [e.value for e in app.sidebar.error]
+    assert len(errors) == 2, errors  # one message per bad file
+    assert any("onerror" in e and "\\<img" in e for e in errors)  # the name is escaped, shown as text
+    assert any("notes" in e for e in errors)
+    assert any("Added 1 uploaded article" in s.value for s in app.sidebar.success)
+
+
+def test_first_render_and_filter_change_are_fast(monkeypatch, app):
+    """Warm process (models loaded by earlier tests): a first render and a filter change stay interactive."""
+    start = time.perf_counter()
+    at = _run(monkeypatch)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    at.sidebar.multiselect(key="outlets").set_value(["TechCrunch"]).run()
+    change = time.perf_counter() - start
+    print(f"\nfirst render (warm process) {first:.2f}s, filter change {change:.2f}s")
+    assert first < 5 and change < 5
