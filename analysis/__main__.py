@@ -1,4 +1,10 @@
-"""The command line: ``python -m analysis export [SOURCE ...] --out DIR``.
+"""The command line: ``python -m analysis export [SOURCE ...] --out DIR`` and ``ingest SOURCE ...``.
+
+With ``--store [PATH]`` (default ``data/store/coverage.duckdb``) ``export`` keeps per-article
+results in the store: the SOURCEs are added to it, only articles the store has not analysed
+are analysed, and the tables cover those SOURCEs; without SOURCEs they cover the whole store.
+Without ``--store`` nothing is written besides the CSVs (tests and one-off exports never touch
+the project's store). ``ingest`` always uses a store.
 
 Exit codes: 0 success (even with skipped files, reported on stderr), 2 usage error, missing path or
 nothing loadable, always with a one-line message and never a traceback.
@@ -15,8 +21,10 @@ from . import __version__
 from .aliases import read_aliases
 from .export import build_tables, write_tables
 from .loaders import LoadError, load_corpus
-from .pipeline import analyse, select
+from .pipeline import analyse, apply_sentiment, select
 from .sentiment import ENGINES
+from .engine import EngineError
+from .store import DEFAULT_STORE, StoreError, open_store
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
@@ -45,8 +53,24 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--messages", metavar="FILE", help="key messages, one per line, for messages.csv")
     export.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
     export.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
-    export.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for the NLP step")
+    export.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for the NLP step")
+    _scale_options(export, store_default=None)
+    ingest = commands.add_parser("ingest", help="add SOURCEs to the store, analysing only what it lacks")
+    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="files or folders")
+    ingest.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
+    ingest.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
+    ingest.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: every core)")
+    _scale_options(ingest, store_default=DEFAULT_STORE)
     return parser
+
+
+def _scale_options(command: argparse.ArgumentParser, *, store_default: Path | None) -> None:
+    command.add_argument(
+        "--store", nargs="?", const=DEFAULT_STORE, default=store_default, metavar="PATH",
+        help=f"DuckDB store of per-article results, a .duckdb file (default {DEFAULT_STORE})",
+    )
+    command.add_argument("--engine", choices=("local", "dask"), default=None, help="where the NLP step runs (default local)")
+    command.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask)")
 
 
 def _read_messages(path: str | None) -> list[str]:
@@ -67,17 +91,11 @@ def _export(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read aliases: {error}")
     if args.aliases and not Path(args.aliases).exists():
         raise UsageError(f"aliases file not found: {args.aliases}")
-    corpus = load_corpus(args.sources or [DEFAULT_SOURCE], strict=args.strict)
-    for row in corpus.skipped.itertuples(index=False):
-        where = f"{row.source}:{row.line}" if row.line else row.source
-        print(f"skipped {where}: {row.reason}", file=sys.stderr)
-    for row in corpus.duplicates.itertuples(index=False):
-        print(f"duplicate {row.source}: same text as {row.duplicate_of}, counted once", file=sys.stderr)
-    if corpus.articles.empty:
-        raise UsageError("nothing could be loaded from " + ", ".join(map(str, args.sources or [DEFAULT_SOURCE])))
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
-    result = analyse(corpus.articles, sentiment=args.sentiment, aliases=aliases, n_process=args.jobs)
+    engine = _engine(args)
+    if args.store is not None and not args.sources:
+        result = _from_store(args, None, aliases)  # the whole store
+    else:
+        result = _load_and_analyse(args, aliases, engine)
     chosen = select(result, outlets=args.outlet, stories=args.story, start=args.since, end=args.until)
     if chosen.articles.empty:
         known = ", ".join(sorted(result.articles["outlet"].unique()))
@@ -92,13 +110,111 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load(args: argparse.Namespace, sources: Sequence[str | Path]):
+    corpus = load_corpus(sources, strict=args.strict)
+    for row in corpus.skipped.itertuples(index=False):
+        where = f"{row.source}:{row.line}" if row.line else row.source
+        print(f"skipped {where}: {row.reason}", file=sys.stderr)
+    for row in corpus.duplicates.itertuples(index=False):
+        print(f"duplicate {row.source}: same text as {row.duplicate_of}, counted once", file=sys.stderr)
+    if corpus.articles.empty:
+        raise UsageError("nothing could be loaded from " + ", ".join(map(str, sources)))
+    return corpus
+
+
+def _load_and_analyse(args: argparse.Namespace, aliases, engine: str):
+    corpus = _load(args, args.sources or [DEFAULT_SOURCE])
+    if args.store is not None:
+        result = _from_store(args, corpus.articles, aliases)
+    elif engine == "dask":
+        from .engine import run_extract
+
+        extracted = run_extract(corpus.articles, aliases=aliases, engine="dask", scheduler=args.scheduler)
+        result = apply_sentiment(corpus.articles, extracted, sentiment=args.sentiment)
+    else:
+        result = analyse(corpus.articles, sentiment=args.sentiment, aliases=aliases, n_process=args.jobs or 1)
+    return result
+
+
+def _engine(args: argparse.Namespace) -> str:
+    engine = args.engine or ("dask" if args.scheduler else "local")
+    if engine == "dask" and not args.scheduler:
+        raise UsageError("--engine dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
+    if engine == "local" and args.scheduler:
+        raise UsageError("--scheduler only applies to --engine dask")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return engine
+
+
+def _open_store(args: argparse.Namespace):
+    path = Path(args.store)
+    if path.suffix not in {".duckdb", ".db"}:
+        raise UsageError(f"--store expects a .duckdb file, not {path} (put SOURCEs before --store)")
+    try:
+        return open_store(path)
+    except StoreError as error:
+        raise UsageError(str(error))
+
+
+def _ingest_into(store, articles, args: argparse.Namespace, aliases):
+    """Add ``articles`` to ``store`` with a progress bar on stderr; returns the report."""
+    from tqdm import tqdm
+
+    with tqdm(total=len(articles), unit="article", desc="analysing", file=sys.stderr, mininterval=0.5) as bar:
+        return store.ingest(
+            articles, aliases=aliases, jobs=args.jobs, engine=_engine(args), scheduler=args.scheduler, progress=bar.update
+        )
+
+
+def _from_store(args: argparse.Namespace, articles, aliases):
+    """The analysis of ``articles`` through the store (None: every stored article, brought up to date)."""
+    store = _open_store(args)
+    if articles is None:
+        pending = store.pending(aliases=aliases)
+        if len(pending):
+            _ingest_into(store, pending, args, aliases)
+        result = store.analysis(sentiment=args.sentiment, aliases=aliases)
+        if result.articles.empty:
+            raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
+        return result
+    report = _ingest_into(store, articles, args, aliases)
+    print(f"store {store.path}: analysed {report.analysed}, reused {report.reused}", file=sys.stderr)
+    return store.analysis(sentiment=args.sentiment, aliases=aliases, ids=list(articles["article_id"]))
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    try:
+        aliases = read_aliases(args.aliases)
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read aliases: {error}")
+    if args.aliases and not Path(args.aliases).exists():
+        raise UsageError(f"aliases file not found: {args.aliases}")
+    _engine(args)
+    corpus = _load(args, args.sources)
+    store = _open_store(args)
+    report = _ingest_into(store, corpus.articles, args, aliases)
+    total = store.summary(aliases=aliases)
+    print(
+        f"ingested {report.articles} articles ({report.new} new) into {store.path}: analysed {report.analysed}, "
+        f"already analysed {report.reused}; the store holds {total['articles']} articles",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     try:
         args = _parser().parse_args(argv)
         if args.command == "export":
             return _export(args)
+        if args.command == "ingest":
+            return _ingest(args)
     except (UsageError, LoadError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (EngineError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
