@@ -318,16 +318,17 @@ def main() -> None:
     chosen = an.select(full, outlets=outlets, stories=stories, start=start, end=end)
     n_out = tables["articles"]["outlet"].nunique()
     story_list = sorted(tables["articles"]["story"].unique())
-    head, zip_box = st.columns([4, 1], vertical_alignment="center")
-    head.caption(
-        f"{len(tables['articles'])} articles from {n_out} outlet{'s' if n_out != 1 else ''} · "
-        + ("story: " + reader.escape_markdown(story_name(story_list[0])) if len(story_list) == 1
-           else f"{len(story_list)} stories (outlets are compared within each story)")
-        + f" · tone by {engine_name}"
-    )
+    head, zip_box = st.columns([3, 1], vertical_alignment="center")
+    about = [f"{_count(len(tables['articles']), 'article')} from {_count(n_out, 'outlet')}"]
+    if len(story_list) > 1:
+        about.append(f"{len(story_list)} stories (outlets are compared within each story)")
+    elif story_list[0]:
+        about.append("story: " + reader.escape_markdown(story_list[0]))
+    head.caption(" · ".join([*about, f"tone by {engine_name}"]))
     zip_box.download_button(
-        "Download all tables (zip)", data=functools.partial(zipped, key, engine, (*selection, tuple(messages)), tables),
+        "All tables (zip)", data=functools.partial(zipped, key, engine, (*selection, tuple(messages)), tables),
         file_name="coverage-lens-tables.zip", mime="application/zip", key="download_zip", on_click="ignore",
+        width="stretch",
         icon=":material/folder_zip:", help="Every table of this selection as CSV, as `python -m analysis export` writes them.",
     )
 
@@ -357,6 +358,11 @@ def _sync_choice(key: str, options: list[str]) -> None:
         kept = [o for o in st.session_state[key] if o in options]
         st.session_state[key] = kept + [o for o in options if o not in seen and o not in kept]
     st.session_state[seen_key] = list(options)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 article``, ``2 articles``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _is_day(value: str) -> bool:

@@ -30,6 +30,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&$:=\"'])")
 STYLE = """<style>
 .cl-reader{font-family:Georgia,'Times New Roman',serif;font-size:1.02rem;line-height:1.75;max-width:48rem;color:#222}
 .cl-reader h3{font-family:sans-serif;font-size:1.3rem;line-height:1.35;margin:.2rem 0 .3rem 0}
+.cl-reader h3.cl-untitled{color:#666;font-style:italic;font-weight:500}
 .cl-reader .cl-meta{font-family:sans-serif;font-size:.85rem;color:#555;margin-bottom:.8rem}
 .cl-reader .cl-s{border-radius:3px;padding:1px 0}
 .cl-reader mark{background:rgba(255,255,255,.55);border-radius:2px;padding:0 1px;color:inherit;border-bottom:3px solid;font-weight:600}
@@ -162,7 +163,7 @@ def article_html(article: Mapping, sentences: pd.DataFrame, mentions: pd.DataFra
         parts.append(legend_html())
     has_title_sentence = bool(len(sentences)) and sentences["is_title"].astype(bool).any()
     if not has_title_sentence:
-        parts.append(f"<h3>{esc(shown_title)}</h3>")
+        parts.append(f'<h3 class="cl-untitled" title="No headline: the first words of the text">{esc(shown_title)}</h3>')
     meta_html = f'<div class="cl-meta">{" · ".join(meta)}</div>'
     if not has_title_sentence:
         parts.append(meta_html)

@@ -69,7 +69,7 @@ def test_download_buttons_under_every_table(app):
     labels = set(_downloads(app))
     for name in ["articles", "entities", "mentions", "sentences", "terms", "quotes", "messages"]:
         assert f"Download {name}.csv" in labels
-    assert "Download all tables (zip)" in labels
+    assert "All tables (zip)" in labels
     for button in app.get("download_button"):
         assert button.proto.ignore_rerun, button.proto.label  # on_click="ignore"
 

@@ -88,7 +88,7 @@ def test_headline_is_a_heading_and_untitled_articles_get_their_first_words(bundl
     assert html.unescape(heading) == "Microsoft teams up with Elon Musk’s OpenAI project"
     article, sentences, mentions = _one(bundled, "TechRepublic")
     page = reader.article_html(article, sentences, mentions)
-    heading = html.unescape(re.search(r"<h3>(.*?)</h3>", page).group(1))
+    heading = html.unescape(re.search(r'<h3 class="cl-untitled"[^>]*>(.*?)</h3>', page).group(1))
     assert heading == "OpenAI, the nonprofit artificial intelligence research organization co-founded by tech…"
 
 

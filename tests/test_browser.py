@@ -1,0 +1,199 @@
+"""One real browser: Debian's Chromium driven by Playwright against a running Streamlit server.
+
+Skipped when no Chromium is installed, unless COVERAGE_LENS_REQUIRE_BROWSER=1 (CI), which makes a
+missing browser a failure. Screenshots of every tab go to tests/artifacts/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from analysis import build_tables, select, to_csv_bytes
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+TABS = ["Overview", "Entities", "Sentiment", "Emphasis", "Articles"]
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+REQUIRED = os.environ.get("COVERAGE_LENS_REQUIRE_BROWSER") == "1"
+
+
+def _chromium() -> str:
+    candidates = [os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium"]
+    found = next((c for c in candidates if c and Path(c).is_file()), None)
+    if found is None:
+        message = "no chromium binary found (Debian: apt-get install chromium)"
+        if REQUIRED:
+            pytest.fail(message + " and COVERAGE_LENS_REQUIRE_BROWSER=1")
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if REQUIRED:
+            pytest.fail("playwright is not installed and COVERAGE_LENS_REQUIRE_BROWSER=1")
+        pytest.skip("playwright is not installed")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(*app_args: str) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free loopback port; yields its URL once healthy."""
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    if app_args:
+        command += ["--", *app_args]
+    log = ARTIFACTS / f"server-{port}.log"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as sink:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                if server.poll() is not None:
+                    raise AssertionError(f"streamlit exited with {server.returncode}: {log.read_text()[-2000:]}")
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                        if answer.read().decode() == "ok":
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise AssertionError("streamlit did not answer /_stcore/health within 60 s")
+                time.sleep(0.2)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def _settled(page, timeout: float = 90_000) -> None:
+    """Wait until the script has finished its run (a first look shows only the loading skeleton)."""
+    from playwright.sync_api import expect
+
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+
+
+def _screenshots(page, prefix: str) -> None:
+    for name in TABS:
+        page.get_by_role("tab", name=name).click()
+        page.wait_for_timeout(800)  # plotly draws after the tab shows
+        page.screenshot(path=str(ARTIFACTS / f"{prefix}-{name.lower()}.png"), full_page=True)
+
+
+def test_filter_download_and_screenshots(browser, bundled):
+    from playwright.sync_api import expect
+
+    with streamlit_server() as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 2600}, accept_downloads=True)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        start = time.perf_counter()
+        page.goto(url)
+        _settled(page)
+        first_render = time.perf_counter() - start
+        print(f"\nfirst render of the bundled corpus in the browser (cold server): {first_render:.1f}s")
+        expect(page.get_by_text("2 articles from 2 outlets")).to_be_visible()
+        _screenshots(page, "all-outlets")
+
+        page.get_by_role("button", name="Remove TechCrunch").click()
+        expect(page.get_by_text("1 article from 1 outlet")).to_be_visible(timeout=60_000)
+        _settled(page)
+        page.get_by_role("tab", name="Entities").click()
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download entities.csv").click()
+        download = info.value
+        assert download.suggested_filename == "entities.csv"
+        data = Path(download.path()).read_bytes()
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+        assert {row["outlet"] for row in rows} == {"TechRepublic"}
+        entities = {row["entity"] for row in rows}
+        assert "Tay" in entities and "Peter Thiel" not in entities
+        expected = build_tables(select(bundled, outlets=["TechRepublic"]))["entities"]
+        assert data == to_csv_bytes(expected)
+        _screenshots(page, "techrepublic")
+        assert not errors, errors
+        page.close()
+
+
+def test_hostile_article_renders_as_text_and_runs_nothing(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    (corpus / "evil.md").write_text(
+        "---\n"
+        'outlet: "Evil <img src=y onerror=alert(3)> Times"\n'
+        "title: \"Breaking <script>alert('title')</script> news\"\n"
+        'published: "2016-11-15"\n'
+        "---\n"
+        "Microsoft said <img src=x onerror=alert(1)> would not run.\n\n"
+        "OpenAI answered <script>alert(2)</script> and <a href=\"javascript:alert(4)\">a link</a>.\n",
+        encoding="utf-8",
+    )
+    (corpus / "calm.md").write_text(
+        '---\noutlet: "Calm Daily"\npublished: "2016-11-16"\n---\nMicrosoft and OpenAI work together on Azure.\n',
+        encoding="utf-8",
+    )
+    with streamlit_server("--data", str(corpus)) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 2000})
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(url)
+        _settled(page)
+        page.get_by_role("tab", name="Articles").click()
+        page.get_by_test_id("stSelectbox").filter(has_text="Article").click()
+        page.get_by_role("option").filter(has_text="Breaking").click()
+        _settled(page)
+        reader = page.locator(".cl-reader")
+        expect(reader).to_contain_text("<img src=x onerror=alert(1)> would not run.")
+        expect(reader).to_contain_text("<script>alert(2)</script>")
+        expect(reader).to_contain_text("Breaking <script>alert('title')</script> news")
+        assert page.locator("img[src='x'], img[src='y']").count() == 0
+        assert reader.locator("script, a[href^='javascript']").count() == 0
+        expect(page.get_by_text("Evil <img src=y onerror=alert(3)> Times").first).to_be_visible()
+        _screenshots(page, "hostile")
+        page.wait_for_timeout(1000)
+        assert dialogs == []
+        page.close()
