@@ -61,11 +61,13 @@ def parse_messages(text: str | None) -> list[str]:
     return list(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))
 
 
-def corpus_key(articles: pd.DataFrame, aliases: an.Aliases) -> str:
-    """Identity of an analysed corpus: its article ids and the aliases used to read it."""
+def corpus_key(articles: pd.DataFrame, aliases: an.Aliases, *, columns: Sequence[str] | None = None) -> str:
+    """Identity of a loaded corpus for the caches: a hash of ``columns`` (default: every column but
+    the text, which ``article_id`` already hashes) and of the aliases used to read it."""
+    columns = [c for c in (columns or articles.columns) if c != "text"]
     digest = hashlib.sha1(repr(aliases.key).encode("utf-8"))
-    for article_id in sorted(articles["article_id"]):
-        digest.update(article_id.encode("ascii", "replace"))
+    digest.update(repr(columns).encode("utf-8"))
+    digest.update(pd.util.hash_pandas_object(articles[columns], index=False).to_numpy().tobytes())
     return digest.hexdigest()[:16]
 
 
@@ -122,7 +124,7 @@ def extract_corpus(key: str, _articles: pd.DataFrame, _aliases: an.Aliases) -> a
 
 
 @st.cache_resource(show_spinner=False, max_entries=2000)
-def extract_upload(article_id: str, alias_key: str, _article: pd.DataFrame, _aliases: an.Aliases) -> an.Extracted:
+def extract_upload(key: str, _article: pd.DataFrame, _aliases: an.Aliases) -> an.Extracted:
     return an.extract(_article, aliases=_aliases)
 
 
@@ -237,8 +239,9 @@ def main() -> None:
     )
     upload_corpus = load_uploads(tuple((f.name, f.getvalue()) for f in uploads or []))
 
-    base_key = corpus_key(corpus.articles, aliases)
-    parts = [extract_corpus(base_key, corpus.articles, aliases)] if not corpus.articles.empty else []
+    # extraction depends on the text (article_id) and the headline only: metadata edits never redo it
+    extract_key = corpus_key(corpus.articles, aliases, columns=["article_id", "title"])
+    parts = [extract_corpus(extract_key, corpus.articles, aliases)] if not corpus.articles.empty else []
     known = set(corpus.articles["article_id"])
     added = upload_corpus.articles[~upload_corpus.articles["article_id"].isin(known)]
     repeated = upload_corpus.articles[upload_corpus.articles["article_id"].isin(known)]
@@ -246,7 +249,8 @@ def main() -> None:
         done = st.session_state.setdefault("_analysed_uploads", set())
         bar = upload_box.progress(0.0, text="Analysing uploaded articles…") if not set(added["article_id"]) <= done else None
         for i, row in enumerate(added.itertuples(index=False)):
-            parts.append(extract_upload(row.article_id, repr(aliases.key), added.iloc[[i]], aliases))
+            one = added.iloc[[i]]
+            parts.append(extract_upload(corpus_key(one, aliases, columns=["article_id", "title"]), one, aliases))
             done.add(row.article_id)
             if bar is not None:
                 bar.progress((i + 1) / len(added), text=f"Analysed {i + 1} of {len(added)} uploaded articles")

@@ -208,3 +208,23 @@ def test_first_render_and_filter_change_are_fast(monkeypatch, app):
     change = time.perf_counter() - start
     print(f"\nfirst render (warm process) {first:.2f}s, filter change {change:.2f}s")
     assert first < 5 and change < 5
+
+
+def test_command_line_and_messages_parsing():
+    assert dashboard.data_sources(["dashboard.py"]) == [dashboard.DEFAULT_DATA]
+    assert dashboard.data_sources(["dashboard.py", "--data", "/tmp/a", "/tmp/b"]) == [Path("/tmp/a"), Path("/tmp/b")]
+    assert dashboard.data_sources(["x", "--data", "/tmp/a", "--other", "--data", "/tmp/c"]) == [Path("/tmp/a"), Path("/tmp/c")]
+    assert dashboard.parse_messages(" Azure is preferred \n\n\nGoogle lags\nAzure is preferred") == ["Azure is preferred", "Google lags"]
+    assert dashboard.parse_messages(None) == []
+
+
+def test_cache_keys_follow_what_each_step_reads(bundled_articles):
+    aliases = an.read_aliases()
+    text_only = ["article_id", "title"]
+    renamed = bundled_articles.assign(outlet=bundled_articles["outlet"].str.upper())
+    retitled = bundled_articles.assign(title="Another headline")
+    key = dashboard.corpus_key
+    assert key(bundled_articles, aliases) == key(bundled_articles.copy(), aliases)
+    assert key(renamed, aliases) != key(bundled_articles, aliases)  # tone tables join the metadata
+    assert key(renamed, aliases, columns=text_only) == key(bundled_articles, aliases, columns=text_only)  # no re-extract
+    assert key(retitled, aliases, columns=text_only) != key(bundled_articles, aliases, columns=text_only)
