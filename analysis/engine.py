@@ -234,7 +234,7 @@ def _dask_batches(
             client.submit(extract_partition, part, aliases=shared, engines=tuple(engines), index=i, pure=False)
             for i, part in enumerate(parts)
         ]
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             batch = future.result()
             future.release()
             yield batch
