@@ -33,6 +33,7 @@ NO_STORY = "(no story)"
 SELECT_OUTLET = "Select at least one outlet in the sidebar."
 TABS = ["Overview", "Entities", "Sentiment", "Emphasis", "Articles"]
 ARC_LIMIT = 12
+MAX_ROWS = 5_000  # rows sent to the browser per table; downloads always hold every row
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -190,18 +191,22 @@ def story_name(story: str) -> str:
     return story if story else NO_STORY
 
 
-def table(frame: pd.DataFrame, key: str, *, hide: Sequence[str] = (), **config) -> None:
+def table(frame: pd.DataFrame, key: str, *, hide: Sequence[str] = (), first: Sequence[str] = (), **config) -> None:
     """A table as downloaded. Shown without ``hide``, a story column holding one story, and text
     columns that are empty in every row (hidden, not dropped: the data stays the CSV's)."""
     def blank(column: str) -> bool:
         values = frame[column]
         return values.dtype == object and len(values) > 0 and values.fillna("").astype(str).str.strip().eq("").all()
 
+    ordered = [c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]
     columns = [
-        c for c in frame.columns
+        c for c in ordered
         if c not in hide and not (c == "story" and frame[c].nunique() <= 1) and not blank(c)
     ]
-    st.dataframe(frame, key=key, hide_index=True, column_order=columns, column_config=config or None)
+    shown = frame if len(frame) <= MAX_ROWS else frame.head(MAX_ROWS)
+    st.dataframe(shown, key=key, hide_index=True, column_order=columns, column_config=config or None)
+    if len(frame) > MAX_ROWS:
+        st.caption(f"Showing the first {MAX_ROWS:,} of {len(frame):,} rows; the download below has them all.")
 
 
 PCT = st.column_config.NumberColumn(format="percent")
@@ -319,7 +324,6 @@ def main() -> None:
         st.info("No article matches these filters: widen the date range or select more outlets or stories.",
                 icon=":material/filter_alt:")
         st.stop()
-    chosen = an.select(full, outlets=outlets, stories=stories, start=start, end=end)
     n_out = tables["articles"]["outlet"].nunique()
     story_list = sorted(tables["articles"]["story"].unique())
     head, zip_box = st.columns([3, 1], vertical_alignment="center")
@@ -338,17 +342,20 @@ def main() -> None:
 
     entities = tables["entities"]
     shown_entities = entities[entities["label"].isin(entity_types) & (entities["mentions"] >= min_mentions)]
-    tabs = st.tabs(TABS)
-    with tabs[0]:
-        overview(tables, colors, engine_name)
-    with tabs[1]:
-        entities_tab(tables, shown_entities, colors, filtered=len(shown_entities) < len(entities))
-    with tabs[2]:
-        sentiment_tab(tables, shown_entities, colors, engine_name)
-    with tabs[3]:
-        emphasis_tab(tables, shown_entities, colors, n_out, messages)
-    with tabs[4]:
-        articles_tab(chosen)
+    # Only the open tab runs (a tab click reruns from the caches): the first render draws one tab's
+    # charts, and a big corpus never ships every table to the browser at once.
+    tabs = st.tabs(TABS, key="tab", on_change="rerun")
+    views = [
+        lambda: overview(tables, colors, engine_name),
+        lambda: entities_tab(tables, shown_entities, colors, filtered=len(shown_entities) < len(entities)),
+        lambda: sentiment_tab(tables, shown_entities, colors, engine_name),
+        lambda: emphasis_tab(tables, shown_entities, colors, n_out, messages),
+        lambda: articles_tab(full, tables["articles"]),
+    ]
+    for tab, view in zip(tabs, views):
+        if tab.open is not False:
+            with tab:
+                view()
 
 
 def _sync_choice(key: str, options: list[str]) -> None:
@@ -414,7 +421,8 @@ def overview(tables: dict[str, pd.DataFrame], colors: dict[str, str], engine: st
     else:
         st.caption("Attention over time appears when the selected articles were published on different days.")
     st.subheader("Articles")
-    table(articles, "table_articles", hide=["source"], polarity=TONE, subjectivity=SCORE,
+    table(articles, "table_articles", hide=["source"], first=["outlet", "title", "published", "words", "sentences",
+          "polarity", "subjectivity"], polarity=TONE, subjectivity=SCORE,
           url=st.column_config.LinkColumn("url"))
     download(articles, "articles")
 
@@ -464,7 +472,9 @@ def sentiment_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: 
     else:
         st.info("Pick articles above to see their tone arc.")
     st.subheader("Sentences")
-    table(sentences, "table_sentences", polarity=TONE, subjectivity=SCORE, best_match=SCORE)
+    table(sentences, "table_sentences", hide=["paragraph", "start", "end"],
+          first=["outlet", "position", "text", "polarity", "subjectivity", "entities", "best_match", "unique"],
+          polarity=TONE, subjectivity=SCORE, best_match=SCORE)
     download(sentences, "sentences")
 
 
@@ -521,8 +531,9 @@ def emphasis_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
     download(tables["messages"], "messages")
 
 
-def articles_tab(chosen: an.Analysis) -> None:
-    articles = chosen.articles.sort_values(["outlet", "published", "title"])
+def articles_tab(full: an.Analysis, selected: pd.DataFrame) -> None:
+    chosen = full.articles[full.articles["article_id"].isin(selected["article_id"])]
+    articles = chosen.sort_values(["outlet", "published", "title"])
     labels = {
         r.article_id: f"{r.outlet} · {r.published or 'undated'} · {reader.display_title(r.title, r.text, words=10)}"
         for r in articles.itertuples(index=False)
@@ -534,8 +545,8 @@ def articles_tab(chosen: an.Analysis) -> None:
     row = articles[articles["article_id"] == article_id].iloc[0].to_dict()
     st.html(reader.article_html(
         row,
-        chosen.sentences[chosen.sentences["article_id"] == article_id],
-        chosen.mentions[chosen.mentions["article_id"] == article_id],
+        full.sentences[full.sentences["article_id"] == article_id],
+        full.mentions[full.mentions["article_id"] == article_id],
     ))
 
 

@@ -117,8 +117,9 @@ def _settled(page, timeout: float = 90_000) -> None:
 
 def _screenshots(page, prefix: str) -> None:
     for name in TABS:
-        page.get_by_role("tab", name=name).click()
-        page.wait_for_timeout(800)  # plotly draws after the tab shows
+        page.get_by_role("tab", name=name).click()  # only the open tab runs: a click reruns the script
+        _settled(page)
+        page.wait_for_timeout(800)  # plotly draws after the script has sent the figure
         page.screenshot(path=str(ARTIFACTS / f"{prefix}-{name.lower()}.png"), full_page=True)
 
 
@@ -141,6 +142,7 @@ def test_filter_download_and_screenshots(browser, bundled):
         expect(page.get_by_text("1 article from 1 outlet")).to_be_visible(timeout=60_000)
         _settled(page)
         page.get_by_role("tab", name="Entities").click()
+        _settled(page)
         with page.expect_download() as info:
             page.get_by_role("button", name="Download entities.csv").click()
         download = info.value
@@ -183,6 +185,7 @@ def test_hostile_article_renders_as_text_and_runs_nothing(browser, tmp_path):
         page.goto(url)
         _settled(page)
         page.get_by_role("tab", name="Articles").click()
+        _settled(page)
         page.get_by_test_id("stSelectbox").filter(has_text="Article").click()
         page.get_by_role("option").filter(has_text="Breaking").click()
         _settled(page)

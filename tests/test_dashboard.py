@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import analysis as an
-from analysis.schema import ENTITIES, SENTENCES, TABLES
+from analysis.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard.py"
@@ -38,8 +38,21 @@ def app(monkeypatch) -> AppTest:
     return _run(monkeypatch)
 
 
-def _table(at: AppTest, columns: list[str]) -> pd.DataFrame:
-    """The dataframe on screen whose columns are exactly ``columns`` (a table as exported)."""
+def _open(at: AppTest, tab: str) -> AppTest:
+    """Open a tab (only the open tab's content runs)."""
+    at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+TABLE_TAB = {"articles": "Overview", "entities": "Entities", "sentences": "Sentiment", "messages": "Emphasis"}
+
+
+def _table(at: AppTest, name: str) -> pd.DataFrame:
+    """The dataframe on screen showing table ``name`` with exactly its exported columns."""
+    _open(at, TABLE_TAB[name])
+    columns = TABLES[name]
     for frame in at.dataframe:
         if list(frame.value.columns) == columns:
             return frame.value
@@ -50,40 +63,52 @@ def _chart_text(at: AppTest) -> str:
     return " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
 
 
-def _downloads(at: AppTest) -> dict[str, str]:
-    return {button.proto.label: button.proto.id for button in at.get("download_button")}
+def _downloads(at: AppTest) -> dict[str, object]:
+    """Every download button of every tab, by label."""
+    buttons = {}
+    for tab in dashboard.TABS:
+        _open(at, tab)
+        buttons.update({button.proto.label: button.proto for button in at.get("download_button")})
+    return buttons
 
 
 def test_app_runs_and_every_tab_renders(app):
     assert [tab.label for tab in app.tabs] == dashboard.TABS
-    for tab in app.tabs:
-        assert len(tab.children) > 0, tab.label
     # the bundled corpus: 2 articles from 2 outlets
     assert [m.value for m in app.metric][:2] == ["2", "2"]
-    assert len(app.get("plotly_chart")) >= 8
-    assert app.get("html"), "the article reader"
     assert app.sidebar.multiselect(key="outlets").value == ["TechCrunch", "TechRepublic"]
+    charts = {}
+    for name in dashboard.TABS:
+        _open(app, name)
+        tab = next(t for t in app.tabs if t.label == name)
+        assert len(tab.children) > 0, name
+        assert all(len(t.children) == 0 for t in app.tabs if t.label != name)  # only the open tab ran
+        charts[name] = len(app.get("plotly_chart"))
+    assert charts == {"Overview": 2, "Entities": 2, "Sentiment": 3, "Emphasis": 2, "Articles": 0}
+    assert app.get("html"), "the article reader"
 
 
 def test_download_buttons_under_every_table(app):
-    labels = set(_downloads(app))
+    buttons = _downloads(app)
+    labels = set(buttons)
     for name in ["articles", "entities", "mentions", "sentences", "terms", "quotes", "messages"]:
         assert f"Download {name}.csv" in labels
     assert "All tables (zip)" in labels
-    for button in app.get("download_button"):
-        assert button.proto.ignore_rerun, button.proto.label  # on_click="ignore"
+    for label, proto in buttons.items():
+        assert proto.ignore_rerun, label  # on_click="ignore"
 
 
 def test_outlet_filter_changes_tables_and_charts(app):
-    before = _table(app, ENTITIES)
+    before = _table(app, "entities")
     assert {"Tay", "Peter Thiel"} <= set(before["entity"])
     app.sidebar.multiselect(key="outlets").set_value(["TechRepublic"]).run()
     assert not app.exception
-    entities = _table(app, ENTITIES)
+    entities = _table(app, "entities")
     assert set(entities["outlet"]) == {"TechRepublic"}
     assert "Tay" in set(entities["entity"])
     assert "Peter Thiel" not in set(entities["entity"])
-    assert set(_table(app, TABLES["articles"])["outlet"]) == {"TechRepublic"}
+    assert set(_table(app, "articles")["outlet"]) == {"TechRepublic"}
+    _open(app, "Entities").slider(key="top_n").set_value(40).run()  # every entity of the outlet
     specs = _chart_text(app)
     assert "Tay" in specs and "Peter Thiel" not in specs and "TechCrunch" not in specs
 
@@ -97,18 +122,18 @@ def test_empty_selection_says_what_to_do(app):
 
 def test_entity_type_and_minimum_mentions_filter_the_entity_table(app):
     app.sidebar.multiselect(key="entity_types").set_value(["person"]).run()
-    people = _table(app, ENTITIES)
+    people = _table(app, "entities")
     assert set(people["label"]) == {"person"}
     app.sidebar.number_input(key="min_mentions").set_value(3).run()
     # the only person named three times: Satya Nadella in TechRepublic ("Satya Nadella", "Nadella", "Satya Nadella")
-    rows = _table(app, ENTITIES)[["outlet", "entity", "mentions"]].values.tolist()
+    rows = _table(app, "entities")[["outlet", "entity", "mentions"]].values.tolist()
     assert rows == [["TechRepublic", "Satya Nadella", 3]]
     assert "Download entities-filtered.csv" in _downloads(app)
 
 
 def test_sentiment_engine_switch(app):
     def tay(at):
-        sentences = _table(at, SENTENCES)
+        sentences = _table(at, "sentences")
         return sentences[sentences["text"].str.contains("called Tay")]["polarity"].iloc[0]
 
     assert tay(app) == pytest.approx(0.0)  # TextBlob reads no opinion word in the Tay sentence
@@ -121,7 +146,7 @@ def test_sentiment_engine_switch(app):
 def test_key_messages_fill_the_pull_through_matrix(app):
     app.sidebar.text_area(key="messages").set_value("\n".join(MESSAGES) + "\n\n").run()
     assert not app.exception
-    table = _table(app, TABLES["messages"])
+    table = _table(app, "messages")
     assert sorted(set(table["message"])) == sorted(MESSAGES)
     assert set(table["outlet"]) == {"TechCrunch", "TechRepublic"}
     assert "Key-message pull-through" in _chart_text(app)
@@ -164,13 +189,13 @@ def test_data_argument_opens_another_corpus_and_escapes_it(monkeypatch, tmp_path
     at = _run(monkeypatch, "--data", str(corpus))
     assert at.sidebar.multiselect(key="outlets").value == ["Alpha <b>News</b>", "Beta"]
     assert at.sidebar.date_input(key="dates").value == (pd.Timestamp("2020-01-01").date(), pd.Timestamp("2020-01-03").date())
-    page = at.get("html")[0].proto.body
+    spec = _chart_text(at)
+    assert "<b>News" not in spec and "&lt;b&gt;News" in spec
+    page = _open(at, "Articles").get("html")[0].proto.body
     assert "<img" not in page and "<script" not in page and "<b>" not in page
     shown = html.unescape(re.sub(r"<[^>]+>", "", page))
     assert "<img src=x onerror=alert(1)> was in the text." in shown  # as text
     assert "Hello &lt;script&gt;alert(1)&lt;/script&gt;" in page
-    spec = _chart_text(at)
-    assert "<b>News" not in spec and "&lt;b&gt;News" in spec
 
 
 def test_missing_corpus_is_one_clear_message(monkeypatch, tmp_path):
@@ -190,7 +215,7 @@ def test_uploads_add_good_files_and_explain_bad_ones(app):
     app.sidebar.file_uploader(key="uploads").set_value([good, bad, empty]).run()
     assert not app.exception, [e.message for e in app.exception]
     assert "Gamma" in app.sidebar.multiselect(key="outlets").options
-    assert "Gamma" in set(_table(app, TABLES["articles"])["outlet"])
+    assert "Gamma" in set(_table(app, "articles")["outlet"])
     errors = [e.value for e in app.sidebar.error]
     assert len(errors) == 2, errors  # one message per bad file
     assert any("onerror" in e and "\\<img" in e for e in errors)  # the name is escaped, shown as text
