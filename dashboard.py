@@ -196,7 +196,7 @@ def table(frame: pd.DataFrame, key: str, *, hide: Sequence[str] = (), first: Seq
     columns that are empty in every row (hidden, not dropped: the data stays the CSV's)."""
     def blank(column: str) -> bool:
         values = frame[column]
-        return values.dtype == object and len(values) > 0 and values.fillna("").astype(str).str.strip().eq("").all()
+        return (pd.api.types.is_string_dtype(values) or values.dtype == object) and len(values) > 0 and values.fillna("").astype(str).str.strip().eq("").all()
 
     ordered = [c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]
     columns = [
