@@ -12,6 +12,13 @@ What is kept, and when an article is analysed again
   article again on the next ingest or export; the old results stay until :meth:`Store.prune`.
 - ``tones``: sentence tone per sentiment engine (:func:`analysis.engine.scorer_version`), computed
   by the workers at ingest, so switching engines is free. A missing engine is scored on read.
+  ``article_tones``: their mean per article, as ``apply_sentiment`` computes it.
+
+Reading
+- :meth:`Store.analysis` gives the same ``Analysis`` as ``select(analyse(articles), ...)``.
+- For the dashboard at scale, :meth:`Store.articles_table` (articles.csv without text) and
+  :meth:`Store.entity_table` (entities.csv) aggregate a selection inside DuckDB: loading every
+  mention of 100,000 articles into pandas takes seconds and gigabytes, their aggregate milliseconds.
 
 Consistency and concurrency
 - Every partition is written in one transaction together with its articles, so an interrupted
@@ -40,11 +47,12 @@ from .aliases import Aliases, read_aliases
 from .engine import ENGINES, TONE_COLUMNS, Batch, analyser_version, iter_batches, scorer_version
 from .extract import ARTICLE_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS, Extracted
 from .pipeline import Analysis
-from .schema import ARTICLE_FIELDS, ARTICLES, MENTIONS, SENTENCES
+from .entities import entity_table
+from .schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, MENTIONS, SENTENCES
 from .sentiment import score_texts
 
 DEFAULT_STORE = Path(__file__).resolve().parent.parent / "data" / "store" / "coverage.duckdb"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _META = ["article_id", "outlet", "story"]
 _SCHEMA = """
@@ -72,7 +80,10 @@ CREATE TABLE IF NOT EXISTS tones (
     article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, scorer VARCHAR NOT NULL, position BIGINT,
     polarity DOUBLE, subjectivity DOUBLE
 );
-INSERT INTO meta VALUES ('schema', '1'), ('generation', '0') ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS article_tones (
+    article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, scorer VARCHAR NOT NULL, polarity DOUBLE, subjectivity DOUBLE
+);
+INSERT INTO meta VALUES ('schema', '2'), ('generation', '0') ON CONFLICT DO NOTHING;
 """
 
 
@@ -95,6 +106,9 @@ class IngestReport:
 def input_hash(title: str, text: str) -> str:
     """Hash of exactly what ``extract`` reads (headline and text): a change means analysing again."""
     return hashlib.sha1(f"{title}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+_RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones")
 
 
 def _busy(error: Exception) -> bool:
@@ -238,7 +252,7 @@ class Store:
         extracted = batch.extracted
         ids = extracted.articles[["article_id"]]
         con.register("batch_ids", ids)
-        for table in ("analysed", "sentences", "mentions", "tones"):
+        for table in _RESULT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE analyser = ? AND article_id IN (SELECT article_id FROM batch_ids)", [analyser])
         con.register("batch_articles", extracted.articles[ARTICLE_COLUMNS])
         con.execute(
@@ -264,7 +278,14 @@ class Store:
                 "INSERT INTO tones SELECT article_id, ?, scorer, position, polarity, subjectivity FROM batch_tones",
                 [analyser],
             )
-        for name in ("batch_ids", "batch_articles", "batch_sentences", "batch_mentions", "batch_tones"):
+            # the same pandas mean as apply_sentiment, so articles_table equals the Analysis exactly
+            means = batch.tones.groupby(["scorer", "article_id"], sort=False)[["polarity", "subjectivity"]].mean()
+            con.register("batch_article_tones", means.reset_index())
+            con.execute(
+                "INSERT INTO article_tones SELECT article_id, ?, scorer, polarity, subjectivity FROM batch_article_tones",
+                [analyser],
+            )
+        for name in ("batch_ids", "batch_articles", "batch_sentences", "batch_mentions", "batch_tones", "batch_article_tones"):
             try:
                 con.unregister(name)
             except duckdb.Error:
@@ -288,7 +309,7 @@ class Store:
         analyser = analyser_version(aliases if aliases is not None else read_aliases())
         deleted = 0
         with self.connect(write=True) as con, _transaction(con):
-            for table in ("analysed", "sentences", "mentions", "tones"):
+            for table in _RESULT_TABLES:
                 deleted += con.execute(f"DELETE FROM {table} WHERE analyser <> ?", [analyser]).fetchone()[0]
         return deleted
 
@@ -372,7 +393,77 @@ class Store:
             scores.loc[missing, ["polarity", "subjectivity"]] = fresh.to_numpy()
         return assemble(meta, extracted, scores, sentiment=sentiment)
 
-    def _load(self, con, analyser, scorer, ids, outlets, stories, start, end):
+    def articles_table(
+        self,
+        *,
+        sentiment: str = "textblob",
+        aliases: Aliases | None = None,
+        ids: Sequence[str] | None = None,
+        outlets: Sequence[str] | None = None,
+        stories: Sequence[str] | None = None,
+        start: str | None = None,
+        end: str | None = None,
+    ) -> pd.DataFrame:
+        """``Analysis.articles`` of the selection without ``text`` (``analysis.schema.ARTICLES`` plus
+        ``length``): equal to ``self.analysis(...).articles.drop(columns="text")`` (tone to the last
+        bits of a double: pandas' group means depend on the other groups in the frame), from stored
+        article tones, without reading sentences or mentions."""
+        analyser = analyser_version(aliases if aliases is not None else read_aliases())
+        scorer = scorer_version(sentiment)
+        with self.connect(write=False) as con:
+            chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
+            unscored = con.execute(
+                f"WITH {chosen} SELECT count(*) FROM chosen c ANTI JOIN article_tones t ON t.article_id = c.article_id "
+                f"AND t.analyser = ? AND t.scorer = ? WHERE c.sentences > 0",
+                [*params, analyser, scorer],
+            ).fetchone()[0]
+            if not unscored:
+                fields = ", ".join(f'c."{c}"' for c in ARTICLES if c not in {"polarity", "subjectivity"})
+                table = con.execute(
+                    f"WITH {chosen} SELECT {fields}, t.polarity, t.subjectivity, c.length FROM chosen c "
+                    f"LEFT JOIN article_tones t ON t.article_id = c.article_id AND t.analyser = ? AND t.scorer = ? "
+                    f"ORDER BY c.ord",
+                    [*params, analyser, scorer],
+                ).df()
+                return _typed(table, [*ARTICLES, "length"])[[*ARTICLES, "length"]]
+        chosen_analysis = self.analysis(
+            sentiment=sentiment, aliases=aliases, ids=ids, outlets=outlets, stories=stories, start=start, end=end
+        )
+        return chosen_analysis.articles.drop(columns="text")
+
+    def entity_table(
+        self,
+        *,
+        sentiment: str = "textblob",
+        aliases: Aliases | None = None,
+        ids: Sequence[str] | None = None,
+        outlets: Sequence[str] | None = None,
+        stories: Sequence[str] | None = None,
+        start: str | None = None,
+        end: str | None = None,
+    ) -> pd.DataFrame:
+        """``entities.csv`` for the selection, aggregated inside DuckDB (``analysis.schema.ENTITIES``).
+
+        Equal to ``analysis.entity_table`` on ``self.analysis(...)``: counts, labels, shares,
+        exclusivity and emphasis exactly, the means (polarity, subjectivity, first_seen) to the
+        last bits of a double (summation order). Sentences without a stored tone for ``sentiment``
+        give an empty tone.
+        """
+        analyser = analyser_version(aliases if aliases is not None else read_aliases())
+        scorer = scorer_version(sentiment)
+        with self.connect(write=False) as con:
+            chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
+            table = con.execute(f"WITH {chosen}, {_ENTITY_SQL}", [*params, analyser, scorer, analyser]).df()
+        if table.empty:
+            return entity_table_columns()
+        table["exclusive"] = table["exclusive"].astype(bool)
+        for column in ("share", "polarity", "subjectivity", "emphasis", "first_seen"):
+            table[column] = table[column].astype(float)
+        return _typed(table, ENTITIES)[ENTITIES]
+
+    @staticmethod
+    def _chosen(con, analyser, ids, outlets, stories, start, end) -> tuple[str, list]:
+        """The ``chosen`` CTE (selected, analysed articles with their stats and order) and its parameters."""
         where, params = ["r.analyser = ?"], [analyser]
         order = "a.seq"
         join = ""
@@ -399,6 +490,10 @@ class Store:
             f"FROM articles a {join} JOIN analysed r ON r.article_id = a.article_id AND r.input_hash = a.input_hash "
             f"WHERE {' AND '.join(where)})"
         )
+        return chosen, params
+
+    def _load(self, con, analyser, scorer, ids, outlets, stories, start, end):
+        chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
         fields = ", ".join(f'c."{c}"' for c in ARTICLE_FIELDS)
         meta = con.execute(
             f"WITH {chosen} SELECT {fields}, c.words, c.sentences, c.repairs, c.length FROM chosen c ORDER BY c.ord", params
@@ -415,8 +510,6 @@ class Store:
             f"FROM chosen c JOIN mentions m ON m.article_id = c.article_id AND m.analyser = ? ORDER BY c.ord, m.idx",
             [*params, analyser],
         ).df()
-        if ids is not None:
-            con.unregister("wanted")
         extracted = Extracted(
             articles=_typed(meta[ARTICLE_COLUMNS], ARTICLE_COLUMNS),
             sentences=_typed(sentences[SENTENCE_COLUMNS], SENTENCE_COLUMNS),
@@ -424,6 +517,65 @@ class Store:
         )
         scores = sentences[["polarity", "subjectivity"]].astype(float)
         return _typed(meta[ARTICLE_FIELDS], ARTICLE_FIELDS), extracted, scores
+
+
+_ENTITY_SQL = """
+m AS (
+    SELECT c.story, c.outlet, x.entity, x.label, x.article_id, x.sentence, x.start, c.length, t.polarity, t.subjectivity
+    FROM chosen c JOIN mentions x ON x.article_id = c.article_id AND x.analyser = ?
+    LEFT JOIN tones t ON t.article_id = x.article_id AND t.analyser = x.analyser AND t.position = x.sentence AND t.scorer = ?
+),
+counts AS (
+    SELECT story, outlet, entity, count(*) AS mentions, count(DISTINCT article_id) AS articles FROM m GROUP BY ALL
+),
+labels AS (
+    SELECT story, outlet, entity, label FROM (
+        SELECT story, outlet, entity, label,
+               row_number() OVER (PARTITION BY story, outlet, entity ORDER BY count(*) DESC, label) AS k
+        FROM m GROUP BY story, outlet, entity, label
+    ) WHERE k = 1
+),
+tone AS (
+    SELECT story, outlet, entity, avg(polarity) AS polarity, avg(subjectivity) AS subjectivity FROM (
+        SELECT DISTINCT ON (story, outlet, entity, article_id, sentence) story, outlet, entity, polarity, subjectivity FROM m
+    ) GROUP BY ALL
+),
+firsts AS (
+    SELECT story, outlet, entity, article_id, arg_min(sentence, start) AS sentence, min(start) AS start,
+           any_value(length) AS length
+    FROM m GROUP BY ALL
+),
+titles AS (
+    SELECT s.article_id, s.position FROM sentences s JOIN chosen c ON c.article_id = s.article_id
+    WHERE s.analyser = ? AND s.is_title
+),
+seen AS (
+    SELECT f.story, f.outlet, f.entity,
+           avg(CASE WHEN ti.article_id IS NOT NULL THEN 0.0 ELSE f.start::DOUBLE / nullif(f.length, 0)::DOUBLE END) AS first_seen
+    FROM firsts f LEFT JOIN titles ti ON ti.article_id = f.article_id AND ti.position = f.sentence GROUP BY ALL
+),
+outlets AS (SELECT story, count(DISTINCT outlet) AS n FROM m GROUP BY story),
+totals AS (
+    SELECT counts.*, labels.label, tone.polarity, tone.subjectivity, seen.first_seen, outlets.n AS outlets_in_story,
+           (sum(mentions) OVER (PARTITION BY story, outlet))::DOUBLE AS outlet_total,
+           (sum(mentions) OVER (PARTITION BY story))::DOUBLE AS story_total,
+           (sum(mentions) OVER (PARTITION BY story, entity))::DOUBLE AS entity_total
+    FROM counts JOIN labels USING (story, outlet, entity) JOIN tone USING (story, outlet, entity)
+    JOIN seen USING (story, outlet, entity) JOIN outlets USING (story)
+)
+SELECT story, outlet, entity, label, mentions, articles, mentions::DOUBLE / outlet_total AS share, polarity, subjectivity,
+       (entity_total - mentions = 0) AND outlets_in_story > 1 AS exclusive,
+       CASE WHEN entity_total - mentions > 0 AND outlets_in_story > 1
+            THEN (mentions::DOUBLE / outlet_total) / ((entity_total - mentions) / (story_total - outlet_total)) END AS emphasis,
+       first_seen
+FROM totals ORDER BY story, outlet, mentions DESC, entity
+"""
+
+
+def entity_table_columns() -> pd.DataFrame:
+    """An empty entities table with the columns and dtypes ``analysis.entity_table`` gives."""
+    empty = pd.DataFrame({c: pd.Series(dtype="str") for c in MENTIONS})
+    return entity_table(empty, pd.DataFrame({c: pd.Series(dtype="str") for c in SENTENCES}), pd.DataFrame(columns=[*ARTICLES, "length"]))
 
 
 def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from analysis import analyse, read_aliases, select
 from analysis.aliases import Aliases
 from analysis.engine import analyser_version
 from analysis.loaders import article_id
-from analysis.schema import ARTICLE_FIELDS
+from analysis.schema import ARTICLE_FIELDS, ENTITIES
 from analysis.store import DEFAULT_STORE, Store, StoreError, open_store
 from tests.conftest import ROOT, TECHCRUNCH, TECHREPUBLIC
 
@@ -347,3 +347,49 @@ def test_cli_user_errors_exit_2_with_one_line(tmp_path, args, message):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ aggregations inside DuckDB
+
+
+@pytest.fixture(scope="module")
+def generated_store(tmp_path_factory, bundled_articles):
+    corpus = make_corpus(bundled_articles, 30, seed=7)
+    store = open_store(tmp_path_factory.mktemp("agg") / "s.duckdb")
+    store.ingest(corpus, jobs=1)
+    return store
+
+
+_MEANS = ["polarity", "subjectivity", "first_seen"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    outlets=st.none() | st.lists(st.sampled_from(["Daily Planet", "Gazette", "Herald"]), unique=True),
+    stories=st.none() | st.lists(st.sampled_from(["s1", "s2"]), min_size=1, unique=True),
+    start=st.none() | st.sampled_from(["2016-11-11", "2016-11-15"]),
+    sentiment=st.sampled_from(["textblob", "vader"]),
+)
+def test_sql_aggregates_equal_the_pandas_tables(generated_store, outlets, stories, start, sentiment):
+    from analysis import entity_table
+
+    chosen = generated_store.analysis(sentiment=sentiment, outlets=outlets, stories=stories, start=start)
+    expected = entity_table(chosen.mentions, chosen.sentences, chosen.articles)
+    got = generated_store.entity_table(sentiment=sentiment, outlets=outlets, stories=stories, start=start)
+    exact = [c for c in expected.columns if c not in _MEANS]
+    pd.testing.assert_frame_equal(got[exact], expected[exact], check_exact=True)
+    # means: same numbers, summed in another order
+    pd.testing.assert_frame_equal(got[_MEANS], expected[_MEANS], check_exact=False, rtol=1e-12, atol=1e-15)
+    articles = generated_store.articles_table(sentiment=sentiment, outlets=outlets, stories=stories, start=start)
+    pd.testing.assert_frame_equal(articles, chosen.articles.drop(columns="text"), check_exact=False, rtol=1e-12)
+
+
+def test_entity_table_facts_from_the_seeds(filled):
+    store, _ = filled
+    entities = store.entity_table().set_index(["outlet", "entity"])
+    assert entities.loc[(TECHCRUNCH, "OpenAI"), "mentions"] == 8
+    assert entities.loc[(TECHREPUBLIC, "OpenAI"), "mentions"] == 10
+    assert entities.loc[(TECHREPUBLIC, "Tay"), "exclusive"]
+    assert entities.groupby("outlet")["share"].sum().round(12).eq(1).all()
+    empty = store.entity_table(outlets=[])
+    assert empty.empty and list(empty.columns) == ENTITIES
