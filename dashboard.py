@@ -509,7 +509,15 @@ def emphasis_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
     if angles.empty:
         st.info("Unique angles need at least two outlets covering the same story: select more outlets.")
     else:
-        table(angles, "table_angles", best_match=st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1))
+        for story, rows in angles.groupby("story", sort=True):
+            if angles["story"].nunique() > 1:
+                st.markdown(f"**Story: {reader.escape_markdown(story_name(story))}**")
+            outlets = sorted(rows["outlet"].unique())
+            for start in range(0, len(outlets), 3):
+                for column, outlet in zip(st.columns(min(3, len(outlets))), outlets[start:start + 3]):
+                    column.html(reader.angles_html(rows, outlet=outlet, color=colors.get(outlet, charts.NEUTRAL)))
+        with st.expander("Unique angles as a table"):
+            table(angles, "table_angles", best_match=st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1))
         download(angles, "unique-angles")
 
     st.subheader("Voices: who is quoted")

@@ -463,7 +463,7 @@ def messages_chart(messages: pd.DataFrame) -> go.Figure:
 
 # --- tables for display ------------------------------------------------------------------------
 
-ANGLES = ["story", "outlet", "sentence", "best_match", "closest_outlet", "closest_sentence", "article_id", "position"]
+ANGLES = ["story", "outlet", "sentence", "best_match", "unique", "closest_outlet", "closest_sentence", "article_id", "position"]
 
 
 def unique_angles(sentences: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
@@ -471,8 +471,8 @@ def unique_angles(sentences: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
 
     ``sentences`` is the ``sentences`` table (with best_match, matched_outlet, matched_position and,
     when present, matched_article_id). Returns columns ``ANGLES``: story, outlet, sentence (its text),
-    best_match, closest_outlet, closest_sentence (the other outlet's closest sentence), article_id,
-    position; sorted by story, outlet, best_match ascending. Empty when nothing was matched (one
+    best_match, unique, closest_outlet, closest_sentence (the other outlet's closest sentence),
+    article_id, position; sorted by story, outlet, best_match ascending. Empty when nothing was matched (one
     outlet in the story). Headlines are left out: they are too short to compare.
     """
     have = sentences.dropna(subset=["best_match"]) if "best_match" in sentences else sentences.iloc[0:0]
@@ -480,6 +480,8 @@ def unique_angles(sentences: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
         have = have[~have["is_title"].astype(bool)]
     if have.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "best_match" else "object") for c in ANGLES})
+    if "unique" not in have:
+        have = have.assign(unique=pd.NA)
     worst = (
         have.sort_values(["story", "outlet", "best_match", "article_id", "position"])
         .groupby(["story", "outlet"], sort=True).head(n)

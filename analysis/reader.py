@@ -187,3 +187,45 @@ def article_html(article: Mapping, sentences: pd.DataFrame, mentions: pd.DataFra
             parts.append(f"<p>{''.join(pieces)}</p>")
     parts.append("</div>")
     return "\n".join(parts)
+
+
+ANGLE_STYLE = """<style>
+.cl-angles{font-family:sans-serif;font-size:.92rem;line-height:1.5}
+.cl-angles h4{font-size:1rem;margin:.2rem 0 .5rem 0;padding-left:.5rem;border-left:5px solid}
+.cl-angle{margin:0 0 .8rem 0;padding:.45rem .6rem;border:1px solid #e3e3e3;border-radius:6px;background:#fcfcfc}
+.cl-angle .cl-own{color:#222}
+.cl-angle .cl-match{color:#666;font-size:.84rem;margin-top:.3rem;padding-left:.6rem;border-left:2px solid #ddd}
+.cl-angle .cl-score{display:inline-block;font-size:.75rem;font-weight:600;padding:0 .35rem;border-radius:3px;margin-right:.35rem}
+.cl-angle .cl-unique{background:#fde2c8;color:#8a3b00}
+.cl-angle .cl-shared{background:#e8e8e8;color:#444}
+</style>"""
+
+
+def angles_html(angles: pd.DataFrame, *, outlet: str, color: str = "#888888") -> str:
+    """Escaped cards of one outlet's least-matched sentences, each above its closest counterpart.
+
+    ``angles`` has the columns of ``analysis.charts.unique_angles`` (sentence, best_match,
+    closest_outlet, closest_sentence) plus, optionally, ``unique``; only ``outlet``'s rows are shown.
+    """
+    rows = angles[angles["outlet"] == outlet]
+    parts = [ANGLE_STYLE, f'<div class="cl-angles"><h4 style="border-left-color:{esc(color)}">{esc(outlet)}</h4>']
+    if rows.empty:
+        parts.append("<p><em>No sentence to compare.</em></p>")
+    for row in rows.to_dict("records"):
+        score = row.get("best_match")
+        unique = bool(row.get("unique")) if row.get("unique") is not None and not pd.isna(row.get("unique")) else False
+        badge = "cl-unique" if unique else "cl-shared"
+        label = "unique" if unique else "shared"
+        score_text = "n/a" if score is None or pd.isna(score) else f"{float(score):.2f}"
+        closest = row.get("closest_sentence")
+        match = (
+            f'closest in {esc(row.get("closest_outlet"))}: “{esc(closest)}”'
+            if closest is not None and not pd.isna(closest) else "no comparable sentence"
+        )
+        parts.append(
+            f'<div class="cl-angle"><div class="cl-own"><span class="cl-score {badge}" '
+            f'title="best match {esc(score_text)} (0 = nothing alike, 1 = the same point)">{label} · {esc(score_text)}</span>'
+            f'{esc(row.get("sentence"))}</div><div class="cl-match">{match}</div></div>'
+        )
+    parts.append("</div>")
+    return "\n".join(parts)

@@ -125,3 +125,19 @@ def test_escape_markdown_loses_nothing_and_leaves_no_markup(text):
     escaped = reader.escape_markdown(text)
     assert _UNESCAPE.sub(r"\1", escaped) == text.replace("\r", " ").replace("\n", " ")
     assert not re.search(r"(?<!\\)[<>*_`\[\]]", escaped)
+
+
+def test_unique_angle_cards_are_escaped():
+    angles = pd.DataFrame({
+        "story": "s", "outlet": ["Evil <b>Times</b>", "Other"], "sentence": [f"Shown {IMG} here", "x"],
+        "best_match": [0.04, 0.9], "unique": [True, False], "closest_outlet": ["Other", "Evil <b>Times</b>"],
+        "closest_sentence": [SCRIPT, None], "article_id": "a", "position": [1, 2],
+    })
+    page = reader.angles_html(angles, outlet="Evil <b>Times</b>", color="#0072B2")
+    assert "<img" not in page and "<script" not in page and "<b>" not in page
+    text = html.unescape(TAG.sub("", page[page.index('<div class="cl-angles">'):]))
+    assert f"Shown {IMG} here" in text and f"closest in Other: “{SCRIPT}”" in text
+    assert "unique · 0.04" in text
+    assert page.count('<div class="cl-angle">') == 1  # only this outlet's rows
+    other = reader.angles_html(angles, outlet="Other")
+    assert "shared · 0.90" in html.unescape(other) and "no comparable sentence" in other
