@@ -1,0 +1,100 @@
+"""Unique angles: align each sentence with the closest sentence another outlet wrote on the story.
+
+Similarity is :func:`analysis.similarity.pair_similarity` (token matching with static MiniLM
+vectors, so a paraphrase counts as the same point). Only sentences of the same story are compared:
+per story, one matrix product of mean-pooled vectors shortlists ``candidates`` sentences of the
+other outlets for each sentence, and only those are token-matched.
+
+A sentence whose best match is under ``UNIQUE_THRESHOLD`` (0.53) is ``unique``: a point only its
+outlet made. Measured on 55 hand-labelled sentences (the two seeds and tests/data/stories, 23 of
+them points a single outlet made): 0.53 classifies 51 correctly (ROC AUC 0.971). Shared points
+score 0.58-0.88 (the democratize pair 0.61, preferred/primary cloud platform 0.62, the stories'
+paraphrased recall and bridge sentences 0.77-0.88); TechCrunch's least matched sentences are
+Google lagging (0.44) and the money "no comment" (0.48), TechRepublic's include Tay (0.39) and
+Nadella's AI rules (0.45). Misses: a sentence mixing a shared point with a new one (TechRepublic's
+Partnership on AI sentence also names "the partnership between Microsoft and OpenAI", 0.60).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.similarity import embed, pair_similarity, token_table
+
+UNIQUE_THRESHOLD = 0.53
+CANDIDATES = 10
+
+ALIGN_COLUMNS = ["best_match", "matched_outlet", "matched_article_id", "matched_position", "matched_text", "unique"]
+
+
+def align_sentences(
+    sentences: pd.DataFrame, *, threshold: float = UNIQUE_THRESHOLD, candidates: int = CANDIDATES
+) -> pd.DataFrame:
+    """Match every sentence with its closest counterpart from another outlet of the same story.
+
+    Args:
+        sentences: one row per sentence with at least ``article_id``, ``outlet``, ``story``
+            (``""`` or missing is the default story), ``position`` and ``text``. Not modified.
+        threshold: a sentence whose ``best_match`` is below this is ``unique``.
+        candidates: how many sentences of other outlets, shortlisted by mean-vector cosine, are
+            rescored by token matching for each sentence.
+
+    Returns:
+        A copy of ``sentences`` (same index and order) with the columns added:
+        ``best_match`` (0-1 similarity to the closest sentence another outlet wrote in the same
+        story; NaN when no other outlet covers the story), ``matched_outlet``,
+        ``matched_article_id``, ``matched_position`` and ``matched_text`` (that sentence; missing
+        when there is none) and ``unique`` (``best_match < threshold``; False without another
+        outlet).
+
+    >>> s = pd.DataFrame({"article_id": ["a", "a", "b"], "outlet": ["X", "X", "Y"], "story": "",
+    ...                   "position": [0, 1, 0],
+    ...                   "text": ["Microsoft will democratize AI.", "Tay spewed racist messages.",
+    ...                            "Microsoft is committed to democratizing AI."]})
+    >>> align_sentences(s)[["matched_position", "unique"]].values.tolist()
+    [[0, False], [0, True], [0, False]]
+    """
+    out = sentences.copy()
+    n = len(out)
+    best = np.full(n, np.nan)
+    match = np.full(n, -1, dtype=np.int64)
+    if n:
+        texts = out["text"].fillna("").astype(str).tolist()
+        vectors = embed(texts)
+        tokens = token_table(texts)
+        story = (out["story"].fillna("").astype(str) if "story" in out else pd.Series("", index=out.index)).to_numpy()
+        outlet = out["outlet"].astype(str).to_numpy()
+        for key in pd.unique(story):
+            rows = np.flatnonzero(story == key)
+            outlets = outlet[rows]
+            if len(set(outlets)) < 2:
+                continue
+            # Shortlist by mean-vector cosine, then rescore the shortlist by token matching.
+            shortlist = np.clip(vectors[rows] @ vectors[rows].T, 0.0, 1.0)
+            shortlist[outlets[:, None] == outlets[None, :]] = -1.0
+            k = min(candidates, len(rows) - 1)
+            top = np.argpartition(-shortlist, k - 1, axis=1)[:, :k]
+            own = np.repeat(np.arange(len(rows)), k)
+            cand = top.ravel()
+            scores = pair_similarity(tokens, tokens, rows[own], rows[cand]).reshape(len(rows), k)
+            scores[shortlist[own, cand].reshape(len(rows), k) < 0] = -1.0
+            pick = scores.argmax(axis=1)
+            best[rows] = scores[np.arange(len(rows)), pick]
+            match[rows] = rows[top[np.arange(len(rows)), pick]]
+
+    found = match >= 0
+    taken = np.where(found, match, 0)
+
+    def matched(column: str, dtype: str) -> pd.Series:
+        values = out[column].to_numpy()[taken] if n else np.array([])
+        series = pd.Series(values, index=out.index).astype(dtype)
+        return series.where(found)
+
+    out["best_match"] = best
+    out["matched_outlet"] = matched("outlet", "string")
+    out["matched_article_id"] = matched("article_id", "string")
+    out["matched_position"] = matched("position", "Int64")
+    out["matched_text"] = matched("text", "string")
+    out["unique"] = found & (np.nan_to_num(best, nan=1.0) < threshold)
+    return out
