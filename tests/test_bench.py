@@ -1,0 +1,77 @@
+"""The benchmark script runs end to end on a tiny corpus (correctness only, no timing asserts)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import duckdb
+import pandas as pd
+
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import bench  # noqa: E402
+import corpus as generator  # noqa: E402
+
+
+def test_generated_corpus_varies_names_and_keeps_real_text(bundled_articles):
+    articles = generator.generate(8, seed=1)
+    assert articles["article_id"].is_unique and len(articles) == 8
+    assert set(articles["outlet"]) <= set(generator.OUTLETS)
+    # every paragraph comes from a seed article (names aside): the first one of article 0, say
+    first = articles["text"].iloc[0].split("\n\n")
+    assert len(first) == len(bundled_articles["text"].iloc[0].split("\n\n")) + 1
+    # "Elon Musk" and "Satya Nadella" are replaced by invented names
+    assert not articles["text"].str.contains("Elon Musk|Satya Nadella").any()
+    assert generator.generate(8, seed=1).equals(articles)
+
+
+def test_scaled_store_repeats_results_under_new_ids(tmp_path, bundled_articles):
+    from analysis.store import open_store
+
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(generator.generate(3, seed=2), jobs=1)
+    held = bench.scale_store(store.path, tmp_path / "big.duckdb", 10)
+    assert held == 10
+    big = open_store(tmp_path / "big.duckdb", read_only=True)
+    assert big.summary() == {"articles": 10, "analysed": 10, "pending": 0}
+    small, large = store.analysis(), big.analysis()
+    # ids 1..10 in ingest order: copies of articles 1, 2, 3, 1, 2, 3, 1, 2, 3, 1
+    per_article = small.articles["sentences"].tolist()
+    assert len(large.sentences) == 4 * per_article[0] + 3 * per_article[1] + 3 * per_article[2]
+    assert large.articles["text"].tolist() == [small.articles["text"].iloc[i % 3] for i in range(10)]
+    with duckdb.connect(str(tmp_path / "big.duckdb"), read_only=True) as con:
+        per_table = dict(con.execute("SELECT 'mentions', count(DISTINCT article_id) FROM mentions").fetchall())
+    assert per_table["mentions"] == 10
+    assert large.articles["article_id"].is_unique
+
+
+def test_bench_runs_on_a_tiny_corpus(tmp_path):
+    out = tmp_path / "r.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench.py"), "--n", "4", "--jobs", "1", "--baseline-n", "2",
+         "--scale", "12", "--repeat", "1", "--workdir", str(tmp_path / "work"), "--json", str(out)],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    assert report["articles"] == 4 and report["words"] > 0
+    assert report["ingest"]["1"]["analysed"] == 4
+    assert report["warm_ingest"]["analysed"] == 0  # nothing is analysed twice
+    assert report["baseline"]["articles"] == 2 and report["ratio_vs_baseline"] > 0
+    scaled = report["scale"]["12"]
+    assert scaled["articles"] == 12
+    for mode in ("sql", "pandas"):
+        selections = scaled[mode]["selections"]
+        assert selections["all outlets"]["articles"] == 12
+        assert selections["all outlets"]["entity_rows"] > 0
+    # the two paths select the same articles and build tables of the same size
+    assert {k: (v["articles"], v["entity_rows"]) for k, v in scaled["sql"]["selections"].items()} == {
+        k: (v["articles"], v["entity_rows"]) for k, v in scaled["pandas"]["selections"].items()
+    }
+    assert "| measurement |" in result.stdout and "throughput vs baseline" in result.stdout
+    assert isinstance(pd.read_pickle(tmp_path / "work" / "corpus.pkl"), pd.DataFrame)
