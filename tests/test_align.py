@@ -140,3 +140,14 @@ def test_removing_an_outlet_never_raises_a_best_match(rows, dropped):
     lonely = full["best_match"].isna()
     assert not full.loc[lonely, "unique"].any()
     assert np.array_equal(full["unique"].to_numpy(), (full["best_match"] < UNIQUE_THRESHOLD).to_numpy())
+
+
+def test_on_the_pipelines_sentence_table(bundled):
+    """The same facts on ``analysis.analyse``'s own (repaired, segmented) sentences."""
+    a = align_sentences(bundled.sentences)
+    tc = a[a["outlet"] == "TechCrunch"].sort_values("best_match")
+    least = " ".join(tc["text"].head(2))
+    assert "Google has lagged" in least and "monetary component" in least
+    assert _row(a, "TechRepublic", "called Tay")["unique"]
+    tc_dem, tr_dem = _row(a, "TechCrunch", "democratize AI"), _row(a, "TechRepublic", "democratizing AI")
+    assert tc_dem["matched_position"] == tr_dem["position"] and tr_dem["matched_position"] == tc_dem["position"]

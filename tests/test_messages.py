@@ -123,3 +123,10 @@ def test_invariants(messages, threshold):
     assert t.loc[t["found"], "first_seen"].between(0, 1).all()
     assert t.loc[~t["found"], "first_seen"].isna().all()
     assert len(t) == len(clean_messages(messages)) * len(s.groupby(["story", "outlet"]))
+
+
+def test_on_the_pipelines_sentence_table(bundled):
+    t = message_pullthrough(bundled.sentences, SEED_MESSAGES[:3])
+    assert found(t, "TechCrunch", SEED_MESSAGES[0]) and not found(t, "TechRepublic", SEED_MESSAGES[0])
+    for message in SEED_MESSAGES[1:3]:
+        assert found(t, "TechCrunch", message) and found(t, "TechRepublic", message)

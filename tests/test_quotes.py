@@ -121,3 +121,11 @@ def test_never_crashes_and_quotes_come_from_the_text(texts):
         assert quote in joined
         assert len(quote.split()) >= 1
     assert set(q["sentence"]) <= set(s["position"])
+
+
+def test_on_the_pipelines_tables(bundled):
+    q = extract_quotes(bundled.sentences, mentions=bundled.mentions)
+    spokesperson = q[q["speaker"] == "Microsoft spokesperson"]
+    assert len(spokesperson) == 2 and set(spokesperson["entity"]) == {"Microsoft"}
+    nadella = q[q["quote"] == "the first AI supercomputer."].iloc[0]
+    assert nadella["entity"] == "Satya Nadella"  # the pipeline resolved "Nadella" within the article
