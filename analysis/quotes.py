@@ -85,16 +85,32 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
     rows: list[dict] = []
     if sentences.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS).astype({"sentence": "int64"})
-    table = sentences.sort_values(["article_id", "position"], kind="stable")
+    paragraph_of = sentences["paragraph"] if "paragraph" in sentences else sentences["position"]
+    records = pd.DataFrame({
+        "article_id": sentences["article_id"].astype(str).to_numpy(),
+        "outlet": sentences["outlet"].astype(str).to_numpy(),
+        "story": sentences["story"].fillna("").astype(str).to_numpy() if "story" in sentences else "",
+        "position": sentences["position"].astype(int).to_numpy(),
+        "paragraph": paragraph_of.astype(int).to_numpy(),
+        "start": sentences["start"].astype(int).to_numpy(),
+        "text": sentences["text"].fillna("").astype(str).to_numpy(),
+    }).sort_values(["article_id", "paragraph", "start"], kind="stable")
     by_article = {}
     if mentions is not None and not mentions.empty:
-        by_article = {a: g for a, g in mentions.groupby("article_id")}
-    for article_id, article in table.groupby("article_id", sort=False):
+        by_article = {str(a): g for a, g in mentions.groupby("article_id")}
+    article_rows: dict[str, list[tuple]] = {}
+    for row in records.itertuples(index=False):
+        article_rows.setdefault(row.article_id, []).append(row)
+    for article_id, article in article_rows.items():
         previous: tuple[str, str, int] | None = None  # speaker, entity, paragraph of the last quote
         last_named: tuple[str, str] | None = None
         article_mentions = by_article.get(article_id)
-        paragraph_key = article["paragraph"] if "paragraph" in article else article["position"]
-        for paragraph, para in article.groupby(paragraph_key, sort=True):
+        paragraphs: dict[int, list] = {}
+        for row in article:
+            paragraphs.setdefault(row.paragraph, []).append(row)
+        for paragraph, para in sorted(paragraphs.items()):
+            if not any(mark in r.text for r in para for mark in ('"', "“")):
+                continue
             text, para_start, owners = _paragraph_text(para)
             sentence_starts = sorted(owners)
             for match in _QUOTE.finditer(text):
@@ -123,9 +139,9 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
                 if name:
                     previous = (name, entity, paragraph)
                 rows.append({
-                    "story": "" if pd.isna(para["story"].iloc[0]) else str(para["story"].iloc[0]),
-                    "outlet": str(para["outlet"].iloc[0]),
-                    "article_id": str(article_id),
+                    "story": para[0].story,
+                    "outlet": para[0].outlet,
+                    "article_id": article_id,
                     "sentence": int(opens_in),
                     "speaker": name,
                     "entity": entity,
@@ -135,21 +151,20 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
     return out.astype({"sentence": "int64"})
 
 
-def _paragraph_text(para: pd.DataFrame) -> tuple[str, int, dict[int, int]]:
+def _paragraph_text(para: list) -> tuple[str, int, dict[int, int]]:
     """The paragraph's text rebuilt at its offsets, its document offset, and sentence starts."""
-    start0 = int(para["start"].min())
+    start0 = min(row.start for row in para)
     parts: list[str] = []
     owners: dict[int, int] = {}
     cursor = 0
-    for row in para.sort_values("start").itertuples():
-        local = int(row.start) - start0
+    for row in sorted(para, key=lambda r: r.start):
+        local = row.start - start0
         if local > cursor:
             parts.append(" " * (local - cursor))
             cursor = local
-        owners[cursor] = int(row.position)
-        text = str(row.text)
-        parts.append(text)
-        cursor += len(text)
+        owners[cursor] = row.position
+        parts.append(row.text)
+        cursor += len(row.text)
     return "".join(parts), start0, owners
 
 
