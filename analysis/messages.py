@@ -8,7 +8,7 @@ closest word in the sentence (static MiniLM vectors, so "democratizing" meets "d
 ``found`` means a similarity of at least ``FOUND_THRESHOLD`` (0.70). Measured on the seeds: the
 messages each outlet carried score 0.77-1.00 ("Microsoft is committed to democratizing AI" 0.82 in
 TechCrunch, 1.00 in TechRepublic; "Microsoft Azure is OpenAI's preferred cloud platform" 1.00 and
-0.85; "Google lags behind Amazon on GPU virtual machines" 0.92 in TechCrunch; "Microsoft declined
+0.90; "Google lags behind Amazon on GPU virtual machines" 0.92 in TechCrunch; "Microsoft declined
 to comment on money" 0.77 in TechCrunch), those it did not 0.36-0.68 (Google lagging 0.52 in
 TechRepublic, the money "no comment" 0.62 there, Tay 0.36 in TechCrunch, "Microsoft is investing
 one billion dollars in OpenAI", which neither wrote, 0.68 and 0.63). Known miss: a paraphrase with

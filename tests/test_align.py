@@ -151,3 +151,26 @@ def test_on_the_pipelines_sentence_table(bundled):
     assert _row(a, "TechRepublic", "called Tay")["unique"]
     tc_dem, tr_dem = _row(a, "TechCrunch", "democratize AI"), _row(a, "TechRepublic", "democratizing AI")
     assert tc_dem["matched_position"] == tr_dem["position"] and tr_dem["matched_position"] == tc_dem["position"]
+
+
+# Hand labels: the points only one outlet made (outlet, story, position in the helper's split).
+ONE_OUTLET_POINTS = (
+    {("TechCrunch", "Microsoft–OpenAI partnership", p) for p in (5, 8)}  # Google lagging, money
+    | {("TechRepublic", "Microsoft–OpenAI partnership", p) for p in (6, 7, 8, 9, 10, 13, 14, 15, 16, 19)}
+    | {("Daily Planet", "Brightway recall", p) for p in (3, 4, 5)}
+    | {("Gazette", "Brightway recall", p) for p in (3, 4)}
+    | {("Herald", "Brightway recall", p) for p in (1, 2, 3, 4)}
+    | {("Daily Planet", "Harbour bridge", 3), ("Herald", "Harbour bridge", 2)}
+)
+
+
+def test_measured_separation_on_the_labelled_sentences(seed_aligned, stories_aligned):
+    """The figures in analysis/align.py's docstring: AUC 0.97, 51 of 55 right at 0.53."""
+    both = pd.concat([seed_aligned, stories_aligned]).dropna(subset=["best_match"])
+    labelled = [(r.outlet, r.story, r.position) in ONE_OUTLET_POINTS for r in both.itertuples()]
+    one = both["best_match"].to_numpy()[np.array(labelled)]
+    shared = both["best_match"].to_numpy()[~np.array(labelled)]
+    assert len(one) == 23 and len(shared) == 32
+    auc = np.mean(one[:, None] < shared[None, :])
+    assert auc > 0.95
+    assert (both["unique"].to_numpy() == np.array(labelled)).sum() >= 50
