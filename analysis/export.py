@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from .align import align_sentences
 from .entities import entity_table
+from .messages import message_pullthrough
 from .pipeline import Analysis
+from .quotes import extract_quotes
 from .schema import TABLES
+from .terms import distinctive_terms
 
 # OWASP's advice against CSV injection: a text cell starting with one of these is prefixed with '
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -21,13 +25,20 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
     """Every metric table for an (already selected) analysis, keyed by CSV name without ``.csv``.
 
-    Columns of each are ``analysis.schema.TABLES[name]``.
+    Columns of each are ``analysis.schema.TABLES[name]``. Comparisons between outlets (exclusive
+    entities, sentence alignment, distinctive terms) are made within each story, between the
+    outlets of the selection. ``messages`` are the key messages for ``messages``; without any,
+    that table is empty.
     """
+    sentences = align_sentences(analysis.sentences)
     tables = {
         "articles": analysis.articles,
-        "sentences": analysis.sentences,
+        "sentences": sentences,
         "mentions": analysis.mentions,
         "entities": entity_table(analysis.mentions, analysis.sentences, analysis.articles),
+        "terms": distinctive_terms(sentences),
+        "quotes": extract_quotes(sentences, mentions=analysis.mentions),
+        "messages": message_pullthrough(sentences, list(messages)),
     }
     return {name: _columns(table, name) for name, table in tables.items()}
 

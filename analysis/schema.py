@@ -17,7 +17,7 @@ ARTICLES = [
 SENTENCES = [
     "article_id", "outlet", "story", "position", "paragraph", "is_title", "start", "end", "text",
     "polarity", "subjectivity", "entities",
-    "best_match", "matched_outlet", "matched_position", "unique",
+    "best_match", "matched_outlet", "matched_article_id", "matched_position", "matched_text", "unique",
 ]
 MENTIONS = [
     "article_id", "outlet", "story", "entity", "label", "text", "sentence", "start", "end",
