@@ -469,32 +469,22 @@ ANGLES = ["story", "outlet", "sentence", "best_match", "unique", "closest_outlet
 def unique_angles(sentences: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
     """Each outlet's ``n`` least-matched sentences per story beside their closest counterpart.
 
-    ``sentences`` is the ``sentences`` table (with best_match, matched_outlet, matched_position and,
-    when present, matched_article_id). Returns columns ``ANGLES``: story, outlet, sentence (its text),
-    best_match, unique, closest_outlet, closest_sentence (the other outlet's closest sentence),
-    article_id, position; sorted by story, outlet, best_match ascending. Empty when nothing was matched (one
-    outlet in the story). Headlines are left out: they are too short to compare.
+    ``sentences`` is the ``sentences`` table (best_match, unique, matched_outlet, matched_text).
+    Returns columns ``ANGLES``: story, outlet, sentence (its text), best_match, unique,
+    closest_outlet, closest_sentence (the other outlet's closest sentence), article_id, position;
+    sorted by story, outlet, best_match ascending. Empty when nothing was matched (one outlet in
+    the story). Headlines are left out: they are too short to compare.
     """
     have = sentences.dropna(subset=["best_match"]) if "best_match" in sentences else sentences.iloc[0:0]
     if "is_title" in have:
         have = have[~have["is_title"].astype(bool)]
     if have.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "best_match" else "object") for c in ANGLES})
-    if "unique" not in have:
-        have = have.assign(unique=pd.NA)
     worst = (
         have.sort_values(["story", "outlet", "best_match", "article_id", "position"])
         .groupby(["story", "outlet"], sort=True).head(n)
     )
-    keys = ["story", "outlet", "position"] + (["article_id"] if "matched_article_id" in have else [])
-    lookup = sentences[[*keys, "text"]].drop_duplicates(keys).rename(
-        columns={"outlet": "matched_outlet", "position": "matched_position", "article_id": "matched_article_id",
-                 "text": "closest_sentence"}
-    )
-    lookup_keys = [{"outlet": "matched_outlet", "position": "matched_position", "article_id": "matched_article_id"}.get(k, k)
-                   for k in keys]
-    worst = worst.astype({"matched_position": "float64"}).merge(
-        lookup.astype({"matched_position": "float64"}), on=lookup_keys, how="left"
-    )
-    out = worst.rename(columns={"text": "sentence", "matched_outlet": "closest_outlet"})
+    out = worst.rename(columns={"text": "sentence", "matched_outlet": "closest_outlet", "matched_text": "closest_sentence"})
+    if "unique" not in out:
+        out = out.assign(unique=pd.NA)
     return out[ANGLES].reset_index(drop=True)

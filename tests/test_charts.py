@@ -227,13 +227,25 @@ def test_unique_angles_pairs_each_sentence_with_its_closest_counterpart():
         "outlet": ["TechCrunch", "TechCrunch", "TechCrunch", "TechRepublic", "TechRepublic"],
         "story": "s", "position": [0, 1, 2, 0, 1], "is_title": [True, False, False, False, False],
         "text": ["Headline", "Google lags behind.", "Azure is preferred.", "Azure is primary.", "Tay was a bot."],
-        "best_match": [0.1, 0.05, 0.9, 0.9, 0.02],
+        "best_match": [0.1, 0.05, 0.9, 0.9, 0.02], "unique": [False, True, False, False, True],
         "matched_outlet": ["TechRepublic", "TechRepublic", "TechRepublic", "TechCrunch", "TechCrunch"],
-        "matched_position": [0, 1, 0, 2, 1],
+        "matched_text": ["Azure is primary.", "Tay was a bot.", "Azure is primary.", "Azure is preferred.", "Google lags behind."],
     })
     angles = charts.unique_angles(sentences, n=1)
-    assert angles[["outlet", "sentence", "closest_sentence"]].values.tolist() == [
-        ["TechCrunch", "Google lags behind.", "Tay was a bot."],
-        ["TechRepublic", "Tay was a bot.", "Google lags behind."],
+    assert angles[["outlet", "sentence", "unique", "closest_sentence"]].values.tolist() == [
+        ["TechCrunch", "Google lags behind.", True, "Tay was a bot."],
+        ["TechRepublic", "Tay was a bot.", True, "Google lags behind."],
     ]
+    assert len(charts.unique_angles(sentences, n=5)) == 4  # the headline is left out
     assert charts.unique_angles(sentences.assign(best_match=float("nan"))).empty
+
+
+def test_unique_angles_on_the_seeds(bundled):
+    """The least-matched sentences: TechRepublic's Tay aside and TechCrunch's Google-lags aside rank low."""
+    from analysis import build_tables
+
+    angles = charts.unique_angles(build_tables(bundled)["sentences"], n=5)
+    republic = angles[angles["outlet"] == "TechRepublic"]["sentence"].str.cat(sep=" | ")
+    crunch = angles[angles["outlet"] == "TechCrunch"]["sentence"].str.cat(sep=" | ")
+    assert "Tay" in republic
+    assert "Google has lagged behind" in crunch

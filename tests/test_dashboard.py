@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -161,6 +162,7 @@ def test_csv_offered_equals_the_cli_export(tmp_path, bundled_articles):
         [sys.executable, "-m", "analysis", "export", "--out", str(out), "--outlet", "TechRepublic",
          "--messages", str(messages_file)],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
     )
     assert done.returncode == 0, done.stderr
     # the dashboard's own chain: load the default corpus, extract, score, select, build tables
