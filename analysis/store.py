@@ -13,6 +13,10 @@ What is kept, and when an article is analysed again
 - ``tones``: sentence tone per sentiment engine (:func:`analysis.engine.scorer_version`), computed
   by the workers at ingest, so switching engines is free. A missing engine is scored on read.
   ``article_tones``: their mean per article, as ``apply_sentiment`` computes it.
+- ``article_entities``: the mentions pre-aggregated per article, entity (integer keys ``akey``,
+  ``ekey`` from ``entity_names``), label and sentiment engine: mention count, the distinct
+  sentences mentioning it with their tone sums, and its first_seen in the article. The entities
+  table of any selection is a group-by over these rows.
 
 Reading
 - :meth:`Store.analysis` gives the same ``Analysis`` as ``select(analyse(articles), ...)``.
@@ -52,13 +56,13 @@ from .schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, MENTIONS, SENTENCES
 from .sentiment import score_texts
 
 DEFAULT_STORE = Path(__file__).resolve().parent.parent / "data" / "store" / "coverage.duckdb"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 _META = ["article_id", "outlet", "story"]
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
-    article_id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL,
+    article_id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, akey BIGINT NOT NULL,
     outlet VARCHAR NOT NULL, title VARCHAR NOT NULL, published VARCHAR NOT NULL, url VARCHAR NOT NULL,
     author VARCHAR NOT NULL, story VARCHAR NOT NULL, text VARCHAR NOT NULL, source VARCHAR NOT NULL,
     input_hash VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL
@@ -83,7 +87,13 @@ CREATE TABLE IF NOT EXISTS tones (
 CREATE TABLE IF NOT EXISTS article_tones (
     article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, scorer VARCHAR NOT NULL, polarity DOUBLE, subjectivity DOUBLE
 );
-INSERT INTO meta VALUES ('schema', '2'), ('generation', '0') ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS entity_names (ekey INTEGER PRIMARY KEY, entity VARCHAR NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS article_entities (
+    analyser VARCHAR NOT NULL, scorer VARCHAR NOT NULL, article_id VARCHAR NOT NULL, akey BIGINT NOT NULL,
+    ekey INTEGER NOT NULL, label VARCHAR NOT NULL, n BIGINT NOT NULL, is_first BOOLEAN NOT NULL,
+    sentences BIGINT, polarity_sum DOUBLE, subjectivity_sum DOUBLE, first_seen DOUBLE
+);
+INSERT INTO meta VALUES ('schema', '3'), ('generation', '0') ON CONFLICT DO NOTHING;
 """
 
 
@@ -108,7 +118,7 @@ def input_hash(title: str, text: str) -> str:
     return hashlib.sha1(f"{title}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-_RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones")
+_RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities")
 
 
 def _busy(error: Exception) -> bool:
@@ -235,6 +245,7 @@ class Store:
             """
             INSERT INTO articles
             SELECT n.article_id, n.seq,
+                   (SELECT coalesce(max(akey), 0) FROM articles) + row_number() OVER (ORDER BY n.seq),
                    n.outlet, n.title, n.published, n.url, n.author, n.story, n.text, n.source, n.input_hash,
                    now()::TIMESTAMP
             FROM new_articles n
@@ -285,11 +296,55 @@ class Store:
                 "INSERT INTO article_tones SELECT article_id, ?, scorer, polarity, subjectivity FROM batch_article_tones",
                 [analyser],
             )
+            Store._write_article_entities(con, analyser)
         for name in ("batch_ids", "batch_articles", "batch_sentences", "batch_mentions", "batch_tones", "batch_article_tones"):
             try:
                 con.unregister(name)
             except duckdb.Error:
                 pass
+
+    @staticmethod
+    def _write_article_entities(con: duckdb.DuckDBPyConnection, analyser: str) -> None:
+        """Pre-aggregate the batch's mentions (``batch_*`` views) into ``article_entities``."""
+        con.execute(
+            "INSERT INTO entity_names SELECT (SELECT coalesce(max(ekey), 0) FROM entity_names) + row_number() OVER (ORDER BY entity), "
+            "entity FROM (SELECT DISTINCT entity FROM batch_mentions WHERE entity NOT IN (SELECT entity FROM entity_names))"
+        )
+        con.execute(
+            """
+            INSERT INTO article_entities
+            WITH m AS (
+                SELECT x.article_id, a.akey, e.ekey, x.label, x.sentence, x.start, b.length
+                FROM batch_mentions x JOIN articles a ON a.article_id = x.article_id
+                JOIN entity_names e ON e.entity = x.entity JOIN batch_articles b ON b.article_id = x.article_id
+            ),
+            per_label AS (SELECT article_id, akey, ekey, label, count(*) AS n FROM m GROUP BY ALL),
+            firsts AS (
+                SELECT akey, ekey, arg_min(sentence, start) AS sentence, min(start) AS start,
+                       any_value(length) AS length, any_value(article_id) AS article_id, min(label) AS label
+                FROM m GROUP BY ALL
+            ),
+            seen AS (
+                SELECT f.akey, f.ekey, f.label,
+                       CASE WHEN s.is_title THEN 0.0 ELSE f.start::DOUBLE / nullif(f.length, 0)::DOUBLE END AS first_seen
+                FROM firsts f LEFT JOIN batch_sentences s ON s.article_id = f.article_id AND s.position = f.sentence
+            ),
+            sents AS (SELECT DISTINCT article_id, akey, ekey, sentence FROM m),
+            tone AS (
+                SELECT t.scorer, s.akey, s.ekey, sum(t.polarity) AS polarity_sum,
+                       sum(t.subjectivity) AS subjectivity_sum, count(t.polarity) AS sentences
+                FROM sents s JOIN batch_tones t ON t.article_id = s.article_id AND t.position = s.sentence GROUP BY ALL
+            )
+            SELECT ?, tone.scorer, p.article_id, p.akey, p.ekey, p.label, p.n, p.label = seen.label,
+                   CASE WHEN p.label = seen.label THEN tone.sentences END,
+                   CASE WHEN p.label = seen.label THEN tone.polarity_sum END,
+                   CASE WHEN p.label = seen.label THEN tone.subjectivity_sum END,
+                   CASE WHEN p.label = seen.label THEN seen.first_seen END
+            FROM per_label p JOIN seen USING (akey, ekey) JOIN tone USING (akey, ekey)
+            ORDER BY p.akey, p.ekey
+            """,
+            [analyser],
+        )
 
     def pending(self, *, aliases: Aliases | None = None) -> pd.DataFrame:
         """Stored articles (columns ``analysis.schema.ARTICLE_FIELDS``) the current analyser has not
@@ -412,12 +467,7 @@ class Store:
         scorer = scorer_version(sentiment)
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
-            unscored = con.execute(
-                f"WITH {chosen} SELECT count(*) FROM chosen c ANTI JOIN article_tones t ON t.article_id = c.article_id "
-                f"AND t.analyser = ? AND t.scorer = ? WHERE c.sentences > 0",
-                [*params, analyser, scorer],
-            ).fetchone()[0]
-            if not unscored:
+            if not self._unscored(con, chosen, params, analyser, scorer):
                 fields = ", ".join(f'c."{c}"' for c in ARTICLES if c not in {"polarity", "subjectivity"})
                 table = con.execute(
                     f"WITH {chosen} SELECT {fields}, t.polarity, t.subjectivity, c.length FROM chosen c "
@@ -453,13 +503,33 @@ class Store:
         scorer = scorer_version(sentiment)
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
-            table = con.execute(f"WITH {chosen}, {_ENTITY_SQL}", [*params, analyser, scorer, analyser]).df()
+            if not self._unscored(con, chosen, params, analyser, scorer):
+                labels = [r[0] for r in con.execute(
+                    "SELECT DISTINCT label FROM article_entities WHERE analyser = ? ORDER BY 1", [analyser]
+                ).fetchall()]
+                table = con.execute(f"WITH {chosen}, {_entity_sql(labels)}", [*params, analyser, scorer]).df()
+            else:
+                table = None
+        if table is None:  # this engine's tones are not stored: score on read, aggregate in pandas
+            chosen_analysis = self.analysis(
+                sentiment=sentiment, aliases=aliases, ids=ids, outlets=outlets, stories=stories, start=start, end=end
+            )
+            return entity_table(chosen_analysis.mentions, chosen_analysis.sentences, chosen_analysis.articles)
         if table.empty:
             return entity_table_columns()
         table["exclusive"] = table["exclusive"].astype(bool)
         for column in ("share", "polarity", "subjectivity", "emphasis", "first_seen"):
             table[column] = table[column].astype(float)
         return _typed(table, ENTITIES)[ENTITIES]
+
+    @staticmethod
+    def _unscored(con, chosen: str, params: list, analyser: str, scorer: str) -> int:
+        """How many selected articles with sentences lack stored tones for ``scorer``."""
+        return con.execute(
+            f"WITH {chosen} SELECT count(*) FROM chosen c ANTI JOIN article_tones t ON t.article_id = c.article_id "
+            f"AND t.analyser = ? AND t.scorer = ? WHERE c.sentences > 0",
+            [*params, analyser, scorer],
+        ).fetchone()[0]
 
     @staticmethod
     def _chosen(con, analyser, ids, outlets, stories, start, end) -> tuple[str, list]:
@@ -519,57 +589,46 @@ class Store:
         return _typed(meta[ARTICLE_FIELDS], ARTICLE_FIELDS), extracted, scores
 
 
-_ENTITY_SQL = """
-m AS (
-    SELECT c.story, c.outlet, x.entity, x.label, x.article_id, x.sentence, x.start, c.length, t.polarity, t.subjectivity
-    FROM chosen c JOIN mentions x ON x.article_id = c.article_id AND x.analyser = ?
-    LEFT JOIN tones t ON t.article_id = x.article_id AND t.analyser = x.analyser AND t.position = x.sentence AND t.scorer = ?
+def _entity_sql(labels: Sequence[str]) -> str:
+    """The entities table of ``chosen`` from ``article_entities``, as ``analysis.entity_table`` computes it.
+
+    Parameters after the ``chosen`` ones: analyser, scorer. ``labels``: every label in the store;
+    an entity's label is the one most of its mentions carry, ties to the alphabetically first.
+    """
+    labels = sorted(labels)
+    votes = "".join(f", sum(e.n) FILTER (WHERE e.label = '{_quote(label)}') AS vote_{i}" for i, label in enumerate(labels))
+    best = "greatest(" + ", ".join(f"coalesce(vote_{i}, 0)" for i in range(len(labels))) + ")" if labels else "0"
+    pick = "CASE " + " ".join(
+        f"WHEN coalesce(vote_{i}, 0) = {best} THEN '{_quote(label)}'" for i, label in enumerate(labels)
+    ) + " END" if labels else "NULL"
+    return f"""
+agg AS (
+    SELECT c.story, c.outlet, e.ekey, sum(e.n)::BIGINT AS mentions, sum(e.is_first::BIGINT)::BIGINT AS articles,
+           sum(e.polarity_sum) / sum(e.sentences) AS polarity, sum(e.subjectivity_sum) / sum(e.sentences) AS subjectivity,
+           avg(e.first_seen) AS first_seen{votes}
+    FROM chosen c JOIN article_entities e ON e.akey = c.akey AND e.analyser = ? AND e.scorer = ?
+    GROUP BY c.story, c.outlet, e.ekey
 ),
-counts AS (
-    SELECT story, outlet, entity, count(*) AS mentions, count(DISTINCT article_id) AS articles FROM m GROUP BY ALL
-),
-labels AS (
-    SELECT story, outlet, entity, label FROM (
-        SELECT story, outlet, entity, label,
-               row_number() OVER (PARTITION BY story, outlet, entity ORDER BY count(*) DESC, label) AS k
-        FROM m GROUP BY story, outlet, entity, label
-    ) WHERE k = 1
-),
-tone AS (
-    SELECT story, outlet, entity, avg(polarity) AS polarity, avg(subjectivity) AS subjectivity FROM (
-        SELECT DISTINCT ON (story, outlet, entity, article_id, sentence) story, outlet, entity, polarity, subjectivity FROM m
-    ) GROUP BY ALL
-),
-firsts AS (
-    SELECT story, outlet, entity, article_id, arg_min(sentence, start) AS sentence, min(start) AS start,
-           any_value(length) AS length
-    FROM m GROUP BY ALL
-),
-titles AS (
-    SELECT s.article_id, s.position FROM sentences s JOIN chosen c ON c.article_id = s.article_id
-    WHERE s.analyser = ? AND s.is_title
-),
-seen AS (
-    SELECT f.story, f.outlet, f.entity,
-           avg(CASE WHEN ti.article_id IS NOT NULL THEN 0.0 ELSE f.start::DOUBLE / nullif(f.length, 0)::DOUBLE END) AS first_seen
-    FROM firsts f LEFT JOIN titles ti ON ti.article_id = f.article_id AND ti.position = f.sentence GROUP BY ALL
-),
-outlets AS (SELECT story, count(DISTINCT outlet) AS n FROM m GROUP BY story),
+outlets AS (SELECT story, count(DISTINCT outlet) AS n FROM agg GROUP BY story),
 totals AS (
-    SELECT counts.*, labels.label, tone.polarity, tone.subjectivity, seen.first_seen, outlets.n AS outlets_in_story,
+    SELECT agg.*, {pick} AS label, outlets.n AS outlets_in_story,
            (sum(mentions) OVER (PARTITION BY story, outlet))::DOUBLE AS outlet_total,
            (sum(mentions) OVER (PARTITION BY story))::DOUBLE AS story_total,
-           (sum(mentions) OVER (PARTITION BY story, entity))::DOUBLE AS entity_total
-    FROM counts JOIN labels USING (story, outlet, entity) JOIN tone USING (story, outlet, entity)
-    JOIN seen USING (story, outlet, entity) JOIN outlets USING (story)
+           (sum(mentions) OVER (PARTITION BY story, ekey))::DOUBLE AS entity_total
+    FROM agg JOIN outlets USING (story)
 )
-SELECT story, outlet, entity, label, mentions, articles, mentions::DOUBLE / outlet_total AS share, polarity, subjectivity,
+SELECT story, outlet, names.entity, label, mentions, articles, mentions::DOUBLE / outlet_total AS share, polarity, subjectivity,
        (entity_total - mentions = 0) AND outlets_in_story > 1 AS exclusive,
        CASE WHEN entity_total - mentions > 0 AND outlets_in_story > 1
             THEN (mentions::DOUBLE / outlet_total) / ((entity_total - mentions) / (story_total - outlet_total)) END AS emphasis,
        first_seen
-FROM totals ORDER BY story, outlet, mentions DESC, entity
+FROM totals JOIN entity_names names USING (ekey)
+ORDER BY story, outlet, mentions DESC, names.entity
 """
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def entity_table_columns() -> pd.DataFrame:

@@ -178,6 +178,7 @@ def scale_store(source: Path, target: Path, size: int) -> int:
             f"""
             CREATE TEMP TABLE clone AS
             SELECT a.article_id AS original, a.article_id || '-' || k AS article_id, k * {n} + a.seq AS seq,
+                   (SELECT max(akey) FROM articles) + row_number() OVER (ORDER BY k, a.seq) AS akey,
                    list_extract(?::VARCHAR[], (1 + hash(a.article_id, k, 'outlet') % {len(OUTLETS)})::INTEGER) AS outlet,
                    'Story ' || lpad((hash(a.article_id, k, 'story') % 24)::VARCHAR, 2, '0') AS story,
                    strftime(DATE '2016-01-01' + (hash(a.article_id, k, 'day') % 366)::INTEGER, '%Y-%m-%d') AS published
@@ -186,12 +187,12 @@ def scale_store(source: Path, target: Path, size: int) -> int:
             [OUTLETS],
         )
         con.execute(
-            "INSERT INTO articles SELECT c.article_id, c.seq, c.outlet, a.title, c.published, a.url, a.author, c.story, "
+            "INSERT INTO articles SELECT c.article_id, c.seq, c.akey, c.outlet, a.title, c.published, a.url, a.author, c.story, "
             "a.text, a.source, a.input_hash, a.ingested_at FROM clone c JOIN articles a ON a.article_id = c.original"
         )
-        for table in ("analysed", "sentences", "mentions", "tones", "article_tones"):
+        for table in ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities"):
             columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-            select = ", ".join("c.article_id" if col == "article_id" else f't."{col}"' for col in columns)
+            select = ", ".join(f"c.{col}" if col in {"article_id", "akey"} else f't."{col}"' for col in columns)
             con.execute(f"INSERT INTO {table} SELECT {select} FROM clone c JOIN {table} t ON t.article_id = c.original")
         con.execute("COMMIT")
         con.execute("CHECKPOINT")

@@ -228,14 +228,21 @@ def _consistent(store: Store) -> tuple[int, int]:
             "SELECT count(*) FROM analysed r LEFT JOIN (SELECT article_id, count(*) n FROM sentences GROUP BY 1) s "
             "USING (article_id) WHERE coalesce(s.n, 0) <> r.sentences"
         ).fetchone()[0]
+        unique_keys = con.execute("SELECT count(*) = count(DISTINCT akey) FROM articles").fetchone()[0]
+        # the pre-aggregated rows count every mention once per sentiment engine
+        aggregated = con.execute(
+            "SELECT (SELECT count(*) FROM mentions) * (SELECT count(DISTINCT scorer) FROM tones), "
+            "(SELECT coalesce(sum(n), 0) FROM article_entities)"
+        ).fetchone()
     assert articles == analysed and orphans == 0 and short == 0
+    assert unique_keys and aggregated[0] == aggregated[1]
     return articles, int(store.analysis().sentences.shape[0])
 
 
-def _start_ingest(tmp_path, corpus: pd.DataFrame, partition: int) -> tuple[subprocess.Popen, os.PathLike]:
+def _start_ingest(tmp_path, corpus: pd.DataFrame, partition: int, name: str = "corpus") -> tuple[subprocess.Popen, os.PathLike]:
     path = tmp_path / "s.duckdb"
     open_store(path)  # created empty, so a reader can open it at once
-    pickled = tmp_path / "corpus.pkl"
+    pickled = tmp_path / f"{name}.pkl"
     corpus.to_pickle(pickled)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
@@ -263,12 +270,13 @@ def test_killed_ingest_leaves_complete_articles_and_resumes(tmp_path, bundled_ar
     assert_same_analysis(open_store(path, read_only=True).analysis(), analyse(corpus))
 
 
-def test_reader_sees_consistent_growing_store_while_ingest_runs(tmp_path, bundled_articles):
+def test_reader_sees_consistent_growing_store_while_two_ingests_run(tmp_path, bundled_articles):
     corpus = make_corpus(bundled_articles, 16, seed=2)
-    process, path = _start_ingest(tmp_path, corpus, partition=2)
+    process, path = _start_ingest(tmp_path, corpus.iloc[:10], partition=2, name="first")
+    other, _ = _start_ingest(tmp_path, corpus.iloc[10:], partition=2, name="second")
     reader = open_store(path, read_only=True, timeout=60)
     counts = []
-    while process.poll() is None:
+    while process.poll() is None or other.poll() is None:
         chosen = reader.analysis(outlets=["Gazette", "Herald", "Daily Planet"])
         ids = set(chosen.articles["article_id"])
         assert set(chosen.sentences["article_id"]) <= ids and set(chosen.mentions["article_id"]) <= ids
@@ -277,9 +285,11 @@ def test_reader_sees_consistent_growing_store_while_ingest_runs(tmp_path, bundle
         counts.append(len(ids))
         time.sleep(0.05)
     assert process.returncode == 0, process.stderr.read()
+    assert other.returncode == 0, other.stderr.read()
     assert counts == sorted(counts), "the store only grows"
     assert len(set(counts)) >= 3, f"reads interleaved with the writes: {counts}"
     assert _consistent(open_store(path))[0] == 16
+    assert_same_analysis(open_store(path, read_only=True).analysis(ids=list(corpus["article_id"])), analyse(corpus))
 
 
 # ------------------------------------------------------------------ the CLI
