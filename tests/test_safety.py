@@ -1,0 +1,74 @@
+"""Hostile input through the CLI: every good article kept, every skip explained, no formula in any CSV."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis import neutralise, to_csv_bytes
+from analysis.schema import TABLES
+from tests.conftest import ROOT
+from tests.test_cli import run
+
+HOSTILE = ROOT / "tests" / "data" / "hostile"
+INJECTION = ROOT / "tests" / "data" / "injection"
+NUMERIC = {"words", "sentences", "polarity", "subjectivity", "repairs", "position", "paragraph", "start", "end",
+           "best_match", "matched_position", "sentence", "mentions", "articles", "share", "emphasis",
+           "first_seen", "count", "z", "similarity"}
+
+
+def test_hostile_folder_keeps_the_good_and_explains_the_bad(tmp_path):
+    result = run("export", str(HOSTILE), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for name in ("binary.md", "empty.md", "missing_outlet.md", "bad_yaml.md"):
+        assert any(name in line for line in result.stderr.splitlines() if line.startswith("skipped")), name
+    assert any(line.startswith("duplicate") and "article_copy.md" in line for line in result.stderr.splitlines())
+    articles = pd.read_csv(tmp_path / "articles.csv", keep_default_na=False)
+    assert len(articles) == 11  # the good articles of the fixture folder, duplicates once
+    assert articles["article_id"].is_unique
+
+
+def test_strict_turns_a_skip_into_exit_2(tmp_path):
+    result = run("export", str(HOSTILE), "--strict", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_no_csv_cell_can_run_as_a_formula(tmp_path):
+    result = run("export", str(INJECTION), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for name, columns in TABLES.items():
+        with open(tmp_path / f"{name}.csv", newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        for row in rows:
+            for column, value in row.items():
+                if column in NUMERIC and value != "":
+                    float(value)  # numbers stay numbers, negative ones included
+                elif value:
+                    assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (name, column, value)
+    articles = pd.read_csv(tmp_path / "articles.csv", keep_default_na=False)
+    assert set(articles["outlet"]) == {"'=HYPERLINK(\"http://evil.example\",\"click\")", "Plain Daily"}
+    assert "'@SUM(1+1)" in set(articles["title"])
+    sentences = pd.read_csv(tmp_path / "sentences.csv", keep_default_na=False)
+    assert "'-2+3 is what the spreadsheet would compute." in set(sentences["text"])
+
+
+@given(st.lists(st.one_of(st.text(max_size=12), st.floats(allow_nan=False), st.integers()), min_size=1, max_size=8))
+def test_neutralise_prefixes_only_formula_text(values):
+    table = pd.DataFrame({"v": pd.Series(values, dtype=object)})
+    out = neutralise(table)
+    for before, after in zip(values, out["v"]):
+        if isinstance(before, str) and before.startswith(("=", "+", "-", "@", "\t", "\r")):
+            assert after == "'" + before
+        else:
+            assert after == before
+    assert table["v"].tolist() == values  # input untouched
+
+
+def test_csv_bytes_keep_negative_numbers_numeric():
+    data = to_csv_bytes(pd.DataFrame({"polarity": [-0.5, 0.25], "text": ["-bad", "good"]})).decode()
+    assert data.splitlines() == ["polarity,text", "-0.5,'-bad", "0.25,good"]
