@@ -485,26 +485,29 @@ def emphasis_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
                 icon=":material/compare_arrows:")
     st.caption("Every comparison is made within a story, between the outlets selected in the sidebar.")
 
+    st.subheader("Key-message pull-through")
+    if not messages:
+        st.info("Type key messages in the sidebar (one per line) to see which outlets carried them, paraphrases "
+                "included.", icon=":material/campaign:")
+    else:
+        chart(charts.messages_chart(tables["messages"]), "chart_messages")
+        with st.expander("Pull-through as a table"):
+            table(tables["messages"], "table_messages",
+                  similarity=st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1),
+                  first_seen=st.column_config.NumberColumn(format="percent"))
+    download(tables["messages"], "messages")
+
     st.subheader("What only one outlet mentions")
     exclusive = shown[shown["exclusive"].astype(bool)]
     chart(charts.exclusive_chart(shown, colors=colors), "chart_exclusive")
-    table(exclusive, "table_exclusive", share=PCT, polarity=TONE, subjectivity=SCORE,
-          first_seen=st.column_config.NumberColumn(format="percent"))
+    with st.expander("Exclusive entities as a table"):
+        table(exclusive, "table_exclusive", hide=["exclusive", "emphasis"], share=PCT, polarity=TONE,
+              subjectivity=SCORE, first_seen=st.column_config.NumberColumn(format="percent"))
     download(exclusive, "exclusive-entities")
 
-    st.subheader("Distinctive terms")
-    terms = tables["terms"]
-    chart(charts.terms_chart(terms, colors=colors, n=10), "chart_terms")
-    st.caption("Terms ranked by z, the log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008), each "
-               "outlet against the rest of the selection. With few articles z-scores stay small: read the ranking, "
-               "not |z| > 1.96.")
-    table(terms.sort_values(["story", "outlet", "z"], ascending=[True, True, False]), "table_terms",
-          z=st.column_config.NumberColumn(format="%.2f"))
-    download(terms, "terms")
-
     st.subheader("Unique angles")
-    st.caption("Each outlet's least-matched sentences beside the closest sentence another selected outlet wrote "
-               "about the story (best_match 0 = nothing alike, 1 = the same point).")
+    st.caption("Each outlet's least-matched sentences above the closest sentence another selected outlet wrote "
+               "about the story (match 0 = nothing alike, 1 = the same point; “unique” under the threshold).")
     angles = charts.unique_angles(tables["sentences"], n=5)
     if angles.empty:
         st.info("Unique angles need at least two outlets covering the same story: select more outlets.")
@@ -518,25 +521,26 @@ def emphasis_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
                     column.html(reader.angles_html(rows, outlet=outlet, color=colors.get(outlet, charts.NEUTRAL)))
         with st.expander("Unique angles as a table"):
             table(angles, "table_angles", best_match=st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1))
-        download(angles, "unique-angles")
+    download(angles, "unique-angles")
+
+    st.subheader("Distinctive terms")
+    terms = tables["terms"]
+    chart(charts.terms_chart(terms, colors=colors, n=10), "chart_terms")
+    st.caption("Terms ranked by z, the log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008), each "
+               "outlet against the rest of the selection. With few articles z-scores stay small: read the ranking, "
+               "not |z| > 1.96.")
+    with st.expander("Distinctive terms as a table"):
+        table(terms.sort_values(["story", "outlet", "z"], ascending=[True, True, False]), "table_terms",
+              z=st.column_config.NumberColumn(format="%.2f"))
+    download(terms, "terms")
 
     st.subheader("Voices: who is quoted")
     quotes = tables["quotes"]
     if quotes.empty:
         st.info("No direct quotation found in the selected articles.")
     else:
-        table(quotes, "table_quotes")
+        table(quotes, "table_quotes", first=["outlet", "speaker", "entity", "quote"])
     download(quotes, "quotes")
-
-    st.subheader("Key-message pull-through")
-    if not messages:
-        st.info("Type key messages in the sidebar (one per line) to see which outlets carried them.",
-                icon=":material/campaign:")
-    else:
-        chart(charts.messages_chart(tables["messages"]), "chart_messages")
-        table(tables["messages"], "table_messages", similarity=st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1),
-              first_seen=st.column_config.NumberColumn(format="percent"))
-    download(tables["messages"], "messages")
 
 
 def articles_tab(full: an.Analysis, selected: pd.DataFrame) -> None:

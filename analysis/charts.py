@@ -428,7 +428,7 @@ def terms_chart(terms: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10) 
 
 
 def messages_chart(messages: pd.DataFrame) -> go.Figure:
-    """Key-message pull-through: message × outlet heatmap of similarity, ✓ where the message is found.
+    """Key-message pull-through: message × outlet grid, green with ✓ where found, similarity as text.
 
     ``messages`` needs message, outlet, found, similarity, best_sentence.
     """
@@ -444,16 +444,19 @@ def messages_chart(messages: pd.DataFrame) -> go.Figure:
         [("✓ " if bool(f) else "✗ ") + ("" if pd.isna(s) else f"{s:.2f}") for f, s in zip(frow, srow)]
         for frow, srow in zip(found.fillna(False).to_numpy(), sim.to_numpy())
     ]
-    custom = [[_wrap(b, 60, 240) for b in row] for row in best.to_numpy()]
+    custom = [[[_wrap(b, 60, 240), "" if pd.isna(v) else f"{v:.2f}"] for b, v in zip(brow, srow)]
+              for brow, srow in zip(best.to_numpy(), sim.to_numpy())]
+    # colour says found or not (the engine's documented threshold), the text gives the similarity
     fig = go.Figure(
         go.Heatmap(
-            z=sim.to_numpy(), x=[esc(o) for o in outlets], y=[_wrap(m, 50, 160) for m in order], zmin=0, zmax=1,
-            colorscale="Greens", text=text, texttemplate="%{text}", customdata=custom, xgap=2, ygap=2,
-            colorbar={"title": {"text": "Similarity"}},
-            hovertemplate="<b>%{x}</b><br>similarity %{z:.2f}<br>closest sentence:<br>%{customdata}<extra></extra>",
+            z=found.fillna(False).astype(float).to_numpy(), x=[esc(o) for o in outlets],
+            y=[_wrap(m, 50, 160) for m in order], zmin=0, zmax=1, showscale=False,
+            colorscale=[[0.0, "#ececec"], [1.0, "#1a9850"]], text=text, texttemplate="%{text}",
+            customdata=custom, xgap=3, ygap=3,
+            hovertemplate="<b>%{x}</b><br>similarity %{customdata[1]}<br>closest sentence:<br>%{customdata[0]}<extra></extra>",
         )
     )
-    _layout(fig, "Key-message pull-through: which outlet carried which message (✓ found)",
+    _layout(fig, "Key-message pull-through: which outlet carried which message (✓ found, with its similarity)",
             height=max(240, 110 + 50 * len(order)))
     fig.update_layout(margin={"t": 90})
     fig.update_yaxes(autorange="reversed", title_text=None)
