@@ -255,3 +255,11 @@ def test_cache_keys_follow_what_each_step_reads(bundled_articles):
     assert key(renamed, aliases) != key(bundled_articles, aliases)  # tone tables join the metadata
     assert key(renamed, aliases, columns=text_only) == key(bundled_articles, aliases, columns=text_only)  # no re-extract
     assert key(retitled, aliases, columns=text_only) != key(bundled_articles, aliases, columns=text_only)
+
+
+def test_downloads_are_formula_safe():
+    """Every download goes through ``to_csv_bytes``: text that a spreadsheet would run is neutralised."""
+    table = pd.DataFrame({"title": ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "ok"], "polarity": [-0.5, 0.0, 1.0]})
+    lines = dashboard.csv_data(table)().decode("utf-8").splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK(") and lines[2].startswith("'@SUM(A1)")
+    assert lines[1].endswith(",-0.5")  # numbers stay numbers
