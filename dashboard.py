@@ -39,6 +39,14 @@ MAX_ROWS = 5_000  # rows sent to the browser per table; downloads always hold ev
 # --- inputs ---------------------------------------------------------------------------------
 
 
+def _arguments(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data", nargs="+", action="extend", default=[])
+    parser.add_argument("--store", nargs="?", const="", default=None)
+    args, _ = parser.parse_known_args(list(argv)[1:])
+    return args
+
+
 def data_sources(argv: Sequence[str]) -> list[Path]:
     """The corpus folders/files: ``--data PATH ...`` after ``--`` on the command line, else the bundled one.
 
@@ -47,10 +55,18 @@ def data_sources(argv: Sequence[str]) -> list[Path]:
     >>> data_sources([]) == [DEFAULT_DATA]
     True
     """
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--data", nargs="+", action="extend", default=[])
-    args, _ = parser.parse_known_args(list(argv)[1:])
-    return [Path(p).expanduser().resolve() for p in args.data] or [DEFAULT_DATA]
+    return [Path(p).expanduser().resolve() for p in _arguments(argv).data] or [DEFAULT_DATA]
+
+
+def store_path(argv: Sequence[str]) -> Path | None:
+    """``--store [PATH]``: read analysed articles from a store (``python -m analysis ingest``) instead
+    of files; without PATH the default store. None when not asked for."""
+    value = _arguments(argv).store
+    if value is None:
+        return None
+    from analysis.store import DEFAULT_STORE
+
+    return Path(value).expanduser().resolve() if value else DEFAULT_STORE
 
 
 def parse_messages(text: str | None) -> list[str]:
@@ -153,6 +169,36 @@ def zipped(key: str, engine: str, selection: tuple, _tables: dict[str, pd.DataFr
     return an.zip_tables(_tables)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def open_store(path: str):
+    from analysis.store import open_store as _open
+
+    return _open(path, read_only=True)
+
+
+@st.cache_resource(show_spinner="Reading the store…", max_entries=8)
+def store_analysis(path: str, generation: int, engine: str, alias_key: str, _aliases: an.Aliases) -> an.Analysis:
+    """Every article the store's current analyser has analysed, with stored tones for ``engine``."""
+    return open_store(path).analysis(sentiment=engine, aliases=_aliases)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def store_summary(path: str, generation: int, alias_key: str, _aliases: an.Aliases) -> dict[str, int]:
+    return open_store(path).summary(aliases=_aliases)
+
+
+def _merge(parts: list[an.Analysis], engine: str) -> an.Analysis:
+    """One ``Analysis`` from several (tone is per sentence and per article, so parts simply stack)."""
+    if len(parts) == 1:
+        return parts[0]
+    return an.Analysis(
+        articles=pd.concat([p.articles for p in parts], ignore_index=True),
+        sentences=pd.concat([p.sentences for p in parts], ignore_index=True),
+        mentions=pd.concat([p.mentions for p in parts], ignore_index=True),
+        sentiment=engine,
+    )
+
+
 def _concat(parts: list[an.Extracted]) -> an.Extracted:
     if len(parts) == 1:
         return parts[0]
@@ -219,21 +265,23 @@ SCORE = st.column_config.NumberColumn(format="%.3f")
 
 def main() -> None:
     st.set_page_config(page_title="Coverage Lens", page_icon=":material/compare:", layout="wide")
-    sources = data_sources(sys.argv)
+    sources, store = data_sources(sys.argv), store_path(sys.argv)
     aliases = load_aliases()
-    warm_model(aliases.names)
+    alias_key = repr(aliases.key)
 
     st.sidebar.header("Filters")
     sidebar = st.sidebar.container()  # the filters, shown first
+    settings = st.sidebar.container()  # engine and key messages, filled before the filters need them
     st.sidebar.divider()
     upload_box = st.sidebar.container()
-    missing = [p for p in sources if not p.exists()]
-    if missing:
-        st.error("Corpus not found: " + ", ".join(reader.escape_markdown(p) for p in missing)
-                 + ". Start the app with `-- --data PATH` pointing at a folder or file of articles.")
-        st.stop()
-    corpus = load_sources(tuple(str(p) for p in sources), _stamps(sources))
-
+    engine = settings.radio("Sentiment engine", list(an.ENGINES), format_func=ENGINE_NAMES.get, key="engine",
+                            horizontal=True, help="TextBlob reads opinion adjectives; VADER also weighs negation "
+                            "and strong words (it scores the Tay sentence −0.80 where TextBlob says 0.0).")
+    messages = parse_messages(settings.text_area(
+        "Key messages (one per line)", key="messages", height=110,
+        placeholder="e.g. Azure is OpenAI's preferred cloud",
+        help="Which outlets carried each message, paraphrases included (Emphasis tab).",
+    ))
     uploads = upload_box.file_uploader(
         "Add articles",
         type=sorted(ext.lstrip(".") for ext in EXTENSIONS),
@@ -244,33 +292,69 @@ def main() -> None:
     )
     upload_corpus = load_uploads(tuple((f.name, f.getvalue()) for f in uploads or []))
 
-    # extraction depends on the text (article_id) and the headline only: metadata edits never redo it
-    extract_key = corpus_key(corpus.articles, aliases, columns=["article_id", "title"])
-    parts = [extract_corpus(extract_key, corpus.articles, aliases)] if not corpus.articles.empty else []
-    known = set(corpus.articles["article_id"])
+    # the corpus: analysed articles from the store, or files analysed here (cached per corpus)
+    parts: list[an.Analysis] = []
+    if store is not None:
+        from analysis.store import StoreError
+
+        try:
+            generation = open_store(str(store)).generation()
+        except StoreError as error:
+            st.error(reader.escape_markdown(error))
+            st.stop()
+        stored = store_analysis(str(store), generation, engine, alias_key, aliases)
+        summary = store_summary(str(store), generation, alias_key, aliases)
+        waiting = f"; {summary['pending']:,} waiting for `python -m analysis ingest`" if summary["pending"] else ""
+        upload_box.caption(f"Store {reader.escape_markdown(store.name)}: {summary['analysed']:,} analysed articles{waiting}.")
+        base_articles, base_key = stored.articles, f"store:{store}:{generation}"
+        if not stored.articles.empty:
+            parts.append(stored)
+        corpus = None
+    else:
+        missing = [p for p in sources if not p.exists()]
+        if missing:
+            st.error("Corpus not found: " + ", ".join(reader.escape_markdown(p) for p in missing)
+                     + ". Start the app with `-- --data PATH` pointing at a folder or file of articles.")
+            st.stop()
+        corpus = load_sources(tuple(str(p) for p in sources), _stamps(sources))
+        base_articles, base_key = corpus.articles, corpus_key(corpus.articles, aliases)
+        if not corpus.articles.empty:
+            warm_model(aliases.names)
+            # extraction depends on the text (article_id) and the headline only: metadata edits never redo it
+            extracted = extract_corpus(corpus_key(corpus.articles, aliases, columns=["article_id", "title"]),
+                                       corpus.articles, aliases)
+            parts.append(scored(base_key, engine, corpus.articles, extracted))
+
+    known = set(base_articles["article_id"])
     added = upload_corpus.articles[~upload_corpus.articles["article_id"].isin(known)]
     repeated = upload_corpus.articles[upload_corpus.articles["article_id"].isin(known)]
+    key = base_key
     if not added.empty:
+        warm_model(aliases.names)
         done = st.session_state.setdefault("_analysed_uploads", set())
         bar = upload_box.progress(0.0, text="Analysing uploaded articles…") if not set(added["article_id"]) <= done else None
+        pieces = []
         for i, row in enumerate(added.itertuples(index=False)):
             one = added.iloc[[i]]
-            parts.append(extract_upload(corpus_key(one, aliases, columns=["article_id", "title"]), one, aliases))
+            pieces.append(extract_upload(corpus_key(one, aliases, columns=["article_id", "title"]), one, aliases))
             done.add(row.article_id)
             if bar is not None:
                 bar.progress((i + 1) / len(added), text=f"Analysed {i + 1} of {len(added)} uploaded articles")
         if bar is not None:
             bar.empty()
-    articles = pd.concat([corpus.articles, added], ignore_index=True) if not added.empty else corpus.articles
+        upload_key = corpus_key(added, aliases)
+        parts.append(scored(upload_key, engine, added, _concat(pieces)))
+        key = f"{base_key}+{upload_key}"
     _report_loading(upload_box, corpus, upload_corpus, repeated, len(added))
-    if articles.empty:
+    if not parts:
         st.title("Coverage Lens")
-        st.info("No article could be loaded. Add article files in the sidebar, or start the app with "
-                "`-- --data PATH` pointing at a folder of articles.")
+        where = "The store holds no analysed article yet: run `python -m analysis ingest SOURCE --store PATH`, or add" \
+            if store is not None else "No article could be loaded. Add"
+        st.info(f"{where} article files in the sidebar, or start the app with `-- --data PATH` pointing at a folder "
+                "of articles.")
         st.stop()
-
-    key = corpus_key(articles, aliases)
-    extracted = _concat(parts)
+    full = _merge(parts, engine)
+    articles = full.articles
 
     # --- sidebar filters (values drive everything below, on every rerun)
     all_outlets = sorted(articles["outlet"].unique())
@@ -295,20 +379,11 @@ def main() -> None:
         hi = chosen[1] if len(chosen) > 1 else last
         if (lo, hi) != (first, last):  # the full range keeps undated articles too
             start, end = lo.isoformat(), hi.isoformat()
-    labels = sorted(extracted.mentions["label"].dropna().unique())
+    labels = sorted(full.mentions["label"].dropna().unique())
     _sync_choice("entity_types", labels)
     entity_types = sidebar.multiselect("Entity types", labels, key="entity_types")
     min_mentions = int(sidebar.number_input("Minimum mentions", min_value=1, value=1, step=1, key="min_mentions",
                                             help="Hide entities an outlet names fewer times than this."))
-    engine = sidebar.radio("Sentiment engine", list(an.ENGINES), format_func=ENGINE_NAMES.get, key="engine",
-                           horizontal=True, help="TextBlob reads opinion adjectives; VADER also weighs negation "
-                           "and strong words (it scores the Tay sentence −0.80 where TextBlob says 0.0).")
-    messages = parse_messages(sidebar.text_area(
-        "Key messages (one per line)", key="messages", height=110,
-        placeholder="e.g. Azure is OpenAI's preferred cloud",
-        help="Which outlets carried each message, paraphrases included (Emphasis tab).",
-    ))
-    full = scored(key, engine, articles, extracted)
     engine_name = ENGINE_NAMES.get(engine, engine)
 
     st.title("Coverage Lens")
@@ -384,7 +459,7 @@ def _is_day(value: str) -> bool:
     return len(value) == 10
 
 
-def _report_loading(sidebar, corpus: an.Corpus, uploads: an.Corpus, repeated: pd.DataFrame, added: int) -> None:
+def _report_loading(sidebar, corpus: an.Corpus | None, uploads: an.Corpus, repeated: pd.DataFrame, added: int) -> None:
     """One message per skipped file (names and reasons escaped), duplicates and what was added."""
     if added:
         sidebar.success(f"Added {added} uploaded article{'s' if added != 1 else ''}.", icon=":material/check:")
@@ -395,7 +470,7 @@ def _report_loading(sidebar, corpus: an.Corpus, uploads: an.Corpus, repeated: pd
     notes += [f"{r.source}: already in the corpus, counted once" for r in repeated.itertuples(index=False)]
     for note in notes:
         sidebar.warning(reader.escape_markdown(note), icon=":material/content_copy:")
-    if len(corpus.skipped) or len(corpus.duplicates):
+    if corpus is not None and (len(corpus.skipped) or len(corpus.duplicates)):
         with sidebar.expander(f"Corpus: {len(corpus.skipped)} skipped, {len(corpus.duplicates)} duplicate files"):
             for row in corpus.skipped.itertuples(index=False):
                 st.text(an.loaders.skip_message(row.source, row.line, row.reason))

@@ -263,3 +263,21 @@ def test_downloads_are_formula_safe():
     lines = dashboard.csv_data(table)().decode("utf-8").splitlines()
     assert lines[1].startswith("\"'=HYPERLINK(") and lines[2].startswith("'@SUM(A1)")
     assert lines[1].endswith(",-0.5")  # numbers stay numbers
+
+
+def test_store_mode_reads_analysed_articles(monkeypatch, tmp_path, bundled_articles):
+    """``-- --store PATH`` shows what ``python -m analysis ingest`` stored, with no file reading."""
+    from analysis.store import open_store
+
+    path = tmp_path / "coverage.duckdb"
+    open_store(path).ingest(bundled_articles[bundled_articles["outlet"] == "TechRepublic"], jobs=1)
+    at = _run(monkeypatch, "--store", str(path))
+    assert at.sidebar.multiselect(key="outlets").value == ["TechRepublic"]
+    assert any("1 analysed articles" in c.value for c in at.sidebar.caption)
+    entities = _table(at, "entities")
+    assert "Tay" in set(entities["entity"]) and "Peter Thiel" not in set(entities["entity"])
+    # the same tables as the CLI's pipeline on the same article
+    expected = an.build_tables(an.analyse(bundled_articles[bundled_articles["outlet"] == "TechRepublic"]))["entities"]
+    assert an.to_csv_bytes(entities) == an.to_csv_bytes(expected)
+    missing = _run(monkeypatch, "--store", str(tmp_path / "none.duckdb"))
+    assert len(missing.error) == 1 and "ingest" in missing.error[0].value
