@@ -38,6 +38,7 @@ from .sentiment import ENGINES, score_texts
 
 ENGINE_NAMES = ("local", "dask")
 TONE_COLUMNS = ["article_id", "position", "scorer", "polarity", "subjectivity"]
+CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler
 
 _PACKAGE = Path(__file__).resolve().parent
 # modules whose code decides what ``extract`` returns; editing one changes the analyser version
@@ -221,7 +222,7 @@ def _dask_batches(
     from distributed import Client, as_completed
 
     try:
-        client = Client(scheduler, timeout="20s", set_as_default=False)
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     try:

@@ -79,7 +79,8 @@ def test_a_worker_with_other_code_is_refused(corpus, monkeypatch):
         list(iter_batches(corpus.iloc[:1], aliases=read_aliases(), jobs=1))
 
 
-def test_engine_errors_are_user_errors(corpus):
+def test_engine_errors_are_user_errors(corpus, monkeypatch):
+    monkeypatch.setattr(engine_module, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(EngineError, match="unknown engine"):
         list(iter_batches(corpus, aliases=read_aliases(), engine="spark"))
     with pytest.raises(EngineError, match="needs --scheduler"):
