@@ -84,3 +84,18 @@ def test_nothing_loadable_exits_2(tmp_path):
     assert result.returncode == 2
     assert "nothing could be loaded" in result.stderr.splitlines()[-1]
     assert "empty.txt" in result.stderr  # the skip is explained too
+
+
+def test_export_reads_every_input_format(tmp_path):
+    formats = ROOT / "tests" / "data" / "formats"
+    result = run("export", str(formats), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    articles = pd.read_csv(tmp_path / "articles.csv", keep_default_na=False)
+    suffixes = set(articles["source"].str.replace(r":\d+$", "", regex=True).str.rsplit(".", n=1).str[-1])
+    assert suffixes == {"md", "txt", "csv", "jsonl", "html"}
+    assert set(articles["story"]) == {"Harbour bridge opens", "City budget vote", ""}  # the HTML page has none
+    # comparisons stay within a story: every aligned sentence matched one of its own story
+    sentences = pd.read_csv(tmp_path / "sentences.csv", keep_default_na=False)
+    matched = sentences[sentences["matched_article_id"] != ""]
+    story_of = dict(zip(articles["article_id"], articles["story"]))
+    assert (matched["matched_article_id"].map(story_of) == matched["story"]).all()
