@@ -555,10 +555,12 @@ def sentiment_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: 
 
 def emphasis_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], n_outlets: int,
                  messages: list[str]) -> None:
-    if n_outlets < 2:
-        st.info("Select at least two outlets in the sidebar to see what each one stresses that the others do not.",
-                icon=":material/compare_arrows:")
-    st.caption("Every comparison is made within a story, between the outlets selected in the sidebar.")
+    compare = n_outlets >= 2
+    if not compare:
+        st.info("Select at least two outlets in the sidebar to see what each one stresses that the others do not "
+                "(exclusive entities, unique angles, distinctive terms).", icon=":material/compare_arrows:")
+    else:
+        st.caption("Every comparison is made within a story, between the outlets selected in the sidebar.")
 
     st.subheader("Key-message pull-through")
     if not messages:
@@ -572,6 +574,19 @@ def emphasis_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
                   first_seen=st.column_config.NumberColumn(format="percent"))
     download(tables["messages"], "messages")
 
+    if compare:
+        _comparisons(tables, shown, colors)
+
+    st.subheader("Voices: who is quoted")
+    quotes = tables["quotes"]
+    if quotes.empty:
+        st.info("No direct quotation found in the selected articles.")
+    else:
+        table(quotes, "table_quotes", first=["outlet", "speaker", "entity", "quote"])
+    download(quotes, "quotes")
+
+
+def _comparisons(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str]) -> None:
     st.subheader("What only one outlet mentions")
     exclusive = shown[shown["exclusive"].astype(bool)]
     chart(charts.exclusive_chart(shown, colors=colors), "chart_exclusive")
@@ -608,14 +623,6 @@ def emphasis_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
         table(terms.sort_values(["story", "outlet", "z"], ascending=[True, True, False]), "table_terms",
               z=st.column_config.NumberColumn(format="%.2f"))
     download(terms, "terms")
-
-    st.subheader("Voices: who is quoted")
-    quotes = tables["quotes"]
-    if quotes.empty:
-        st.info("No direct quotation found in the selected articles.")
-    else:
-        table(quotes, "table_quotes", first=["outlet", "speaker", "entity", "quote"])
-    download(quotes, "quotes")
 
 
 def articles_tab(full: an.Analysis, selected: pd.DataFrame) -> None:

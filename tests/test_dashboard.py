@@ -281,3 +281,13 @@ def test_store_mode_reads_analysed_articles(monkeypatch, tmp_path, bundled_artic
     assert an.to_csv_bytes(entities) == an.to_csv_bytes(expected)
     missing = _run(monkeypatch, "--store", str(tmp_path / "none.duckdb"))
     assert len(missing.error) == 1 and "ingest" in missing.error[0].value
+
+
+def test_emphasis_with_one_outlet_asks_for_another(app):
+    app.sidebar.multiselect(key="outlets").set_value(["TechCrunch"]).run()
+    _open(app, "Emphasis")
+    assert any("at least two outlets" in info.value for info in app.info)
+    assert "exclusive entities" not in _chart_text(app).lower()
+    _open(app.sidebar.multiselect(key="outlets").set_value(["TechCrunch", "TechRepublic"]).run(), "Emphasis")
+    spec = _chart_text(app)
+    assert "Tay (TechRepublic)" in spec and "Peter Thiel (TechCrunch)" in spec  # the exclusive entities
