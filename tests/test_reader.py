@@ -35,7 +35,7 @@ def hostile():
     )
     row = {
         "article_id": "hostile0000000001", "outlet": f"Evil {IMG} Times", "title": f"Breaking {SCRIPT}",
-        "published": "2016-11-15", "url": "javascript:alert(3)", "author": f"<b onmouseover=alert(4)>Mallory</b>",
+        "published": "2016-11-15", "url": "javascript:alert(3)", "author": "<b onmouseover=alert(4)>Mallory</b>",
         "story": "", "text": text, "source": "hostile.md",
     }
     return analyse(pd.DataFrame([row], columns=ARTICLE_FIELDS))
