@@ -35,7 +35,7 @@ class Aliases:
     @property
     def ignored(self) -> frozenset[str]:
         """Surface forms (lower case) that are never entities."""
-        return frozenset(self.table.loc[self.table["label"] == IGNORE, "alias"].str.lower())
+        return self._ignored
 
     def lookup(self, surface: str) -> tuple[str, str] | None:
         """``(entity, label)`` for a surface form: exact match first, then case-insensitive."""
@@ -57,6 +57,8 @@ class Aliases:
             folded.setdefault(surface.lower(), value)
         object.__setattr__(self, "_exact", exact)
         object.__setattr__(self, "_folded", folded)
+        ignored = frozenset(self.table.loc[self.table["label"] == IGNORE, "alias"].str.lower())
+        object.__setattr__(self, "_ignored", ignored)
 
 
 def read_aliases(path: str | os.PathLike | None = None) -> Aliases:

@@ -8,6 +8,7 @@ not use (the tagger, parser and lemmatizer) are disabled; the statistical senten
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import metadata
 
 import spacy
 from spacy.language import Language
@@ -35,6 +36,5 @@ def load_pipeline(names: tuple[str, ...] = ()) -> Language:
 
 
 def model_version() -> str:
-    """Name and version of the model, part of the analyser's version."""
-    meta = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]).meta
-    return f"{meta['name']}-{meta['version']}"
+    """Name and version of the model, part of the analyser's version (read without loading it)."""
+    return f"{MODEL}-{metadata.version(MODEL)}-spacy-{spacy.__version__}"
