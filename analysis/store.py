@@ -149,7 +149,8 @@ class Store:
 
     @staticmethod
     def _check_schema(con: duckdb.DuckDBPyConnection) -> None:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        rows = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall()
+        row = rows[0] if rows else None
         if row is None or row[0] != SCHEMA_VERSION:
             raise StoreError(f"store schema {row[0] if row else '?'} is not {SCHEMA_VERSION}: use a new --store path")
 
@@ -210,9 +211,9 @@ class Store:
                     [analyser],
                 ).fetchnumpy()["article_id"].tolist()
             )
-            known = int(con.execute("SELECT count(*) FROM incoming JOIN articles USING (article_id)").fetchone()[0])
+            known = int(con.execute("SELECT count(*) FROM incoming JOIN articles USING (article_id)").fetchall()[0][0])
             # ingest order, fixed before the partitions finish in any order (kept for known articles)
-            first = int(con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
+            first = int(con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchall()[0][0])
             rows = rows.assign(seq=range(first + 1, first + 1 + len(rows)))
             reuse = rows[rows["article_id"].isin(done)]
             if len(reuse):
@@ -365,7 +366,7 @@ class Store:
         deleted = 0
         with self.connect(write=True) as con, _transaction(con):
             for table in _RESULT_TABLES:
-                deleted += con.execute(f"DELETE FROM {table} WHERE analyser <> ?", [analyser]).fetchone()[0]
+                deleted += con.execute(f"DELETE FROM {table} WHERE analyser <> ?", [analyser]).fetchall()[0][0]
         return deleted
 
     # ---------------------------------------------------------------- reading
@@ -373,7 +374,7 @@ class Store:
     def generation(self) -> int:
         """A number that changes with every write (a cache key for readers)."""
         with self.connect(write=False) as con:
-            return int(con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+            return int(con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchall()[0][0])
 
     def summary(self, *, aliases: Aliases | None = None) -> dict[str, int]:
         """Counts: ``articles`` stored, ``analysed`` by the current analyser, ``pending`` (not yet)."""
@@ -383,7 +384,7 @@ class Store:
                 "SELECT count(*), count(r.article_id) FROM articles a LEFT JOIN analysed r "
                 "ON r.article_id = a.article_id AND r.analyser = ? AND r.input_hash = a.input_hash",
                 [analyser],
-            ).fetchone()
+            ).fetchall()[0]
         return {"articles": int(total), "analysed": int(done), "pending": int(total - done)}
 
     def options(self, *, aliases: Aliases | None = None) -> dict[str, list[str]]:
@@ -469,12 +470,13 @@ class Store:
             chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
             if not self._unscored(con, chosen, params, analyser, scorer):
                 fields = ", ".join(f'c."{c}"' for c in ARTICLES if c not in {"polarity", "subjectivity"})
-                table = con.execute(
+                table = _frame(
+                    con,
                     f"WITH {chosen} SELECT {fields}, t.polarity, t.subjectivity, c.length FROM chosen c "
                     f"LEFT JOIN article_tones t ON t.article_id = c.article_id AND t.analyser = ? AND t.scorer = ? "
                     f"ORDER BY c.ord",
                     [*params, analyser, scorer],
-                ).df()
+                )
                 return _typed(table, [*ARTICLES, "length"])[[*ARTICLES, "length"]]
         chosen_analysis = self.analysis(
             sentiment=sentiment, aliases=aliases, ids=ids, outlets=outlets, stories=stories, start=start, end=end
@@ -507,7 +509,7 @@ class Store:
                 labels = [r[0] for r in con.execute(
                     "SELECT DISTINCT label FROM article_entities WHERE analyser = ? ORDER BY 1", [analyser]
                 ).fetchall()]
-                table = con.execute(f"WITH {chosen}, {_entity_sql(labels)}", [*params, analyser, scorer]).df()
+                table = _frame(con, f"WITH {chosen}, {_entity_sql(labels)}", [*params, analyser, scorer])
             else:
                 table = None
         if table is None:  # this engine's tones are not stored: score on read, aggregate in pandas
@@ -529,7 +531,7 @@ class Store:
             f"WITH {chosen} SELECT count(*) FROM chosen c ANTI JOIN article_tones t ON t.article_id = c.article_id "
             f"AND t.analyser = ? AND t.scorer = ? WHERE c.sentences > 0",
             [*params, analyser, scorer],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
 
     @staticmethod
     def _chosen(con, analyser, ids, outlets, stories, start, end) -> tuple[str, list]:
@@ -565,21 +567,21 @@ class Store:
     def _load(self, con, analyser, scorer, ids, outlets, stories, start, end):
         chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
         fields = ", ".join(f'c."{c}"' for c in ARTICLE_FIELDS)
-        meta = con.execute(
-            f"WITH {chosen} SELECT {fields}, c.words, c.sentences, c.repairs, c.length FROM chosen c ORDER BY c.ord", params
-        ).df()
-        sentences = con.execute(
+        meta = _frame(con, f"WITH {chosen} SELECT {fields}, c.words, c.sentences, c.repairs, c.length FROM chosen c ORDER BY c.ord", params)
+        sentences = _frame(
+            con,
             f"WITH {chosen} SELECT s.article_id, s.position, s.paragraph, s.is_title, s.start, s.\"end\", s.text, "
             f"s.entities, t.polarity, t.subjectivity FROM chosen c JOIN sentences s ON s.article_id = c.article_id "
             f"AND s.analyser = ? LEFT JOIN tones t ON t.article_id = s.article_id AND t.analyser = s.analyser "
             f"AND t.position = s.position AND t.scorer = ? ORDER BY c.ord, s.position",
             [*params, analyser, scorer or ""],
-        ).df()
-        mentions = con.execute(
+        )
+        mentions = _frame(
+            con,
             f"WITH {chosen} SELECT m.article_id, m.entity, m.label, m.text, m.sentence, m.start, m.\"end\" "
             f"FROM chosen c JOIN mentions m ON m.article_id = c.article_id AND m.analyser = ? ORDER BY c.ord, m.idx",
             [*params, analyser],
-        ).df()
+        )
         extracted = Extracted(
             articles=_typed(meta[ARTICLE_COLUMNS], ARTICLE_COLUMNS),
             sentences=_typed(sentences[SENTENCE_COLUMNS], SENTENCE_COLUMNS),
@@ -635,6 +637,15 @@ def entity_table_columns() -> pd.DataFrame:
     """An empty entities table with the columns and dtypes ``analysis.entity_table`` gives."""
     empty = pd.DataFrame({c: pd.Series(dtype="str") for c in MENTIONS})
     return entity_table(empty, pd.DataFrame({c: pd.Series(dtype="str") for c in SENTENCES}), pd.DataFrame(columns=[*ARTICLES, "length"]))
+
+
+def _frame(con: duckdb.DuckDBPyConnection, query: str, params: list) -> pd.DataFrame:
+    """A query's result as a DataFrame, through Arrow (strings arrive as pandas' ``str`` dtype
+    without a Python object per cell: twice as fast as ``.df()`` for 100,000 articles)."""
+    table = con.sql(query, params=params).to_arrow_table()
+    if table.num_rows == 0:  # Arrow cannot convert a result without chunks
+        return con.sql(query, params=params).df()
+    return table.to_pandas()
 
 
 def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
