@@ -161,6 +161,7 @@ def _ingest_into(store, articles, args: argparse.Namespace, aliases):
     """Add ``articles`` to ``store`` with a progress bar on stderr; returns the report."""
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: the NLP workers can then be forked (see analysis.engine)
     with tqdm(total=len(articles), unit="article", desc="analysing", file=sys.stderr, mininterval=0.5) as bar:
         return store.ingest(
             articles, aliases=aliases, jobs=args.jobs, engine=_engine(args), scheduler=args.scheduler, progress=bar.update

