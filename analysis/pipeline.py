@@ -35,14 +35,18 @@ class Analysis:
     sentiment: str = "textblob"
 
 
-def apply_sentiment(articles: pd.DataFrame, extracted: Extracted, *, sentiment: str = "textblob") -> Analysis:
+def apply_sentiment(
+    articles: pd.DataFrame, extracted: Extracted, *, sentiment: str = "textblob", scores: pd.DataFrame | None = None
+) -> Analysis:
     """Join metadata to the extracted tables and score every sentence with ``sentiment``.
 
-    Article tone is the mean of its sentences' tone (headline included); an entity mention's tone
-    is its sentence's. Does not mutate its inputs.
+    ``scores`` (polarity, subjectivity; one row per row of ``extracted.sentences``) are used as
+    given when a store already holds them. Article tone is the mean of its sentences' tone
+    (headline included); an entity mention's tone is its sentence's. Does not mutate its inputs.
     """
     meta = articles[[c for c in articles.columns if c in {*ARTICLES, "text"}]]
-    scores = score_texts(extracted.sentences["text"], engine=sentiment)
+    if scores is None:
+        scores = score_texts(extracted.sentences["text"], engine=sentiment)
     sentences = extracted.sentences.assign(
         polarity=scores["polarity"].to_numpy(), subjectivity=scores["subjectivity"].to_numpy()
     )

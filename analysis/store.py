@@ -50,7 +50,7 @@ import pandas as pd
 from .aliases import Aliases, read_aliases
 from .engine import ENGINES, TONE_COLUMNS, Batch, analyser_version, iter_batches, scorer_version
 from .extract import ARTICLE_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS, Extracted
-from .pipeline import Analysis
+from .pipeline import Analysis, apply_sentiment
 from .entities import entity_table
 from .schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, MENTIONS, SENTENCES
 from .sentiment import score_texts
@@ -447,7 +447,7 @@ class Store:
         if missing.any():
             fresh = score_texts(extracted.sentences.loc[missing, "text"], engine=sentiment)
             scores.loc[missing, ["polarity", "subjectivity"]] = fresh.to_numpy()
-        return assemble(meta, extracted, scores, sentiment=sentiment)
+        return apply_sentiment(meta, extracted, sentiment=sentiment, scores=scores)
 
     def articles_table(
         self,
@@ -672,31 +672,6 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-
-
-def assemble(meta: pd.DataFrame, extracted: Extracted, scores: pd.DataFrame, *, sentiment: str) -> Analysis:
-    """``apply_sentiment`` with the sentence scores given (``scores``: polarity, subjectivity, one
-    row per row of ``extracted.sentences``) instead of computed. Does not mutate its inputs."""
-    meta = meta[[c for c in meta.columns if c in {*ARTICLES, "text"}]]
-    sentences = extracted.sentences.assign(
-        polarity=scores["polarity"].to_numpy(), subjectivity=scores["subjectivity"].to_numpy()
-    )
-    sentences = meta[_META].merge(sentences, on="article_id", how="inner")
-    tone = sentences.groupby("article_id")[["polarity", "subjectivity"]].mean()
-    table = meta.merge(extracted.articles, on="article_id", how="left").merge(
-        tone, left_on="article_id", right_index=True, how="left"
-    )
-    mentions = meta[_META].merge(extracted.mentions, on="article_id", how="inner").merge(
-        sentences[["article_id", "position", "polarity", "subjectivity"]].rename(columns={"position": "sentence"}),
-        on=["article_id", "sentence"],
-        how="left",
-    )
-    return Analysis(
-        articles=table[[*ARTICLES, "text", "length"]],
-        sentences=sentences[[c for c in SENTENCES if c in sentences.columns]],
-        mentions=mentions[MENTIONS],
-        sentiment=sentiment,
-    )
 
 
 def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False, timeout: float = 60.0) -> Store:
