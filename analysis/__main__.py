@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__
 from .aliases import read_aliases
 from .export import build_tables, write_tables
-from .loaders import LoadError, load_corpus
+from .loaders import LoadError, load_corpus, skip_message
 from .pipeline import analyse, apply_sentiment, select
 from .sentiment import ENGINES
 from .engine import EngineError
@@ -83,14 +83,18 @@ def _read_messages(path: str | None) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
-def _export(args: argparse.Namespace) -> int:
-    messages = _read_messages(args.messages)
+def _aliases(path: str | None):
+    if path and not Path(path).exists():
+        raise UsageError(f"aliases file not found: {path}")
     try:
-        aliases = read_aliases(args.aliases)
+        return read_aliases(path)
     except (OSError, ValueError) as error:
         raise UsageError(f"cannot read aliases: {error}")
-    if args.aliases and not Path(args.aliases).exists():
-        raise UsageError(f"aliases file not found: {args.aliases}")
+
+
+def _export(args: argparse.Namespace) -> int:
+    messages = _read_messages(args.messages)
+    aliases = _aliases(args.aliases)
     engine = _engine(args)
     if args.store is not None and not args.sources:
         result = _from_store(args, None, aliases)  # the whole store
@@ -113,10 +117,10 @@ def _export(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace, sources: Sequence[str | Path]):
     corpus = load_corpus(sources, strict=args.strict)
     for row in corpus.skipped.itertuples(index=False):
-        where = f"{row.source}:{row.line}" if row.line else row.source
-        print(f"skipped {where}: {row.reason}", file=sys.stderr)
+        print("skipped " + skip_message(row.source, row.line, row.reason), file=sys.stderr)
     for row in corpus.duplicates.itertuples(index=False):
-        print(f"duplicate {row.source}: same text as {row.duplicate_of}, counted once", file=sys.stderr)
+        reason = f"same text as {row.duplicate_of}, counted once"
+        print("duplicate " + skip_message(row.source, row.line, reason), file=sys.stderr)
     if corpus.articles.empty:
         raise UsageError("nothing could be loaded from " + ", ".join(map(str, sources)))
     return corpus
@@ -185,12 +189,7 @@ def _from_store(args: argparse.Namespace, articles, aliases):
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    try:
-        aliases = read_aliases(args.aliases)
-    except (OSError, ValueError) as error:
-        raise UsageError(f"cannot read aliases: {error}")
-    if args.aliases and not Path(args.aliases).exists():
-        raise UsageError(f"aliases file not found: {args.aliases}")
+    aliases = _aliases(args.aliases)
     _engine(args)
     corpus = _load(args, args.sources)
     store = _open_store(args)
