@@ -82,7 +82,7 @@ def corpus_key(articles: pd.DataFrame, aliases: an.Aliases, *, columns: Sequence
     """Identity of a loaded corpus for the caches: a hash of ``columns`` (default: every column but
     the text, which ``article_id`` already hashes) and of the aliases used to read it."""
     columns = [c for c in (columns or articles.columns) if c != "text"]
-    digest = hashlib.sha1(repr(aliases.key).encode("utf-8"))
+    digest = hashlib.sha1(repr(aliases.key()).encode("utf-8"))
     digest.update(repr(columns).encode("utf-8"))
     digest.update(pd.util.hash_pandas_object(articles[columns], index=False).to_numpy().tobytes())
     return digest.hexdigest()[:16]
@@ -267,7 +267,7 @@ def main() -> None:
     st.set_page_config(page_title="Coverage Lens", page_icon=":material/compare:", layout="wide")
     sources, store = data_sources(sys.argv), store_path(sys.argv)
     aliases = load_aliases()
-    alias_key = repr(aliases.key)
+    alias_key = repr(aliases.key())
 
     st.sidebar.header("Filters")
     sidebar = st.sidebar.container()  # the filters, shown first
