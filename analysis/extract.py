@@ -184,7 +184,7 @@ def extract(
     worker processes. Does not mutate ``articles``.
     """
     nlp = load_pipeline(aliases.names)
-    gazetteer = _name_pattern(a for a in aliases.names if aliases.lookup(a) and aliases.lookup(a)[1] != IGNORE)
+    gazetteer = _name_pattern(aliases.names)  # names excludes ignored forms
     article_rows: dict[str, dict] = {}
     sentence_rows: list[dict] = []
     mention_rows: list[dict] = []
