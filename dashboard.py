@@ -9,9 +9,11 @@ so a filter change recomputes only the selection's aggregates.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +28,7 @@ if str(ROOT) not in sys.path:
 import analysis as an  # noqa: E402
 from analysis import charts, reader  # noqa: E402
 from analysis.loaders import EXTENSIONS  # noqa: E402
+from analysis.schema import TABLES as TABLE_COLUMNS  # noqa: E402
 
 DEFAULT_DATA = ROOT / "data" / "corpus"
 ENGINE_NAMES = {"textblob": "TextBlob", "vader": "VADER"}
@@ -34,6 +37,13 @@ SELECT_OUTLET = "Select at least one outlet in the sidebar."
 TABS = ["Overview", "Entities", "Sentiment", "Emphasis", "Articles"]
 ARC_LIMIT = 12
 MAX_ROWS = 5_000  # rows sent to the browser per table; downloads always hold every row
+# A store holding more analysed articles than this is read per selection: up to this many selected
+# articles load whole (every view, tables equal to the CLI's); above it, the Overview, Entities and
+# per-outlet/per-entity tone come from the store's SQL aggregates over the whole selection, and the
+# sentence-level views (tone arc, Emphasis, reader, sentences/mentions) from the selection's most
+# recent FULL_LIMIT articles. Override with `-- --full-limit N` or COVERAGE_LENS_FULL_LIMIT=N.
+FULL_LIMIT = 2_000
+FULL_LIMIT_ENV = "COVERAGE_LENS_FULL_LIMIT"
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -43,6 +53,7 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--data", nargs="+", action="extend", default=[])
     parser.add_argument("--store", nargs="?", const="", default=None)
+    parser.add_argument("--full-limit", type=int, default=None)
     args, _ = parser.parse_known_args(list(argv)[1:])
     return args
 
@@ -67,6 +78,22 @@ def store_path(argv: Sequence[str]) -> Path | None:
     from analysis.store import DEFAULT_STORE
 
     return Path(value).expanduser().resolve() if value else DEFAULT_STORE
+
+
+def full_limit(argv: Sequence[str], environ: dict[str, str] | None = None) -> int:
+    """How many selected articles a large store loads whole: ``--full-limit N``, else the
+    ``COVERAGE_LENS_FULL_LIMIT`` environment variable, else ``FULL_LIMIT`` (at least 1).
+
+    >>> full_limit(["dashboard.py", "--full-limit", "50"], {})
+    50
+    >>> full_limit(["dashboard.py"], {"COVERAGE_LENS_FULL_LIMIT": "7"})
+    7
+    """
+    value = _arguments(argv).full_limit
+    if value is None:
+        env = (environ if environ is not None else os.environ).get(FULL_LIMIT_ENV, "").strip()
+        value = int(env) if env.isdigit() else FULL_LIMIT
+    return max(1, value)
 
 
 def parse_messages(text: str | None) -> list[str]:
@@ -187,6 +214,43 @@ def store_summary(path: str, generation: int, alias_key: str, _aliases: an.Alias
     return open_store(path).summary(aliases=_aliases)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def store_options(path: str, generation: int, alias_key: str, _aliases: an.Aliases) -> dict[str, list[str]]:
+    return open_store(path).options(aliases=_aliases)
+
+
+@st.cache_data(show_spinner="Reading the store's entity types…", max_entries=8)
+def store_labels(path: str, generation: int, alias_key: str, _aliases: an.Aliases) -> list[str]:
+    """Entity types of the whole store (the options of the entity type filter)."""
+    return sorted(open_store(path).entity_table(aliases=_aliases)["label"].dropna().unique())
+
+
+# The SQL tables of a selection (a large store): shared, not copied, like the analysis results.
+@st.cache_resource(show_spinner="Counting the selection…", max_entries=32)
+def store_articles(path: str, generation: int, engine: str, alias_key: str, outlets: tuple[str, ...],
+                   stories: tuple[str, ...] | None, start: str | None, end: str | None, *, _aliases: an.Aliases) -> pd.DataFrame:
+    return open_store(path).articles_table(sentiment=engine, aliases=_aliases, outlets=outlets, stories=stories,
+                                           start=start, end=end)
+
+
+@st.cache_resource(show_spinner="Aggregating entities…", max_entries=32)
+def store_entities(path: str, generation: int, engine: str, alias_key: str, outlets: tuple[str, ...],
+                   stories: tuple[str, ...] | None, start: str | None, end: str | None, *, _aliases: an.Aliases) -> pd.DataFrame:
+    return open_store(path).entity_table(sentiment=engine, aliases=_aliases, outlets=outlets, stories=stories,
+                                         start=start, end=end)
+
+
+@st.cache_resource(show_spinner="Reading the selected articles…", max_entries=8)
+def store_part(path: str, generation: int, engine: str, alias_key: str, ids: tuple[str, ...], *,
+               _aliases: an.Aliases) -> an.Analysis:
+    """The ``Analysis`` of some articles of a large store (at most the full limit)."""
+    return open_store(path).analysis(sentiment=engine, aliases=_aliases, ids=list(ids))
+
+
+def _digest(ids) -> str:
+    return hashlib.sha1("\0".join(ids).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def _merge(parts: list[an.Analysis], engine: str) -> an.Analysis:
     """One ``Analysis`` from several (tone is per sentence and per article, so parts simply stack)."""
     if len(parts) == 1:
@@ -266,6 +330,7 @@ SCORE = st.column_config.NumberColumn(format="%.3f")
 def main() -> None:
     st.set_page_config(page_title="Coverage Lens", page_icon=":material/compare:", layout="wide")
     sources, store = data_sources(sys.argv), store_path(sys.argv)
+    limit = full_limit(sys.argv)
     aliases = load_aliases()
     alias_key = repr(aliases.key())
 
@@ -282,6 +347,22 @@ def main() -> None:
         placeholder="e.g. Azure is OpenAI's preferred cloud",
         help="Which outlets carried each message, paraphrases included (Emphasis tab).",
     ))
+
+    summary = generation = None
+    if store is not None:
+        from analysis.store import StoreError
+
+        try:
+            generation = open_store(str(store)).generation()
+        except StoreError as error:
+            st.error(reader.escape_markdown(error))
+            st.stop()
+        summary = store_summary(str(store), generation, alias_key, aliases)
+        if summary["analysed"] > limit:
+            large_store(store, generation, summary, engine=engine, messages=messages, aliases=aliases,
+                        alias_key=alias_key, limit=limit, sidebar=sidebar, upload_box=upload_box)
+            return
+
     uploads = upload_box.file_uploader(
         "Add articles",
         type=sorted(ext.lstrip(".") for ext in EXTENSIONS),
@@ -295,17 +376,8 @@ def main() -> None:
     # the corpus: analysed articles from the store, or files analysed here (cached per corpus)
     parts: list[an.Analysis] = []
     if store is not None:
-        from analysis.store import StoreError
-
-        try:
-            generation = open_store(str(store)).generation()
-        except StoreError as error:
-            st.error(reader.escape_markdown(error))
-            st.stop()
         stored = store_analysis(str(store), generation, engine, alias_key, aliases)
-        summary = store_summary(str(store), generation, alias_key, aliases)
-        waiting = f"; {summary['pending']:,} waiting for `python -m analysis ingest`" if summary["pending"] else ""
-        upload_box.caption(f"Store {reader.escape_markdown(store.name)}: {summary['analysed']:,} analysed articles{waiting}.")
+        upload_box.caption(_store_caption(store, summary))
         base_articles, base_key = stored.articles, f"store:{store}:{generation}"
         if not stored.articles.empty:
             parts.append(stored)
@@ -359,17 +431,43 @@ def main() -> None:
     # --- sidebar filters (values drive everything below, on every rerun)
     all_outlets = sorted(articles["outlet"].unique())
     colors = charts.outlet_colors(all_outlets)
+    days = sorted(d for d in articles["published"].astype(str).str.slice(0, 10).unique() if _is_day(d))
+    labels = sorted(full.mentions["label"].dropna().unique())
+    choice = filters(sidebar, all_outlets, sorted(articles["story"].unique()), days, labels)
+    selection = choice.selection
+    tables = cached_tables(key, engine, *selection, tuple(messages), full)
+    render(tables, full, choice, colors=colors, engine=engine, messages=messages, zip_key=(key, engine, selection))
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    """The sidebar's filter values: a ``selection`` (outlets, stories or None, start, end) and the
+    entity filters."""
+
+    outlets: tuple[str, ...]
+    stories: tuple[str, ...] | None
+    start: str | None
+    end: str | None
+    entity_types: list[str]
+    min_mentions: int
+
+    @property
+    def selection(self) -> tuple:
+        return (self.outlets, self.stories, self.start, self.end)
+
+
+def filters(sidebar, all_outlets: list[str], all_stories: list[str], days: list[str], labels: list[str]) -> Choice:
+    """The sidebar's filter widgets over these choices; stops the script with a message when the
+    outlet or story selection is empty."""
     _sync_choice("outlets", all_outlets)
     outlets = sidebar.multiselect("Outlets", all_outlets, key="outlets",
                                   help="Every chart and table follows this selection.")
-    all_stories = sorted(articles["story"].unique())
     stories: list[str] | None = None
     if len(all_stories) > 1:
         _sync_choice("stories", all_stories)
         stories = sidebar.multiselect("Stories", all_stories, key="stories",
                                       format_func=story_name, help="Outlets are compared within each story.")
     start = end = None
-    days = sorted(d for d in articles["published"].astype(str).str.slice(0, 10).unique() if _is_day(d))
     if len(days) > 1:
         first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
         chosen = sidebar.date_input("Published between", value=(first, last), min_value=first, max_value=last,
@@ -379,13 +477,10 @@ def main() -> None:
         hi = chosen[1] if len(chosen) > 1 else last
         if (lo, hi) != (first, last):  # the full range keeps undated articles too
             start, end = lo.isoformat(), hi.isoformat()
-    labels = sorted(full.mentions["label"].dropna().unique())
     _sync_choice("entity_types", labels)
     entity_types = sidebar.multiselect("Entity types", labels, key="entity_types")
     min_mentions = int(sidebar.number_input("Minimum mentions", min_value=1, value=1, step=1, key="min_mentions",
                                             help="Hide entities an outlet names fewer times than this."))
-    engine_name = ENGINE_NAMES.get(engine, engine)
-
     st.title("Coverage Lens")
     if not outlets:
         st.info(SELECT_OUTLET, icon=":material/filter_alt:")
@@ -393,8 +488,28 @@ def main() -> None:
     if stories is not None and not stories:
         st.info("Select at least one story in the sidebar.", icon=":material/filter_alt:")
         st.stop()
-    selection = (tuple(outlets), tuple(stories) if stories is not None else None, start, end)
-    tables = cached_tables(key, engine, *selection, tuple(messages), full)
+    return Choice(tuple(outlets), tuple(stories) if stories is not None else None, start, end,
+                  list(entity_types), min_mentions)
+
+
+@dataclasses.dataclass(frozen=True)
+class Partial:
+    """A large selection: ``selected`` articles in the SQL tables, sentence-level views over the
+    ``loaded`` most recent of them (``limit`` at most)."""
+
+    selected: int
+    loaded: int
+    limit: int
+
+    def note(self, what: str) -> str:
+        return (f"{what} at most {_count(self.limit, 'article')}: here the {self.loaded:,} most recent of the "
+                f"{self.selected:,} selected. Narrow the selection by story, outlet or date to see them all.")
+
+
+def render(tables: dict[str, pd.DataFrame], full: an.Analysis, choice: Choice, *, colors: dict[str, str], engine: str,
+           messages: list[str], zip_key: tuple, partial: Partial | None = None) -> None:
+    """The header, the zip download and the open tab, for a selection's ``tables``."""
+    engine_name = ENGINE_NAMES.get(engine, engine)
     if tables["articles"].empty:
         st.info("No article matches these filters: widen the date range or select more outlets or stories.",
                 icon=":material/filter_alt:")
@@ -408,29 +523,76 @@ def main() -> None:
     elif story_list[0]:
         about.append("story: " + reader.escape_markdown(story_list[0]))
     head.caption(" · ".join([*about, f"tone by {engine_name}"]))
+    zip_help = "Every table of this selection as CSV, as `python -m analysis export` writes them."
+    if partial is not None:
+        zip_help = ("Articles and entities cover the whole selection; sentences, mentions, terms, quotes and messages "
+                    f"its {partial.loaded:,} most recent articles.")
     zip_box.download_button(
-        "All tables (zip)", data=functools.partial(zipped, key, engine, (*selection, tuple(messages)), tables),
+        "All tables (zip)", data=functools.partial(zipped, zip_key[0], zip_key[1], (*zip_key[2], tuple(messages)), tables),
         file_name="coverage-lens-tables.zip", mime="application/zip", key="download_zip", on_click="ignore",
-        width="stretch",
-        icon=":material/folder_zip:", help="Every table of this selection as CSV, as `python -m analysis export` writes them.",
+        width="stretch", icon=":material/folder_zip:", help=zip_help,
     )
 
     entities = tables["entities"]
-    shown_entities = entities[entities["label"].isin(entity_types) & (entities["mentions"] >= min_mentions)]
+    shown_entities = entities[entities["label"].isin(choice.entity_types) & (entities["mentions"] >= choice.min_mentions)]
     # Only the open tab runs (a tab click reruns from the caches): the first render draws one tab's
     # charts, and a big corpus never ships every table to the browser at once.
     tabs = st.tabs(TABS, key="tab", on_change="rerun")
     views = [
         lambda: overview(tables, colors, engine_name),
-        lambda: entities_tab(tables, shown_entities, colors, filtered=len(shown_entities) < len(entities)),
-        lambda: sentiment_tab(tables, shown_entities, colors, engine_name),
-        lambda: emphasis_tab(tables, shown_entities, colors, n_out, messages),
-        lambda: articles_tab(full, tables["articles"]),
+        lambda: entities_tab(tables, shown_entities, colors, filtered=len(shown_entities) < len(entities), partial=partial),
+        lambda: sentiment_tab(tables, shown_entities, colors, engine_name, partial=partial),
+        lambda: emphasis_tab(tables, shown_entities, colors, n_out, messages, partial=partial),
+        lambda: articles_tab(full, full.articles if partial is not None else tables["articles"], partial=partial),
     ]
     for tab, view in zip(tabs, views):
         if tab.open is not False:
             with tab:
                 view()
+
+
+def _store_caption(store: Path, summary: dict[str, int]) -> str:
+    waiting = f"; {summary['pending']:,} waiting for `python -m analysis ingest`" if summary["pending"] else ""
+    return f"Store {reader.escape_markdown(store.name)}: {summary['analysed']:,} analysed articles{waiting}."
+
+
+def large_store(store: Path, generation: int, summary: dict[str, int], *, engine: str, messages: list[str],
+                aliases: an.Aliases, alias_key: str, limit: int, sidebar, upload_box) -> None:
+    """A store of more than ``limit`` analysed articles, read per selection (see ``FULL_LIMIT``)."""
+    path = str(store)
+    upload_box.caption(_store_caption(store, summary) + f" Uploads are off for a store of more than {limit:,} "
+                       f"articles: add files with `python -m analysis ingest FILES --store {reader.escape_markdown(store)}`.")
+    options = store_options(path, generation, alias_key, aliases)
+    labels = store_labels(path, generation, alias_key, aliases)
+    colors = charts.outlet_colors(options["outlets"])
+    choice = filters(sidebar, options["outlets"], options["stories"], [d for d in options["dates"] if _is_day(d)], labels)
+    selection = choice.selection
+    chosen = store_articles(path, generation, engine, alias_key, *selection, _aliases=aliases)
+    base_key = f"store:{store}:{generation}"
+    if len(chosen) <= limit:  # the whole selection loads: every view as for a small corpus
+        part = store_part(path, generation, engine, alias_key, tuple(chosen["article_id"]), _aliases=aliases)
+        tables = cached_tables(f"{base_key}:{_digest(chosen['article_id'])}", engine, *selection, tuple(messages), part)
+        render(tables, part, choice, colors=colors, engine=engine, messages=messages, zip_key=(base_key, engine, selection))
+        return
+    ids = tuple(recent_ids(chosen, limit))
+    part = store_part(path, generation, engine, alias_key, ids, _aliases=aliases)
+    sample = cached_tables(f"{base_key}:{_digest(ids)}", engine, *selection, tuple(messages), part)
+    entities = store_entities(path, generation, engine, alias_key, *selection, _aliases=aliases)
+    tables = {**sample, "articles": chosen[TABLE_COLUMNS["articles"]], "entities": entities}
+    render(tables, part, choice, colors=colors, engine=engine, messages=messages, zip_key=(base_key, engine, selection),
+           partial=Partial(selected=len(chosen), loaded=len(ids), limit=limit))
+
+
+def recent_ids(articles: pd.DataFrame, n: int) -> list[str]:
+    """The ``article_id`` of the ``n`` most recent articles (newest first; undated last, then in
+    the table's order). Does not mutate ``articles``.
+
+    >>> recent_ids(pd.DataFrame({"article_id": ["a", "b", "c"], "published": ["2020-01-02", "", "2020-03-01"]}), 2)
+    ['c', 'a']
+    """
+    order = articles.assign(_row=range(len(articles)), _dated=articles["published"].astype(str) != "")
+    order = order.sort_values(["_dated", "published", "_row"], ascending=[False, False, True], kind="stable")
+    return order["article_id"].head(n).tolist()
 
 
 def _sync_choice(key: str, options: list[str]) -> None:
@@ -502,7 +664,8 @@ def overview(tables: dict[str, pd.DataFrame], colors: dict[str, str], engine: st
     download(articles, "articles")
 
 
-def entities_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], *, filtered: bool) -> None:
+def entities_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], *, filtered: bool,
+                 partial: Partial | None = None) -> None:
     if shown.empty:
         st.info("No entity matches the sidebar filters: select more entity types or lower the minimum mentions.")
         download(shown, "entities")
@@ -523,13 +686,20 @@ def entities_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
           first_seen=st.column_config.NumberColumn(format="percent"))
     download(shown, "entities-filtered" if filtered else "entities")
     with st.expander("Every mention"):
+        if partial is not None:
+            st.caption(partial.note("Mentions list"))
         table(tables["mentions"], "table_mentions", polarity=TONE, subjectivity=SCORE)
-        download(tables["mentions"], "mentions")
+        download(tables["mentions"], "mentions" if partial is None else "mentions-recent")
 
 
-def sentiment_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], engine: str) -> None:
+def sentiment_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], engine: str, *,
+                  partial: Partial | None = None) -> None:
     sentences, articles = tables["sentences"], tables["articles"]
-    chart(charts.sentence_tone_chart(sentences, colors=colors, engine=engine), "chart_sentence_tone")
+    if partial is None:
+        chart(charts.sentence_tone_chart(sentences, colors=colors, engine=engine), "chart_sentence_tone")
+    else:  # every article of the selection, from the store's article tones
+        chart(charts.tone_chart(articles, colors=colors, engine=engine), "chart_sentence_tone")
+        articles = articles[articles["article_id"].isin(sentences["article_id"].unique())]
     if shown.empty:
         st.info("No entity matches the sidebar filters: select more entity types or lower the minimum mentions.")
     else:
@@ -547,14 +717,19 @@ def sentiment_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: 
     else:
         st.info("Pick articles above to see their tone arc.")
     st.subheader("Sentences")
+    if partial is not None:
+        st.info(partial.note("The tone arc and the sentences table cover"), icon=":material/filter_alt:")
     table(sentences, "table_sentences", hide=["paragraph", "start", "end"],
           first=["outlet", "position", "text", "polarity", "subjectivity", "entities", "best_match", "unique"],
           polarity=TONE, subjectivity=SCORE, best_match=SCORE)
-    download(sentences, "sentences")
+    download(sentences, "sentences" if partial is None else "sentences-recent")
 
 
 def emphasis_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], n_outlets: int,
-                 messages: list[str]) -> None:
+                 messages: list[str], *, partial: Partial | None = None) -> None:
+    if partial is not None:
+        st.info(partial.note("Emphasis compares"), icon=":material/filter_alt:")
+        n_outlets = tables["sentences"]["outlet"].nunique()
     compare = n_outlets >= 2
     if not compare:
         st.info("Select at least two outlets in the sidebar to see what each one stresses that the others do not "
@@ -625,7 +800,9 @@ def _comparisons(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
     download(terms, "terms")
 
 
-def articles_tab(full: an.Analysis, selected: pd.DataFrame) -> None:
+def articles_tab(full: an.Analysis, selected: pd.DataFrame, *, partial: Partial | None = None) -> None:
+    if partial is not None:
+        st.info(partial.note("The reader lists"), icon=":material/filter_alt:")
     chosen = full.articles[full.articles["article_id"].isin(selected["article_id"])]
     articles = chosen.sort_values(["outlet", "published", "title"])
     labels = {

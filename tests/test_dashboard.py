@@ -291,3 +291,58 @@ def test_emphasis_with_one_outlet_asks_for_another(app):
     _open(app.sidebar.multiselect(key="outlets").set_value(["TechCrunch", "TechRepublic"]).run(), "Emphasis")
     spec = _chart_text(app)
     assert "Tay (TechRepublic)" in spec and "Peter Thiel (TechCrunch)" in spec  # the exclusive entities
+
+
+def test_large_store_reads_aggregates_and_bounds_the_sentence_views(monkeypatch, tmp_path, bundled_articles):
+    """A store holding more than the full limit (lowered to 1 by the environment variable): the
+    Overview and Entities come from the store's SQL tables over the whole selection, the sentence
+    views from the most recent article only, each saying so; a selection within the limit loads whole."""
+    from analysis.store import open_store
+
+    path = tmp_path / "coverage.duckdb"
+    open_store(path).ingest(bundled_articles, jobs=1)
+    monkeypatch.setenv(dashboard.FULL_LIMIT_ENV, "1")
+    at = _run(monkeypatch, "--store", str(path))
+    assert at.sidebar.multiselect(key="outlets").value == ["TechCrunch", "TechRepublic"]
+    assert any("Uploads are off" in c.value for c in at.sidebar.caption)
+    assert not at.sidebar.get("file_uploader")
+    # Overview and Entities: both articles, both outlets (the whole selection)
+    assert [m.value for m in at.metric][:2] == ["2", "2"]
+    entities = _table(at, "entities")
+    assert {"Tay", "Peter Thiel"} <= set(entities["entity"])
+    expected = an.build_tables(an.analyse(bundled_articles))["entities"]
+    key = ["story", "outlet", "entity"]
+    got, want = entities.sort_values(key).reset_index(drop=True), expected.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got.drop(columns=["polarity", "subjectivity", "first_seen", "emphasis", "share"]),
+                                  want.drop(columns=["polarity", "subjectivity", "first_seen", "emphasis", "share"]))
+    for column in ["polarity", "subjectivity", "first_seen", "emphasis", "share"]:
+        assert got[column].fillna(-9).to_numpy() == pytest.approx(want[column].fillna(-9).to_numpy()), column
+    # sentence views: one article (both were published the same day: the first in ingest order, TechCrunch)
+    note = "at most 1 article: here the 1 most recent of the 2 selected"
+    sentences = _table(at, "sentences")
+    assert sentences["article_id"].nunique() == 1 and set(sentences["outlet"]) == {"TechCrunch"}
+    assert any(note in i.value for i in at.info)
+    _open(at, "Emphasis")
+    assert any(i.value.startswith("Emphasis compares at most 1 article") for i in at.info)
+    assert not at.exception
+    _open(at, "Articles")
+    assert any(note in i.value for i in at.info) and at.get("html")
+    buttons = _downloads(at)
+    assert {"Download articles.csv", "Download entities.csv", "Download sentences-recent.csv"} <= set(buttons)
+    # within the limit: the whole selection loads, tables equal to the CLI's pipeline, no note
+    at.sidebar.multiselect(key="outlets").set_value(["TechRepublic"]).run()
+    assert not at.exception
+    alone = _table(at, "entities")
+    only = bundled_articles[bundled_articles["outlet"] == "TechRepublic"]
+    assert an.to_csv_bytes(alone) == an.to_csv_bytes(an.build_tables(an.analyse(only))["entities"])
+    assert not any("most recent" in i.value for i in at.info)
+
+
+def test_full_limit_and_recent_ids():
+    assert dashboard.full_limit(["dashboard.py"], {}) == dashboard.FULL_LIMIT
+    assert dashboard.full_limit(["dashboard.py"], {dashboard.FULL_LIMIT_ENV: "25"}) == 25
+    assert dashboard.full_limit(["dashboard.py", "--full-limit", "3"], {dashboard.FULL_LIMIT_ENV: "25"}) == 3
+    assert dashboard.full_limit(["dashboard.py"], {dashboard.FULL_LIMIT_ENV: "many"}) == dashboard.FULL_LIMIT
+    articles = pd.DataFrame({"article_id": list("abcd"), "published": ["2020-01-02", "", "2020-03-01", "2020-01-02"]})
+    assert dashboard.recent_ids(articles, 3) == ["c", "a", "d"]
+    assert dashboard.recent_ids(articles, 10) == ["c", "a", "d", "b"]
