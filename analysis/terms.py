@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -31,6 +33,9 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 _STOP = frozenset(STOP_WORDS) | {"s", "t", "n't", "'s", "ve", "ll", "re", "d", "m", "said", "says"}
 
 
+_TOKEN = re.compile(r"[^\W_](?:[\w\-']*\w)?|[^\w\s]")
+
+
 def tokens(text: str) -> list[str | None]:
     """Lower-cased word tokens of ``text``; stop words and possessive endings become None.
 
@@ -39,16 +44,26 @@ def tokens(text: str) -> list[str | None]:
     >>> tokens("Microsoft’s Azure is the preferred cloud")
     ['microsoft', 'azure', None, None, 'preferred', 'cloud']
     """
-    text = text.translate(_APOSTROPHES)
-    out: list[str | None] = []
-    for match in re.finditer(r"[^\W_](?:[\w\-']*\w)?|[^\w\s]", text):
-        word = match.group(0).lower()
-        if word.endswith("'s"):
-            word = word[:-2]
-        if not _WORD.fullmatch(word) or word in _STOP or word.replace("'", "") in _STOP:
-            out.append(None)
-        else:
-            out.append(word)
+    return [_keep(token) for token in _TOKEN.findall(text.translate(_APOSTROPHES))]
+
+
+@lru_cache(maxsize=100_000)
+def _keep(token: str) -> str | None:
+    """The term a raw token stands for, or None for a stop word or a non-word."""
+    word = token.lower()
+    if word.endswith("'s"):
+        word = word[:-2]
+    if not _WORD.fullmatch(word) or word in _STOP or word.replace("'", "") in _STOP:
+        return None
+    return word
+
+
+def _terms(text: str, bigrams: bool) -> list[str]:
+    """The unigrams, then (when ``bigrams``) the adjacent non-stop pairs of ``text``."""
+    words = tokens(text)
+    out = [w for w in words if w]
+    if bigrams:
+        out.extend(f"{a} {b}" for a, b in zip(words, words[1:]) if a and b)
     return out
 
 
@@ -60,10 +75,7 @@ def term_counts(texts: Iterable[str], *, bigrams: bool = True) -> Counter[str]:
     """
     counts: Counter[str] = Counter()
     for text in texts:
-        words = tokens(text)
-        counts.update(w for w in words if w)
-        if bigrams:
-            counts.update(f"{a} {b}" for a, b in zip(words, words[1:]) if a and b)
+        counts.update(_terms(text, bigrams))
     return counts
 
 
@@ -84,13 +96,18 @@ def log_odds_z(
     y_j = counts_j.reindex(prior.index, fill_value=0).astype(float)
     a = prior.astype(float)
     a0 = float(a.sum()) if a0 is None else float(a0)
-    n_i, n_j = float(y_i.sum()), float(y_j.sum())
+    z = _z(y_i.to_numpy(), y_j.to_numpy(), a.to_numpy(), float(y_i.sum()), float(y_j.sum()), a0)
+    return pd.Series(z, index=prior.index)
+
+
+def _z(y_i: np.ndarray, y_j: np.ndarray, a: np.ndarray, n_i, n_j, a0: float) -> np.ndarray:
+    """:func:`log_odds_z` on aligned arrays (``n_i``, ``n_j``: the groups' totals, scalars or arrays)."""
     rest_i, rest_j = n_i + a0 - y_i - a, n_j + a0 - y_j - a
     # Both are zero only when the term is the selection's whole vocabulary: no odds, no evidence.
     defined = (rest_i > 0) & (rest_j > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         delta = np.log((y_i + a) / rest_i) - np.log((y_j + a) / rest_j)
-    delta = delta.where(defined, 0.0)
+    delta = np.where(defined, delta, 0.0)
     return delta / np.sqrt(1.0 / (y_i + a) + 1.0 / (y_j + a))
 
 
@@ -129,45 +146,57 @@ def distinctive_terms(
     outlet = sentences["outlet"].astype(str)
     texts = sentences["text"].fillna("").astype(str)
 
-    per_group = {
-        key: term_counts(group, bigrams=bigrams)
-        for key, group in texts.groupby([story, outlet], sort=True)
-    }
-    selection: Counter[str] = Counter()
-    for counts in per_group.values():
-        selection.update(counts)
-    total = sum(selection.values())
+    # Term lists per distinct text (a corpus repeats boilerplate), counted per story and outlet.
+    terms_of: dict[str, list[str]] = {}
+    groups = []  # (story, outlet, Counter) sorted by story and outlet
+    for (story_name, outlet_name), group in texts.groupby([story, outlet], sort=True):
+        lists = []
+        for text in group:
+            found = terms_of.get(text)
+            if found is None:
+                found = terms_of[text] = _terms(text, bigrams)
+            lists.append(found)
+        groups.append((story_name, outlet_name, Counter(chain.from_iterable(lists))))
+
+    # One row per story, outlet and term.
+    sizes = np.array([len(c) for _, _, c in groups], dtype=np.int64)
+    group_of = np.repeat(np.arange(len(groups)), sizes)
+    own = np.fromiter(chain.from_iterable(c.values() for _, _, c in groups), dtype=np.float64, count=int(sizes.sum()))
+    term_code, vocabulary = pd.factorize(
+        pd.Series(list(chain.from_iterable(c.keys() for _, _, c in groups)), dtype=object))
+    total = int(own.sum())
     if total == 0:
         return distinctive_terms(sentences.iloc[0:0])
-    share = pd.Series(selection, dtype=float) / total
-    mass = float(total if prior_mass is None else prior_mass)
+    story_names = sorted({s for s, _, _ in groups})
+    story_code_of_group = np.array([story_names.index(s) for s, _, _ in groups], dtype=np.int64)
+    story_of = story_code_of_group[group_of]
+    outlets_per_story = np.bincount(story_code_of_group, minlength=len(story_names))
 
-    frames = []
-    for story_name in sorted({s for s, _ in per_group}):
-        outlets = {o: c for (s, o), c in per_group.items() if s == story_name}
-        if len(outlets) < 2:
-            continue
-        story_total: Counter[str] = Counter()
-        for counts in outlets.values():
-            story_total.update(counts)
-        prior = share.reindex(list(story_total)) * mass
-        for name, counts in outlets.items():
-            own = pd.Series(counts, dtype=float)
-            rest = pd.Series(story_total, dtype=float).sub(own, fill_value=0)
-            z = log_odds_z(own, rest, prior, a0=mass)
-            kept = own[own >= min_count]
-            if kept.empty:
-                continue
-            frame = pd.DataFrame({
-                "story": story_name,
-                "outlet": name,
-                "term": kept.index.astype(str),
-                "count": kept.to_numpy().astype("int64"),
-                "z": z.reindex(kept.index).to_numpy(),
-            }).sort_values(["z", "term"], ascending=[False, True], kind="stable")
-            if top is not None:
-                frame = frame.head(top)
-            frames.append(frame)
-    if not frames:
+    selection = np.bincount(term_code, weights=own, minlength=len(vocabulary))
+    mass = float(total if prior_mass is None else prior_mass)
+    prior = (selection / total)[term_code] * mass
+    story_term = story_of * len(vocabulary) + term_code
+    st_code, _ = pd.factorize(story_term)
+    in_story = np.bincount(st_code, weights=own)[st_code]
+    n_group = np.bincount(group_of, weights=own, minlength=len(groups))
+    n_story = np.bincount(story_code_of_group, weights=n_group, minlength=len(story_names))
+    n_i = n_group[group_of]
+    n_j = n_story[story_of] - n_i
+
+    keep = (own >= min_count) & (outlets_per_story[story_of] >= 2)
+    z = _z(own[keep], in_story[keep] - own[keep], prior[keep], n_i[keep], n_j[keep], mass)
+    kept_groups = group_of[keep]
+    out = pd.DataFrame({
+        "story": pd.Series([groups[g][0] for g in kept_groups], dtype=str),
+        "outlet": pd.Series([groups[g][1] for g in kept_groups], dtype=str),
+        "term": pd.Series(vocabulary[term_code[keep]], dtype=str),
+        "count": own[keep].astype("int64"),
+        "z": z,
+        "group": kept_groups,
+    })
+    if out.empty:
         return distinctive_terms(sentences.iloc[0:0])
-    return pd.concat(frames, ignore_index=True)[TERMS_COLUMNS]
+    out = out.sort_values(["group", "z", "term"], ascending=[True, False, True], kind="stable")
+    if top is not None:
+        out = out.groupby("group", sort=False).head(top)
+    return out[TERMS_COLUMNS].reset_index(drop=True)

@@ -112,3 +112,33 @@ def test_two_outlets_mirror_each_other(a, b):
     assert (t["count"] >= 1).all()
     own = term_counts([" ".join(a)])
     assert {r.term: r.count for r in t[t["outlet"] == "A"].itertuples()} == dict(own)
+
+
+sentence = st.tuples(st.sampled_from(["1", "2", "3"]), st.sampled_from(["A", "B", "C"]),
+                     st.lists(vocabulary, min_size=0, max_size=8).map(" ".join))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(sentence, min_size=1, max_size=12))
+def test_table_equals_log_odds_z_story_by_story(rows):
+    # The table is computed for all stories at once; log_odds_z per outlet must give the same z.
+    from analysis.terms import log_odds_z
+
+    s = frame(rows)
+    t = distinctive_terms(s, min_count=1)
+    selection = term_counts(s["text"])
+    total = sum(selection.values())
+    expected = {}
+    for story, part in s.groupby("story"):
+        outlets = {o: term_counts(g["text"]) for o, g in part.groupby("outlet")}
+        if len(outlets) < 2:
+            continue
+        story_total = sum(outlets.values(), start=type(selection)())
+        prior = pd.Series({w: selection[w] / total * total for w in story_total}, dtype=float)
+        for o, own in outlets.items():
+            rest = pd.Series(story_total, dtype=float).sub(pd.Series(own, dtype=float), fill_value=0)
+            z = log_odds_z(pd.Series(own, dtype=float), rest, prior, a0=total)
+            expected.update({(story, o, w): z[w] for w in own})
+    assert {(r.story, r.outlet, r.term): r.z for r in t.itertuples()} == pytest.approx(expected, abs=1e-12)
+    for _, group in t.groupby(["story", "outlet"], sort=False):
+        assert list(group["z"]) == sorted(group["z"], reverse=True)
