@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 QUOTE_COLUMNS = ["story", "outlet", "article_id", "sentence", "speaker", "entity", "quote"]
@@ -97,7 +98,15 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
     }).sort_values(["article_id", "paragraph", "start"], kind="stable")
     by_article = {}
     if mentions is not None and not mentions.empty:
-        by_article = {str(a): g for a, g in mentions.groupby("article_id")}
+        # Each article's mentions as arrays, by start (ties in table order).
+        code, ids = pd.factorize(mentions["article_id"].astype(str))
+        starts, ends = mentions["start"].to_numpy(), mentions["end"].to_numpy()
+        order = np.lexsort((starts, code))
+        edges = np.searchsorted(code[order], np.arange(len(ids) + 1))
+        entities = mentions["entity"].to_numpy()
+        for k, article in enumerate(ids):
+            taken = order[edges[k] : edges[k + 1]]
+            by_article[str(article)] = (starts[taken], ends[taken], entities[taken])
     article_rows: dict[str, list[tuple]] = {}
     for row in records.itertuples(index=False):
         article_rows.setdefault(row.article_id, []).append(row)
@@ -222,11 +231,13 @@ def _clean(phrase: str) -> str:
     return " ".join(words)
 
 
-def _entity(name: str, speaker: _Speaker, para_start: int, mentions: pd.DataFrame | None) -> str:
+def _entity(name: str, speaker: _Speaker, para_start: int, mentions: tuple[np.ndarray, ...] | None) -> str:
+    """The entity of the first mention (starts, ends, entities sorted by start) in the speaker phrase."""
     if mentions is not None:
+        starts, ends, entities = mentions
         start, end = para_start + speaker.start, para_start + speaker.end
-        inside = mentions[(mentions["start"] < end) & (mentions["end"] > start)]
-        if not inside.empty:
-            return str(inside.sort_values("start")["entity"].iloc[0])
+        inside = np.flatnonzero((starts < end) & (ends > start))
+        if len(inside):
+            return str(entities[inside[0]])
     capitalised = re.findall(r"(?:\b[A-Z][\w’'&.-]*(?:\s+|$))+", name + " ")
     return capitalised[0].strip() if capitalised else ""

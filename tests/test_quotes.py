@@ -68,6 +68,20 @@ def test_mentions_give_the_canonical_entity():
     assert (row["speaker"], row["entity"]) == ("Nadella", "Satya Nadella")
 
 
+
+def test_first_mention_in_the_speaker_wins_whatever_the_table_order():
+    # "Microsoft CEO Satya Nadella said": mentions of Nadella (later) listed before Microsoft,
+    # and one in another article at the same offsets: Microsoft, the first in the phrase, wins.
+    text = "“We will build the first AI supercomputer,” Microsoft CEO Satya Nadella said."
+    s = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"], "story": "", "position": 0,
+                      "paragraph": 0, "start": 0, "text": [text, text]})
+    at = text.index("Microsoft")
+    mentions = pd.DataFrame({"article_id": ["a", "a", "b"], "entity": ["Satya Nadella", "Microsoft", "Azure"],
+                             "start": [at + 14, at, at], "end": [at + 27, at + 9, at + 9]})
+    q = extract_quotes(s, mentions=mentions)
+    assert q[["article_id", "speaker", "entity"]].values.tolist() == [
+        ["a", "Microsoft CEO Satya Nadella", "Microsoft"], ["b", "Microsoft CEO Satya Nadella", "Azure"]]
+
 def test_stories_fixture_roles_names_and_next_paragraph(seed_quotes):
     q = extract_quotes(seeds.story_sentences())
     assert q[["outlet", "speaker", "quote"]].values.tolist() == [
