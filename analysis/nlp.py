@@ -1,7 +1,7 @@
 """The spaCy pipeline: the small English model plus an entity ruler fed by the aliases.
 
 The model is loaded once per process (``load_pipeline`` is cached). Components the analysis does
-not use (the shared tok2vec, tagger, parser and lemmatizer) are disabled; the statistical sentence recogniser
+not use (the shared tok2vec, tagger, parser, attribute ruler and lemmatizer) are not loaded; the statistical sentence recogniser
 (``senter``) replaces the parser for sentence boundaries, which is several times faster.
 """
 
@@ -25,9 +25,8 @@ def load_pipeline(names: tuple[str, ...] = ()) -> Language:
     Ruler matches overwrite the model's own guesses (it labels ``OpenAI`` a person in places);
     their label is a placeholder, the aliases decide the final one.
     """
-    nlp = spacy.load(MODEL, exclude=["lemmatizer"])
-    disabled = [name for name in UNUSED if name in nlp.pipe_names]
-    nlp.select_pipes(disable=disabled)
+    # Excluded, not just disabled: their weights are never read (~0.2 s of the load).
+    nlp = spacy.load(MODEL, exclude=list(UNUSED))
     if "senter" in nlp.component_names:
         nlp.enable_pipe("senter")
     if names:
