@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.similarity import embed, pair_similarity, token_table
+from analysis.similarity import TokenTable, embed, pair_similarity, token_table
 
 UNIQUE_THRESHOLD = 0.53
 CANDIDATES = 10
@@ -63,9 +63,10 @@ def align_sentences(
     best = np.full(n, np.nan)
     match = np.full(n, -1, dtype=np.int64)
     if n:
-        texts = out["text"].fillna("").astype(str).tolist()
-        vectors = embed(texts)
-        tokens = token_table(texts)
+        # Vectors and token tables once per distinct text (a corpus repeats boilerplate sentences).
+        distinct, texts = pd.factorize(out["text"].fillna("").astype(str).to_numpy(dtype=object))
+        vectors = embed(list(texts))[distinct]
+        tokens = token_table(list(texts))
         story = (out["story"].fillna("").astype(str) if "story" in out else pd.Series("", index=out.index)).to_numpy()
         outlet = out["outlet"].astype(str).to_numpy()
         for key in pd.unique(story):
@@ -80,7 +81,7 @@ def align_sentences(
             top = np.argpartition(-shortlist, k - 1, axis=1)[:, :k]
             own = np.repeat(np.arange(len(rows)), k)
             cand = top.ravel()
-            scores = pair_similarity(tokens, tokens, rows[own], rows[cand]).reshape(len(rows), k)
+            scores = _pair_scores(tokens, distinct[rows[own]], distinct[rows[cand]]).reshape(len(rows), k)
             scores[shortlist[own, cand].reshape(len(rows), k) < 0] = -1.0
             pick = scores.argmax(axis=1)
             best[rows] = scores[np.arange(len(rows)), pick]
@@ -101,3 +102,14 @@ def align_sentences(
     out["matched_text"] = matched("text", "string")
     out["unique"] = found & (np.nan_to_num(best, nan=1.0) < threshold)
     return out
+
+
+def _pair_scores(tokens: TokenTable, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """``pair_similarity`` of the text pairs (ia[k], ib[k]), each distinct pair scored once.
+
+    Repeated pairs have the same token counts as the pair kept, so the batches (grouped by token
+    counts) pad to the same lengths and every score is the same, bit for bit.
+    """
+    keys = ia.astype(np.int64) * (len(tokens.vectors) + 1) + ib
+    _, first, back = np.unique(keys, return_index=True, return_inverse=True)
+    return pair_similarity(tokens, tokens, ia[first], ib[first])[back.ravel()]

@@ -106,6 +106,20 @@ def test_input_is_not_modified_and_index_kept():
     assert out["matched_position"].dtype == "Int64" and out["unique"].dtype == bool
 
 
+
+def test_repeated_sentences_score_like_the_first_copy(seed_aligned):
+    # A second copy of an article (same outlet, other id): each copied sentence gets the same best
+    # match as the original, bit for bit; the originals keep their scores (to float32 rounding:
+    # the extra pairs change how the batches are padded).
+    s = seeds.seed_sentences()
+    first = (s["article_id"] == s["article_id"].iloc[0]).to_numpy()
+    out = align_sentences(pd.concat([s, s[first].assign(article_id="copy")], ignore_index=True))
+    original, copied = out.iloc[: len(s)], out.iloc[len(s):]
+    assert copied["best_match"].tolist() == original.loc[first, "best_match"].tolist()
+    assert copied["matched_text"].tolist() == original.loc[first, "matched_text"].tolist()
+    assert original["best_match"].to_numpy() == pytest.approx(seed_aligned["best_match"].to_numpy(), abs=1e-6)
+    assert original["matched_text"].tolist() == seed_aligned["matched_text"].tolist()
+
 def test_empty_table():
     empty = seeds.story_sentences().iloc[0:0]
     out = align_sentences(empty)
