@@ -15,7 +15,7 @@ import functools
 import hashlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 import analysis as an  # noqa: E402
 from analysis import charts, reader  # noqa: E402
 from analysis.loaders import EXTENSIONS  # noqa: E402
-from analysis.schema import TABLES as TABLE_COLUMNS  # noqa: E402
+from analysis.schema import LABELS, TABLES as TABLE_COLUMNS  # noqa: E402
 
 DEFAULT_DATA = ROOT / "data" / "corpus"
 ENGINE_NAMES = {"textblob": "TextBlob", "vader": "VADER"}
@@ -42,7 +42,7 @@ MAX_ROWS = 5_000  # rows sent to the browser per table; downloads always hold ev
 # per-outlet/per-entity tone come from the store's SQL aggregates over the whole selection, and the
 # sentence-level views (tone arc, Emphasis, reader, sentences/mentions) from the selection's most
 # recent FULL_LIMIT articles. Override with `-- --full-limit N` or COVERAGE_LENS_FULL_LIMIT=N.
-FULL_LIMIT = 2_000
+FULL_LIMIT = 500  # measured: 500 articles load and align in ~6 s, 2,000 in ~10 s and 1.5 GB
 FULL_LIMIT_ENV = "COVERAGE_LENS_FULL_LIMIT"
 
 
@@ -193,7 +193,7 @@ def cached_tables(
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def zipped(key: str, engine: str, selection: tuple, _tables: dict[str, pd.DataFrame]) -> bytes:
-    return an.zip_tables(_tables)
+    return an.zip_tables(_tables.complete() if isinstance(_tables, LazyTables) else _tables)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -217,12 +217,6 @@ def store_summary(path: str, generation: int, alias_key: str, _aliases: an.Alias
 @st.cache_data(show_spinner=False, max_entries=8)
 def store_options(path: str, generation: int, alias_key: str, _aliases: an.Aliases) -> dict[str, list[str]]:
     return open_store(path).options(aliases=_aliases)
-
-
-@st.cache_data(show_spinner="Reading the store's entity types…", max_entries=8)
-def store_labels(path: str, generation: int, alias_key: str, _aliases: an.Aliases) -> list[str]:
-    """Entity types of the whole store (the options of the entity type filter)."""
-    return sorted(open_store(path).entity_table(aliases=_aliases)["label"].dropna().unique())
 
 
 # The SQL tables of a selection (a large store): shared, not copied, like the analysis results.
@@ -506,7 +500,7 @@ class Partial:
                 f"{self.selected:,} selected. Narrow the selection by story, outlet or date to see them all.")
 
 
-def render(tables: dict[str, pd.DataFrame], full: an.Analysis, choice: Choice, *, colors: dict[str, str], engine: str,
+def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.Analysis], choice: Choice, *, colors: dict[str, str], engine: str,
            messages: list[str], zip_key: tuple, partial: Partial | None = None) -> None:
     """The header, the zip download and the open tab, for a selection's ``tables``."""
     engine_name = ENGINE_NAMES.get(engine, engine)
@@ -533,17 +527,19 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis, choice: Choice, *
         width="stretch", icon=":material/folder_zip:", help=zip_help,
     )
 
-    entities = tables["entities"]
-    shown_entities = entities[entities["label"].isin(choice.entity_types) & (entities["mentions"] >= choice.min_mentions)]
+    def shown() -> pd.DataFrame:  # the entity filters applied (the Overview never asks: a large store aggregates on demand)
+        entities = tables["entities"]
+        return entities[entities["label"].isin(choice.entity_types) & (entities["mentions"] >= choice.min_mentions)]
+
     # Only the open tab runs (a tab click reruns from the caches): the first render draws one tab's
     # charts, and a big corpus never ships every table to the browser at once.
     tabs = st.tabs(TABS, key="tab", on_change="rerun")
     views = [
         lambda: overview(tables, colors, engine_name),
-        lambda: entities_tab(tables, shown_entities, colors, filtered=len(shown_entities) < len(entities), partial=partial),
-        lambda: sentiment_tab(tables, shown_entities, colors, engine_name, partial=partial),
-        lambda: emphasis_tab(tables, shown_entities, colors, n_out, messages, partial=partial),
-        lambda: articles_tab(full, full.articles if partial is not None else tables["articles"], partial=partial),
+        lambda: entities_tab(tables, shown(), colors, filtered=len(shown()) < len(tables["entities"]), partial=partial),
+        lambda: sentiment_tab(tables, shown(), colors, engine_name, partial=partial),
+        lambda: emphasis_tab(tables, shown(), colors, n_out, messages, partial=partial),
+        lambda: articles_tab(full, tables["articles"], partial=partial),
     ]
     for tab, view in zip(tabs, views):
         if tab.open is not False:
@@ -563,7 +559,7 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
     upload_box.caption(_store_caption(store, summary) + f" Uploads are off for a store of more than {limit:,} "
                        f"articles: add files with `python -m analysis ingest FILES --store {reader.escape_markdown(store)}`.")
     options = store_options(path, generation, alias_key, aliases)
-    labels = store_labels(path, generation, alias_key, aliases)
+    labels = sorted(set(LABELS.values()))  # every type the extractor gives (the store's own would cost a scan)
     colors = charts.outlet_colors(options["outlets"])
     choice = filters(sidebar, options["outlets"], options["stories"], [d for d in options["dates"] if _is_day(d)], labels)
     selection = choice.selection
@@ -575,12 +571,46 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
         render(tables, part, choice, colors=colors, engine=engine, messages=messages, zip_key=(base_key, engine, selection))
         return
     ids = tuple(recent_ids(chosen, limit))
-    part = store_part(path, generation, engine, alias_key, ids, _aliases=aliases)
-    sample = cached_tables(f"{base_key}:{_digest(ids)}", engine, *selection, tuple(messages), part)
-    entities = store_entities(path, generation, engine, alias_key, *selection, _aliases=aliases)
-    tables = {**sample, "articles": chosen[TABLE_COLUMNS["articles"]], "entities": entities}
+
+    def part() -> an.Analysis:
+        return store_part(path, generation, engine, alias_key, ids, _aliases=aliases)
+
+    def sample() -> dict[str, pd.DataFrame]:
+        return cached_tables(f"{base_key}:{_digest(ids)}", engine, *selection, tuple(messages), part())
+
+    def entities() -> pd.DataFrame:
+        return store_entities(path, generation, engine, alias_key, *selection, _aliases=aliases)
+
+    tables = LazyTables({"articles": chosen[TABLE_COLUMNS["articles"]]}, entities=entities, part=part, tables=sample)
     render(tables, part, choice, colors=colors, engine=engine, messages=messages, zip_key=(base_key, engine, selection),
            partial=Partial(selected=len(chosen), loaded=len(ids), limit=limit))
+
+
+class LazyTables(dict):
+    """The tables of a large selection: ``articles`` given and ``entities()`` (the store's SQL
+    tables), ``mentions`` read from ``part()`` and the others built by ``tables()``, each the first
+    time a view asks for it, so the Overview never aggregates entities and no tab but the
+    sentence-level ones loads a sentence."""
+
+    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, tables) -> None:
+        super().__init__(given)
+        self._entities, self._part, self._tables = entities, part, tables
+
+    def __missing__(self, name: str) -> pd.DataFrame:
+        if name == "entities":
+            self[name] = self._entities()
+        elif name == "mentions":  # as build_tables gives it, without aligning sentences
+            self[name] = self._part().mentions[TABLE_COLUMNS["mentions"]].reset_index(drop=True)
+        elif name in TABLE_COLUMNS:
+            self.complete()
+        else:
+            raise KeyError(name)
+        return self[name]
+
+    def complete(self) -> "LazyTables":
+        self["entities"]  # noqa: B018  (loads it)
+        self.update({k: v for k, v in self._tables().items() if k not in self})
+        return self
 
 
 def recent_ids(articles: pd.DataFrame, n: int) -> list[str]:
@@ -800,9 +830,14 @@ def _comparisons(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
     download(terms, "terms")
 
 
-def articles_tab(full: an.Analysis, selected: pd.DataFrame, *, partial: Partial | None = None) -> None:
+def articles_tab(full: an.Analysis | Callable[[], an.Analysis], selected: pd.DataFrame, *,
+                 partial: Partial | None = None) -> None:
     if partial is not None:
         st.info(partial.note("The reader lists"), icon=":material/filter_alt:")
+    if callable(full):
+        full = full()
+    if partial is not None:
+        selected = full.articles
     chosen = full.articles[full.articles["article_id"].isin(selected["article_id"])]
     articles = chosen.sort_values(["outlet", "published", "title"])
     labels = {
