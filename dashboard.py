@@ -715,11 +715,15 @@ def entities_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
     table(shown, "table_entities", share=PCT, polarity=TONE, subjectivity=SCORE, emphasis=st.column_config.NumberColumn(format="%.2f×"),
           first_seen=st.column_config.NumberColumn(format="percent"))
     download(shown, "entities-filtered" if filtered else "entities")
-    with st.expander("Every mention"):
-        if partial is not None:
-            st.caption(partial.note("Mentions list"))
+    if partial is None:
+        with st.expander("Every mention"):
+            table(tables["mentions"], "table_mentions", polarity=TONE, subjectivity=SCORE)
+            download(tables["mentions"], "mentions")
+    # a large selection: the mentions load (about a second) only when asked for
+    elif st.toggle(f"Every mention of the {partial.loaded:,} most recent articles", key="show_mentions"):
+        st.caption(partial.note("Mentions list"))
         table(tables["mentions"], "table_mentions", polarity=TONE, subjectivity=SCORE)
-        download(tables["mentions"], "mentions" if partial is None else "mentions-recent")
+        download(tables["mentions"], "mentions-recent")
 
 
 def sentiment_tab(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], engine: str, *,

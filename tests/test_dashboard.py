@@ -327,6 +327,9 @@ def test_large_store_reads_aggregates_and_bounds_the_sentence_views(monkeypatch,
     assert not at.exception
     _open(at, "Articles")
     assert any(note in i.value for i in at.info) and at.get("html")
+    _open(at, "Entities").toggle(key="show_mentions").set_value(True).run()
+    assert any("Mentions list at most 1 article" in c.value for c in at.caption)
+    assert "Download mentions-recent.csv" in {b.proto.label for b in at.get("download_button")}
     buttons = _downloads(at)
     assert {"Download articles.csv", "Download entities.csv", "Download sentences-recent.csv"} <= set(buttons)
     # within the limit: the whole selection loads, tables equal to the CLI's pipeline, no note
