@@ -4,6 +4,15 @@ A thin UI over the ``analysis`` package: load (cached), filter with the sidebar'
 ``analysis.select`` and ``analysis.build_tables``, render. The expensive spaCy step (``extract``)
 is cached per corpus and per uploaded article, sentiment per engine, and the tables per selection,
 so a filter change recomputes only the selection's aggregates.
+
+``-- --store PATH`` reads a store (``python -m analysis ingest``). A store of at most ``FULL_LIMIT``
+(500) analysed articles loads whole, as a corpus of files does. A bigger one is read per selection:
+a selection of at most ``FULL_LIMIT`` articles loads whole (every table equal to the CLI's); a bigger
+selection takes its Overview, Entities and per-outlet/per-entity tone from ``Store.articles_table``
+and ``Store.entity_table`` (aggregated inside DuckDB), and its sentence-level views (tone arc,
+sentences, mentions, Emphasis, the reader, and their downloads, named ``*-recent.csv``) from its
+``FULL_LIMIT`` most recent articles, saying so on each. Change the limit with ``-- --full-limit N``
+or the environment variable ``COVERAGE_LENS_FULL_LIMIT=N``. Uploads are off for a large store.
 """
 
 from __future__ import annotations
