@@ -62,8 +62,14 @@ def neutralise(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for column in out.columns:
         series = out[column]
-        if pd.api.types.is_string_dtype(series) or series.dtype == object:
-            out[column] = series.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+        if not (pd.api.types.is_string_dtype(series) or series.dtype == object):
+            continue
+        try:
+            risky = series.str.startswith(_FORMULA_START, na=False)
+        except AttributeError:  # an object column holding no text at all
+            continue
+        if risky.any():
+            out[column] = series.mask(risky, "'" + series[risky])
     return out
 
 
