@@ -15,10 +15,8 @@ TextBlob misses “hasn’t” written with a curly apostrophe.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
@@ -38,62 +36,11 @@ def _vader():
     return SentimentIntensityAnalyzer()
 
 
-@lru_cache(maxsize=1)
-def _pattern_sentiment():
-    """TextBlob's default analyser (``TextBlob(text).sentiment`` is ``textblob.en.sentiment(text)``),
-    built from TextBlob's own ``_text`` module and lexicon with ``textblob.en``'s settings.
-
-    Importing ``textblob`` imports NLTK (0.2-0.4 s, half the first scoring's time) for features
-    this module never uses; ``_text`` needs only the standard library. Checked against
-    ``TextBlob(text).sentiment`` in the doctest of ``_textblob_scores``.
-    """
-    spec = importlib.util.find_spec("textblob")  # locates the package without importing it
-    folder = Path(next(iter(spec.submodule_search_locations or ()), ""))
-    text_spec = importlib.util.spec_from_file_location("analysis._textblob_text", folder / "_text.py")
-    if text_spec is None or text_spec.loader is None or not (folder / "en" / "en-sentiment.xml").exists():
-        from textblob.en import sentiment  # another TextBlob layout: the package itself
-
-        return sentiment
-    text = importlib.util.module_from_spec(text_spec)
-    text_spec.loader.exec_module(text)
-
-    class Sentiment(text.Sentiment):  # textblob.en.Sentiment
-        def load(self, path=None):
-            text.Sentiment.load(self, path)
-            # Map "terrible" to adverb "terribly" (+1% accuracy)
-            if not path:
-                for w, pos in list(dict.items(self)):
-                    if "JJ" in pos:
-                        if w.endswith("y"):
-                            w = w[:-1] + "i"
-                        if w.endswith("le"):
-                            w = w[:-2]
-                        p, s, i = pos["JJ"]
-                        self.annotate(w + "ly", "RB", p, s, i)
-
-    parser = text.Parser(lexicon=None, default=("NN", "NNP", "CD"), language="en")  # tokeniser only
-    return Sentiment(
-        path=str(folder / "en" / "en-sentiment.xml"),
-        synset="wordnet_id",
-        negations=("no", "not", "n't", "never"),
-        modifiers=("RB",),
-        modifier=lambda w: w.endswith("ly"),
-        tokenizer=parser.find_tokens,
-        language="en",
-    )
-
-
 def _textblob_scores(text: str) -> tuple[float, float]:
-    """TextBlob's polarity and subjectivity.
+    from textblob import TextBlob
 
-    >>> from textblob import TextBlob
-    >>> texts = ["Microsoft hasn't always had the best luck with bots.", "Not a very good, terribly slow day!",
-    ...          "It was manipulated into spewing racist and sexist messages.", "", "Nice. Awful? Not bad at all"]
-    >>> all(_textblob_scores(t) == tuple(TextBlob(t).sentiment) for t in texts)
-    True
-    """
-    polarity, subjectivity = _pattern_sentiment()(text)[:2]
-    return float(polarity), float(subjectivity)
+    sentiment = TextBlob(text).sentiment
+    return float(sentiment.polarity), float(sentiment.subjectivity)
 
 
 def _vader_scores(text: str) -> tuple[float, float]:

@@ -43,36 +43,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-
-
-
-def spacy_stop_words() -> frozenset[str]:
-    """spaCy's English stop words (``spacy.lang.en.stop_words.STOP_WORDS``) without importing spaCy.
-
-    The word list is a plain module inside the spaCy package, but importing it runs ``spacy``'s
-    ``__init__`` (~0.6 s: the whole library and its command line). When spaCy is already imported
-    its module is used; otherwise the file is run on its own (it imports nothing).
-
-    >>> {"the", "n't", "n’t"} <= spacy_stop_words() and "openai" not in spacy_stop_words()
-    True
-    """
-    import importlib.util
-    import sys
-
-    name = "spacy.lang.en.stop_words"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.find_spec("spacy")  # locates the package without importing it
-        folder = Path(next(iter(spec.submodule_search_locations or ()), "")) if spec else Path()
-        file_spec = importlib.util.spec_from_file_location("analysis._spacy_stop_words",
-                                                           folder / "lang" / "en" / "stop_words.py")
-        if file_spec is None or file_spec.loader is None or not Path(file_spec.origin or "").exists():
-            from spacy.lang.en import stop_words as module  # another spaCy layout: the package itself
-        else:
-            module = importlib.util.module_from_spec(file_spec)
-            file_spec.loader.exec_module(module)
-    return frozenset(module.STOP_WORDS)
-
+from spacy.lang.en.stop_words import STOP_WORDS
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "minilm_static.npz"
 DIMENSIONS = 128
@@ -80,7 +51,7 @@ _SIF_A = 1e-3  # SIF smoothing: weight = a / (a + p(token))
 _FIRST_WORD_ID = 1996  # "the": MiniLM's (BERT's) vocabulary is frequency-ordered from here on
 _UNK = 100
 # spaCy's stop words, plus the pieces BERT's tokeniser leaves of contractions and possessives.
-_STOP = spacy_stop_words() | {"s", "t", "d", "m", "ll", "ve", "re", "don", "didn", "doesn", "isn", "wasn",
+_STOP = frozenset(STOP_WORDS) | {"s", "t", "d", "m", "ll", "ve", "re", "don", "didn", "doesn", "isn", "wasn",
                                  "hasn", "haven", "hadn", "aren", "weren", "won", "wouldn", "couldn", "shouldn"}
 _CACHE_SIZE = 200_000
 MAX_TOKENS = 64  # content tokens per sentence used for token matching

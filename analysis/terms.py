@@ -24,14 +24,13 @@ from itertools import chain
 
 import numpy as np
 import pandas as pd
-
-from .similarity import spacy_stop_words
+from spacy.lang.en.stop_words import STOP_WORDS
 
 TERMS_COLUMNS = ["story", "outlet", "term", "count", "z"]
 
 _WORD = re.compile(r"[^\W\d_](?:[\w\-]*\w)?")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
-_STOP = spacy_stop_words() | {"s", "t", "n't", "'s", "ve", "ll", "re", "d", "m", "said", "says"}
+_STOP = frozenset(STOP_WORDS) | {"s", "t", "n't", "'s", "ve", "ll", "re", "d", "m", "said", "says"}
 
 
 _TOKEN = re.compile(r"[^\W_](?:[\w\-']*\w)?|[^\w\s]")
