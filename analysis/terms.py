@@ -24,7 +24,7 @@ from itertools import chain
 
 import numpy as np
 import pandas as pd
-from spacy.lang.en.stop_words import STOP_WORDS
+from analysis.schema import STOP_WORDS
 
 TERMS_COLUMNS = ["story", "outlet", "term", "count", "z"]
 

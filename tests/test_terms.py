@@ -142,3 +142,11 @@ def test_table_equals_log_odds_z_story_by_story(rows):
     assert {(r.story, r.outlet, r.term): r.z for r in t.itertuples()} == pytest.approx(expected, abs=1e-12)
     for _, group in t.groupby(["story", "outlet"], sort=False):
         assert list(group["z"]) == sorted(group["z"], reverse=True)
+
+
+def test_shipped_stop_words_equal_spacys():
+    from spacy.lang.en.stop_words import STOP_WORDS as spacy_stop_words
+
+    from analysis.schema import STOP_WORDS
+
+    assert STOP_WORDS == frozenset(spacy_stop_words)
