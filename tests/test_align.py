@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,10 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.align import UNIQUE_THRESHOLD, align_sentences
-
-_spec = importlib.util.spec_from_file_location("seeds", Path(__file__).parent / "data" / "stories" / "seeds.py")
-seeds = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(seeds)
+from tests.data.stories import seeds
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +98,6 @@ def test_input_is_not_modified_and_index_kept():
     assert out.index.equals(s.index)
     assert list(out.columns[: len(s.columns)]) == list(s.columns)
     assert out["matched_position"].dtype == "Int64" and out["unique"].dtype == bool
-
 
 
 def test_repeated_sentences_score_like_the_first_copy(seed_aligned):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,10 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.messages import clean_messages, message_pullthrough
+from tests.data.stories import seeds
 
-_spec = importlib.util.spec_from_file_location("seeds", Path(__file__).parent / "data" / "stories" / "seeds.py")
-seeds = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(seeds)
 
 SEED_MESSAGES = [
     "Google lags behind Amazon on GPU virtual machines",

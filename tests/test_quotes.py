@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.quotes import QUOTE_COLUMNS, extract_quotes
-
-_spec = importlib.util.spec_from_file_location("seeds", Path(__file__).parent / "data" / "stories" / "seeds.py")
-seeds = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(seeds)
+from tests.data.stories import seeds
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +60,6 @@ def test_mentions_give_the_canonical_entity():
     q = extract_quotes(s, mentions=mentions)
     row = q[q["quote"] == "the first AI supercomputer."].iloc[0]
     assert (row["speaker"], row["entity"]) == ("Nadella", "Satya Nadella")
-
 
 
 def test_first_mention_in_the_speaker_wins_whatever_the_table_order():

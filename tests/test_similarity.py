@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import struct
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,10 +19,8 @@ from analysis.similarity import (
     pair_similarity,
     similarity_matrix,
 )
+from tests.data.stories import seeds
 
-_spec = importlib.util.spec_from_file_location("seeds", Path(__file__).parent / "data" / "stories" / "seeds.py")
-seeds = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(seeds)
 
 TC_DEMOCRATIZE = "“Through this partnership, Microsoft and OpenAI will advance their mutual goal to democratize AI, so everyone can benefit,” a Microsoft spokesperson told me when I asked for specifics about the partnership."
 TR_DEMOCRATIZE = "In the post, Microsoft said that it is “committed to democratizing AI and making it accessible to everyone,” and that is a mission that they share with OpenAI."

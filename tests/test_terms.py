@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,10 +11,7 @@ from hypothesis import strategies as st
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from analysis.terms import distinctive_terms, term_counts, tokens
-
-_spec = importlib.util.spec_from_file_location("seeds", Path(__file__).parent / "data" / "stories" / "seeds.py")
-seeds = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(seeds)
+from tests.data.stories import seeds
 
 
 def frame(rows):
