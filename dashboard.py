@@ -254,26 +254,14 @@ def _digest(ids) -> str:
     return hashlib.sha1("\0".join(ids).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def _merge(parts: list[an.Analysis], engine: str) -> an.Analysis:
-    """One ``Analysis`` from several (tone is per sentence and per article, so parts simply stack)."""
+def _stack(parts):
+    """One ``Analysis`` (or ``Extracted``) from several: their per-article tables simply stack."""
     if len(parts) == 1:
         return parts[0]
-    return an.Analysis(
-        articles=pd.concat([p.articles for p in parts], ignore_index=True),
-        sentences=pd.concat([p.sentences for p in parts], ignore_index=True),
-        mentions=pd.concat([p.mentions for p in parts], ignore_index=True),
-        sentiment=engine,
-    )
-
-
-def _concat(parts: list[an.Extracted]) -> an.Extracted:
-    if len(parts) == 1:
-        return parts[0]
-    return an.Extracted(
-        articles=pd.concat([p.articles for p in parts], ignore_index=True),
-        sentences=pd.concat([p.sentences for p in parts], ignore_index=True),
-        mentions=pd.concat([p.mentions for p in parts], ignore_index=True),
-    )
+    return dataclasses.replace(parts[0], **{
+        name: pd.concat([getattr(p, name) for p in parts], ignore_index=True)
+        for name in ("articles", "sentences", "mentions")
+    })
 
 
 def _stamps(paths: list[Path]) -> tuple[int, ...]:
@@ -418,7 +406,7 @@ def main() -> None:
         if bar is not None:
             bar.empty()
         upload_key = corpus_key(added, aliases)
-        parts.append(scored(upload_key, engine, added, _concat(pieces)))
+        parts.append(scored(upload_key, engine, added, _stack(pieces)))
         key = f"{base_key}+{upload_key}"
     _report_loading(upload_box, corpus, upload_corpus, repeated, len(added))
     if not parts:
@@ -428,7 +416,7 @@ def main() -> None:
         st.info(f"{where} article files in the sidebar, or start the app with `-- --data PATH` pointing at a folder "
                 "of articles.")
         st.stop()
-    full = _merge(parts, engine)
+    full = _stack(parts)  # every part is scored with `engine`
     articles = full.articles
 
     # --- sidebar filters (values drive everything below, on every rerun)
