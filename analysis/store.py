@@ -58,7 +58,6 @@ from .sentiment import score_texts
 DEFAULT_STORE = Path(__file__).resolve().parent.parent / "data" / "store" / "coverage.duckdb"
 SCHEMA_VERSION = "3"
 
-_META = ["article_id", "outlet", "story"]
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (

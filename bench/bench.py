@@ -220,8 +220,6 @@ def _machine() -> str:
 
 
 def run(args: argparse.Namespace) -> dict:
-    import pandas as pd
-
     import corpus as generator
     from analysis import load_corpus
     from analysis.engine import cores
