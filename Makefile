@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
+# `make run` analyses these into the default store (data/store/, only what it lacks), then opens it
+CORPUS ?= data/corpus
 
 .PHONY: run test export bench browser clean
 
@@ -17,8 +19,11 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The store keeps every article's analysis between runs: the second `make run` analyses nothing and
+# the dashboard's first page needs no language model. ARGS: Streamlit's options (--server.port 8502).
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run dashboard.py $(ARGS)
+	$(PY) -m analysis ingest $(CORPUS)
+	$(PY) -m streamlit run dashboard.py $(ARGS) -- --store
 
 browser:
 	@bash scripts/ensure-chromium.sh

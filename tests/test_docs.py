@@ -30,3 +30,11 @@ def test_quick_start_is_two_commands_that_exist():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^run:", makefile, flags=re.M) and re.search(r"^test:", makefile, flags=re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_make_run_ingests_the_bundled_corpus_and_opens_its_store():
+    recipe = re.search(r"^run:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), flags=re.M).group(1)
+    lines = [line.strip() for line in recipe.splitlines()]
+    assert lines[0] == "$(PY) -m analysis ingest $(CORPUS)"
+    assert lines[1].startswith("$(PY) -m streamlit run dashboard.py") and lines[1].endswith("-- --store")
+    assert re.search(r"^CORPUS \?= data/corpus$", (ROOT / "Makefile").read_text(), flags=re.M)
