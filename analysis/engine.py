@@ -20,6 +20,7 @@ so switching the sentiment engine later costs nothing.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import multiprocessing
 import os
@@ -137,15 +138,43 @@ def extract_partition(
     return Batch(extracted=extracted, tones=tones_table, analyser=analyser_version(aliases), index=index)
 
 
+MAX_PARTITION = 200  # articles: bounds a batch's memory and the work lost to an interruption
+MIN_PARTITION = 4
+
+
+def partition_sizes(n: int, *, workers: int) -> list[int]:
+    """Sizes of the partitions of ``n`` articles for ``workers`` workers, largest first.
+
+    Guided self-scheduling: each partition takes a ``2 * workers``-th of what is left (between
+    ``MIN_PARTITION`` and ``MAX_PARTITION``), so the last partitions are small and every worker
+    finishes at about the same time instead of one waiting for the other's last large partition.
+    Up to ``2 * MIN_PARTITION`` articles make one partition (analysed in the calling process).
+
+    >>> partition_sizes(300, workers=2)
+    [75, 57, 42, 32, 24, 18, 13, 10, 8, 6, 4, 4, 4, 3]
+    >>> partition_sizes(10, workers=1), partition_sizes(8, workers=2)
+    ([5, 4, 1], [8])
+    """
+    if n <= 2 * MIN_PARTITION:
+        return [n] if n else []
+    sizes = []
+    left = n
+    while left > 0:
+        size = min(left, MAX_PARTITION, max(MIN_PARTITION, math.ceil(left / (2 * workers))))
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
 def partitions(articles: pd.DataFrame, *, workers: int, size: int | None = None) -> list[pd.DataFrame]:
-    """Cut ``articles`` into consecutive partitions: about 8 per worker (load balance, progress),
-    between 8 and 200 articles each unless ``size`` is given."""
+    """Cut ``articles`` into consecutive partitions: of ``size`` articles each when given, else of
+    :func:`partition_sizes` (shrinking towards the end, for load balance)."""
     n = len(articles)
     if n == 0:
         return []
-    if size is None:
-        size = min(200, max(8, math.ceil(n / (workers * 8))))
-    return [articles.iloc[i : i + size] for i in range(0, n, size)]
+    sizes = [size] * math.ceil(n / size) if size is not None else partition_sizes(n, workers=workers)
+    starts = [0, *itertools.accumulate(sizes)][: len(sizes)]
+    return [articles.iloc[start : start + length] for start, length in zip(starts, sizes)]
 
 
 def _warm(names: tuple[str, ...]) -> None:
