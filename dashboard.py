@@ -200,6 +200,11 @@ def cached_tables(
     return selection_tables(_analysis, outlets=outlets, stories=stories, start=start, end=end, messages=messages)
 
 
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_sentences(key: str, engine: str, _analysis: an.Analysis) -> pd.DataFrame:
+    return an.sentence_table(_analysis)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def zipped(key: str, engine: str, selection: tuple, _tables: dict[str, pd.DataFrame]) -> bytes:
     return an.zip_tables(_tables.complete() if isinstance(_tables, LazyTables) else _tables)
@@ -575,29 +580,36 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
     def sample() -> dict[str, pd.DataFrame]:
         return cached_tables(f"{base_key}:{_digest(ids)}", engine, *selection, tuple(messages), part())
 
+    def sentences() -> pd.DataFrame:
+        return cached_sentences(f"{base_key}:{_digest(ids)}", engine, part())
+
     def entities() -> pd.DataFrame:
         return store_entities(path, generation, engine, alias_key, *selection, _aliases=aliases)
 
-    tables = LazyTables({"articles": chosen[TABLE_COLUMNS["articles"]]}, entities=entities, part=part, tables=sample)
+    tables = LazyTables({"articles": chosen[TABLE_COLUMNS["articles"]]}, entities=entities, part=part,
+                        sentences=sentences, tables=sample)
     render(tables, part, choice, colors=colors, engine=engine, messages=messages, zip_key=(base_key, engine, selection),
            partial=Partial(selected=len(chosen), loaded=len(ids), limit=limit))
 
 
 class LazyTables(dict):
     """The tables of a large selection: ``articles`` given and ``entities()`` (the store's SQL
-    tables), ``mentions`` read from ``part()`` and the others built by ``tables()``, each the first
-    time a view asks for it, so the Overview never aggregates entities and no tab but the
-    sentence-level ones loads a sentence."""
+    tables), ``mentions`` read from ``part()``, ``sentences()`` aligned alone and the others built
+    by ``tables()``, each the first time a view asks for it, so the Overview never aggregates
+    entities, no tab but the sentence-level ones loads a sentence, and the Sentiment tab builds
+    no quote or term table."""
 
-    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, tables) -> None:
+    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables) -> None:
         super().__init__(given)
-        self._entities, self._part, self._tables = entities, part, tables
+        self._entities, self._part, self._sentences, self._tables = entities, part, sentences, tables
 
     def __missing__(self, name: str) -> pd.DataFrame:
         if name == "entities":
             self[name] = self._entities()
         elif name == "mentions":  # as build_tables gives it, without aligning sentences
             self[name] = self._part().mentions[TABLE_COLUMNS["mentions"]].reset_index(drop=True)
+        elif name == "sentences":  # as build_tables gives it, without the tables built from it
+            self[name] = self._sentences()
         elif name in TABLE_COLUMNS:
             self.complete()
         else:

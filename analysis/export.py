@@ -43,6 +43,12 @@ def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[st
     return {name: _columns(table, name) for name, table in tables.items()}
 
 
+def sentence_table(analysis: Analysis) -> pd.DataFrame:
+    """``sentences.csv`` alone (``analysis.schema.TABLES["sentences"]``), equal to
+    ``build_tables(analysis)["sentences"]`` without building the other tables."""
+    return _columns(align_sentences(analysis.sentences), "sentences")
+
+
 def _columns(table: pd.DataFrame, name: str) -> pd.DataFrame:
     wanted = TABLES[name]
     missing = [c for c in wanted if c not in table.columns]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import analyse, entity_table, read_aliases, select
+from analysis import analyse, build_tables, entity_table, read_aliases, select, sentence_table, to_csv_bytes
 from analysis.segment import paragraphs
 from tests.conftest import TECHCRUNCH, TECHREPUBLIC
 
@@ -138,6 +138,14 @@ def test_selection_changes_comparisons(bundled):
     assert not e["exclusive"].any()  # nothing to compare with when one outlet is selected
     assert select(bundled, start="2016-11-16").articles.empty
     assert len(select(bundled, start="2016-11-15", end="2016-11-15").articles) == 2
+
+
+@pytest.mark.parametrize("outlets", [None, [TECHREPUBLIC]])
+def test_sentence_table_alone_equals_the_built_one(bundled, outlets):
+    chosen = select(bundled, outlets=outlets)
+    alone = sentence_table(chosen)
+    assert to_csv_bytes(alone) == to_csv_bytes(build_tables(chosen)["sentences"])
+    assert alone["unique"].any() == (outlets is None)  # alignment needs a second outlet
 
 
 @settings(max_examples=40, deadline=None)
