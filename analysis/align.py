@@ -107,9 +107,13 @@ def align_sentences(
 def _pair_scores(tokens: TokenTable, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
     """``pair_similarity`` of the text pairs (ia[k], ib[k]), each distinct pair scored once.
 
-    Repeated pairs have the same token counts as the pair kept, so the batches (grouped by token
-    counts) pad to the same lengths and every score is the same, bit for bit.
+    F1 is symmetric, so (i, j) and (j, i) are one pair, scored in the order (smaller, larger) text
+    index: two sentences that shortlist each other cost one token match, and a pair's score never
+    depends on which of the two asked. Repeated pairs have the same token counts as the pair kept,
+    so the batches (grouped by token counts) pad to the same lengths and every score is the same,
+    bit for bit.
     """
-    keys = ia.astype(np.int64) * (len(tokens.vectors) + 1) + ib
+    lo, hi = np.minimum(ia, ib).astype(np.int64), np.maximum(ia, ib).astype(np.int64)
+    keys = lo * (len(tokens.vectors) + 1) + hi
     _, first, back = np.unique(keys, return_index=True, return_inverse=True)
-    return pair_similarity(tokens, tokens, ia[first], ib[first])[back.ravel()]
+    return pair_similarity(tokens, tokens, lo[first], hi[first])[back.ravel()]
