@@ -200,6 +200,24 @@ def cached_tables(
     return selection_tables(_analysis, outlets=outlets, stories=stories, start=start, end=end, messages=messages)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_selection(key: str, engine: str, outlets: tuple[str, ...], stories: tuple[str, ...] | None, start: str | None,
+                     end: str | None, _analysis: an.Analysis) -> an.Analysis:
+    return an.select(_analysis, outlets=outlets, stories=stories, start=start, end=end)
+
+
+def lazy_tables(key: str, engine: str, selection: tuple, messages: Sequence[str], analysis: an.Analysis) -> "LazyTables":
+    """The tables of a selection of a loaded corpus, built when a view first asks: the Overview
+    needs only the articles table, so opening the app or changing a filter there aligns nothing."""
+    chosen = cached_selection(key, engine, *selection, analysis)
+
+    def everything() -> dict[str, pd.DataFrame]:
+        return cached_tables(key, engine, *selection, tuple(messages), analysis)
+
+    return LazyTables({"articles": an.article_table(chosen)}, entities=lambda: everything()["entities"],
+                      part=lambda: chosen, sentences=lambda: everything()["sentences"], tables=everything)
+
+
 @st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
 def cached_sentences(key: str, engine: str, _analysis: an.Analysis) -> pd.DataFrame:
     return an.sentence_table(_analysis)
@@ -207,7 +225,8 @@ def cached_sentences(key: str, engine: str, _analysis: an.Analysis) -> pd.DataFr
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def zipped(key: str, engine: str, selection: tuple, _tables: dict[str, pd.DataFrame]) -> bytes:
-    return an.zip_tables(_tables.complete() if isinstance(_tables, LazyTables) else _tables)
+    tables = _tables.complete() if isinstance(_tables, LazyTables) else _tables
+    return an.zip_tables({name: tables[name] for name in TABLE_COLUMNS})  # in the CLI's order
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -431,7 +450,7 @@ def main() -> None:
     labels = sorted(full.mentions["label"].dropna().unique())
     choice = filters(sidebar, all_outlets, sorted(articles["story"].unique()), days, labels)
     selection = choice.selection
-    tables = cached_tables(key, engine, *selection, tuple(messages), full)
+    tables = lazy_tables(key, engine, selection, messages, full)
     render(tables, full, choice, colors=colors, engine=engine, messages=messages, zip_key=(key, engine, selection))
 
 
@@ -569,7 +588,7 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
     base_key = f"store:{store}:{generation}"
     if len(chosen) <= limit:  # the whole selection loads: every view as for a small corpus
         part = store_part(path, generation, engine, alias_key, tuple(chosen["article_id"]), _aliases=aliases)
-        tables = cached_tables(f"{base_key}:{_digest(chosen['article_id'])}", engine, *selection, tuple(messages), part)
+        tables = lazy_tables(f"{base_key}:{_digest(chosen['article_id'])}", engine, selection, messages, part)
         render(tables, part, choice, colors=colors, engine=engine, messages=messages, zip_key=(base_key, engine, selection))
         return
     ids = tuple(recent_ids(chosen, limit))
@@ -593,11 +612,11 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
 
 
 class LazyTables(dict):
-    """The tables of a large selection: ``articles`` given and ``entities()`` (the store's SQL
-    tables), ``mentions`` read from ``part()``, ``sentences()`` aligned alone and the others built
-    by ``tables()``, each the first time a view asks for it, so the Overview never aggregates
-    entities, no tab but the sentence-level ones loads a sentence, and the Sentiment tab builds
-    no quote or term table."""
+    """A selection's tables, each made the first time a view asks for it: ``articles`` given,
+    ``entities()``, ``mentions`` read from ``part()``, ``sentences()``, and the others built by
+    ``tables()``. For a large store, entities come from the store's SQL and the sentences are
+    aligned alone, so the Overview never aggregates entities, no tab but the sentence-level ones
+    loads a sentence, and the Sentiment tab builds no quote or term table."""
 
     def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables) -> None:
         super().__init__(given)

@@ -43,6 +43,11 @@ def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[st
     return {name: _columns(table, name) for name, table in tables.items()}
 
 
+def article_table(analysis: Analysis) -> pd.DataFrame:
+    """``articles.csv`` alone, equal to ``build_tables(analysis)["articles"]``."""
+    return _columns(analysis.articles, "articles")
+
+
 def sentence_table(analysis: Analysis) -> pd.DataFrame:
     """``sentences.csv`` alone (``analysis.schema.TABLES["sentences"]``), equal to
     ``build_tables(analysis)["sentences"]`` without building the other tables."""

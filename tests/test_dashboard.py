@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -175,6 +177,15 @@ def test_csv_offered_equals_the_cli_export(tmp_path, bundled_articles):
         offered = dashboard.csv_data(table)()  # what the download button serves
         assert offered == (out / f"{name}.csv").read_bytes(), name
     assert b"Tay" in (out / "entities.csv").read_bytes() and b"Peter Thiel" not in (out / "entities.csv").read_bytes()
+    # what the app renders: tables built on demand (the Overview needs articles only), and the zip
+    messages = tuple(dashboard.parse_messages("\n".join(MESSAGES)))
+    lazy = dashboard.lazy_tables("csv-test", "textblob", (("TechRepublic",), None, None, None), messages, full)
+    assert list(lazy) == ["articles"]
+    assert dashboard.csv_data(lazy["articles"])() == (out / "articles.csv").read_bytes()
+    archive = zipfile.ZipFile(io.BytesIO(dashboard.zipped("csv-test", "textblob", (("TechRepublic",), messages), lazy)))
+    assert archive.namelist() == [f"{name}.csv" for name in TABLES]
+    for name in TABLES:
+        assert archive.read(f"{name}.csv") == (out / f"{name}.csv").read_bytes(), name
 
 
 def test_data_argument_opens_another_corpus_and_escapes_it(monkeypatch, tmp_path):

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import analyse, build_tables, entity_table, read_aliases, select, sentence_table, to_csv_bytes
+from analysis import (analyse, article_table, build_tables, entity_table, read_aliases, select, sentence_table,
+                      to_csv_bytes)
 from analysis.segment import paragraphs
 from tests.conftest import TECHCRUNCH, TECHREPUBLIC
 
@@ -141,10 +142,12 @@ def test_selection_changes_comparisons(bundled):
 
 
 @pytest.mark.parametrize("outlets", [None, [TECHREPUBLIC]])
-def test_sentence_table_alone_equals_the_built_one(bundled, outlets):
+def test_tables_alone_equal_the_built_ones(bundled, outlets):
     chosen = select(bundled, outlets=outlets)
+    built = build_tables(chosen)
+    assert to_csv_bytes(article_table(chosen)) == to_csv_bytes(built["articles"])
     alone = sentence_table(chosen)
-    assert to_csv_bytes(alone) == to_csv_bytes(build_tables(chosen)["sentences"])
+    assert to_csv_bytes(alone) == to_csv_bytes(built["sentences"])
     assert alone["unique"].any() == (outlets is None)  # alignment needs a second outlet
 
 
