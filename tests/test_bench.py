@@ -75,3 +75,22 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path):
     }
     assert "| measurement |" in result.stdout and "throughput vs baseline" in result.stdout
     assert isinstance(pd.read_pickle(tmp_path / "work" / "corpus.pkl"), pd.DataFrame)
+
+
+def test_dashboard_bench_times_every_step(tmp_path, bundled_articles):
+    """``bench/dashboard.py`` drives the app on a store through every tab (large-store mode here)."""
+    from analysis.store import open_store
+
+    open_store(tmp_path / "s.duckdb").ingest(bundled_articles, jobs=1)
+    out = tmp_path / "d.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "dashboard.py"), "--store", str(tmp_path / "s.duckdb"),
+         "--full-limit", "1", "--json", str(out)],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    labels = [s["step"] for s in report["steps"]]
+    assert labels[0].startswith("first render") and "open Emphasis" in labels and "open Articles" in labels
+    assert all(s["seconds"] > 0 for s in report["steps"]) and report["peak_mb"] > 0
+    assert "| open Sentiment |" in result.stdout

@@ -1,0 +1,92 @@
+"""The dashboard's latency on a store: the first render, then filter and tab changes, each timed.
+
+    python bench/dashboard.py --store PATH [--full-limit N] [--json FILE]
+
+Runs ``dashboard.py`` in Streamlit's ``AppTest`` (the script as the server runs it, without a
+browser) against the store, and times every step a user takes: the first render of the
+Overview, a filter change on each tab, and opening each tab. Each step is a rerun of the script
+with that session's caches, as in the app. A store made by ``bench/bench.py --keep`` (scaled to
+100,000 articles) shows the large-store mode. Prints a Markdown table; ``--json`` also writes the
+numbers. Peak memory is this process's (the script runs in it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def steps(app, outlets: list[str]) -> list[tuple[str, object]]:
+    """(label, action) pairs: each action changes the session, then the script reruns."""
+    choose = app.sidebar.multiselect(key="outlets").set_value
+    few, more = outlets[: max(1, len(outlets) // 4)], outlets[: max(1, len(outlets) // 3)]
+
+    def tab(name: str):
+        return lambda: app.session_state.__setitem__("tab", name)
+
+    return [
+        (f"Overview: {len(few)} outlets", lambda: choose(few)),
+        (f"Overview: {len(more)} outlets", lambda: choose(more)),
+        ("open Entities", tab("Entities")),
+        (f"Entities: {len(few)} outlets", lambda: choose(few)),
+        (f"Entities: all {len(outlets)} outlets", lambda: choose(outlets)),
+        ("open Sentiment", tab("Sentiment")),
+        (f"Sentiment: {len(few)} outlets", lambda: choose(few)),
+        ("open Emphasis", tab("Emphasis")),
+        (f"Emphasis: {len(more)} outlets", lambda: choose(more)),
+        ("open Articles", tab("Articles")),
+    ]
+
+
+def run(store: Path, full_limit: int | None) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    sys.argv = ["dashboard.py", "--store", str(store)] + ([] if full_limit is None else ["--full-limit", str(full_limit)])
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    results = []
+
+    def timed(label: str, action) -> None:
+        start = time.perf_counter()
+        if action is not None:
+            action()
+        app.run()
+        if app.exception:
+            raise SystemExit(f"{label}: {app.exception[0].message}")
+        results.append({"step": label, "seconds": round(time.perf_counter() - start, 3)})
+
+    timed("first render (Overview, every outlet)", None)
+    outlets = list(app.sidebar.multiselect(key="outlets").options)
+    for label, action in steps(app, outlets):
+        timed(label, action)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return {"store": str(store), "full_limit": full_limit, "steps": results, "peak_mb": peak}
+
+
+def markdown(report: dict) -> str:
+    lines = ["| step | time |", "|---|---|"]
+    lines += [f"| {s['step']} | {s['seconds']:.2f} s |" for s in report["steps"]]
+    lines.append(f"| peak memory (this process) | {report['peak_mb']:,} MB |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", required=True, help="a store (.duckdb) to open")
+    parser.add_argument("--full-limit", type=int, default=None, help="the dashboard's --full-limit (default its own)")
+    parser.add_argument("--json", help="also write the numbers here")
+    args = parser.parse_args(argv)
+    report = run(Path(args.store).resolve(), args.full_limit)
+    print(markdown(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
