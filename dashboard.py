@@ -636,7 +636,7 @@ class LazyTables(dict):
         return self[name]
 
     def complete(self) -> "LazyTables":
-        self["entities"]  # noqa: B018  (loads it)
+        _ = self["entities"]  # loads it (an assignment: Streamlit's magic would print a bare expression)
         self.update({k: v for k, v in self._tables().items() if k not in self})
         return self
 

@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def steps(app, outlets: list[str]) -> list[tuple[str, object]]:
     """(label, action) pairs: each action changes the session, then the script reruns."""
-    choose = app.sidebar.multiselect(key="outlets").set_value
+    def choose(chosen: list[str]) -> None:  # the widget of the latest run (each run makes new ones)
+        app.sidebar.multiselect(key="outlets").set_value(chosen)
+
     few, more = outlets[: max(1, len(outlets) // 4)], outlets[: max(1, len(outlets) // 3)]
 
     def tab(name: str):

@@ -360,3 +360,21 @@ def test_full_limit_and_recent_ids():
     articles = pd.DataFrame({"article_id": list("abcd"), "published": ["2020-01-02", "", "2020-03-01", "2020-01-02"]})
     assert dashboard.recent_ids(articles, 3) == ["c", "a", "d"]
     assert dashboard.recent_ids(articles, 10) == ["c", "a", "d", "b"]
+
+
+def test_no_bare_expression_in_the_app():
+    """Streamlit's "magic" writes a bare expression of the main script onto the page (an entities
+    table once appeared under the key messages this way); the app has none."""
+    import ast
+
+    tree = ast.parse((ROOT / "dashboard.py").read_text())
+    docstrings = {
+        id(node.body[0]) for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+        and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+    }
+    bare = [
+        node.lineno for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and not isinstance(node.value, (ast.Call, ast.Await)) and id(node) not in docstrings
+    ]
+    assert bare == []
