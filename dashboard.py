@@ -124,20 +124,6 @@ def corpus_key(articles: pd.DataFrame, aliases: an.Aliases, *, columns: Sequence
     return digest.hexdigest()[:16]
 
 
-def selection_tables(
-    analysis: an.Analysis,
-    *,
-    outlets: Sequence[str] | None = None,
-    stories: Sequence[str] | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    messages: Sequence[str] = (),
-) -> dict[str, pd.DataFrame]:
-    """The metric tables of a selection: exactly what the CLI exports with the same filters."""
-    chosen = an.select(analysis, outlets=outlets, stories=stories, start=start, end=end)
-    return an.build_tables(chosen, messages=messages)
-
-
 def csv_data(table: pd.DataFrame):
     """The download callable of a table (run by Streamlit only when the button is clicked)."""
     return functools.partial(an.to_csv_bytes, table)
@@ -195,9 +181,11 @@ def cached_tables(
     start: str | None,
     end: str | None,
     messages: tuple[str, ...],
-    _analysis: an.Analysis,
+    _chosen: an.Analysis,
 ) -> dict[str, pd.DataFrame]:
-    return selection_tables(_analysis, outlets=outlets, stories=stories, start=start, end=end, messages=messages)
+    """Every metric table of a selection, exactly what the CLI exports with the same filters.
+    ``_chosen`` is the already selected analysis; the other arguments key the cache."""
+    return an.build_tables(_chosen, messages=messages)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -212,7 +200,7 @@ def lazy_tables(key: str, engine: str, selection: tuple, messages: Sequence[str]
     chosen = cached_selection(key, engine, *selection, analysis)
 
     def everything() -> dict[str, pd.DataFrame]:
-        return cached_tables(key, engine, *selection, tuple(messages), analysis)
+        return cached_tables(key, engine, *selection, tuple(messages), chosen)
 
     return LazyTables({"articles": an.article_table(chosen)}, entities=lambda: everything()["entities"],
                       part=lambda: chosen, sentences=lambda: everything()["sentences"], tables=everything)
@@ -224,8 +212,8 @@ def cached_sentences(key: str, engine: str, _analysis: an.Analysis) -> pd.DataFr
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def zipped(key: str, engine: str, selection: tuple, _tables: dict[str, pd.DataFrame]) -> bytes:
-    tables = _tables.complete() if isinstance(_tables, LazyTables) else _tables
+def zipped(key: str, engine: str, selection: tuple, _tables: "LazyTables") -> bytes:
+    tables = _tables.complete()
     return an.zip_tables({name: tables[name] for name in TABLE_COLUMNS})  # in the CLI's order
 
 

@@ -167,21 +167,22 @@ def test_csv_offered_equals_the_cli_export(tmp_path, bundled_articles):
         env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
     )
     assert done.returncode == 0, done.stderr
-    # the dashboard's own chain: load the default corpus, extract, score, select, build tables
+    # the dashboard's own chain: load the default corpus, extract, score, then the selection's
+    # tables, built on demand (the Overview needs articles only)
     corpus = an.load_corpus([dashboard.DEFAULT_DATA])
     aliases = an.read_aliases()
     full = an.apply_sentiment(corpus.articles, an.extract(corpus.articles, aliases=aliases), sentiment="textblob")
-    tables = dashboard.selection_tables(full, outlets=["TechRepublic"], messages=dashboard.parse_messages("\n".join(MESSAGES)))
+    messages = tuple(dashboard.parse_messages("\n".join(MESSAGES)))
+    lazy = dashboard.lazy_tables("csv-test", "textblob", (("TechRepublic",), None, None, None), messages, full)
+    assert list(lazy) == ["articles"]
+    assert dashboard.csv_data(lazy["articles"])() == (out / "articles.csv").read_bytes()
+    tables = dict(lazy.complete())
     assert set(tables) == set(TABLES)
     for name, table in tables.items():
         offered = dashboard.csv_data(table)()  # what the download button serves
         assert offered == (out / f"{name}.csv").read_bytes(), name
     assert b"Tay" in (out / "entities.csv").read_bytes() and b"Peter Thiel" not in (out / "entities.csv").read_bytes()
-    # what the app renders: tables built on demand (the Overview needs articles only), and the zip
-    messages = tuple(dashboard.parse_messages("\n".join(MESSAGES)))
-    lazy = dashboard.lazy_tables("csv-test", "textblob", (("TechRepublic",), None, None, None), messages, full)
-    assert list(lazy) == ["articles"]
-    assert dashboard.csv_data(lazy["articles"])() == (out / "articles.csv").read_bytes()
+    # and the zip
     archive = zipfile.ZipFile(io.BytesIO(dashboard.zipped("csv-test", "textblob", (("TechRepublic",), messages), lazy)))
     assert archive.namelist() == [f"{name}.csv" for name in TABLES]
     for name in TABLES:
