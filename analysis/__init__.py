@@ -7,7 +7,9 @@ takes and returns DataFrames and never mutates its input.
 
 from .aliases import Aliases, read_aliases
 from .entities import entity_table
-from .export import article_table, build_tables, neutralise, sentence_table, to_csv_bytes, write_tables, zip_tables
+from .export import (
+    article_table, build_tables, csv_tables, neutralise, sentence_table, to_csv_bytes, write_tables, zip_tables,
+)
 from .extract import Extracted, extract
 from .loaders import Corpus, LoadError, load_corpus, load_files
 from .pipeline import Analysis, analyse, apply_sentiment, select
@@ -31,6 +33,7 @@ __all__ = [
     "apply_sentiment",
     "article_table",
     "build_tables",
+    "csv_tables",
     "entity_table",
     "extract",
     "load_corpus",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .aliases import read_aliases
-from .export import build_tables, write_tables
+from .export import build_tables, csv_tables, write_tables
 from .loaders import LoadError, load_corpus, skip_message
 from .pipeline import analyse, apply_sentiment, select
 from .sentiment import ENGINES
@@ -96,21 +96,60 @@ def _export(args: argparse.Namespace) -> int:
     messages = _read_messages(args.messages)
     aliases = _aliases(args.aliases)
     engine = _engine(args)
-    if args.store is not None and not args.sources:
-        result = _from_store(args, None, aliases)  # the whole store
-    else:
-        result = _load_and_analyse(args, aliases, engine)
+    if args.store is not None:
+        return _export_through_store(args, aliases, messages)
+    result = _load_and_analyse(args, aliases, engine)
+    chosen = _chosen(args, result)
+    paths = write_tables(build_tables(chosen, messages=messages), args.out)
+    _report_export(args, len(result.articles), len(paths), chosen)
+    return 0
+
+
+def _chosen(args: argparse.Namespace, result):
     chosen = select(result, outlets=args.outlet, stories=args.story, start=args.since, end=args.until)
     if chosen.articles.empty:
         known = ", ".join(sorted(result.articles["outlet"].unique()))
         raise UsageError(f"no article matches the filters (outlets here: {known})")
-    tables = build_tables(chosen, messages=messages)
-    paths = write_tables(tables, args.out)
+    return chosen
+
+
+def _report_export(args: argparse.Namespace, analysed: int, tables: int, chosen) -> None:
     print(
-        f"analysed {len(result.articles)} articles; wrote {len(paths)} tables for {len(chosen.articles)} "
+        f"analysed {analysed} articles; wrote {tables} tables for {len(chosen.articles)} "
         f"articles from {chosen.articles['outlet'].nunique()} outlets to {args.out}",
         file=sys.stderr,
     )
+
+
+def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]) -> int:
+    """``export --store``: the tables of an export whose inputs are all unchanged (same articles,
+    filters, messages and code) are the CSVs the store kept from the last such export."""
+    store = _open_store(args)
+    if args.sources:
+        corpus = _load(args, args.sources)
+        _report_ingest(store, _ingest_into(store, corpus.articles, args, aliases))
+        ids = list(corpus.articles["article_id"])
+    else:
+        ids = None  # the whole store, brought up to date
+        pending = store.pending(aliases=aliases)
+        if len(pending):
+            _ingest_into(store, pending, args, aliases)
+    filters = {"outlets": args.outlet, "stories": args.story, "start": args.since, "end": args.until}
+    key = store.export_key(sentiment=args.sentiment, aliases=aliases, ids=ids, filters=filters, messages=messages)
+    kept = store.stored_export(key)
+    if kept is not None:
+        paths = write_tables(kept, args.out)
+        print(f"nothing changed since an earlier export: wrote its {len(paths)} tables, kept in the store, "
+              f"to {args.out}", file=sys.stderr)
+        return 0
+    result = store.analysis(sentiment=args.sentiment, aliases=aliases, ids=ids)
+    if result.articles.empty:
+        raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
+    chosen = _chosen(args, result)
+    csvs = csv_tables(build_tables(chosen, messages=messages))
+    paths = write_tables(csvs, args.out)
+    store.keep_export(key, csvs)
+    _report_export(args, len(result.articles), len(paths), chosen)
     return 0
 
 
@@ -128,9 +167,7 @@ def _load(args: argparse.Namespace, sources: Sequence[str | Path]):
 
 def _load_and_analyse(args: argparse.Namespace, aliases, engine: str):
     corpus = _load(args, args.sources or [DEFAULT_SOURCE])
-    if args.store is not None:
-        result = _from_store(args, corpus.articles, aliases)
-    elif engine == "dask":
+    if engine == "dask":
         from .engine import run_extract
 
         extracted = run_extract(corpus.articles, aliases=aliases, engine="dask", scheduler=args.scheduler)
@@ -172,20 +209,8 @@ def _ingest_into(store, articles, args: argparse.Namespace, aliases):
         )
 
 
-def _from_store(args: argparse.Namespace, articles, aliases):
-    """The analysis of ``articles`` through the store (None: every stored article, brought up to date)."""
-    store = _open_store(args)
-    if articles is None:
-        pending = store.pending(aliases=aliases)
-        if len(pending):
-            _ingest_into(store, pending, args, aliases)
-        result = store.analysis(sentiment=args.sentiment, aliases=aliases)
-        if result.articles.empty:
-            raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
-        return result
-    report = _ingest_into(store, articles, args, aliases)
+def _report_ingest(store, report) -> None:
     print(f"store {store.path}: analysed {report.analysed}, reused {report.reused}", file=sys.stderr)
-    return store.analysis(sentiment=args.sentiment, aliases=aliases, ids=list(articles["article_id"]))
 
 
 def _ingest(args: argparse.Namespace) -> int:

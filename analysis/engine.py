@@ -113,6 +113,18 @@ def scorer_version(engine: str) -> str:
     return f"{engine}-{package}+code.{_digest([(_PACKAGE / 'sentiment.py').read_bytes()])}"
 
 
+@lru_cache(maxsize=1)
+def tables_version() -> str:
+    """The version of everything that turns stored results into the exported tables: every module
+    of the package, the data files the comparisons read (static vectors, stop words) and the
+    pandas and numpy versions (CSV formatting, float sums). A stored export is reused only under
+    the same version."""
+    data = _PACKAGE.parent / "data"
+    files = sorted(_PACKAGE.glob("*.py")) + [data / "minilm_static.npz", data / "stopwords.txt"]
+    versions = [f"{name}={metadata.version(name)}" for name in ("pandas", "numpy")]
+    return _digest([*versions, *(f.read_bytes() for f in files if f.exists())])
+
+
 def cores() -> int:
     """Cores this process may run on."""
     try:

@@ -89,14 +89,20 @@ def to_csv_bytes(table: pd.DataFrame) -> bytes:
     return neutralise(table).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike) -> list[Path]:
-    """Write ``NAME.csv`` for every table into ``out_dir`` (created if needed); returns the paths."""
+def csv_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, bytes]:
+    """``to_csv_bytes`` of every table, in the same order and under the same names."""
+    return {name: to_csv_bytes(table) for name, table in tables.items()}
+
+
+def write_tables(tables: Mapping[str, pd.DataFrame | bytes], out_dir: str | os.PathLike) -> list[Path]:
+    """Write ``NAME.csv`` for every table (a DataFrame, or its ``to_csv_bytes``) into ``out_dir``
+    (created if needed); returns the paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, table in tables.items():
         path = out / f"{name}.csv"
-        path.write_bytes(to_csv_bytes(table))
+        path.write_bytes(table if isinstance(table, bytes) else to_csv_bytes(table))
         paths.append(path)
     return paths
 

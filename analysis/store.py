@@ -37,6 +37,7 @@ Consistency and concurrency
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -48,7 +49,7 @@ import duckdb
 import pandas as pd
 
 from .aliases import Aliases, read_aliases
-from .engine import ENGINES, TONE_COLUMNS, Batch, analyser_version, iter_batches, scorer_version
+from .engine import ENGINES, TONE_COLUMNS, Batch, analyser_version, iter_batches, scorer_version, tables_version
 from .extract import ARTICLE_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS, Extracted
 from .pipeline import Analysis, apply_sentiment
 from .entities import entity_table
@@ -57,6 +58,8 @@ from .sentiment import score_texts
 
 DEFAULT_STORE = Path(__file__).resolve().parent.parent / "data" / "store" / "coverage.duckdb"
 SCHEMA_VERSION = "3"
+EXPORTS_KEPT = 4  # exports whose CSVs the store keeps (the most recent ones)
+EXPORT_MAX_BYTES = 256 * 2**20  # a larger export is rebuilt every time rather than kept
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -91,6 +94,10 @@ CREATE TABLE IF NOT EXISTS article_entities (
     analyser VARCHAR NOT NULL, scorer VARCHAR NOT NULL, article_id VARCHAR NOT NULL, akey BIGINT NOT NULL,
     ekey INTEGER NOT NULL, label VARCHAR NOT NULL, n BIGINT NOT NULL, is_first BOOLEAN NOT NULL,
     sentences BIGINT, polarity_sum DOUBLE, subjectivity_sum DOUBLE, first_seen DOUBLE
+);
+CREATE TABLE IF NOT EXISTS exports (
+    key VARCHAR NOT NULL, name VARCHAR NOT NULL, position INTEGER NOT NULL, csv BLOB NOT NULL,
+    created TIMESTAMP NOT NULL, PRIMARY KEY (key, name)
 );
 INSERT INTO meta VALUES ('schema', '3'), ('generation', '0') ON CONFLICT DO NOTHING;
 """
@@ -367,6 +374,64 @@ class Store:
             for table in _RESULT_TABLES:
                 deleted += con.execute(f"DELETE FROM {table} WHERE analyser <> ?", [analyser]).fetchall()[0][0]
         return deleted
+
+    # ---------------------------------------------------------------- stored exports
+
+    def export_key(
+        self,
+        *,
+        sentiment: str = "textblob",
+        aliases: Aliases | None = None,
+        ids: Sequence[str] | None = None,
+        filters: dict | None = None,
+        messages: Sequence[str] = (),
+    ) -> str:
+        """The identity of an export's tables: a hash of every input that decides them.
+
+        That is the analysed articles ``ids`` (None: every one in the store) in order, with their
+        metadata and content hashes, the ``filters`` applied to them, the key ``messages``, and
+        the analyser, sentiment and :func:`analysis.engine.tables_version` versions. Equal keys
+        give equal CSVs, so :meth:`stored_export` can return them instead of building them.
+        """
+        analyser = analyser_version(aliases if aliases is not None else read_aliases())
+        fields = ", ".join(f'c."{c}"' for c in [*ARTICLE_FIELDS, "input_hash"] if c != "text")
+        with self.connect(write=False) as con:
+            chosen, params = self._chosen(con, analyser, ids, None, None, None, None)
+            count, rows = con.execute(
+                f"WITH {chosen} SELECT count(*), md5(coalesce(string_agg(concat_ws(chr(31), {fields}), chr(30) "
+                f"ORDER BY c.ord), '')) FROM chosen c",
+                params,
+            ).fetchall()[0]
+        inputs = {"tables": tables_version(), "analyser": analyser, "scorer": scorer_version(sentiment),
+                  "articles": [int(count), rows], "filters": filters or {}, "messages": list(messages)}
+        return hashlib.sha1(json.dumps(inputs, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+    def stored_export(self, key: str) -> dict[str, bytes] | None:
+        """The CSVs kept under ``key`` by :meth:`keep_export` (name -> bytes, in their order), or None."""
+        with self.connect(write=False) as con:
+            try:
+                rows = con.execute("SELECT name, csv FROM exports WHERE key = ? ORDER BY position", [key]).fetchall()
+            except duckdb.CatalogException:  # a store written before exports were kept
+                return None
+        return {name: bytes(csv) for name, csv in rows} or None
+
+    def keep_export(self, key: str, csvs: dict[str, bytes], *, keep: int = EXPORTS_KEPT, max_bytes: int = EXPORT_MAX_BYTES) -> bool:
+        """Keep an export's CSVs under ``key``, with the ``keep - 1`` most recent others (older ones
+        are deleted). An export larger than ``max_bytes`` is not kept. Returns whether it was kept."""
+        if sum(len(v) for v in csvs.values()) > max_bytes:
+            return False
+        rows = pd.DataFrame({"name": list(csvs), "position": range(len(csvs)), "csv": list(csvs.values())})
+        with self.connect(write=True) as con, _transaction(con):
+            con.register("new_export", rows)
+            con.execute("DELETE FROM exports WHERE key = ?", [key])
+            con.execute("INSERT INTO exports SELECT ?, name, position, csv::BLOB, now()::TIMESTAMP FROM new_export", [key])
+            con.execute(
+                "DELETE FROM exports WHERE key NOT IN (SELECT key FROM exports GROUP BY key "
+                "ORDER BY max(created) DESC, key = ? DESC LIMIT ?)",
+                [key, keep],
+            )
+            con.unregister("new_export")
+        return True
 
     # ---------------------------------------------------------------- reading
 

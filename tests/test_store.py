@@ -324,6 +324,9 @@ def test_cli_export_through_the_store_twice_gives_the_same_tables(tmp_path):
         assert result.returncode == 0, result.stderr
     assert "analysed 2, reused 0" in first.stderr
     assert "analysed 0, reused 2" in second.stderr
+    assert "nothing changed since an earlier export" in second.stderr  # the tables the first one kept
+    # the whole store holds just these articles, in this order: the same inputs, the same tables
+    assert "nothing changed" not in first.stderr and "nothing changed" in whole.stderr
     for name in sorted(p.name for p in (tmp_path / "plain").glob("*.csv")):
         plain_bytes = (tmp_path / "plain" / name).read_bytes()
         assert (tmp_path / "first" / name).read_bytes() == plain_bytes, name
@@ -403,3 +406,54 @@ def test_entity_table_facts_from_the_seeds(filled):
     assert entities.groupby("outlet")["share"].sum().round(12).eq(1).all()
     empty = store.entity_table(outlets=[])
     assert empty.empty and list(empty.columns) == ENTITIES
+
+
+def test_export_key_covers_every_input(tmp_path, bundled_articles, monkeypatch):
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(bundled_articles, jobs=1)
+    ids = list(bundled_articles["article_id"])
+    key = store.export_key(ids=ids)
+    assert store.export_key(ids=ids) == key  # deterministic
+    others = {
+        "order": store.export_key(ids=ids[::-1]),
+        "fewer articles": store.export_key(ids=ids[:1]),
+        "filter": store.export_key(ids=ids, filters={"outlets": ["TechCrunch"]}),
+        "messages": store.export_key(ids=ids, messages=["Azure is OpenAI's preferred cloud"]),
+        "sentiment": store.export_key(ids=ids, sentiment="vader"),
+    }
+    assert len({key, *others.values()}) == len(others) + 1, others
+    assert store.export_key(ids=None) == key  # the whole store is these articles in this order
+    store.ingest(bundled_articles.assign(author="Someone Else"), jobs=1)  # metadata only: nothing re-analysed
+    assert store.export_key(ids=ids) != key
+    moved = store.export_key(ids=ids)
+    monkeypatch.setattr("analysis.store.tables_version", lambda: "edited code")
+    assert store.export_key(ids=ids) != moved
+
+
+def test_kept_exports_round_trip_and_only_the_latest_stay(tmp_path):
+    store = open_store(tmp_path / "s.duckdb")
+    assert store.stored_export("k0") is None
+    for i in range(5):
+        assert store.keep_export(f"k{i}", {"b": f"second {i}".encode(), "a": b"first"}, keep=3)
+    assert store.stored_export("k4") == {"b": b"second 4", "a": b"first"}  # names in their order
+    assert [store.stored_export(f"k{i}") is not None for i in range(5)] == [False, False, True, True, True]
+    assert not store.keep_export("big", {"a": b"x" * 11}, max_bytes=10)
+    assert store.stored_export("big") is None
+
+
+def test_cli_export_rebuilds_when_the_filters_or_messages_change(tmp_path):
+    store = tmp_path / "s.duckdb"
+    corpus = str(ROOT / "data" / "corpus")
+    messages = tmp_path / "messages.txt"
+    messages.write_text("Azure is OpenAI's preferred cloud\n", encoding="utf-8")
+    runs = {}
+    for name, extra in [("first", []), ("outlet", ["--outlet", "TechCrunch"]), ("messages", ["--messages", str(messages)]),
+                        ("again", ["--messages", str(messages)])]:
+        runs[name] = run_cli("export", corpus, "--store", str(store), "--out", str(tmp_path / name), "--jobs", "1", *extra)
+        assert runs[name].returncode == 0, runs[name].stderr
+    assert ["nothing changed" in r.stderr for r in runs.values()] == [False, False, False, True]
+    outlet = pd.read_csv(tmp_path / "outlet" / "articles.csv", keep_default_na=False)
+    assert outlet["outlet"].tolist() == ["TechCrunch"]
+    found = pd.read_csv(tmp_path / "again" / "messages.csv", keep_default_na=False)
+    assert set(found["message"]) == {"Azure is OpenAI's preferred cloud"}
+    assert (tmp_path / "again" / "messages.csv").read_bytes() == (tmp_path / "messages" / "messages.csv").read_bytes()
