@@ -204,12 +204,22 @@ def test_read_only_store(tmp_path, filled):
 
 _INGEST = textwrap.dedent(
     """
-    import sys, pandas as pd
+    import os, sys, time, pandas as pd
     from analysis.store import open_store
     corpus = pd.read_pickle(sys.argv[2])
     store = open_store(sys.argv[1])
+    reads = sys.argv[4] if len(sys.argv) > 4 else None
+
+    def after_partition(n):
+        # wait (up to 20 s) until the reader has read once more, so reads and writes interleave
+        # on a machine of any speed instead of the reader meeting a lock every time
+        seen = os.path.getsize(reads)
+        deadline = time.monotonic() + 20
+        while os.path.getsize(reads) == seen and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     print("start", flush=True)
-    store.ingest(corpus, jobs=1, partition_size=int(sys.argv[3]))
+    store.ingest(corpus, jobs=1, partition_size=int(sys.argv[3]), progress=after_partition if reads else None)
     print("done", flush=True)
     """
 )
@@ -239,14 +249,17 @@ def _consistent(store: Store) -> tuple[int, int]:
     return articles, int(store.analysis().sentences.shape[0])
 
 
-def _start_ingest(tmp_path, corpus: pd.DataFrame, partition: int, name: str = "corpus") -> tuple[subprocess.Popen, os.PathLike]:
+def _start_ingest(
+    tmp_path, corpus: pd.DataFrame, partition: int, name: str = "corpus", reads: os.PathLike | None = None
+) -> tuple[subprocess.Popen, os.PathLike]:
+    """Ingest ``corpus`` in a subprocess; with ``reads``, it waits after each partition until that file grows."""
     path = tmp_path / "s.duckdb"
     open_store(path)  # created empty, so a reader can open it at once
     pickled = tmp_path / f"{name}.pkl"
     corpus.to_pickle(pickled)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-c", _INGEST, str(path), str(pickled), str(partition)],
+        [sys.executable, "-c", _INGEST, str(path), str(pickled), str(partition), *([str(reads)] if reads else [])],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     return process, path
@@ -272,8 +285,10 @@ def test_killed_ingest_leaves_complete_articles_and_resumes(tmp_path, bundled_ar
 
 def test_reader_sees_consistent_growing_store_while_two_ingests_run(tmp_path, bundled_articles):
     corpus = make_corpus(bundled_articles, 16, seed=2)
-    process, path = _start_ingest(tmp_path, corpus.iloc[:10], partition=2, name="first")
-    other, _ = _start_ingest(tmp_path, corpus.iloc[10:], partition=2, name="second")
+    reads = tmp_path / "reads"
+    reads.write_bytes(b"")
+    process, path = _start_ingest(tmp_path, corpus.iloc[:10], partition=2, name="first", reads=reads)
+    other, _ = _start_ingest(tmp_path, corpus.iloc[10:], partition=2, name="second", reads=reads)
     reader = open_store(path, read_only=True, timeout=60)
     counts = []
     while process.poll() is None or other.poll() is None:
@@ -283,6 +298,8 @@ def test_reader_sees_consistent_growing_store_while_two_ingests_run(tmp_path, bu
         assert (chosen.sentences.groupby("article_id").size().reindex(chosen.articles["article_id"]).to_numpy()
                 == chosen.articles["sentences"].to_numpy()).all()
         counts.append(len(ids))
+        with reads.open("ab") as tally:
+            tally.write(b".")
         time.sleep(0.05)
     assert process.returncode == 0, process.stderr.read()
     assert other.returncode == 0, other.stderr.read()
