@@ -570,10 +570,7 @@ class Store:
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
             if not self._unscored(con, chosen, params, analyser, scorer):
-                labels = [r[0] for r in con.execute(
-                    "SELECT DISTINCT label FROM article_entities WHERE analyser = ? ORDER BY 1", [analyser]
-                ).fetchall()]
-                table = _frame(con, f"WITH {chosen}, {_entity_sql(labels)}", [*params, analyser, scorer])
+                table = _frame(con, f"WITH {chosen}, {_entity_sql()}", [*params, analyser, scorer])
             else:
                 table = None
         if table is None:  # this engine's tones are not stored: score on read, aggregate in pandas
@@ -662,29 +659,31 @@ class Store:
         return _typed(meta[ARTICLE_FIELDS], ARTICLE_FIELDS), extracted, scores
 
 
-def _entity_sql(labels: Sequence[str]) -> str:
+def _entity_sql() -> str:
     """The entities table of ``chosen`` from ``article_entities``, as ``analysis.entity_table`` computes it.
 
-    Parameters after the ``chosen`` ones: analyser, scorer. ``labels``: every label in the store;
-    an entity's label is the one most of its mentions carry, ties to the alphabetically first.
+    Parameters after the ``chosen`` ones: analyser, scorer. An entity's label is the one most of
+    its mentions carry, ties to the alphabetically first. Aggregated per label first (the rows
+    are per article, entity and label; the per-article values sit on one of them), then per
+    entity: 0.1 s less at 100,000 articles than one pass with a vote column per label.
     """
-    labels = sorted(labels)
-    votes = "".join(f", sum(e.n) FILTER (WHERE e.label = '{_quote(label)}') AS vote_{i}" for i, label in enumerate(labels))
-    best = "greatest(" + ", ".join(f"coalesce(vote_{i}, 0)" for i in range(len(labels))) + ")" if labels else "0"
-    pick = "CASE " + " ".join(
-        f"WHEN coalesce(vote_{i}, 0) = {best} THEN '{_quote(label)}'" for i, label in enumerate(labels)
-    ) + " END" if labels else "NULL"
-    return f"""
-agg AS (
-    SELECT c.story, c.outlet, e.ekey, sum(e.n)::BIGINT AS mentions, sum(e.is_first::BIGINT)::BIGINT AS articles,
-           sum(e.polarity_sum) / sum(e.sentences) AS polarity, sum(e.subjectivity_sum) / sum(e.sentences) AS subjectivity,
-           avg(e.first_seen) AS first_seen{votes}
+    return """
+per_label AS (
+    SELECT c.story, c.outlet, e.ekey, e.label, sum(e.n) AS n, sum(e.is_first::BIGINT) AS articles,
+           sum(e.polarity_sum) AS polarity_sum, sum(e.subjectivity_sum) AS subjectivity_sum,
+           sum(e.sentences) AS sentences, sum(e.first_seen) AS first_seen_sum, count(e.first_seen) AS first_seen_n
     FROM chosen c JOIN article_entities e ON e.akey = c.akey AND e.analyser = ? AND e.scorer = ?
-    GROUP BY c.story, c.outlet, e.ekey
+    GROUP BY c.story, c.outlet, e.ekey, e.label
+),
+agg AS (
+    SELECT story, outlet, ekey, first(label ORDER BY n DESC, label) AS label, sum(n)::BIGINT AS mentions,
+           sum(articles)::BIGINT AS articles, sum(polarity_sum) / sum(sentences) AS polarity,
+           sum(subjectivity_sum) / sum(sentences) AS subjectivity, sum(first_seen_sum) / sum(first_seen_n) AS first_seen
+    FROM per_label GROUP BY story, outlet, ekey
 ),
 outlets AS (SELECT story, count(DISTINCT outlet) AS n FROM agg GROUP BY story),
 totals AS (
-    SELECT agg.*, {pick} AS label, outlets.n AS outlets_in_story,
+    SELECT agg.*, outlets.n AS outlets_in_story,
            (sum(mentions) OVER (PARTITION BY story, outlet))::DOUBLE AS outlet_total,
            (sum(mentions) OVER (PARTITION BY story))::DOUBLE AS story_total,
            (sum(mentions) OVER (PARTITION BY story, ekey))::DOUBLE AS entity_total
@@ -698,10 +697,6 @@ SELECT story, outlet, names.entity, label, mentions, articles, mentions::DOUBLE 
 FROM totals JOIN entity_names names USING (ekey)
 ORDER BY story, outlet, mentions DESC, names.entity
 """
-
-
-def _quote(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def entity_table_columns() -> pd.DataFrame:

@@ -382,9 +382,27 @@ def test_cli_user_errors_exit_2_with_one_line(tmp_path, args, message):
 # ------------------------------------------------------------------ aggregations inside DuckDB
 
 
+# Sentences of the seeds with other names, where spaCy labels one name two ways: "Elena Horvat"
+# once an organization and once a person (a tie), "Dara Adeyemi" twice a person and once a place.
+_TWO_LABELS = [
+    ("Microsoft teams up with Elena Horvat’s OpenAI project",
+     "OpenAI, the artificial intelligence research non-profit backed by Tesla’s Elena Horvat, Y Combinator’s "
+     "Yara Zhou and numerous other tech luminaries, is partnering with Microsoft.\n\nReport number 1."),
+    ("Microsoft teams up with Dara Adeyemi’s OpenAI project",
+     "OpenAI, the artificial intelligence research non-profit backed by Tesla’s Dara Adeyemi, Y Combinator’s "
+     "Gita Dimitrov and numerous other tech luminaries, is partnering with Microsoft.\n\nDara Adeyemi said the "
+     "deal matters.\n\nReport number 2."),
+]
+
+
 @pytest.fixture(scope="module")
 def generated_store(tmp_path_factory, bundled_articles):
-    corpus = make_corpus(bundled_articles, 30, seed=7)
+    two_labels = pd.DataFrame(
+        [{"article_id": article_id(text), "outlet": "Gazette", "title": title, "published": "2016-11-15", "url": "",
+          "author": "", "story": "s1", "text": text, "source": f"labels/{i}.md"} for i, (title, text) in enumerate(_TWO_LABELS)],
+        columns=ARTICLE_FIELDS,
+    )
+    corpus = pd.concat([make_corpus(bundled_articles, 30, seed=7), two_labels], ignore_index=True)
     store = open_store(tmp_path_factory.mktemp("agg") / "s.duckdb")
     store.ingest(corpus, jobs=1)
     return store
@@ -412,6 +430,23 @@ def test_sql_aggregates_equal_the_pandas_tables(generated_store, outlets, storie
     pd.testing.assert_frame_equal(got[_MEANS], expected[_MEANS], check_exact=False, rtol=1e-12, atol=1e-15)
     articles = generated_store.articles_table(sentiment=sentiment, outlets=outlets, stories=stories, start=start)
     pd.testing.assert_frame_equal(articles, chosen.articles.drop(columns="text"), check_exact=False, rtol=1e-12)
+
+
+def test_sql_aggregates_cover_entities_of_two_labels_and_label_ties(generated_store):
+    """The corpus the SQL is checked on holds what the label rule decides: an outlet's entity
+    whose mentions carry two labels, and one whose two labels tie (the alphabetically first wins)."""
+    mentions = generated_store.analysis().mentions.merge(generated_store.analysis().articles[["article_id", "outlet", "story"]])
+    votes = mentions.groupby(["story", "outlet", "entity", "label"]).size().rename("n").reset_index()
+    per_entity = votes.groupby(["story", "outlet", "entity"])["n"]
+    two_labels = votes[per_entity.transform("size") > 1]
+    ties = two_labels[two_labels["n"] == per_entity.transform("max")[two_labels.index]]
+    tied = ties.groupby(["story", "outlet", "entity"]).filter(lambda g: len(g) > 1)
+    assert len(two_labels) and len(tied)
+    table = generated_store.entity_table().set_index(["story", "outlet", "entity"])
+    for key, group in tied.groupby(["story", "outlet", "entity"]):
+        assert table.loc[key, "label"] == min(group["label"])
+    assert table.loc[("s1", "Gazette", "Elena Horvat"), "label"] == "organization"  # 1 organization, 1 person
+    assert table.loc[("s1", "Gazette", "Dara Adeyemi"), ["label", "mentions"]].tolist() == ["person", 3]
 
 
 def test_entity_table_facts_from_the_seeds(filled):
