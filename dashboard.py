@@ -203,12 +203,19 @@ def lazy_tables(key: str, engine: str, selection: tuple, messages: Sequence[str]
         return cached_tables(key, engine, *selection, tuple(messages), chosen)
 
     return LazyTables({"articles": an.article_table(chosen)}, entities=lambda: everything()["entities"],
-                      part=lambda: chosen, sentences=lambda: everything()["sentences"], tables=everything)
+                      part=lambda: chosen, sentences=lambda: everything()["sentences"], tables=lambda _: everything())
 
 
 @st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
 def cached_sentences(key: str, engine: str, _analysis: an.Analysis) -> pd.DataFrame:
     return an.sentence_table(_analysis)
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_sentence_tables(key: str, engine: str, messages: tuple[str, ...], _sentences: pd.DataFrame,
+                           _mentions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Terms, quotes and messages from a sample's aligned sentences (aligned once, for every view)."""
+    return an.sentence_tables(_sentences, _mentions, messages=messages)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -584,8 +591,9 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
     def part() -> an.Analysis:
         return store_part(path, generation, engine, alias_key, ids, _aliases=aliases)
 
-    def sample() -> dict[str, pd.DataFrame]:
-        return cached_tables(f"{base_key}:{_digest(ids)}", engine, *selection, tuple(messages), part())
+    def derived(lazy: LazyTables) -> dict[str, pd.DataFrame]:
+        return cached_sentence_tables(f"{base_key}:{_digest(ids)}", engine, tuple(messages), lazy["sentences"],
+                                      lazy["mentions"])
 
     def sentences() -> pd.DataFrame:
         return cached_sentences(f"{base_key}:{_digest(ids)}", engine, part())
@@ -594,7 +602,7 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
         return store_entities(path, generation, engine, alias_key, *selection, _aliases=aliases)
 
     tables = LazyTables({"articles": chosen[TABLE_COLUMNS["articles"]]}, entities=entities, part=part,
-                        sentences=sentences, tables=sample)
+                        sentences=sentences, tables=derived)
     render(tables, part, choice, colors=colors, engine=engine, messages=messages, zip_key=(base_key, engine, selection),
            partial=Partial(selected=len(chosen), loaded=len(ids), limit=limit))
 
@@ -602,9 +610,10 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
 class LazyTables(dict):
     """A selection's tables, each made the first time a view asks for it: ``articles`` given,
     ``entities()``, ``mentions`` read from ``part()``, ``sentences()``, and the others built by
-    ``tables()``. For a large store, entities come from the store's SQL and the sentences are
-    aligned alone, so the Overview never aggregates entities, no tab but the sentence-level ones
-    loads a sentence, and the Sentiment tab builds no quote or term table."""
+    ``tables(self)``. For a large store, entities come from the store's SQL, the sentences are
+    aligned alone and the terms, quotes and messages are made from them, so the Overview never
+    aggregates entities, no tab but the sentence-level ones loads a sentence, the Sentiment tab
+    builds no quote or term table, and nothing is aligned twice."""
 
     def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables) -> None:
         super().__init__(given)
@@ -625,7 +634,7 @@ class LazyTables(dict):
 
     def complete(self) -> "LazyTables":
         _ = self["entities"]  # loads it (an assignment: Streamlit's magic would print a bare expression)
-        self.update({k: v for k, v in self._tables().items() if k not in self})
+        self.update({k: v for k, v in self._tables(self).items() if k not in self})
         return self
 
 

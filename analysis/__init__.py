@@ -8,7 +8,8 @@ takes and returns DataFrames and never mutates its input.
 from .aliases import Aliases, read_aliases
 from .entities import entity_table
 from .export import (
-    article_table, build_tables, csv_tables, neutralise, sentence_table, to_csv_bytes, write_tables, zip_tables,
+    article_table, build_tables, csv_tables, neutralise, sentence_table, sentence_tables, to_csv_bytes, write_tables,
+    zip_tables,
 )
 from .extract import Extracted, extract
 from .loaders import Corpus, LoadError, load_corpus, load_files
@@ -45,6 +46,7 @@ __all__ = [
     "score_texts",
     "select",
     "sentence_table",
+    "sentence_tables",
     "to_csv_bytes",
     "unrepair",
     "write_tables",

@@ -337,6 +337,10 @@ def test_large_store_reads_aggregates_and_bounds_the_sentence_views(monkeypatch,
     _open(at, "Emphasis")
     assert any(i.value.startswith("Emphasis compares at most 1 article") for i in at.info)
     assert not at.exception
+    at.sidebar.text_area(key="messages").set_value("\n".join(MESSAGES)).run()
+    recent = an.analyse(bundled_articles[bundled_articles["outlet"] == "TechCrunch"])
+    pulled = an.build_tables(recent, messages=MESSAGES)["messages"]  # made from the aligned sample's sentences
+    assert an.to_csv_bytes(_table(at, "messages")) == an.to_csv_bytes(pulled)
     _open(at, "Articles")
     assert any(note in i.value for i in at.info) and at.get("html")
     _open(at, "Entities").toggle(key="show_mentions").set_value(True).run()

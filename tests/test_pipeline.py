@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import (analyse, article_table, build_tables, entity_table, read_aliases, select, sentence_table,
-                      to_csv_bytes)
+                      sentence_tables, to_csv_bytes)
 from analysis.segment import paragraphs
 from tests.conftest import TECHCRUNCH, TECHREPUBLIC
 
@@ -149,6 +149,13 @@ def test_tables_alone_equal_the_built_ones(bundled, outlets):
     alone = sentence_table(chosen)
     assert to_csv_bytes(alone) == to_csv_bytes(built["sentences"])
     assert alone["unique"].any() == (outlets is None)  # alignment needs a second outlet
+    messages = ["Microsoft teams up with OpenAI", "Tay"]
+    with_messages = build_tables(chosen, messages=messages)
+    derived = sentence_tables(alone, chosen.mentions, messages=messages)
+    assert set(derived) == {"terms", "quotes", "messages"}
+    for name, table in derived.items():
+        assert to_csv_bytes(table) == to_csv_bytes(with_messages[name]), name
+    assert len(derived["quotes"]) and len(derived["messages"]) == 2 * chosen.articles["outlet"].nunique()
 
 
 @settings(max_examples=40, deadline=None)
