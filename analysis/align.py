@@ -68,11 +68,11 @@ def align_sentences(
         vectors = embed(list(texts))[distinct]
         tokens = token_table(list(texts))
         story = (out["story"].fillna("").astype(str) if "story" in out else pd.Series("", index=out.index)).to_numpy()
-        outlet = out["outlet"].astype(str).to_numpy()
+        outlet = pd.factorize(out["outlet"].astype(str).to_numpy(dtype=object))[0]  # codes: compared n² times
         for key in pd.unique(story):
             rows = np.flatnonzero(story == key)
             outlets = outlet[rows]
-            if len(set(outlets)) < 2:
+            if len(np.unique(outlets)) < 2:
                 continue
             # Shortlist by mean-vector cosine, then rescore the shortlist by token matching.
             shortlist = np.clip(vectors[rows] @ vectors[rows].T, 0.0, 1.0)
