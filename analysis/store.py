@@ -139,6 +139,7 @@ class Store:
         self.path = Path(path) if path is not None else DEFAULT_STORE
         self.read_only = read_only
         self.timeout = timeout
+        self._scored: set[tuple[str, str, str]] = set()  # see _unscored
         if read_only:
             if not self.path.exists():
                 raise StoreError(f"no store at {self.path}: run `python -m analysis ingest SOURCE` first")
@@ -532,7 +533,7 @@ class Store:
         scorer = scorer_version(sentiment)
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
-            if not self._unscored(con, chosen, params, analyser, scorer):
+            if not self._unscored(con, chosen, params, analyser, scorer, self._scored):
                 fields = ", ".join(f'c."{c}"' for c in ARTICLES if c not in {"polarity", "subjectivity"})
                 table = _frame(
                     con,
@@ -569,7 +570,7 @@ class Store:
         scorer = scorer_version(sentiment)
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
-            if not self._unscored(con, chosen, params, analyser, scorer):
+            if not self._unscored(con, chosen, params, analyser, scorer, self._scored):
                 table = _frame(con, f"WITH {chosen}, {_entity_sql()}", [*params, analyser, scorer])
             else:
                 table = None
@@ -586,8 +587,24 @@ class Store:
         return _typed(table, ENTITIES)[ENTITIES]
 
     @staticmethod
-    def _unscored(con, chosen: str, params: list, analyser: str, scorer: str) -> int:
-        """How many selected articles with sentences lack stored tones for ``scorer``."""
+    def _unscored(con, chosen: str, params: list, analyser: str, scorer: str, scored: set | None = None) -> int:
+        """How many selected articles with sentences lack stored tones for ``scorer``.
+
+        ``scored`` remembers the (generation, analyser, scorer) for which no article of the whole
+        store lacks them (the usual case): then a selection needs no scan of its own.
+        """
+        generation = con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchall()[0][0]
+        if scored is not None and (generation, analyser, scorer) in scored:
+            return 0
+        everywhere = con.execute(
+            "SELECT count(*) FROM analysed r ANTI JOIN article_tones t ON t.article_id = r.article_id "
+            "AND t.analyser = r.analyser AND t.scorer = ? WHERE r.analyser = ? AND r.sentences > 0",
+            [scorer, analyser],
+        ).fetchall()[0][0]
+        if not everywhere:
+            if scored is not None:
+                scored.add((generation, analyser, scorer))
+            return 0
         return con.execute(
             f"WITH {chosen} SELECT count(*) FROM chosen c ANTI JOIN article_tones t ON t.article_id = c.article_id "
             f"AND t.analyser = ? AND t.scorer = ? WHERE c.sentences > 0",

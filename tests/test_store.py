@@ -449,6 +449,29 @@ def test_sql_aggregates_cover_entities_of_two_labels_and_label_ties(generated_st
     assert table.loc[("s1", "Gazette", "Dara Adeyemi"), ["label", "mentions"]].tolist() == ["person", 3]
 
 
+def test_tables_of_articles_without_stored_tones_score_them_on_read(tmp_path, bundled_articles):
+    """A store whose tones for an engine are missing for an article (written before that engine
+    was stored, or by another scorer version) still gives the tables of scoring on read, also
+    after an earlier read found every article scored (that finding lasts one store generation)."""
+    from analysis import entity_table
+    from analysis.engine import scorer_version
+    from analysis.store import _transaction
+
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(bundled_articles, jobs=1)
+    before = store.entity_table()
+    gone = bundled_articles["article_id"].iloc[1]
+    with store.connect(write=True) as con, _transaction(con):
+        for table in ("tones", "article_tones", "article_entities"):
+            con.execute(f"DELETE FROM {table} WHERE article_id = ? AND scorer = ?", [gone, scorer_version("textblob")])
+    chosen = store.analysis()
+    expected = entity_table(chosen.mentions, chosen.sentences, chosen.articles)
+    got = store.entity_table()
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["mentions"].sum() == before["mentions"].sum()  # the article's entities are still counted
+    pd.testing.assert_frame_equal(store.articles_table(), chosen.articles.drop(columns="text"))
+
+
 def test_entity_table_facts_from_the_seeds(filled):
     store, _ = filled
     entities = store.entity_table().set_index(["outlet", "entity"])
