@@ -24,6 +24,7 @@ import functools
 import hashlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -143,6 +144,17 @@ def warm_model(names: tuple[str, ...]) -> bool:
 
     load_pipeline(names)
     return True
+
+
+@st.cache_resource(show_spinner=False)
+def warm_similarity() -> threading.Thread:
+    """Load the sentence-similarity vectors in the background, once per process, while the first
+    page renders: the sentence views of a large store need them (0.1-0.2 s) and nothing else does."""
+    from analysis.similarity import load_model
+
+    thread = threading.Thread(target=load_model, name="warm-similarity", daemon=True)
+    thread.start()
+    return thread
 
 
 @st.cache_data(show_spinner="Reading the corpus…", max_entries=4)
@@ -572,6 +584,7 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
                 aliases: an.Aliases, alias_key: str, limit: int, sidebar, upload_box) -> None:
     """A store of more than ``limit`` analysed articles, read per selection (see ``FULL_LIMIT``)."""
     path = str(store)
+    warm_similarity()
     upload_box.caption(_store_caption(store, summary) + f" Uploads are off for a store of more than {limit:,} "
                        f"articles: add files with `python -m analysis ingest FILES --store {reader.escape_markdown(store)}`.")
     options = store_options(path, generation, alias_key, aliases)

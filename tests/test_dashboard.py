@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import analysis as an
 from analysis.schema import TABLES
+from analysis.similarity import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard.py"
@@ -314,8 +316,15 @@ def test_large_store_reads_aggregates_and_bounds_the_sentence_views(monkeypatch,
     path = tmp_path / "coverage.duckdb"
     open_store(path).ingest(bundled_articles, jobs=1)
     monkeypatch.setenv(dashboard.FULL_LIMIT_ENV, "1")
+    st.cache_resource.clear()  # a new process: nothing loaded, nothing warmed
+    load_model.cache_clear()
     at = _run(monkeypatch, "--store", str(path))
     assert at.sidebar.multiselect(key="outlets").value == ["TechCrunch", "TechRepublic"]
+    # the Overview aligns nothing, but the vectors the sentence views need load in the background
+    deadline = time.monotonic() + 60
+    while load_model.cache_info().currsize == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert load_model.cache_info().currsize == 1
     assert any("Uploads are off" in c.value for c in at.sidebar.caption)
     assert not at.sidebar.get("file_uploader")
     # Overview and Entities: both articles, both outlets (the whole selection)
