@@ -108,15 +108,19 @@ class StaticModel:
         cached = self._ids.get(key)
         if cached is not None:
             return cached
+        # both variants from one tokenisation: alignment asks for each of a sentence once
         ids: list[int] = []
+        content: list[int] = []
         for word in basic_tokens(text):
-            if content_only and (word in _STOP or not word[0].isalnum()):
-                continue
-            ids.extend(self.word_pieces(word))
-        if len(self._ids) >= _CACHE_SIZE:
+            pieces = self.word_pieces(word)
+            ids.extend(pieces)
+            if word not in _STOP and word[0].isalnum():
+                content.extend(pieces)
+        if len(self._ids) >= _CACHE_SIZE - 1:
             self._ids.clear()
-        self._ids[key] = ids
-        return ids
+        self._ids[(text, False)] = ids
+        self._ids[(text, True)] = content
+        return content if content_only else ids
 
     def embed_one(self, text: str, *, content_only: bool = False) -> np.ndarray:
         key = (text, content_only)
@@ -143,6 +147,11 @@ def load_model(path: str | None = None) -> StaticModel:
 
 
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]|_")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")  # where a combining mark can be: a text's few such characters
+
+
+def _unmarked(match: re.Match) -> str:
+    return "" if unicodedata.category(match.group()) == "Mn" else match.group()
 
 
 def basic_tokens(text: str) -> list[str]:
@@ -152,8 +161,8 @@ def basic_tokens(text: str) -> list[str]:
     ['microsoft', '’', 's', 'azure', ':', 'democratise', '!']
     """
     text = text.lower()
-    if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    if not text.isascii():  # accents off: decompose, drop the combining marks (only non-ASCII is looked at)
+        text = _NON_ASCII.sub(_unmarked, unicodedata.normalize("NFD", text))
     return _TOKEN.findall(text)
 
 

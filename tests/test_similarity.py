@@ -97,6 +97,18 @@ def test_basic_tokens_split_punctuation_and_strip_accents():
         "gpu", "-", "focused", ",", "cafe", "’", "s", "“", "serverless", "”"]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+       | st.text(alphabet="aeiouAEIOU éèüñçÅ’“”—-\u0301\u0308\u20dd.,'", max_size=60))
+def test_basic_tokens_strip_every_combining_mark_and_only_those(text):
+    """BERT's rule, character by character: decompose, drop each character of category Mn."""
+    import unicodedata
+
+    lowered = unicodedata.normalize("NFD", text.lower())
+    reference = "".join(c for c in lowered if unicodedata.category(c) != "Mn") if not text.lower().isascii() else text.lower()
+    assert basic_tokens(text) == similarity._TOKEN.findall(reference)
+
+
 def test_shipped_table_is_minilm_vocabulary_by_128():
     model = similarity.load_model()
     assert model.vectors.shape == (30522, similarity.DIMENSIONS)
