@@ -94,3 +94,6 @@ def test_dashboard_bench_times_every_step(tmp_path, bundled_articles):
     assert labels[0].startswith("first render") and "open Emphasis" in labels and "open Articles" in labels
     assert all(s["seconds"] > 0 for s in report["steps"]) and report["peak_mb"] > 0
     assert "| open Sentiment |" in result.stdout
+    unseen = [s["step"] for s in report["unseen"]]
+    assert unseen[0].startswith("read the 1 most recent articles") and len(unseen) == 3
+    assert "none seen before" in result.stdout
