@@ -422,7 +422,7 @@ class Store:
         if sum(len(v) for v in csvs.values()) > max_bytes:
             return False
         rows = pd.DataFrame({"name": list(csvs), "position": range(len(csvs)), "csv": list(csvs.values())})
-        with self.connect(write=True) as con, _transaction(con):
+        with self.connect(write=True) as con, _transaction(con, new_generation=False):
             con.register("new_export", rows)
             con.execute("DELETE FROM exports WHERE key = ?", [key])
             con.execute("INSERT INTO exports SELECT ?, name, position, csv::BLOB, now()::TIMESTAMP FROM new_export", [key])
@@ -746,11 +746,14 @@ def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 @contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def _transaction(con: duckdb.DuckDBPyConnection, *, new_generation: bool = True) -> Iterator[None]:
+    """One transaction; ``new_generation`` (a write readers must see: articles, results) changes
+    :meth:`Store.generation`, so their caches read again. Kept exports change nothing they read."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield
-        con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'generation'")
+        if new_generation:
+            con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'generation'")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

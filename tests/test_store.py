@@ -508,8 +508,10 @@ def test_export_key_covers_every_input(tmp_path, bundled_articles, monkeypatch):
 def test_kept_exports_round_trip_and_only_the_latest_stay(tmp_path):
     store = open_store(tmp_path / "s.duckdb")
     assert store.stored_export("k0") is None
+    generation = store.generation()
     for i in range(5):
         assert store.keep_export(f"k{i}", {"b": f"second {i}".encode(), "a": b"first"}, keep=3)
+    assert store.generation() == generation  # readers' caches stay: no article or result changed
     assert store.stored_export("k4") == {"b": b"second 4", "a": b"first"}  # names in their order
     assert [store.stored_export(f"k{i}") is not None for i in range(5)] == [False, False, True, True, True]
     assert not store.keep_export("big", {"a": b"x" * 11}, max_bytes=10)
