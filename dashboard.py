@@ -604,12 +604,13 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
     def part() -> an.Analysis:
         return store_part(path, generation, engine, alias_key, ids, _aliases=aliases)
 
+    sample_key = f"{base_key}:{_digest(ids)}"
+
     def derived(lazy: LazyTables) -> dict[str, pd.DataFrame]:
-        return cached_sentence_tables(f"{base_key}:{_digest(ids)}", engine, tuple(messages), lazy["sentences"],
-                                      lazy["mentions"])
+        return cached_sentence_tables(sample_key, engine, tuple(messages), lazy["sentences"], lazy["mentions"])
 
     def sentences() -> pd.DataFrame:
-        return cached_sentences(f"{base_key}:{_digest(ids)}", engine, part())
+        return cached_sentences(sample_key, engine, part())
 
     def entities() -> pd.DataFrame:
         return store_entities(path, generation, engine, alias_key, *selection, _aliases=aliases)

@@ -139,7 +139,7 @@ class Store:
         self.path = Path(path) if path is not None else DEFAULT_STORE
         self.read_only = read_only
         self.timeout = timeout
-        self._scored: set[tuple[str, str, str]] = set()  # see _unscored
+        self._scored: set[tuple[int, str, str]] = set()  # see _unscored
         if read_only:
             if not self.path.exists():
                 raise StoreError(f"no store at {self.path}: run `python -m analysis ingest SOURCE` first")
@@ -439,7 +439,7 @@ class Store:
     def generation(self) -> int:
         """A number that changes with every write (a cache key for readers)."""
         with self.connect(write=False) as con:
-            return int(con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchall()[0][0])
+            return _generation(con)
 
     def summary(self, *, aliases: Aliases | None = None) -> dict[str, int]:
         """Counts: ``articles`` stored, ``analysed`` by the current analyser, ``pending`` (not yet)."""
@@ -533,7 +533,7 @@ class Store:
         scorer = scorer_version(sentiment)
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
-            if not self._unscored(con, chosen, params, analyser, scorer, self._scored):
+            if not self._unscored(con, chosen, params, analyser, scorer):
                 fields = ", ".join(f'c."{c}"' for c in ARTICLES if c not in {"polarity", "subjectivity"})
                 table = _frame(
                     con,
@@ -570,7 +570,7 @@ class Store:
         scorer = scorer_version(sentiment)
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, analyser, ids, outlets, stories, start, end)
-            if not self._unscored(con, chosen, params, analyser, scorer, self._scored):
+            if not self._unscored(con, chosen, params, analyser, scorer):
                 table = _frame(con, f"WITH {chosen}, {_entity_sql()}", [*params, analyser, scorer])
             else:
                 table = None
@@ -586,15 +586,14 @@ class Store:
             table[column] = table[column].astype(float)
         return _typed(table, ENTITIES)[ENTITIES]
 
-    @staticmethod
-    def _unscored(con, chosen: str, params: list, analyser: str, scorer: str, scored: set | None = None) -> int:
+    def _unscored(self, con, chosen: str, params: list, analyser: str, scorer: str) -> int:
         """How many selected articles with sentences lack stored tones for ``scorer``.
 
-        ``scored`` remembers the (generation, analyser, scorer) for which no article of the whole
-        store lacks them (the usual case): then a selection needs no scan of its own.
+        ``self._scored`` remembers the (generation, analyser, scorer) for which no article of the
+        whole store lacks them (the usual case): then a selection needs no scan of its own.
         """
-        generation = con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchall()[0][0]
-        if scored is not None and (generation, analyser, scorer) in scored:
+        generation = _generation(con)
+        if (generation, analyser, scorer) in self._scored:
             return 0
         everywhere = con.execute(
             "SELECT count(*) FROM analysed r ANTI JOIN article_tones t ON t.article_id = r.article_id "
@@ -602,8 +601,7 @@ class Store:
             [scorer, analyser],
         ).fetchall()[0][0]
         if not everywhere:
-            if scored is not None:
-                scored.add((generation, analyser, scorer))
+            self._scored.add((generation, analyser, scorer))
             return 0
         return con.execute(
             f"WITH {chosen} SELECT count(*) FROM chosen c ANTI JOIN article_tones t ON t.article_id = c.article_id "
@@ -743,6 +741,10 @@ def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         elif not pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
             out[column] = series.astype("str")
     return out
+
+
+def _generation(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchall()[0][0])
 
 
 @contextmanager

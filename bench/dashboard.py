@@ -78,12 +78,11 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
     article's sentences a distinct final word, empties the model's caches and times each step."""
     import dataclasses
 
+    sys.path.insert(0, str(ROOT))  # the package and the app, wherever this runs from
     import analysis as an
+    import dashboard
     from analysis.similarity import load_model
     from analysis.store import open_store
-
-    sys.path.insert(0, str(ROOT))
-    import dashboard
 
     reader = open_store(store, read_only=True)
     limit = full_limit or dashboard.FULL_LIMIT
