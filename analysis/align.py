@@ -114,6 +114,6 @@ def _pair_scores(tokens: TokenTable, ia: np.ndarray, ib: np.ndarray) -> np.ndarr
     bit for bit.
     """
     lo, hi = np.minimum(ia, ib).astype(np.int64), np.maximum(ia, ib).astype(np.int64)
-    keys = lo * (len(tokens.vectors) + 1) + hi
+    keys = lo * (len(tokens.ids) + 1) + hi
     _, first, back = np.unique(keys, return_index=True, return_inverse=True)
     return pair_similarity(tokens, tokens, lo[first], hi[first])[back.ravel()]

@@ -33,6 +33,7 @@ Numpy only: no torch, no model download.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import struct
@@ -73,15 +74,21 @@ class StaticModel:
         self.weighted = self.vectors * self.weights[:, None]
         norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
         self.unit = np.divide(self.vectors, norms, out=np.zeros_like(self.vectors), where=norms > 0)
-        self._pieces: dict[str, tuple[int, ...]] = {}
-        self._cache: dict[tuple[str, bool], np.ndarray] = {}
+        # token tables pad with one id past the vocabulary: a zero vector of weight 0
+        self.pad = len(vocab)
+        self.padded_unit = np.vstack([self.unit, np.zeros((1, self.unit.shape[1]), np.float32)])
+        self.padded_weights = np.append(self.weights, np.float32(0))
+        self._words: dict[str, tuple[tuple[int, ...], bool]] = {}  # word -> (pieces, is content)
         self._ids: dict[tuple[str, bool], list[int]] = {}
+        self._cache: dict[tuple[str, bool], np.ndarray] = {}
+
+    def clear_caches(self) -> None:
+        """Forget every word and text seen (for measuring the cost of new text)."""
+        for cache in (self._words, self._ids, self._cache):
+            cache.clear()
 
     def word_pieces(self, word: str) -> tuple[int, ...]:
         """Greedy longest-match-first WordPiece ids of one lower-cased word (BERT's algorithm)."""
-        cached = self._pieces.get(word)
-        if cached is not None:
-            return cached
         ids: list[int] = []
         start = 0
         while start < len(word) and len(word) <= 100:
@@ -98,24 +105,28 @@ class StaticModel:
                 break
             ids.append(piece)
             start = end
-        result = tuple(ids) if ids else (_UNK,)
-        self._pieces[word] = result
-        return result
+        return tuple(ids) if ids else (_UNK,)
+
+    def _word(self, word: str) -> tuple[tuple[int, ...], bool]:
+        if len(self._words) >= _CACHE_SIZE:
+            self._words.clear()
+        entry = self._words[word] = (self.word_pieces(word), word not in _STOP and word[0].isalnum())
+        return entry
 
     def token_ids(self, text: str, *, content_only: bool = False) -> list[int]:
         """WordPiece ids of ``text``; ``content_only`` drops stop words and punctuation."""
-        key = (text, content_only)
-        cached = self._ids.get(key)
+        cached = self._ids.get((text, content_only))
         if cached is not None:
             return cached
         # both variants from one tokenisation: alignment asks for each of a sentence once
         ids: list[int] = []
         content: list[int] = []
+        known = self._words.get
         for word in basic_tokens(text):
-            pieces = self.word_pieces(word)
-            ids.extend(pieces)
-            if word not in _STOP and word[0].isalnum():
-                content.extend(pieces)
+            pieces, is_content = known(word) or self._word(word)
+            ids += pieces
+            if is_content:
+                content += pieces
         if len(self._ids) >= _CACHE_SIZE - 1:
             self._ids.clear()
         self._ids[(text, False)] = ids
@@ -150,8 +161,9 @@ _TOKEN = re.compile(r"[^\W_]+|[^\w\s]|_")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")  # where a combining mark can be: a text's few such characters
 
 
-def _unmarked(match: re.Match) -> str:
-    return "" if unicodedata.category(match.group()) == "Mn" else match.group()
+@lru_cache(maxsize=65_536)
+def _is_mark(character: str) -> bool:
+    return unicodedata.category(character) == "Mn"
 
 
 def basic_tokens(text: str) -> list[str]:
@@ -162,7 +174,10 @@ def basic_tokens(text: str) -> list[str]:
     """
     text = text.lower()
     if not text.isascii():  # accents off: decompose, drop the combining marks (only non-ASCII is looked at)
-        text = _NON_ASCII.sub(_unmarked, unicodedata.normalize("NFD", text))
+        text = unicodedata.normalize("NFD", text)
+        marks = {c for c in _NON_ASCII.findall(text) if _is_mark(c)}
+        if marks:
+            text = text.translate(dict.fromkeys(map(ord, marks)))
     return _TOKEN.findall(text)
 
 
@@ -196,24 +211,28 @@ def cosine_matrix(a: TextsOrVectors, b: TextsOrVectors) -> np.ndarray:
 
 
 class TokenTable(NamedTuple):
-    """Content-token vectors of texts, padded: ``vectors`` (n, L, d) unit rows, ``weights`` (n, L)."""
+    """Content tokens of texts, padded: ``ids`` (n, L) rows of the model's ``padded_unit`` (the pad
+    id is its zero row), ``weights`` (n, L) SIF weights (0 for padding) and that ``unit`` table.
 
-    vectors: np.ndarray
+    Holding ids rather than vectors keeps a table of 10,000 sentences at 2.5 MB instead of 330 MB;
+    the vectors of the pairs being matched are gathered chunk by chunk."""
+
+    ids: np.ndarray
     weights: np.ndarray
+    unit: np.ndarray
 
 
 def token_table(texts: Sequence[str], *, max_tokens: int = MAX_TOKENS) -> TokenTable:
-    """Unit vectors and SIF weights of each text's content tokens (stop words and punctuation out),
-    zero-padded to the longest text (at most ``max_tokens`` tokens; the rest are ignored)."""
+    """Ids and SIF weights of each text's content tokens (stop words and punctuation out),
+    padded to the longest text (at most ``max_tokens`` tokens; the rest are ignored)."""
     model = load_model()
-    ids = [model.token_ids(str(t), content_only=True)[:max_tokens] for t in texts]
-    length = max((len(i) for i in ids), default=0) or 1
-    vectors = np.zeros((len(ids), length, model.unit.shape[1]), np.float32)
-    weights = np.zeros((len(ids), length), np.float32)
-    for row, tokens in enumerate(ids):
-        vectors[row, : len(tokens)] = model.unit[tokens]
-        weights[row, : len(tokens)] = model.weights[tokens]
-    return TokenTable(vectors, weights)
+    rows = [model.token_ids(str(t), content_only=True)[:max_tokens] for t in texts]
+    lengths = np.fromiter((len(r) for r in rows), np.int64, count=len(rows))
+    length = int(lengths.max(initial=0)) or 1
+    ids = np.full((len(rows), length), model.pad, np.int32)
+    ids[np.arange(length) < lengths[:, None]] = np.fromiter(itertools.chain.from_iterable(rows), np.int32,
+                                                            count=int(lengths.sum()))
+    return TokenTable(ids, model.padded_weights[ids], model.padded_unit)
 
 
 def _match(a: TokenTable, b: TokenTable, ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -235,7 +254,7 @@ def _match(a: TokenTable, b: TokenTable, ia: np.ndarray, ib: np.ndarray) -> tupl
         for k in range(0, len(group), step):
             pairs = group[k : k + step]
             sa, sb = ia[pairs], ib[pairs]
-            c = np.clip(a.vectors[sa, :la] @ b.vectors[sb, :lb].transpose(0, 2, 1), 0.0, 1.0)
+            c = np.clip(a.unit[a.ids[sa, :la]] @ b.unit[b.ids[sb, :lb]].transpose(0, 2, 1), 0.0, 1.0)
             recall[pairs] = _weighted_mean(c.max(axis=2), a.weights[sa, :la])
             precision[pairs] = _weighted_mean(c.max(axis=1), b.weights[sb, :lb])
     return recall, precision
@@ -262,8 +281,8 @@ def pair_similarity(a: Sequence[str] | TokenTable, b: Sequence[str] | TokenTable
     """
     ta = a if isinstance(a, TokenTable) else token_table(a)
     tb = b if isinstance(b, TokenTable) else token_table(b)
-    ia = np.arange(len(ta.vectors)) if ia is None else np.asarray(ia, dtype=np.int64)
-    ib = np.arange(len(tb.vectors)) if ib is None else np.asarray(ib, dtype=np.int64)
+    ia = np.arange(len(ta.ids)) if ia is None else np.asarray(ia, dtype=np.int64)
+    ib = np.arange(len(tb.ids)) if ib is None else np.asarray(ib, dtype=np.int64)
     return _f1(*_match(ta, tb, ia, ib))
 
 

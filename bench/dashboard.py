@@ -98,9 +98,7 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
     part = timed(f"read the {len(ids):,} most recent articles (the sample of every outlet)", lambda: reader.analysis(ids=ids))
     words = part.sentences.groupby("article_id", sort=False).ngroup().map(lambda k: "".join(chr(97 + int(d)) for d in str(k)))
     fresh = dataclasses.replace(part, sentences=part.sentences.assign(text=part.sentences["text"] + " " + words))
-    model = load_model()
-    for cache in (model._cache, model._ids, model._pieces):
-        cache.clear()
+    load_model().clear_caches()
     aligned = timed("align its sentences, none seen before", lambda: an.sentence_table(fresh))
     timed("terms, quotes and messages from them", lambda: an.sentence_tables(aligned, fresh.mentions))
     return timings
