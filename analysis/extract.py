@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .aliases import IGNORE, Aliases
-from .nlp import load_pipeline
+from .nlp import load_pipeline, one_blas_thread
 from .repair import repair_text
 from .schema import LABELS
 from .segment import document, paragraphs
@@ -224,30 +224,31 @@ def extract(
 
     current: str | None = None
     units = _paragraph_units(articles, aliases)
-    for doc, (article_id, doc_text, repairs, number, offset, is_title) in nlp.pipe(
-        units, as_tuples=True, n_process=n_process, batch_size=batch_size
-    ):
-        if article_id != current:
-            if current is not None:
-                finish(current)
-            current = article_id
-            pending[article_id] = [doc_text, repairs, [], []]
-        state = pending[article_id]
-        for start, end in _sentence_spans(doc, whole=is_title):
-            text = doc.text[start:end]
-            start += offset
-            state[2].append(
-                {
-                    "article_id": article_id,
-                    "position": len(state[2]),
-                    "paragraph": number,
-                    "is_title": is_title,
-                    "start": start,
-                    "end": start + len(text),
-                    "text": text,
-                }
-            )
-        state[3].extend((offset + ent.start_char, offset + ent.end_char, ent.label_) for ent in doc.ents)
+    with one_blas_thread():  # the documents stream: a corpus's Docs are never all in memory
+        for doc, (article_id, doc_text, repairs, number, offset, is_title) in nlp.pipe(
+            units, as_tuples=True, n_process=n_process, batch_size=batch_size
+        ):
+            if article_id != current:
+                if current is not None:
+                    finish(current)
+                current = article_id
+                pending[article_id] = [doc_text, repairs, [], []]
+            state = pending[article_id]
+            for start, end in _sentence_spans(doc, whole=is_title):
+                text = doc.text[start:end]
+                start += offset
+                state[2].append(
+                    {
+                        "article_id": article_id,
+                        "position": len(state[2]),
+                        "paragraph": number,
+                        "is_title": is_title,
+                        "start": start,
+                        "end": start + len(text),
+                        "text": text,
+                    }
+                )
+            state[3].extend((offset + ent.start_char, offset + ent.end_char, ent.label_) for ent in doc.ents)
     if current is not None:
         finish(current)
 

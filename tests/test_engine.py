@@ -134,3 +134,37 @@ def test_workers_are_forked_only_without_other_threads():
     finally:
         stop.set()
         worker.join()
+
+
+def test_spacy_runs_on_numpy_blas_one_thread_at_a_time(monkeypatch):
+    """The pipeline is built on thinc's numpy ops (OpenBLAS, not BLIS), and every run of it holds
+    BLAS to one thread, so a worker per core does not also start BLAS threads; the limit is lifted
+    afterwards."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from analysis.nlp import load_pipeline, one_blas_thread
+
+    aliases = read_aliases()
+    ner = load_pipeline(aliases.names).get_pipe("ner")
+    assert type(ner.model.ops).__name__ == "NumpyOps" and ner.model.ops.use_blis is False
+
+    def blas_threads() -> set[int]:
+        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    seen: list[set[int]] = []
+    real_pipe = type(load_pipeline(aliases.names)).pipe
+
+    def spying_pipe(self, *args, **kwargs):
+        for item in real_pipe(self, *args, **kwargs):
+            seen.append(blas_threads())
+            yield item
+
+    monkeypatch.setattr(type(load_pipeline(aliases.names)), "pipe", spying_pipe)
+    with threadpool_limits(limits=2, user_api="blas"):  # as on a 2-core machine, even on one core
+        before = blas_threads()
+        extract(pd.DataFrame({"article_id": ["a"], "title": ["Microsoft"], "text": ["Microsoft and OpenAI team up."]}),
+                aliases=aliases)
+        assert before == {2} and blas_threads() == before
+    assert seen and all(threads == {1} for threads in seen)
+    with one_blas_thread():
+        assert blas_threads() == {1}
