@@ -141,6 +141,25 @@ def test_adding_one_article_to_many_analyses_one(tmp_path, bundled_articles, mon
     assert_same_analysis(store.analysis(), analyse(corpus))
 
 
+@pytest.mark.parametrize("interval, writes", [(0, 4), (3600, 1)])
+def test_finished_partitions_are_written_together_within_the_write_interval(
+    tmp_path, bundled_articles, monkeypatch, interval, writes
+):
+    """Four partitions: a write (one transaction, one generation) each with no interval, one for
+    all within a long one; the stored analysis is the same either way."""
+    import analysis.store as store_module
+
+    monkeypatch.setattr(store_module, "WRITE_INTERVAL", interval)
+    corpus = make_corpus(bundled_articles, 8, seed=3)
+    store = open_store(tmp_path / "s.duckdb")
+    generation = store.generation()
+    written: list[int] = []
+    report = store.ingest(corpus, jobs=1, partition_size=2, progress=written.append)
+    assert report.analysed == 8 and sum(written) == 8 and len(written) == writes
+    assert store.generation() == generation + writes
+    assert_same_analysis(store.analysis(), analyse(corpus))
+
+
 def test_metadata_updates_without_analysis_but_text_changes_analyse(tmp_path, bundled_articles, monkeypatch):
     store = open_store(tmp_path / "s.duckdb")
     store.ingest(bundled_articles, jobs=1)
@@ -205,7 +224,9 @@ def test_read_only_store(tmp_path, filled):
 _INGEST = textwrap.dedent(
     """
     import os, sys, time, pandas as pd
+    import analysis.store
     from analysis.store import open_store
+    analysis.store.WRITE_INTERVAL = 0  # a write per partition: these tests interleave with them
     corpus = pd.read_pickle(sys.argv[2])
     store = open_store(sys.argv[1])
     reads = sys.argv[4] if len(sys.argv) > 4 else None
