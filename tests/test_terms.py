@@ -145,3 +145,17 @@ def test_shipped_stop_words_equal_spacys():
     from analysis.schema import STOP_WORDS
 
     assert STOP_WORDS == frozenset(spacy_stop_words)
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab ’‘ʼ'\"“”′é.-")), max_size=40))
+def test_curly_marks_read_as_straight_ones(text):
+    """The fast paths (str.replace, skipped for ASCII text) equal the plain character mapping."""
+    from analysis.sentiment import normalise_quotes
+
+    apostrophes = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+    assert tokens(text) == tokens(text.translate(apostrophes))
+    assert "’" not in "".join(t or "" for t in tokens(text))
+    straight = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "′": "'"})
+    assert normalise_quotes(text) == text.translate(straight)
