@@ -250,8 +250,8 @@ def store_analysis(path: str, generation: int, engine: str, alias_key: str, _ali
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def store_summary(path: str, generation: int, alias_key: str, _aliases: an.Aliases) -> dict[str, int]:
-    return open_store(path).summary(aliases=_aliases)
+def store_summary(path: str, generation: int, engine: str, alias_key: str, _aliases: an.Aliases) -> dict[str, int]:
+    return open_store(path).summary(aliases=_aliases, sentiment=engine)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -379,7 +379,7 @@ def main() -> None:
         except StoreError as error:
             st.error(reader.escape_markdown(error))
             st.stop()
-        summary = store_summary(str(store), generation, alias_key, aliases)
+        summary = store_summary(str(store), generation, engine, alias_key, aliases)
         if summary["analysed"] > limit:
             large_store(store, generation, summary, engine=engine, messages=messages, aliases=aliases,
                         alias_key=alias_key, limit=limit, sidebar=sidebar, upload_box=upload_box)
@@ -577,6 +577,10 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.
 
 def _store_caption(store: Path, summary: dict[str, int]) -> str:
     waiting = f"; {summary['pending']:,} waiting for `python -m analysis ingest`" if summary["pending"] else ""
+    unscored = summary.get("unscored", 0)
+    if unscored:  # a new sentiment version: every read scores them, slow for a large store
+        waiting += (f"; the tone of {unscored:,} is scored on every read (a new sentiment version): "
+                    f"`python -m analysis ingest --store {reader.escape_markdown(store)}` stores it")
     return f"Store {reader.escape_markdown(store.name)}: {summary['analysed']:,} analysed articles{waiting}."
 
 

@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for the NLP step")
     _scale_options(export, store_default=None)
     ingest = commands.add_parser("ingest", help="add SOURCEs to the store, analysing only what it lacks")
-    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="files or folders")
+    ingest.add_argument("sources", nargs="*", metavar="SOURCE", help="files or folders (none: bring the whole store "
+                        "up to date, analysing what the current analyser has not and scoring missing tones)")
     ingest.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
     ingest.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
     ingest.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: every core)")
@@ -131,9 +132,7 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
         ids = list(corpus.articles["article_id"])
     else:
         ids = None  # the whole store, brought up to date
-        pending = store.pending(aliases=aliases)
-        if len(pending):
-            _ingest_into(store, pending, args, aliases)
+        _update_store(store, args, aliases)
     filters = {"outlets": args.outlet, "stories": args.story, "start": args.since, "end": args.until}
     key = store.export_key(sentiment=args.sentiment, aliases=aliases, ids=ids, filters=filters, messages=messages)
     kept = store.stored_export(key)
@@ -203,10 +202,44 @@ def _ingest_into(store, articles, args: argparse.Namespace, aliases):
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread: the NLP workers can then be forked (see analysis.engine)
-    with tqdm(total=len(articles), unit="article", desc="analysing", file=sys.stderr, mininterval=0.5) as bar:
+    with tqdm(total=len(articles), unit="article", desc="analysing", file=sys.stderr, mininterval=0.5) as bar, \
+            _ScoringBar() as scoring:
         return store.ingest(
-            articles, aliases=aliases, jobs=args.jobs, engine=_engine(args), scheduler=args.scheduler, progress=bar.update
+            articles, aliases=aliases, jobs=args.jobs, engine=_engine(args), scheduler=args.scheduler,
+            progress=bar.update, scoring=scoring.update,
         )
+
+
+class _ScoringBar:
+    """A progress bar for scoring tone again (a new sentiment engine version), shown only when
+    there is any: ``update(n)`` after each written part."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __enter__(self) -> "_ScoringBar":
+        return self
+
+    def update(self, n: int) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit="article", desc="scoring tone (new sentiment version)", file=sys.stderr, mininterval=0.5)
+        self.bar.update(n)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _update_store(store, args: argparse.Namespace, aliases) -> tuple[int, int]:
+    """Analyse the stored articles the current analyser has not, then score the tones the
+    current sentiment versions lack, store-wide; returns (analysed, scored)."""
+    pending = store.pending(aliases=aliases)
+    analysed = _ingest_into(store, pending, args, aliases).analysed if len(pending) else 0
+    with _ScoringBar() as scoring:
+        scored = store.rescore(aliases=aliases, jobs=args.jobs, progress=scoring.update)
+    return analysed, scored
 
 
 def _report_ingest(store, report) -> None:
@@ -216,13 +249,23 @@ def _report_ingest(store, report) -> None:
 def _ingest(args: argparse.Namespace) -> int:
     aliases = _aliases(args.aliases)
     _engine(args)
-    corpus = _load(args, args.sources)
+    if not args.sources and not Path(args.store).exists():
+        raise UsageError(f"give SOURCE files or folders to add (without SOURCE, ingest updates an existing store; "
+                         f"{args.store} does not exist)")
     store = _open_store(args)
+    if not args.sources:
+        analysed, scored = _update_store(store, args, aliases)
+        total = store.summary(aliases=aliases)
+        print(f"brought {store.path} up to date: analysed {analysed}, scored the tone of {scored}; "
+              f"the store holds {total['articles']} articles", file=sys.stderr)
+        return 0
+    corpus = _load(args, args.sources)
     report = _ingest_into(store, corpus.articles, args, aliases)
     total = store.summary(aliases=aliases)
+    rescored = f" (the tone of {report.rescored} scored again: a new sentiment version)" if report.rescored else ""
     print(
         f"ingested {report.articles} articles ({report.new} new) into {store.path}: analysed {report.analysed}, "
-        f"already analysed {report.reused}; the store holds {total['articles']} articles",
+        f"already analysed {report.reused}{rescored}; the store holds {total['articles']} articles",
         file=sys.stderr,
     )
     return 0

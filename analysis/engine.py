@@ -138,16 +138,43 @@ def extract_partition(
 ) -> Batch:
     """Analyse one partition (columns article_id, title, text) in this process."""
     extracted = extract(articles, aliases=aliases)
+    tones = tone_table(extracted.sentences, engines=engines)
+    return Batch(extracted=extracted, tones=tones, analyser=analyser_version(aliases), index=index)
+
+
+def tone_table(sentences: pd.DataFrame, *, engines: Sequence[str] = ENGINES) -> pd.DataFrame:
+    """The tone of each sentence (``article_id``, ``position``, ``text``) for each engine:
+    DataFrame[article_id, position, scorer, polarity, subjectivity], engine by engine, ``scorer``
+    being :func:`scorer_version`. Does not mutate ``sentences``."""
     tones = [
-        score_texts(extracted.sentences["text"], engine=engine).assign(
-            article_id=extracted.sentences["article_id"].to_numpy(),
-            position=extracted.sentences["position"].to_numpy(),
+        score_texts(sentences["text"], engine=engine).assign(
+            article_id=sentences["article_id"].to_numpy(),
+            position=sentences["position"].to_numpy(),
             scorer=scorer_version(engine),
         )[TONE_COLUMNS]
         for engine in engines
     ]
-    tones_table = pd.concat(tones, ignore_index=True) if tones else pd.DataFrame(columns=TONE_COLUMNS)
-    return Batch(extracted=extracted, tones=tones_table, analyser=analyser_version(aliases), index=index)
+    return pd.concat(tones, ignore_index=True) if tones else pd.DataFrame(columns=TONE_COLUMNS)
+
+
+def iter_tones(
+    parts: Iterable[pd.DataFrame], *, engines: Sequence[str] = ENGINES, jobs: int | None = None
+) -> Iterator[pd.DataFrame]:
+    """:func:`tone_table` of each part of sentences, in order, on ``jobs`` processes (None: every
+    core). Parts are read from ``parts`` only as workers free up (at most two per worker wait)."""
+    workers = jobs if jobs is not None else cores()
+    if workers == 1:
+        yield from (tone_table(part, engines=engines) for part in parts)
+        return
+    context = multiprocessing.get_context(_start_method())
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        queued: list = []
+        for part in parts:
+            queued.append(pool.submit(tone_table, part, engines=tuple(engines)))
+            if len(queued) >= 2 * workers:
+                yield queued.pop(0).result()
+        for future in queued:
+            yield future.result()
 
 
 MAX_PARTITION = 200  # articles: bounds a batch's memory and the work lost to an interruption

@@ -21,15 +21,12 @@ from functools import lru_cache
 import pandas as pd
 
 ENGINES = ("textblob", "vader")
-_STRAIGHTEN = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("′", "'"))
+_STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "′": "'"})
 
 
 def normalise_quotes(text: str) -> str:
     """Replace curly quotes and apostrophes with straight ones (same length)."""
-    if not text.isascii():  # str.replace is ~30x faster than str.translate with a dict
-        for curly, straight in _STRAIGHTEN:
-            text = text.replace(curly, straight)
-    return text
+    return text.translate(_STRAIGHTEN)
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,10 @@ What is kept, and when an article is analysed again
   extraction code, aliases). A new analyser (say, an edited ``data/aliases.csv``) analyses every
   article again on the next ingest or export; the old results stay until :meth:`Store.prune`.
 - ``tones``: sentence tone per sentiment engine (:func:`analysis.engine.scorer_version`), computed
-  by the workers at ingest, so switching engines is free. A missing engine is scored on read.
+  by the workers at ingest, so switching engines is free. Tones missing for an engine's current
+  version (a new TextBlob or VADER, an edited ``sentiment.py``) are scored on read, and stored
+  by :meth:`Store.rescore`: the next ingest of those articles, or ``ingest`` with no SOURCE for
+  the whole store, calls it.
   ``article_tones``: their mean per article, as ``apply_sentiment`` computes it.
 - ``article_entities``: the mentions pre-aggregated per article, entity (integer keys ``akey``,
   ``ekey`` from ``entity_names``), label and sentiment engine: mention count, the distinct
@@ -40,6 +43,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -51,7 +55,10 @@ import duckdb
 import pandas as pd
 
 from .aliases import Aliases, read_aliases
-from .engine import ENGINES, TONE_COLUMNS, Batch, analyser_version, concat_batches, iter_batches, scorer_version, tables_version
+from .engine import (
+    ENGINES, TONE_COLUMNS, Batch, analyser_version, concat_batches, cores, iter_batches, iter_tones, scorer_version,
+    tables_version,
+)
 from .extract import ARTICLE_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS, Extracted
 from .pipeline import Analysis, apply_sentiment
 from .entities import entity_table
@@ -65,6 +72,7 @@ EXPORT_MAX_BYTES = 256 * 2**20  # a larger export is rebuilt every time rather t
 # seconds: partitions that finish within it are written together (measured: 300 articles on 2
 # workers 0.4-1 s faster than a transaction per partition); an interruption loses at most that
 WRITE_INTERVAL = 1.0
+RESCORE_CHUNK = 1000  # articles per transaction when tones are scored again (rescore)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -115,13 +123,15 @@ class StoreError(Exception):
 @dataclass(frozen=True)
 class IngestReport:
     """What an ingest did: ``articles`` given, ``analysed`` now, ``reused`` (already analysed by
-    this analyser, not analysed again), ``new`` (not in the store before), ``analyser`` version."""
+    this analyser, not analysed again), ``new`` (not in the store before), ``analyser`` version,
+    ``rescored`` (reused articles whose tone a new scorer version scored)."""
 
     articles: int
     analysed: int
     reused: int
     new: int
     analyser: str
+    rescored: int = 0
 
 
 def input_hash(title: str, text: str) -> str:
@@ -202,6 +212,7 @@ class Store:
         engines: Sequence[str] = ENGINES,
         progress: Callable[[int], None] | None = None,
         partition_size: int | None = None,
+        scoring: Callable[[int], None] | None = None,
     ) -> IngestReport:
         """Add or update ``articles`` (columns ``analysis.schema.ARTICLE_FIELDS``) and analyse those
         this analyser has not analysed yet, partition by partition. Finished partitions are
@@ -209,7 +220,9 @@ class Store:
 
         ``progress(n)`` is called with the number of articles written after each write (already
         analysed ones count at once). ``jobs``, ``engine``, ``scheduler``, ``engines`` and
-        ``partition_size`` go to :func:`analysis.engine.iter_batches`. Does not mutate ``articles``.
+        ``partition_size`` go to :func:`analysis.engine.iter_batches`. Already analysed articles
+        without tones for an engine's current version are scored again (:meth:`rescore`, on this
+        machine; ``scoring(n)`` after each write). Does not mutate ``articles``.
         """
         aliases = aliases if aliases is not None else read_aliases()
         analyser = analyser_version(aliases)
@@ -254,8 +267,12 @@ class Store:
                 analysed += written
                 if progress:
                     progress(written)
+        # articles analysed before whose tone an engine's new version has not scored yet
+        rescored = self.rescore(ids=list(reuse["article_id"]), aliases=aliases, engines=engines, jobs=jobs,
+                                progress=scoring) if len(reuse) else 0
         return IngestReport(
-            articles=len(rows), analysed=analysed, reused=len(reuse), new=len(rows) - known, analyser=analyser
+            articles=len(rows), analysed=analysed, reused=len(reuse), new=len(rows) - known, analyser=analyser,
+            rescored=rescored,
         )
 
     def _write_batches(self, todo: pd.DataFrame, batches: list[Batch]) -> int:
@@ -314,19 +331,7 @@ class Store:
             [analyser],
         )
         if len(batch.tones):
-            con.register("batch_tones", batch.tones[TONE_COLUMNS])
-            con.execute(
-                "INSERT INTO tones SELECT article_id, ?, scorer, position, polarity, subjectivity FROM batch_tones",
-                [analyser],
-            )
-            # the same pandas mean as apply_sentiment, so articles_table equals the Analysis exactly
-            means = batch.tones.groupby(["scorer", "article_id"], sort=False)[["polarity", "subjectivity"]].mean()
-            con.register("batch_article_tones", means.reset_index())
-            con.execute(
-                "INSERT INTO article_tones SELECT article_id, ?, scorer, polarity, subjectivity FROM batch_article_tones",
-                [analyser],
-            )
-            Store._write_article_entities(con, analyser)
+            Store._write_tone_rows(con, analyser, batch.tones)
         for name in ("batch_ids", "batch_articles", "batch_sentences", "batch_mentions", "batch_tones", "batch_article_tones"):
             try:
                 con.unregister(name)
@@ -375,6 +380,101 @@ class Store:
             """,
             [analyser],
         )
+
+    def rescore(
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        aliases: Aliases | None = None,
+        engines: Sequence[str] = ENGINES,
+        jobs: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        chunk: int = RESCORE_CHUNK,
+    ) -> int:
+        """Score the sentence tone of analysed articles that have none stored for an engine's
+        current version (a new TextBlob or VADER, an edited ``sentiment.py``), so that the
+        selection tables keep coming from SQL instead of scoring on read. ``ids``: only those
+        articles (None: the whole store). Scored on ``jobs`` processes (None: every core), written
+        ``chunk`` articles per transaction; ``progress(n)`` after each. Returns the articles scored.
+        """
+        analyser = analyser_version(aliases if aliases is not None else read_aliases())
+        missing: dict[str, list[str]] = {}  # article -> engines without tones, in ingest order
+        with self.connect(write=False) as con:
+            join = ""
+            if ids is not None:
+                con.register("wanted", pd.DataFrame({"article_id": pd.Series(list(ids), dtype="str")}))
+                join = "JOIN wanted w ON w.article_id = r.article_id "
+            for engine in engines:
+                rows = con.execute(
+                    f"SELECT r.article_id FROM analysed r {join}JOIN articles a ON a.article_id = r.article_id "
+                    "AND a.input_hash = r.input_hash ANTI JOIN article_tones t ON t.article_id = r.article_id "
+                    "AND t.analyser = r.analyser AND t.scorer = ? WHERE r.analyser = ? AND r.sentences > 0 ORDER BY a.seq",
+                    [scorer_version(engine), analyser],
+                ).fetchnumpy()["article_id"].tolist()
+                for article in rows:
+                    missing.setdefault(article, []).append(engine)
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for article, wanted in missing.items():
+            groups.setdefault(tuple(wanted), []).append(article)
+        workers = jobs if jobs is not None else cores()
+        for wanted, articles in groups.items():
+            size = max(1, min(chunk, math.ceil(len(articles) / workers)))  # every worker gets a part
+            chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
+            held: list[tuple[list[str], Extracted]] = []  # read, waiting for their tones
+            parts = self._sentence_parts(chunks, aliases, held)
+            for tones in iter_tones(parts, engines=wanted, jobs=min(workers, len(chunks))):
+                part, extracted = held.pop(0)
+                with self.connect(write=True) as con, _transaction(con):
+                    self._write_tones(con, analyser, extracted, tones)
+                if progress:
+                    progress(len(part))
+        return len(missing)
+
+    def _sentence_parts(self, chunks: list[list[str]], aliases: Aliases | None, held: list) -> Iterator[pd.DataFrame]:
+        """Each chunk's sentences (article_id, position, text), read from the store only when
+        asked for; ``(chunk, Extracted)`` is appended to ``held`` for writing its tones."""
+        for part in chunks:
+            extracted = self.extracted(aliases=aliases, ids=part)[1]
+            held.append((part, extracted))
+            yield extracted.sentences[["article_id", "position", "text"]]
+
+    @staticmethod
+    def _write_tones(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Extracted, tones: pd.DataFrame) -> None:
+        """Replace the tones of ``tones``' scorers for ``extracted``'s articles (sentence tones,
+        article means, the pre-aggregated entities), as :meth:`_write_batch` writes them."""
+        con.register("batch_ids", extracted.articles[["article_id"]])
+        con.register("batch_scorers", pd.DataFrame({"scorer": tones["scorer"].unique()}))
+        for table in ("tones", "article_tones", "article_entities"):
+            con.execute(
+                f"DELETE FROM {table} WHERE analyser = ? AND article_id IN (SELECT article_id FROM batch_ids) "
+                "AND scorer IN (SELECT scorer FROM batch_scorers)",
+                [analyser],
+            )
+        con.register("batch_articles", extracted.articles[ARTICLE_COLUMNS])
+        con.register("batch_sentences", extracted.sentences[SENTENCE_COLUMNS])
+        con.register("batch_mentions", extracted.mentions[MENTION_COLUMNS])
+        Store._write_tone_rows(con, analyser, tones)
+        for name in ("batch_ids", "batch_scorers", "batch_articles", "batch_sentences", "batch_mentions",
+                     "batch_tones", "batch_article_tones"):
+            con.unregister(name)
+
+    @staticmethod
+    def _write_tone_rows(con: duckdb.DuckDBPyConnection, analyser: str, tones: pd.DataFrame) -> None:
+        """Insert sentence tones, their article means and the pre-aggregated entities (needs the
+        ``batch_articles``, ``batch_sentences`` and ``batch_mentions`` views)."""
+        con.register("batch_tones", tones[TONE_COLUMNS])
+        con.execute(
+            "INSERT INTO tones SELECT article_id, ?, scorer, position, polarity, subjectivity FROM batch_tones",
+            [analyser],
+        )
+        # the same pandas mean as apply_sentiment, so articles_table equals the Analysis exactly
+        means = tones.groupby(["scorer", "article_id"], sort=False)[["polarity", "subjectivity"]].mean()
+        con.register("batch_article_tones", means.reset_index())
+        con.execute(
+            "INSERT INTO article_tones SELECT article_id, ?, scorer, polarity, subjectivity FROM batch_article_tones",
+            [analyser],
+        )
+        Store._write_article_entities(con, analyser)
 
     def pending(self, *, aliases: Aliases | None = None) -> pd.DataFrame:
         """Stored articles (columns ``analysis.schema.ARTICLE_FIELDS``) the current analyser has not
@@ -463,8 +563,10 @@ class Store:
         with self.connect(write=False) as con:
             return _generation(con)
 
-    def summary(self, *, aliases: Aliases | None = None) -> dict[str, int]:
-        """Counts: ``articles`` stored, ``analysed`` by the current analyser, ``pending`` (not yet)."""
+    def summary(self, *, aliases: Aliases | None = None, sentiment: str | None = None) -> dict[str, int]:
+        """Counts: ``articles`` stored, ``analysed`` by the current analyser, ``pending`` (not yet);
+        with ``sentiment``, ``unscored``: analysed articles without its tones stored (scored on
+        every read until :meth:`rescore` or an ingest stores them)."""
         analyser = analyser_version(aliases if aliases is not None else read_aliases())
         with self.connect(write=False) as con:
             total, done = con.execute(
@@ -472,7 +574,11 @@ class Store:
                 "ON r.article_id = a.article_id AND r.analyser = ? AND r.input_hash = a.input_hash",
                 [analyser],
             ).fetchall()[0]
-        return {"articles": int(total), "analysed": int(done), "pending": int(total - done)}
+            counts = {"articles": int(total), "analysed": int(done), "pending": int(total - done)}
+            if sentiment is not None:
+                chosen, params = self._chosen(con, analyser, None, None, None, None, None)
+                counts["unscored"] = int(self._unscored(con, chosen, params, analyser, scorer_version(sentiment)))
+        return counts
 
     def options(self, *, aliases: Aliases | None = None) -> dict[str, list[str]]:
         """The filter choices of the analysed articles: ``outlets``, ``stories`` and ``dates`` (sorted)."""

@@ -297,6 +297,23 @@ def test_store_mode_reads_analysed_articles(monkeypatch, tmp_path, bundled_artic
     assert len(missing.error) == 1 and "ingest" in missing.error[0].value
 
 
+def test_store_caption_names_tones_scored_on_every_read(monkeypatch, tmp_path, bundled_articles):
+    """A store without an engine's tones (ingested for TextBlob only, or before a new VADER) says
+    so when that engine is chosen, with the command that stores them."""
+    from analysis.store import open_store
+
+    path = tmp_path / "coverage.duckdb"
+    open_store(path).ingest(bundled_articles, jobs=1, engines=("textblob",))
+    at = _run(monkeypatch, "--store", str(path))
+    assert not any("scored on every read" in c.value for c in at.sidebar.caption)
+    at.sidebar.radio(key="engine").set_value("vader").run()
+    caption = next(c.value for c in at.sidebar.caption if "analysed articles" in c.value)
+    assert "the tone of 2 is scored on every read" in caption and "python -m analysis ingest --store" in caption
+    open_store(path).rescore(jobs=1)
+    at.run()
+    assert not any("scored on every read" in c.value for c in at.sidebar.caption)
+
+
 def test_emphasis_with_one_outlet_asks_for_another(app):
     app.sidebar.multiselect(key="outlets").set_value(["TechCrunch"]).run()
     _open(app, "Emphasis")

@@ -209,6 +209,69 @@ def test_missing_tones_are_scored_on_read(tmp_path, bundled_articles, bundled_va
     assert_same_analysis(store.analysis(sentiment="vader"), bundled_vader)
 
 
+def _tone_rows(store: Store) -> dict[str, int]:
+    with store.connect() as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("tones", "article_tones", "article_entities")}
+
+
+def test_ingest_again_scores_the_tone_an_engine_lacks_without_analysing(tmp_path, bundled_articles, filled, monkeypatch):
+    """Articles stored without an engine's tones (ingested for one engine only) get them on the
+    next ingest of the same files: nothing is analysed again, and the tables then come from SQL
+    equal to those of a store that scored both engines from the start."""
+    both, _ = filled
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(bundled_articles, jobs=1, engines=("textblob",))
+    assert _tone_rows(store) != _tone_rows(both)
+    seen = count_extracted(monkeypatch)
+    written: list[int] = []
+    report = store.ingest(bundled_articles, jobs=2, scoring=written.append)
+    assert (report.analysed, report.reused, report.rescored, seen) == (0, 2, 2, [])
+    assert sum(written) == 2 and len(written) == 2  # one part per worker
+    assert _tone_rows(store) == _tone_rows(both)
+    for sentiment in ("textblob", "vader"):
+        with store.connect() as con:
+            assert not store._unscored(con, *store._chosen(con, analyser_version(read_aliases()), None, None, None, None, None),
+                                       analyser_version(read_aliases()), engine_module.scorer_version(sentiment))
+        got, expected = store.entity_table(sentiment=sentiment), both.entity_table(sentiment=sentiment)
+        exact = [c for c in expected.columns if c not in _MEANS]
+        pd.testing.assert_frame_equal(got[exact], expected[exact], check_exact=True)
+        pd.testing.assert_frame_equal(got[_MEANS], expected[_MEANS], check_exact=False, rtol=1e-12)  # summed in another order
+        pd.testing.assert_frame_equal(store.articles_table(sentiment=sentiment), both.articles_table(sentiment=sentiment), check_exact=True)
+    assert store.ingest(bundled_articles, jobs=1).rescored == 0  # nothing left to score
+
+
+def test_a_new_scorer_version_is_scored_again_for_the_whole_store(tmp_path, bundled_articles, bundled, monkeypatch):
+    """A new TextBlob or an edited sentiment.py changes the scorer version: the stored tones no
+    longer count, reads would score every article on read, and ``rescore`` brings them back."""
+    import analysis.store as store_module
+    from analysis import entity_table
+
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(bundled_articles, jobs=1)
+    real = engine_module.scorer_version
+
+    def upgraded(engine: str) -> str:
+        return real(engine) + ".upgraded" if engine == "textblob" else real(engine)
+
+    monkeypatch.setattr(engine_module, "scorer_version", upgraded)
+    monkeypatch.setattr(store_module, "scorer_version", upgraded)
+    analyser = analyser_version(read_aliases())
+    with store.connect() as con:
+        chosen = store._chosen(con, analyser, None, None, None, None, None)
+        assert store._unscored(con, *chosen, analyser, upgraded("textblob")) == 2
+        assert store._unscored(con, *chosen, analyser, upgraded("vader")) == 0
+    before = _tone_rows(store)
+    assert store.rescore(jobs=1) == 2
+    after = _tone_rows(store)
+    assert {t: after[t] - before[t] for t in after} == {t: n // 2 for t, n in before.items()}  # textblob's again
+    with store.connect() as con:
+        assert store._unscored(con, *store._chosen(con, analyser, None, None, None, None, None), analyser, upgraded("textblob")) == 0
+    expected = entity_table(bundled.mentions, bundled.sentences, bundled.articles)
+    pd.testing.assert_frame_equal(store.entity_table(), expected, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(store.articles_table(), bundled.articles.drop(columns="text"), check_exact=False, rtol=1e-12)
+    assert store.rescore(jobs=1) == 0
+
+
 def test_read_only_store(tmp_path, filled):
     with pytest.raises(StoreError, match="no store at"):
         open_store(tmp_path / "missing.duckdb", read_only=True)
@@ -351,6 +414,26 @@ def test_cli_ingest_then_nothing_to_analyse(tmp_path):
     assert open_store(store, read_only=True).summary()["articles"] == 2
 
 
+def test_cli_ingest_and_whole_store_export_score_missing_tones(tmp_path, bundled_articles, filled):
+    both, _ = filled
+    for name in ("ingest", "export", "update"):
+        open_store(tmp_path / f"{name}.duckdb").ingest(bundled_articles, jobs=1, engines=("textblob",))
+    ingest = run_cli("ingest", str(ROOT / "data" / "corpus"), "--store", str(tmp_path / "ingest.duckdb"), "--jobs", "1")
+    assert ingest.returncode == 0, ingest.stderr
+    assert "analysed 0, already analysed 2 (the tone of 2 scored again" in ingest.stderr
+    assert "scoring tone" in ingest.stderr  # its progress bar
+    export = run_cli("export", "--store", str(tmp_path / "export.duckdb"), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert export.returncode == 0, export.stderr
+    assert "scoring tone" in export.stderr
+    update = run_cli("ingest", "--store", str(tmp_path / "update.duckdb"), "--jobs", "1")  # no SOURCE: the whole store
+    assert update.returncode == 0, update.stderr
+    assert "up to date: analysed 0, scored the tone of 2; the store holds 2 articles" in update.stderr
+    for name in ("ingest", "export", "update"):
+        assert _tone_rows(open_store(tmp_path / f"{name}.duckdb", read_only=True)) == _tone_rows(both)
+    again = run_cli("ingest", str(ROOT / "data" / "corpus"), "--store", str(tmp_path / "ingest.duckdb"), "--jobs", "1")
+    assert "scored again" not in again.stderr and "scoring tone" not in again.stderr
+
+
 def test_cli_export_through_the_store_twice_gives_the_same_tables(tmp_path):
     store = tmp_path / "s.duckdb"
     plain = run_cli("export", "--out", str(tmp_path / "plain"))
@@ -390,6 +473,7 @@ def test_cli_export_of_the_whole_store(tmp_path, bundled_articles):
         (["export", "--out", "x", "--engine", "local", "--scheduler", "tcp://127.0.0.1:1"], "only applies to --engine dask"),
         (["ingest", "data/corpus", "--store", "{tmp}/s.duckdb", "--jobs", "0"], "--jobs must be at least 1"),
         (["ingest", "{tmp}/nothing-here", "--store", "{tmp}/s.duckdb"], "no such file"),
+        (["ingest", "--store", "{tmp}/none.duckdb"], "without SOURCE, ingest updates an existing store"),
         (["export", "--out", "{tmp}/o", "--store", "{tmp}/empty.duckdb"], "holds no article"),
     ],
 )
