@@ -52,7 +52,7 @@ MAX_ROWS = 5_000  # rows sent to the browser per table; downloads always hold ev
 # per-outlet/per-entity tone come from the store's SQL aggregates over the whole selection, and the
 # sentence-level views (tone arc, Emphasis, reader, sentences/mentions) from the selection's most
 # recent FULL_LIMIT articles. Override with `-- --full-limit N` or COVERAGE_LENS_FULL_LIMIT=N.
-FULL_LIMIT = 500  # measured on new text: 500 articles load, align and tabulate in 1.3-1.6 s, 2,000 in 5.8 s
+FULL_LIMIT = 500  # measured on new text: 500 articles load, align and tabulate in 1.2-1.3 s, 2,000 in 5.8 s
 FULL_LIMIT_ENV = "COVERAGE_LENS_FULL_LIMIT"
 
 

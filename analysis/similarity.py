@@ -27,7 +27,7 @@ sentences (the seeds and tests/data/stories) the best cross-outlet match separat
 only one outlet made from shared ones with ROC AUC 0.973 (all-MiniLM-L6-v2 cosine: 0.965;
 mean-pooled static vectors: 0.904; stemmed TF-IDF puts the democratize pair below the median).
 The dashboard's sample of 500 articles (8,636 sentences none seen before, 12 outlets) aligns in
-0.8-1.0 s on 2 cores; the model loads in 0.2 s; mean-pooled vectors embed ~33,000 new sentences/s;
+0.6-0.7 s on 2 cores; the model loads in 0.2 s; mean-pooled vectors embed ~33,000 new sentences/s;
 token matching ~70,000 pairs/s (bench/dashboard.py: "text never seen" in bench/README.md).
 Numpy only: no torch, no model download.
 """
