@@ -19,17 +19,18 @@ How:
    sentences that say other things too. :func:`coverage_matrix` (recall only) tells how much of
    a short key message a sentence carries.
 3. For alignment, the mean-pooled vectors (:func:`embed`) shortlist candidates with one matrix
-   product and only the shortlist is token-matched (``analysis.align``). Everything is cached
-   per text.
+   product and only the shortlist is token-matched (``analysis.align``). Texts are tokenised in
+   one vectorised pass (each distinct word's pieces cached) and pairs matched on every core.
 
 Measured (tests/test_similarity.py and tests/test_align.py check the facts): on 55 hand-labelled
 sentences (the seeds and tests/data/stories) the best cross-outlet match separates the points
 only one outlet made from shared ones with ROC AUC 0.973 (all-MiniLM-L6-v2 cosine: 0.965;
 mean-pooled static vectors: 0.904; stemmed TF-IDF puts the democratize pair below the median).
-The dashboard's sample of 500 articles (8,636 sentences none seen before, 12 outlets) aligns in
-0.6-0.7 s on 2 cores; the model loads in 0.2 s; mean-pooled vectors embed ~33,000 new sentences/s;
-token matching ~70,000 pairs/s (bench/dashboard.py: "text never seen" in bench/README.md).
-Numpy only: no torch, no model download.
+The dashboard's sample of 500 articles (8,636 sentences none seen before, 12 outlets, 24 stories)
+aligns in 0.33-0.44 s on 2 cores: tokenised, embedded and tabled at ~65,000 new sentences/s
+(0.13 s), its 54,505 shortlisted pairs token-matched in about 0.2 s with a thread per core; the
+model loads in 0.2 s (bench/dashboard.py: "text never seen" in bench/README.md). Numpy only: no
+torch, no model download.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from analysis.schema import STOP_WORDS
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "minilm_static.npz"
@@ -58,6 +60,8 @@ _STOP = frozenset(STOP_WORDS) | {"s", "t", "d", "m", "ll", "ve", "re", "don", "d
 _CACHE_SIZE = 200_000
 MAX_TOKENS = 64  # content tokens per sentence used for token matching
 _CHUNK_CELLS = 4_000_000  # token-pair cells per chunk (16 MB of float32)
+_TEXT_BATCH = 20_000  # texts tokenised at a time
+_SUM_BATCH = 256  # texts whose token vectors are summed at a time
 
 TextsOrVectors = Sequence[str] | np.ndarray
 
@@ -80,13 +84,10 @@ class StaticModel:
         self.padded_unit = np.vstack([self.unit, np.zeros((1, self.unit.shape[1]), np.float32)])
         self.padded_weights = np.append(self.weights, np.float32(0))
         self._words: dict[str, tuple[tuple[int, ...], bool]] = {}  # word -> (pieces, is content)
-        self._ids: dict[tuple[str, bool], list[int]] = {}
-        self._cache: dict[tuple[str, bool], np.ndarray] = {}
 
     def clear_caches(self) -> None:
-        """Forget every word and text seen (for measuring the cost of new text)."""
-        for cache in (self._words, self._ids, self._cache):
-            cache.clear()
+        """Forget every word seen (for measuring the cost of new text)."""
+        self._words.clear()
 
     def word_pieces(self, word: str) -> tuple[int, ...]:
         """Greedy longest-match-first WordPiece ids of one lower-cased word (BERT's algorithm)."""
@@ -114,39 +115,67 @@ class StaticModel:
         entry = self._words[word] = (self.word_pieces(word), word not in _STOP and word[0].isalnum())
         return entry
 
-    def token_ids(self, text: str, *, content_only: bool = False) -> list[int]:
-        """WordPiece ids of ``text``; ``content_only`` drops stop words and punctuation."""
-        cached = self._ids.get((text, content_only))
-        if cached is not None:
-            return cached
-        # both variants from one tokenisation: alignment asks for each of a sentence once
-        ids: list[int] = []
-        content: list[int] = []
-        known = self._words.get
-        for word in basic_tokens(text):
-            pieces, is_content = known(word) or self._word(word)
-            ids += pieces
-            if is_content:
-                content += pieces
-        if len(self._ids) >= _CACHE_SIZE - 1:
-            self._ids.clear()
-        self._ids[(text, False)] = ids
-        self._ids[(text, True)] = content
-        return content if content_only else ids
+    def tokenise(self, texts: Sequence[str]) -> "Tokens":
+        """WordPiece ids of every text, flattened (see :class:`Tokens`).
 
-    def embed_one(self, text: str, *, content_only: bool = False) -> np.ndarray:
-        key = (text, content_only)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        ids = self.token_ids(text, content_only=content_only)
-        vector = self.weighted[ids].sum(axis=0) if ids else np.zeros(self.vectors.shape[1], np.float32)
-        norm = float(np.linalg.norm(vector))
-        vector = vector / norm if norm > 0 else vector
-        if len(self._cache) >= _CACHE_SIZE:
-            self._cache.clear()
-        self._cache[key] = vector
-        return vector
+        Vectorised over the texts: each text costs one regular-expression pass, and each distinct
+        word of a batch one dictionary look-up (its pieces are cached); the ids are laid out with
+        numpy. Texts go in batches of ``_TEXT_BATCH`` so a corpus never holds all its words as
+        Python strings at once.
+        """
+        parts = [self._tokenise(texts[i : i + _TEXT_BATCH]) for i in range(0, len(texts), _TEXT_BATCH)]
+        if len(parts) <= 1:
+            return parts[0] if parts else Tokens(np.zeros(0, np.int32), np.zeros(0, bool), np.zeros(1, np.int64))
+        ends = np.cumsum([len(p.ids) for p in parts])[:-1]
+        offsets = [parts[0].offsets] + [p.offsets[1:] + end for p, end in zip(parts[1:], ends)]
+        return Tokens(np.concatenate([p.ids for p in parts]), np.concatenate([p.content for p in parts]),
+                      np.concatenate(offsets))
+
+    def _tokenise(self, texts: Sequence[str]) -> "Tokens":
+        words = [basic_tokens(str(t)) for t in texts]
+        per_text = np.fromiter(map(len, words), np.int64, count=len(words))
+        if not per_text.sum():
+            return Tokens(np.zeros(0, np.int32), np.zeros(0, bool), np.zeros(len(words) + 1, np.int64))
+        codes, distinct = pd.factorize(np.fromiter(itertools.chain.from_iterable(words), object, count=int(per_text.sum())))
+        known = self._words.get
+        entries = [known(word) or self._word(word) for word in distinct]
+        n_pieces = np.fromiter((len(pieces) for pieces, _ in entries), np.int64, count=len(entries))
+        pieces = np.fromiter(itertools.chain.from_iterable(p for p, _ in entries), np.int32, count=int(n_pieces.sum()))
+        is_content = np.fromiter((content for _, content in entries), bool, count=len(entries))
+        # every word's pieces in turn: the word's first piece in ``pieces`` plus the piece's rank
+        counts = n_pieces[codes]
+        out_start = np.cumsum(counts) - counts
+        ids = pieces[np.repeat((np.cumsum(n_pieces) - n_pieces)[codes] - out_start, counts) + np.arange(int(counts.sum()))]
+        per_text_pieces = np.bincount(np.repeat(np.arange(len(words)), per_text), weights=counts, minlength=len(words))
+        offsets = np.concatenate([[0], np.cumsum(per_text_pieces.astype(np.int64))])
+        return Tokens(ids, np.repeat(is_content[codes], counts), offsets)
+
+    def token_ids(self, text: str, *, content_only: bool = False) -> list[int]:
+        """WordPiece ids of one text; ``content_only`` drops stop words and punctuation."""
+        tokens = self.tokenise([text])
+        return (tokens.content_only() if content_only else tokens).ids.tolist()
+
+
+class Tokens(NamedTuple):
+    """WordPiece ids of texts, flattened: text ``i`` is ``ids[offsets[i]:offsets[i + 1]]``;
+    ``content`` flags the pieces of content words (not stop words or punctuation)."""
+
+    ids: np.ndarray  # int32
+    content: np.ndarray  # bool, one per id
+    offsets: np.ndarray  # int64, len(texts) + 1
+
+    def __len__(self) -> int:  # the number of texts, as for the list of texts it stands for
+        return len(self.offsets) - 1
+
+    def content_only(self) -> "Tokens":
+        """The same texts with only their content pieces."""
+        kept = np.concatenate([[0], np.cumsum(self.content, dtype=np.int64)])
+        return Tokens(self.ids[self.content], np.ones(int(kept[-1]), bool), kept[self.offsets])
+
+
+def tokenise(texts: Sequence[str] | Tokens) -> Tokens:
+    """:class:`Tokens` of ``texts`` (given ``Tokens``, returned as they are)."""
+    return texts if isinstance(texts, Tokens) else load_model().tokenise(list(texts))
 
 
 @lru_cache(maxsize=1)
@@ -182,19 +211,33 @@ def basic_tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def embed(texts: Sequence[str], *, content_only: bool = False) -> np.ndarray:
-    """Unit-length sentence vectors, one row per text (shape ``(len(texts), 128)``, float32).
+def embed(texts: Sequence[str] | Tokens, *, content_only: bool = False) -> np.ndarray:
+    """Unit-length sentence vectors, one row per text (shape ``(len(texts), 128)``, float32): the
+    SIF-weighted sum of the text's token vectors, normalised.
 
-    A text with no known token gets the zero vector (similarity 0 to everything). Results are
-    cached per text, so re-analysing a sentence costs a dictionary look-up.
+    A text with no known token gets the zero vector (similarity 0 to everything).
 
     >>> embed(["Microsoft teams up with OpenAI", ""]).shape
     (2, 128)
     """
     model = load_model()
-    if len(texts) == 0:
-        return np.zeros((0, model.vectors.shape[1]), np.float32)
-    return np.stack([model.embed_one(str(t), content_only=content_only) for t in texts])
+    tokens = tokenise(texts)
+    if content_only:
+        tokens = tokens.content_only()
+    n = len(tokens)
+    vectors = np.zeros((n, model.vectors.shape[1]), np.float32)
+    lengths = np.diff(tokens.offsets)
+    # sums by ``reduceat`` over a few hundred texts at a time: the gathered token vectors stay
+    # in cache (all 8,636 sentences of the dashboard's sample at once: 6x slower)
+    for first in range(0, n, _SUM_BATCH):
+        last = min(first + _SUM_BATCH, n)
+        lo, hi = tokens.offsets[first], tokens.offsets[last]
+        has = lengths[first:last] > 0
+        if has.any():  # from each non-empty text's first piece to the next one's: its own pieces
+            starts = tokens.offsets[first:last][has] - lo
+            vectors[first:last][has] = np.add.reduceat(model.weighted[tokens.ids[lo:hi]], starts, axis=0)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
 
 def _as_vectors(x: TextsOrVectors) -> np.ndarray:
@@ -223,16 +266,17 @@ class TokenTable(NamedTuple):
     unit: np.ndarray
 
 
-def token_table(texts: Sequence[str], *, max_tokens: int = MAX_TOKENS) -> TokenTable:
+def token_table(texts: Sequence[str] | Tokens, *, max_tokens: int = MAX_TOKENS) -> TokenTable:
     """Ids and SIF weights of each text's content tokens (stop words and punctuation out),
     padded to the longest text (at most ``max_tokens`` tokens; the rest are ignored)."""
     model = load_model()
-    rows = [model.token_ids(str(t), content_only=True)[:max_tokens] for t in texts]
-    lengths = np.fromiter((len(r) for r in rows), np.int64, count=len(rows))
-    length = int(lengths.max(initial=0)) or 1
-    ids = np.full((len(rows), length), model.pad, np.int32)
-    ids[np.arange(length) < lengths[:, None]] = np.fromiter(itertools.chain.from_iterable(rows), np.int32,
-                                                            count=int(lengths.sum()))
+    tokens = tokenise(texts).content_only()
+    lengths = np.diff(tokens.offsets)
+    text = np.repeat(np.arange(len(lengths)), lengths)
+    rank = np.arange(len(tokens.ids)) - np.repeat(tokens.offsets[:-1], lengths)
+    kept = rank < max_tokens
+    ids = np.full((len(lengths), int(np.minimum(lengths, max_tokens).max(initial=0)) or 1), model.pad, np.int32)
+    ids[text[kept], rank[kept]] = tokens.ids[kept]
     return TokenTable(ids, model.padded_weights[ids], model.padded_unit)
 
 

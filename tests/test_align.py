@@ -181,3 +181,14 @@ def test_measured_separation_on_the_labelled_sentences(seed_aligned, stories_ali
     auc = np.mean(one[:, None] < shared[None, :])
     assert auc > 0.95
     assert (both["unique"].to_numpy() == np.array(labelled)).sum() >= 50
+
+
+def test_threads_and_blocks_change_nothing(monkeypatch, stories_aligned, seed_aligned):
+    """Stories aligned in threads and shortlisted a few rows at a time give the same table, bit
+    for bit, as one story after another in one block."""
+    import analysis.align as align
+
+    monkeypatch.setattr(align, "_THREADS", 1)
+    monkeypatch.setattr(align, "_BLOCK", 3)
+    assert align_sentences(seeds.story_sentences()).equals(stories_aligned)
+    assert align_sentences(seeds.seed_sentences()).equals(seed_aligned)

@@ -178,3 +178,71 @@ def test_a_sentence_fully_matches_itself(text):
     s = pair_similarity([text], [text])[0]
     has_content = bool(similarity.load_model().token_ids(text, content_only=True))
     assert s == pytest.approx(1.0, abs=1e-5) if has_content else s == 0
+
+
+def _pieces_one_by_one(text: str) -> tuple[list[int], list[bool]]:
+    """The tokeniser's definition, a word at a time: each word's WordPiece ids, flagged content
+    unless the word is a stop word or starts with punctuation."""
+    model = similarity.load_model()
+    ids, content = [], []
+    for word in basic_tokens(text):
+        pieces = model.word_pieces(word)
+        ids += pieces
+        content += [word not in similarity._STOP and word[0].isalnum()] * len(pieces)
+    return ids, content
+
+
+texts = st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40) | words, max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts, st.integers(1, 4))
+def test_vectorised_tokeniser_gives_every_texts_pieces_in_order(batch, size):
+    """Whatever the texts (empty, punctuation only, repeated words, accents) and however they
+    are batched, text i's slice is its words' pieces in order, with their content flags."""
+    old = similarity._TEXT_BATCH
+    similarity._TEXT_BATCH = size
+    try:
+        tokens = similarity.load_model().tokenise(batch)
+    finally:
+        similarity._TEXT_BATCH = old
+    assert len(tokens) == len(batch) and tokens.offsets[0] == 0 and tokens.offsets[-1] == len(tokens.ids)
+    for i, text in enumerate(batch):
+        ids, content = _pieces_one_by_one(text)
+        part = slice(tokens.offsets[i], tokens.offsets[i + 1])
+        assert tokens.ids[part].tolist() == ids
+        assert tokens.content[part].tolist() == content
+    only = tokens.content_only()
+    for i, text in enumerate(batch):
+        ids, content = _pieces_one_by_one(text)
+        assert only.ids[only.offsets[i] : only.offsets[i + 1]].tolist() == [t for t, c in zip(ids, content) if c]
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts.filter(bool), st.booleans())
+def test_vectors_are_the_normalised_weighted_sums_of_their_pieces(batch, content_only):
+    model = similarity.load_model()
+    old = similarity._SUM_BATCH
+    similarity._SUM_BATCH = 3  # several batches, some of texts without a single piece
+    try:
+        vectors = embed(batch, content_only=content_only)
+    finally:
+        similarity._SUM_BATCH = old
+    for text, vector in zip(batch, vectors):
+        ids, content = _pieces_one_by_one(text)
+        ids = [t for t, c in zip(ids, content) if c] if content_only else ids
+        total = model.weighted[ids].sum(axis=0) if ids else np.zeros(similarity.DIMENSIONS, np.float32)
+        norm = np.linalg.norm(total)
+        assert np.allclose(vector, total / norm if norm > 0 else total, atol=1e-6)
+
+
+def test_token_table_keeps_the_first_content_tokens_and_pads_the_rest():
+    long = " ".join(["cloud platform"] * 40)  # 80 content tokens
+    table = similarity.token_table(["the cloud", long, ""], max_tokens=64)
+    model = similarity.load_model()
+    cloud, platform = model.vocab["cloud"], model.vocab["platform"]
+    assert table.ids.shape == (3, 64)
+    assert table.ids[0].tolist() == [cloud] + [model.pad] * 63  # "the" is a stop word
+    assert table.ids[1].tolist() == [cloud, platform] * 32
+    assert (table.ids[2] == model.pad).all() and not table.weights[2].any()
+    assert (table.weights[0, 1:] == 0).all() and table.weights[0, 0] > 0
