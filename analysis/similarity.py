@@ -59,7 +59,9 @@ _STOP = frozenset(STOP_WORDS) | {"s", "t", "d", "m", "ll", "ve", "re", "don", "d
                                  "hasn", "haven", "hadn", "aren", "weren", "won", "wouldn", "couldn", "shouldn"}
 _CACHE_SIZE = 200_000
 MAX_TOKENS = 64  # content tokens per sentence used for token matching
-_CHUNK_CELLS = 4_000_000  # token-pair cells per chunk (16 MB of float32)
+# Token vectors gathered per chunk of pairs (32 MB of float32). Counted in token-pair cells
+# instead, short sentences made chunks of up to 512 MB, twice over with a thread per core.
+_CHUNK_FLOATS = 8_000_000
 _TEXT_BATCH = 20_000  # texts tokenised at a time
 _SUM_BATCH = 256  # texts whose token vectors are summed at a time
 
@@ -295,7 +297,7 @@ def _match(a: TokenTable, b: TokenTable, ia: np.ndarray, ib: np.ndarray) -> tupl
     for group in np.split(order, edges):
         la = max(int(len_a[group].max()), 1)
         lb = max(int(len_b[group].max()), 1)
-        step = max(1, _CHUNK_CELLS // (la * lb))
+        step = max(1, _CHUNK_FLOATS // ((la + lb) * a.unit.shape[1]))
         for k in range(0, len(group), step):
             pairs = group[k : k + step]
             sa, sb = ia[pairs], ib[pairs]

@@ -97,3 +97,23 @@ def test_dashboard_bench_times_every_step(tmp_path, bundled_articles):
     unseen = [s["step"] for s in report["unseen"]]
     assert unseen[0].startswith("read the 1 most recent articles") and len(unseen) == 3
     assert "none seen before" in result.stdout
+
+
+def test_align_bench_puts_the_articles_in_one_story(tmp_path, bundled_articles):
+    """``bench/align.py`` aligns the store's first sentences as one story: here both seeds, whole."""
+    from analysis.store import open_store
+
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(bundled_articles, jobs=1)
+    total = int(store.articles_table()["sentences"].sum())
+    out = tmp_path / "a.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "align.py"), "--store", str(tmp_path / "s.duckdb"),
+         "--sentences", "1000", "--json", str(out)],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    assert (report["sentences"], report["articles"], report["outlets"]) == (total, 2, 2)
+    assert 0 < report["unique"] < total and report["peak_mb"] >= report["peak_mb_before"] > 0
+    assert "| sentences (articles, outlets) of one story |" in result.stdout
