@@ -44,10 +44,15 @@ def tokens(text: str) -> list[str | None]:
     >>> tokens("Microsoft’s Azure is the preferred cloud")
     ['microsoft', 'azure', None, None, 'preferred', 'cloud']
     """
+    return [_keep(token) for token in _TOKEN.findall(_straight(text))]
+
+
+def _straight(text: str) -> str:
+    """``text`` with curly apostrophes read as straight ones."""
     if not text.isascii():  # str.replace is ~30x faster than str.translate with a dict
         for mark in _APOSTROPHES:
             text = text.replace(mark, "'")
-    return [_keep(token) for token in _TOKEN.findall(text)]
+    return text
 
 
 @lru_cache(maxsize=100_000)
@@ -149,29 +154,15 @@ def distinctive_terms(
     outlet = sentences["outlet"].astype(str)
     texts = sentences["text"].fillna("").astype(str)
 
-    # Term lists per distinct text (a corpus repeats boilerplate), counted per story and outlet.
-    terms_of: dict[str, list[str]] = {}
-    groups = []  # (story, outlet, Counter) sorted by story and outlet
-    for (story_name, outlet_name), group in texts.groupby([story, outlet], sort=True):
-        lists = []
-        for text in group:
-            found = terms_of.get(text)
-            if found is None:
-                found = terms_of[text] = _terms(text, bigrams)
-            lists.append(found)
-        groups.append((story_name, outlet_name, Counter(chain.from_iterable(lists))))
-
-    # One row per story, outlet and term.
-    sizes = np.array([len(c) for _, _, c in groups], dtype=np.int64)
-    group_of = np.repeat(np.arange(len(groups)), sizes)
-    own = np.fromiter(chain.from_iterable(c.values() for _, _, c in groups), dtype=np.float64, count=int(sizes.sum()))
-    term_code, vocabulary = pd.factorize(
-        pd.Series(list(chain.from_iterable(c.keys() for _, _, c in groups)), dtype=object))
+    # Groups (story, outlet) in sorted order; one row per group and term with its count.
+    group_codes, group_keys = pd.factorize(pd.MultiIndex.from_arrays([story, outlet]), sort=True)
+    group_story = group_keys.get_level_values(0).to_numpy(dtype=object)
+    group_outlet = group_keys.get_level_values(1).to_numpy(dtype=object)
+    group_of, term_code, own, vocabulary = _group_term_counts(texts.to_numpy(dtype=object), group_codes, bigrams)
     total = int(own.sum())
     if total == 0:
         return distinctive_terms(sentences.iloc[0:0])
-    story_names = sorted({s for s, _, _ in groups})
-    story_code_of_group = np.array([story_names.index(s) for s, _, _ in groups], dtype=np.int64)
+    story_code_of_group, story_names = pd.factorize(group_story, sort=True)
     story_of = story_code_of_group[group_of]
     outlets_per_story = np.bincount(story_code_of_group, minlength=len(story_names))
 
@@ -181,7 +172,7 @@ def distinctive_terms(
     story_term = story_of * len(vocabulary) + term_code
     st_code, _ = pd.factorize(story_term)
     in_story = np.bincount(st_code, weights=own)[st_code]
-    n_group = np.bincount(group_of, weights=own, minlength=len(groups))
+    n_group = np.bincount(group_of, weights=own, minlength=len(group_keys))
     n_story = np.bincount(story_code_of_group, weights=n_group, minlength=len(story_names))
     n_i = n_group[group_of]
     n_j = n_story[story_of] - n_i
@@ -190,8 +181,8 @@ def distinctive_terms(
     z = _z(own[keep], in_story[keep] - own[keep], prior[keep], n_i[keep], n_j[keep], mass)
     kept_groups = group_of[keep]
     out = pd.DataFrame({
-        "story": pd.Series([groups[g][0] for g in kept_groups], dtype=str),
-        "outlet": pd.Series([groups[g][1] for g in kept_groups], dtype=str),
+        "story": pd.Series(group_story[kept_groups], dtype=str),
+        "outlet": pd.Series(group_outlet[kept_groups], dtype=str),
         "term": pd.Series(vocabulary[term_code[keep]], dtype=str),
         "count": own[keep].astype("int64"),
         "z": z,
@@ -203,3 +194,50 @@ def distinctive_terms(
     if top is not None:
         out = out.groupby("group", sort=False).head(top)
     return out[TERMS_COLUMNS].reset_index(drop=True)
+
+
+def _group_term_counts(
+    texts: np.ndarray, groups: np.ndarray, bigrams: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """How often each group used each term: ``(group, term, count, vocabulary)``, one entry per
+    group and term it used (``term`` indexes ``vocabulary``; ``count`` is float).
+
+    Each distinct text is tokenised once (:func:`tokens`' rules: one regular-expression pass,
+    each distinct raw token looked up once); the bigrams and counts are laid out with numpy.
+    Equal to counting :func:`term_counts` of each group's texts, 2-3x faster.
+    """
+    text_code, distinct = pd.factorize(texts)
+    raw = [_TOKEN.findall(_straight(text)) for text in distinct]
+    per_text = np.fromiter(map(len, raw), np.int64, count=len(raw))
+    token_code, token_names = pd.factorize(np.fromiter(chain.from_iterable(raw), object, count=int(per_text.sum())))
+    unigram_of_token, unigrams = pd.factorize(np.array([_keep(t) for t in token_names], dtype=object))  # None -> -1
+    word = unigram_of_token[token_code] if len(token_code) else np.zeros(0, np.int64)
+    text_of = np.repeat(np.arange(len(distinct)), per_text)
+    # every term occurrence of every distinct text: (text, term)
+    hit_text, hit_term = [text_of[word >= 0]], [word[word >= 0]]
+    vocabulary = [np.asarray(unigrams, dtype=object)]
+    if bigrams and len(word) > 1:
+        first, second = word[:-1], word[1:]
+        pair = (text_of[:-1] == text_of[1:]) & (first >= 0) & (second >= 0)
+        pair_code, pairs = pd.factorize(first[pair] * len(unigrams) + second[pair])
+        names = np.asarray(unigrams, dtype=object)
+        vocabulary.append(np.array([f"{a} {b}" for a, b in zip(names[pairs // len(unigrams)], names[pairs % len(unigrams)])],
+                                   dtype=object))
+        hit_text.append(text_of[:-1][pair])
+        hit_term.append(pair_code + len(unigrams))
+    hit_text, hit_term = np.concatenate(hit_text), np.concatenate(hit_term)
+    vocabulary = np.concatenate(vocabulary) if vocabulary else np.zeros(0, object)
+    # occurrences in text order, each distinct text's a contiguous run
+    order = np.argsort(hit_text, kind="stable")
+    hit_text, hit_term = hit_text[order], hit_term[order]
+    run_start = np.searchsorted(hit_text, np.arange(len(distinct) + 1))
+    # each (group, text) with how many of the group's sentences have that text, times the text's terms
+    pair_key, pair_rows = np.unique(groups.astype(np.int64) * len(distinct) + text_code, return_counts=True)
+    pair_group, pair_text = pair_key // max(len(distinct), 1), pair_key % max(len(distinct), 1)
+    lengths = run_start[pair_text + 1] - run_start[pair_text]
+    offsets = np.cumsum(lengths) - lengths
+    at = np.repeat(run_start[pair_text] - offsets, lengths) + np.arange(int(lengths.sum()))
+    key = np.repeat(pair_group, lengths) * len(vocabulary) + hit_term[at]
+    counted, inverse = np.unique(key, return_inverse=True)
+    count = np.bincount(inverse, weights=np.repeat(pair_rows, lengths).astype(float), minlength=len(counted))
+    return counted // max(len(vocabulary), 1), counted % max(len(vocabulary), 1), count, vocabulary
