@@ -54,6 +54,10 @@ MAX_ROWS = 5_000  # rows sent to the browser per table; downloads always hold ev
 # recent FULL_LIMIT articles. Override with `-- --full-limit N` or COVERAGE_LENS_FULL_LIMIT=N.
 FULL_LIMIT = 500  # measured on new text: 500 articles load, align and tabulate in 1.2-1.3 s, 2,000 in 5.8 s
 FULL_LIMIT_ENV = "COVERAGE_LENS_FULL_LIMIT"
+# Seconds the store's file stays open after a read, so the next filter change finds its data in
+# memory (a selection's sentences read in 0.09 s instead of 0.26 s at 100,000 articles). An
+# ingest that has to wait makes the app let go within 0.05 s (analysis.store._KeptOpen).
+STORE_LINGER = 30.0
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -240,7 +244,7 @@ def zipped(key: str, engine: str, selection: tuple, _tables: "LazyTables") -> by
 def open_store(path: str):
     from analysis.store import open_store as _open
 
-    return _open(path, read_only=True)
+    return _open(path, read_only=True, linger=STORE_LINGER)
 
 
 @st.cache_resource(show_spinner="Reading the store…", max_entries=8)

@@ -36,16 +36,25 @@ Consistency and concurrency
   (writes take milliseconds per partition), and an open that meets a lock waits and retries
   for up to ``timeout`` seconds. The dashboard (read only) and an ingest (read-write) thus
   interleave; :meth:`Store.generation` changes with every write, for cache keys.
+- A reader opened with ``linger`` (the dashboard: 30 s) keeps the file open that long after each
+  read, so the next one finds the data in memory (a fresh open reads every column from disk
+  again: a 500-article selection's sentences in 0.26 s instead of 0.09 s). Its cache grows up to
+  the store's size on disk (0.4 GB at 100,000 articles) and is freed when it closes. A writer
+  that meets a lock touches ``<store>.waiting``; such readers let go within 0.05 s and open per
+  operation until the writer is done, so an ingest never waits out the linger.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import itertools
 import json
 import math
 import os
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,6 +82,7 @@ EXPORT_MAX_BYTES = 256 * 2**20  # a larger export is rebuilt every time rather t
 # workers 0.4-1 s faster than a transaction per partition); an interruption loses at most that
 WRITE_INTERVAL = 1.0
 RESCORE_CHUNK = 1000  # articles per transaction when tones are scored again (rescore)
+WAITING_FRESH = 120.0  # seconds: a writer's waiting file older than this is a dead writer's
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -147,14 +157,108 @@ def _busy(error: Exception) -> bool:
     return "lock" in message or "different configuration" in message
 
 
-class Store:
-    """A DuckDB store at ``path``; opened per operation (see the module docstring)."""
+def _waiting_file(path: Path) -> Path:
+    """Where a writer that meets a lock says it is waiting (next to the store)."""
+    return path.with_name(path.name + ".waiting")
 
-    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False, timeout: float = 60.0) -> None:
+
+def _wait_for(path: Path) -> bool:
+    """Say (again: its time is refreshed) that a writer waits for ``path``; False if it cannot be said."""
+    try:
+        _waiting_file(path).touch()
+        return True
+    except OSError:
+        return False
+
+
+def _writer_waits(path: Path) -> bool:
+    """A writer said it waits, within ``WAITING_FRESH`` seconds (older: a writer that died waiting)."""
+    try:
+        return time.time() - _waiting_file(path).stat().st_mtime < WAITING_FRESH
+    except OSError:
+        return False
+
+
+class _KeptOpen:
+    """A read-only DuckDB instance of one store kept open between operations, each on a cursor.
+
+    A fresh instance reads every column it touches from disk again: a selection's articles,
+    sentences and mentions take 0.26 s on a new instance and 0.09 s on a warm one at 100,000
+    articles. But while a process has the file open no other may write it, so the instance is
+    closed ``linger`` seconds after its last operation ends, or within ``POLL`` seconds once a
+    writer says it waits (:func:`_wait_for`); until that writer is done, operations open the
+    file each for itself as before. Thread-safe: the dashboard's sessions share one store.
+    """
+
+    POLL = 0.05
+    _all: "weakref.WeakSet[_KeptOpen]" = weakref.WeakSet()  # closed at exit, before DuckDB is torn down
+
+    def __init__(self, path: Path, linger: float) -> None:
+        self.path, self.linger = path, linger
+        self.lock = threading.Lock()
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.users = 0
+        self.last = 0.0
+        self.watcher: threading.Thread | None = None
+        self._all.add(self)
+
+    @classmethod
+    def close_all(cls) -> None:
+        for kept in list(cls._all):
+            kept.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection | None:
+        """A cursor on the kept instance (opened if need be), or None while a writer waits."""
+        with self.lock:
+            if _writer_waits(self.path):
+                self._close_idle()
+                return None
+            if self.con is None:
+                self.con = duckdb.connect(str(self.path), read_only=True)  # a lock raises: the caller retries
+            self.users += 1
+            if self.watcher is None:
+                self.watcher = threading.Thread(target=self._watch, name=f"store-linger {self.path.name}", daemon=True)
+                self.watcher.start()
+            return self.con.cursor()
+
+    def release(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        cursor.close()
+        with self.lock:
+            self.users -= 1
+            self.last = time.monotonic()
+
+    def close(self) -> None:
+        with self.lock:
+            self._close_idle()
+
+    def _close_idle(self) -> None:  # with the lock held
+        if self.con is not None and self.users == 0:
+            self.con.close()
+            self.con = None
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.POLL)
+            with self.lock:
+                if self.con is not None and self.users == 0 and (
+                        time.monotonic() - self.last >= self.linger or _writer_waits(self.path)):
+                    self._close_idle()
+                if self.con is None:
+                    self.watcher = None
+                    return
+
+
+class Store:
+    """A DuckDB store at ``path``; opened per operation, or kept open ``linger`` seconds by a reader
+    (see the module docstring)."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False, timeout: float = 60.0,
+                 linger: float = 0.0) -> None:
         self.path = Path(path) if path is not None else DEFAULT_STORE
         self.read_only = read_only
         self.timeout = timeout
         self._scored: set[tuple[int, str, str]] = set()  # see _unscored
+        self._kept = _KeptOpen(self.path, linger) if read_only and linger > 0 else None
         if read_only:
             if not self.path.exists():
                 raise StoreError(f"no store at {self.path}: run `python -m analysis ingest SOURCE` first")
@@ -178,26 +282,47 @@ class Store:
 
     @contextmanager
     def connect(self, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one operation, waiting (up to ``timeout`` s) while another process holds the file."""
+        """A connection for one operation, waiting (up to ``timeout`` s) while another process holds the file.
+
+        A reader opened with ``linger`` reads through its kept-open instance when it can (see
+        :class:`_KeptOpen`). A writer that meets a lock says so in the waiting file, so that
+        such readers let go of the file.
+        """
         if write and self.read_only:
             raise StoreError(f"{self.path} is opened read only")
         deadline = time.monotonic() + self.timeout
         delay = 0.005
-        while True:
-            try:
-                con = duckdb.connect(str(self.path), read_only=not write)
-                break
-            except duckdb.Error as error:
-                if not _busy(error):
-                    raise StoreError(f"cannot open {self.path}: {error}") from None
-                if time.monotonic() > deadline:
-                    raise StoreError(f"{self.path} stayed locked by another process for {self.timeout:.0f} s") from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.1)
+        waiting = False
+        try:
+            while True:
+                try:
+                    kept = self._kept.cursor() if self._kept is not None else None
+                    con = kept if kept is not None else duckdb.connect(str(self.path), read_only=not write)
+                    break
+                except duckdb.Error as error:
+                    if not _busy(error):
+                        raise StoreError(f"cannot open {self.path}: {error}") from None
+                    if time.monotonic() > deadline:
+                        raise StoreError(f"{self.path} stayed locked by another process for {self.timeout:.0f} s") from None
+                    if write:
+                        waiting = _wait_for(self.path) or waiting
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.1)
+        finally:
+            if waiting:
+                _waiting_file(self.path).unlink(missing_ok=True)
         try:
             yield con
         finally:
-            con.close()
+            if kept is not None:
+                self._kept.release(con)
+            else:
+                con.close()
+
+    def close(self) -> None:
+        """Let go of the file now (a reader with ``linger`` keeps it open between operations)."""
+        if self._kept is not None:
+            self._kept.close()
 
     # ---------------------------------------------------------------- writing
 
@@ -890,6 +1015,14 @@ def _transaction(con: duckdb.DuckDBPyConnection, *, new_generation: bool = True)
         raise
 
 
-def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False, timeout: float = 60.0) -> Store:
-    """Open (and for writing, create) the store at ``path`` (default ``data/store/coverage.duckdb``)."""
-    return Store(path, read_only=read_only, timeout=timeout)
+atexit.register(_KeptOpen.close_all)
+
+
+def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False, timeout: float = 60.0,
+               linger: float = 0.0) -> Store:
+    """Open (and for writing, create) the store at ``path`` (default ``data/store/coverage.duckdb``).
+
+    ``linger`` (read only): keep the file open that many seconds after each read, so the next
+    reads find its data in memory; a writer that waits makes it let go at once (the dashboard).
+    """
+    return Store(path, read_only=read_only, timeout=timeout, linger=linger)

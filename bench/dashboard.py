@@ -84,7 +84,7 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
     from analysis.similarity import load_model
     from analysis.store import open_store
 
-    reader = open_store(store, read_only=True)
+    reader = open_store(store, read_only=True, linger=dashboard.STORE_LINGER)  # as the app opens it
     limit = full_limit or dashboard.FULL_LIMIT
     timings = []
 

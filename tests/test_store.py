@@ -367,13 +367,18 @@ def test_killed_ingest_leaves_complete_articles_and_resumes(tmp_path, bundled_ar
     assert_same_analysis(open_store(path, read_only=True).analysis(), analyse(corpus))
 
 
-def test_reader_sees_consistent_growing_store_while_two_ingests_run(tmp_path, bundled_articles):
+@pytest.mark.parametrize("linger", [0, 60], ids=["opened per read", "kept open between reads"])
+def test_reader_sees_consistent_growing_store_while_two_ingests_run(tmp_path, bundled_articles, linger, monkeypatch):
+    """Both ingests finish, between the reads, also when the reader keeps the file open for a
+    minute after each read (the dashboard's): a waiting writer makes it let go."""
     corpus = make_corpus(bundled_articles, 16, seed=2)
     reads = tmp_path / "reads"
     reads.write_bytes(b"")
     process, path = _start_ingest(tmp_path, corpus.iloc[:10], partition=2, name="first", reads=reads)
     other, _ = _start_ingest(tmp_path, corpus.iloc[10:], partition=2, name="second", reads=reads)
-    reader = open_store(path, read_only=True, timeout=60)
+    opened = _count_opens(monkeypatch)
+    kept = _count_kept_reads(monkeypatch)
+    reader = open_store(path, read_only=True, timeout=60, linger=linger)
     counts = []
     while process.poll() is None or other.poll() is None:
         chosen = reader.analysis(outlets=["Gazette", "Herald", "Daily Planet"])
@@ -389,8 +394,94 @@ def test_reader_sees_consistent_growing_store_while_two_ingests_run(tmp_path, bu
     assert other.returncode == 0, other.stderr.read()
     assert counts == sorted(counts), "the store only grows"
     assert len(set(counts)) >= 3, f"reads interleaved with the writes: {counts}"
+    assert not (tmp_path / "s.duckdb.waiting").exists()
+    # kept open: far fewer opens than reads (it let go for each write); else one open per read
+    # kept open: some reads went through the kept instance (each write made it let go first)
+    assert (kept[0] > 0) if linger else (kept[0] == 0 and len(opened) >= len(counts))
+    reader.close()
     assert _consistent(open_store(path))[0] == 16
     assert_same_analysis(open_store(path, read_only=True).analysis(ids=list(corpus["article_id"])), analyse(corpus))
+
+
+def _count_opens(monkeypatch) -> list[bool]:
+    """Record every ``duckdb.connect`` the store makes in this process (read_only flags)."""
+    import analysis.store as store_module
+
+    opened: list[bool] = []
+    real = store_module.duckdb.connect
+
+    def connect(path, read_only=False, **kwargs):
+        opened.append(read_only)
+        return real(path, read_only=read_only, **kwargs)
+
+    monkeypatch.setattr(store_module.duckdb, "connect", connect)
+    return opened
+
+
+def _count_kept_reads(monkeypatch) -> list[int]:
+    """Count the operations that ran on a kept-open instance."""
+    import analysis.store as store_module
+
+    kept = [0]
+    real = store_module._KeptOpen.cursor
+
+    def cursor(self):
+        found = real(self)
+        kept[0] += found is not None
+        return found
+
+    monkeypatch.setattr(store_module._KeptOpen, "cursor", cursor)
+    return kept
+
+
+def test_a_lingering_reader_reads_through_one_instance_then_lets_go(tmp_path, bundled_articles, monkeypatch):
+    path = tmp_path / "s.duckdb"
+    open_store(path).ingest(bundled_articles.iloc[:1], jobs=1)
+    opened = _count_opens(monkeypatch)
+    reader = open_store(path, read_only=True, linger=0.3)
+    first = reader.analysis()
+    assert reader.articles_table()["article_id"].tolist() == first.articles["article_id"].tolist()
+    assert reader.summary()["analysed"] == 1 and len(opened) == 1  # four operations, one open
+    deadline = time.monotonic() + 10
+    while reader._kept.con is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert reader._kept.con is None, "closed once idle for `linger` seconds"
+    assert_same_analysis(reader.analysis(), first)
+    assert len(opened) == 2
+    reader.close()
+
+
+def test_a_writer_gets_in_at_once_past_a_lingering_reader(tmp_path, bundled_articles):
+    """The reader would keep the file an hour; a writer of this process (a lock, as from another)
+    says it waits, the reader lets go within a poll, and its next read sees the new article."""
+    path = tmp_path / "s.duckdb"
+    writer = open_store(path, timeout=30)
+    writer.ingest(bundled_articles.iloc[:1], jobs=1)
+    reader = open_store(path, read_only=True, linger=3600)
+    assert reader.summary()["articles"] == 1 and reader._kept.con is not None
+    start = time.monotonic()
+    writer.ingest(bundled_articles.iloc[1:], jobs=1)
+    assert time.monotonic() - start < 20
+    assert not (tmp_path / "s.duckdb.waiting").exists()
+    assert reader.summary()["articles"] == 2
+    assert_same_analysis(reader.analysis(), open_store(path, read_only=True).analysis())
+    reader.close()
+
+
+def test_a_dead_writers_waiting_file_is_ignored(tmp_path, bundled_articles):
+    import analysis.store as store_module
+
+    path = tmp_path / "s.duckdb"
+    open_store(path).ingest(bundled_articles.iloc[:1], jobs=1)
+    waiting = tmp_path / "s.duckdb.waiting"
+    waiting.touch()
+    reader = open_store(path, read_only=True, linger=3600)
+    assert reader.summary()["articles"] == 1 and reader._kept.con is None  # a writer waits: not kept
+    old = time.time() - store_module.WAITING_FRESH - 1
+    os.utime(waiting, (old, old))
+    assert reader.summary()["articles"] == 1 and reader._kept.con is not None  # that writer is long gone
+    reader.close()
+    assert reader._kept.con is None
 
 
 # ------------------------------------------------------------------ the CLI
