@@ -52,10 +52,10 @@ MAX_ROWS = 5_000  # rows sent to the browser per table; downloads always hold ev
 # per-outlet/per-entity tone come from the store's SQL aggregates over the whole selection, and the
 # sentence-level views (tone arc, Emphasis, reader, sentences/mentions) from the selection's most
 # recent FULL_LIMIT articles. Override with `-- --full-limit N` or COVERAGE_LENS_FULL_LIMIT=N.
-FULL_LIMIT = 500  # measured on new text: 500 articles load, align and tabulate in 1.2-1.3 s, 2,000 in 5.8 s
+FULL_LIMIT = 500  # measured on new text: 500 articles load, align and tabulate in 0.7-0.8 s, 2,000 in 3.4 s
 FULL_LIMIT_ENV = "COVERAGE_LENS_FULL_LIMIT"
 # Seconds the store's file stays open after a read, so the next filter change finds its data in
-# memory (a selection's sentences read in 0.09 s instead of 0.26 s at 100,000 articles). An
+# memory (the 500-article sample's texts, sentences and mentions: 0.09-0.12 s, not 0.26-0.28 s). An
 # ingest that has to wait makes the app let go within 0.05 s (analysis.store._KeptOpen).
 STORE_LINGER = 30.0
 

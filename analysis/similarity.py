@@ -19,15 +19,15 @@ How:
    sentences that say other things too. :func:`coverage_matrix` (recall only) tells how much of
    a short key message a sentence carries.
 3. For alignment, the mean-pooled vectors (:func:`embed`) shortlist candidates with one matrix
-   product and only the shortlist is token-matched (``analysis.align``). Texts are tokenised in
-   one vectorised pass (each distinct word's pieces cached) and pairs matched on every core.
+   product and only the shortlist is token-matched (``analysis.align``, a story per core). Texts
+   are tokenised in one vectorised pass, each distinct word's pieces cached.
 
 Measured (tests/test_similarity.py and tests/test_align.py check the facts): on 55 hand-labelled
 sentences (the seeds and tests/data/stories) the best cross-outlet match separates the points
 only one outlet made from shared ones with ROC AUC 0.973 (all-MiniLM-L6-v2 cosine: 0.965;
 mean-pooled static vectors: 0.904; stemmed TF-IDF puts the democratize pair below the median).
 The dashboard's sample of 500 articles (8,636 sentences none seen before, 12 outlets, 24 stories)
-aligns in 0.33-0.44 s on 2 cores: tokenised, embedded and tabled at ~65,000 new sentences/s
+aligns in 0.33-0.46 s on 2 cores: tokenised, embedded and tabled at ~65,000 new sentences/s
 (0.13 s), its 54,505 shortlisted pairs token-matched in about 0.2 s with a thread per core; the
 model loads in 0.2 s (bench/dashboard.py: "text never seen" in bench/README.md). Numpy only: no
 torch, no model download.
@@ -41,6 +41,7 @@ import re
 import struct
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -158,7 +159,8 @@ class StaticModel:
         return (tokens.content_only() if content_only else tokens).ids.tolist()
 
 
-class Tokens(NamedTuple):
+@dataclass(frozen=True)
+class Tokens:
     """WordPiece ids of texts, flattened: text ``i`` is ``ids[offsets[i]:offsets[i + 1]]``;
     ``content`` flags the pieces of content words (not stop words or punctuation)."""
 
@@ -166,7 +168,8 @@ class Tokens(NamedTuple):
     content: np.ndarray  # bool, one per id
     offsets: np.ndarray  # int64, len(texts) + 1
 
-    def __len__(self) -> int:  # the number of texts, as for the list of texts it stands for
+    def __len__(self) -> int:
+        """The number of texts, as for the list of texts it stands for."""
         return len(self.offsets) - 1
 
     def content_only(self) -> "Tokens":
