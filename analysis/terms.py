@@ -204,7 +204,8 @@ def _group_term_counts(
 
     Each distinct text is tokenised once (:func:`tokens`' rules: one regular-expression pass,
     each distinct raw token looked up once); the bigrams and counts are laid out with numpy.
-    Equal to counting :func:`term_counts` of each group's texts, 2-3x faster.
+    Equal to counting :func:`term_counts` of each group's texts (the table of the dashboard's
+    500-article sample of new text: 0.10 s instead of 0.14 s with a ``Counter`` per group).
     """
     text_code, distinct = pd.factorize(texts)
     raw = [_TOKEN.findall(_straight(text)) for text in distinct]
@@ -226,7 +227,7 @@ def _group_term_counts(
         hit_text.append(text_of[:-1][pair])
         hit_term.append(pair_code + len(unigrams))
     hit_text, hit_term = np.concatenate(hit_text), np.concatenate(hit_term)
-    vocabulary = np.concatenate(vocabulary) if vocabulary else np.zeros(0, object)
+    vocabulary = np.concatenate(vocabulary)
     # occurrences in text order, each distinct text's a contiguous run
     order = np.argsort(hit_text, kind="stable")
     hit_text, hit_term = hit_text[order], hit_term[order]
