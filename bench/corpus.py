@@ -105,6 +105,13 @@ def generate(n: int, *, source: pd.DataFrame | None = None, seed: int = 0) -> pd
     return pd.DataFrame(rows, columns=ARTICLE_FIELDS).astype(str)
 
 
+def made_distinct(sentences: pd.DataFrame) -> pd.DataFrame:
+    """``sentences`` with a last word of letters appended, one per article, so that no text is
+    repeated across articles (a scaled store repeats its articles' sentences) or seen before."""
+    words = sentences.groupby("article_id", sort=False).ngroup().map(lambda k: "".join(chr(97 + int(d)) for d in str(k)))
+    return sentences.assign(text=sentences["text"] + " " + words)
+
+
 def write_markdown(articles: pd.DataFrame, out: Path) -> list[Path]:
     """Write each article as ``NNNNNN.md`` with YAML front matter (the format the CLI reads)."""
     out.mkdir(parents=True, exist_ok=True)

@@ -82,6 +82,7 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
     import analysis as an
     import dashboard
     from analysis.similarity import load_model
+    from corpus import made_distinct  # bench/corpus.py, beside this script
     from analysis.store import open_store
 
     reader = open_store(store, read_only=True, linger=dashboard.STORE_LINGER)  # as the app opens it
@@ -96,8 +97,7 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
 
     ids = dashboard.recent_ids(reader.articles_table(), limit)
     part = timed(f"read the {len(ids):,} most recent articles (the sample of every outlet)", lambda: reader.analysis(ids=ids))
-    words = part.sentences.groupby("article_id", sort=False).ngroup().map(lambda k: "".join(chr(97 + int(d)) for d in str(k)))
-    fresh = dataclasses.replace(part, sentences=part.sentences.assign(text=part.sentences["text"] + " " + words))
+    fresh = dataclasses.replace(part, sentences=made_distinct(part.sentences))
     load_model().clear_caches()
     aligned = timed("align its sentences, none seen before", lambda: an.sentence_table(fresh))
     timed("terms, quotes and messages from them", lambda: an.sentence_tables(aligned, fresh.mentions))

@@ -188,7 +188,7 @@ def test_threads_and_blocks_change_nothing(monkeypatch, stories_aligned, seed_al
     for bit, as one story after another in one block."""
     import analysis.align as align
 
-    monkeypatch.setattr(align, "_THREADS", 1)
+    monkeypatch.setattr(align, "cores", lambda: 1)
     monkeypatch.setattr(align, "_BLOCK", 3)
     assert align_sentences(seeds.story_sentences()).equals(stories_aligned)
     assert align_sentences(seeds.seed_sentences()).equals(seed_aligned)

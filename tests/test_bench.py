@@ -18,6 +18,12 @@ import bench  # noqa: E402
 import corpus as generator  # noqa: E402
 
 
+def _run(script: str, *args: str) -> subprocess.CompletedProcess:
+    """Run ``bench/<script>.py`` with ``args`` in a new process, as a user would."""
+    return subprocess.run([sys.executable, str(ROOT / "bench" / f"{script}.py"), *args], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
 def test_generated_corpus_varies_names_and_keeps_real_text(bundled_articles):
     articles = generator.generate(8, seed=1)
     assert articles["article_id"].is_unique and len(articles) == 8
@@ -52,11 +58,8 @@ def test_scaled_store_repeats_results_under_new_ids(tmp_path, bundled_articles):
 
 def test_bench_runs_on_a_tiny_corpus(tmp_path):
     out = tmp_path / "r.json"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench.py"), "--n", "4", "--jobs", "1", "--baseline-n", "2",
-         "--scale", "12", "--repeat", "1", "--workdir", str(tmp_path / "work"), "--json", str(out)],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    result = _run("bench", "--n", "4", "--jobs", "1", "--baseline-n", "2", "--scale", "12", "--repeat", "1",
+                  "--workdir", str(tmp_path / "work"), "--json", str(out))
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text())
     assert report["articles"] == 4 and report["words"] > 0
@@ -83,11 +86,7 @@ def test_dashboard_bench_times_every_step(tmp_path, bundled_articles):
 
     open_store(tmp_path / "s.duckdb").ingest(bundled_articles, jobs=1)
     out = tmp_path / "d.json"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "dashboard.py"), "--store", str(tmp_path / "s.duckdb"),
-         "--full-limit", "1", "--json", str(out)],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    result = _run("dashboard", "--store", str(tmp_path / "s.duckdb"), "--full-limit", "1", "--json", str(out))
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text())
     labels = [s["step"] for s in report["steps"]]
@@ -107,11 +106,7 @@ def test_align_bench_puts_the_articles_in_one_story(tmp_path, bundled_articles):
     store.ingest(bundled_articles, jobs=1)
     total = int(store.articles_table()["sentences"].sum())
     out = tmp_path / "a.json"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "align.py"), "--store", str(tmp_path / "s.duckdb"),
-         "--sentences", "1000", "--json", str(out)],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    result = _run("align", "--store", str(tmp_path / "s.duckdb"), "--sentences", "1000", "--json", str(out))
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text())
     assert (report["sentences"], report["articles"], report["outlets"]) == (total, 2, 2)
