@@ -80,13 +80,14 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
 
     sys.path.insert(0, str(ROOT))  # the package and the app, wherever this runs from
     import analysis as an
-    import dashboard
     from analysis.similarity import load_model
-    from corpus import made_distinct  # bench/corpus.py, beside this script
     from analysis.store import open_store
+    from app.data import STORE_LINGER, recent_ids
+    from app.options import FULL_LIMIT
+    from corpus import made_distinct  # bench/corpus.py, beside this script
 
-    reader = open_store(store, read_only=True, linger=dashboard.STORE_LINGER)  # as the app opens it
-    limit = full_limit or dashboard.FULL_LIMIT
+    reader = open_store(store, read_only=True, linger=STORE_LINGER)  # as the app opens it
+    limit = full_limit or FULL_LIMIT
     timings = []
 
     def timed(label: str, action):
@@ -95,7 +96,7 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
         timings.append({"step": label, "seconds": round(time.perf_counter() - start, 3)})
         return value
 
-    ids = dashboard.recent_ids(reader.articles_table(), limit)
+    ids = recent_ids(reader.articles_table(), limit)
     part = timed(f"read the {len(ids):,} most recent articles (the sample of every outlet)", lambda: reader.analysis(ids=ids))
     fresh = dataclasses.replace(part, sentences=made_distinct(part.sentences))
     load_model().clear_caches()

@@ -20,12 +20,13 @@ from streamlit.testing.v1 import AppTest
 
 import analysis as an
 from analysis.schema import TABLES
+from analysis.selection import Selection
 from analysis.similarity import load_model
+from app import data, options, sidebar, widgets
+from app.page import TABS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard.py"
-sys.path.insert(0, str(ROOT))
-import dashboard  # noqa: E402  (importing runs nothing: the app starts only as __main__)
 
 MESSAGES = ["Google lags behind Amazon on GPU virtual machines", "Microsoft Azure is OpenAI's preferred cloud platform"]
 
@@ -71,19 +72,19 @@ def _chart_text(at: AppTest) -> str:
 def _downloads(at: AppTest) -> dict[str, object]:
     """Every download button of every tab, by label."""
     buttons = {}
-    for tab in dashboard.TABS:
+    for tab in TABS:
         _open(at, tab)
         buttons.update({button.proto.label: button.proto for button in at.get("download_button")})
     return buttons
 
 
 def test_app_runs_and_every_tab_renders(app):
-    assert [tab.label for tab in app.tabs] == dashboard.TABS
+    assert [tab.label for tab in app.tabs] == TABS
     # the bundled corpus: 2 articles from 2 outlets
     assert [m.value for m in app.metric][:2] == ["2", "2"]
     assert app.sidebar.multiselect(key="outlets").value == ["TechCrunch", "TechRepublic"]
     charts = {}
-    for name in dashboard.TABS:
+    for name in TABS:
         _open(app, name)
         tab = next(t for t in app.tabs if t.label == name)
         assert len(tab.children) > 0, name
@@ -121,7 +122,7 @@ def test_outlet_filter_changes_tables_and_charts(app):
 def test_empty_selection_says_what_to_do(app):
     app.sidebar.multiselect(key="outlets").set_value([]).run()
     assert not app.exception
-    assert [info.value for info in app.info] == [dashboard.SELECT_OUTLET]
+    assert [info.value for info in app.info] == [widgets.SELECT_OUTLET]
     assert not app.tabs and not app.dataframe
 
 
@@ -171,21 +172,22 @@ def test_csv_offered_equals_the_cli_export(tmp_path, bundled_articles):
     assert done.returncode == 0, done.stderr
     # the dashboard's own chain: load the default corpus, extract, score, then the selection's
     # tables, built on demand (the Overview needs articles only)
-    corpus = an.load_corpus([dashboard.DEFAULT_DATA])
+    corpus = an.load_corpus([options.DEFAULT_DATA])
     aliases = an.read_aliases()
     full = an.apply_sentiment(corpus.articles, an.extract(corpus.articles, aliases=aliases), sentiment="textblob")
-    messages = tuple(dashboard.parse_messages("\n".join(MESSAGES)))
-    lazy = dashboard.lazy_tables("csv-test", "textblob", (("TechRepublic",), None, None, None), messages, full)
+    messages = tuple(sidebar.parse_messages("\n".join(MESSAGES)))
+    selection = Selection(outlets=("TechRepublic",))
+    lazy = data.lazy_tables("csv-test", "textblob", selection, messages, full)
     assert list(lazy) == ["articles"]
-    assert dashboard.csv_data(lazy["articles"])() == (out / "articles.csv").read_bytes()
+    assert widgets.csv_data(lazy["articles"])() == (out / "articles.csv").read_bytes()
     tables = dict(lazy.complete())
     assert set(tables) == set(TABLES)
     for name, table in tables.items():
-        offered = dashboard.csv_data(table)()  # what the download button serves
+        offered = widgets.csv_data(table)()  # what the download button serves
         assert offered == (out / f"{name}.csv").read_bytes(), name
     assert b"Tay" in (out / "entities.csv").read_bytes() and b"Peter Thiel" not in (out / "entities.csv").read_bytes()
     # and the zip
-    archive = zipfile.ZipFile(io.BytesIO(dashboard.zipped("csv-test", "textblob", (("TechRepublic",), messages), lazy)))
+    archive = zipfile.ZipFile(io.BytesIO(data.zipped("csv-test", "textblob", selection, messages, lazy)))
     assert archive.namelist() == [f"{name}.csv" for name in TABLES]
     for name in TABLES:
         assert archive.read(f"{name}.csv") == (out / f"{name}.csv").read_bytes(), name
@@ -252,11 +254,11 @@ def test_first_render_and_filter_change_are_fast(monkeypatch, app):
 
 
 def test_command_line_and_messages_parsing():
-    assert dashboard.data_sources(["dashboard.py"]) == [dashboard.DEFAULT_DATA]
-    assert dashboard.data_sources(["dashboard.py", "--data", "/tmp/a", "/tmp/b"]) == [Path("/tmp/a"), Path("/tmp/b")]
-    assert dashboard.data_sources(["x", "--data", "/tmp/a", "--other", "--data", "/tmp/c"]) == [Path("/tmp/a"), Path("/tmp/c")]
-    assert dashboard.parse_messages(" Azure is preferred \n\n\nGoogle lags\nAzure is preferred") == ["Azure is preferred", "Google lags"]
-    assert dashboard.parse_messages(None) == []
+    assert options.data_sources(["dashboard.py"]) == [options.DEFAULT_DATA]
+    assert options.data_sources(["dashboard.py", "--data", "/tmp/a", "/tmp/b"]) == [Path("/tmp/a"), Path("/tmp/b")]
+    assert options.data_sources(["x", "--data", "/tmp/a", "--other", "--data", "/tmp/c"]) == [Path("/tmp/a"), Path("/tmp/c")]
+    assert sidebar.parse_messages(" Azure is preferred \n\n\nGoogle lags\nAzure is preferred") == ["Azure is preferred", "Google lags"]
+    assert sidebar.parse_messages(None) == []
 
 
 def test_cache_keys_follow_what_each_step_reads(bundled_articles):
@@ -264,7 +266,7 @@ def test_cache_keys_follow_what_each_step_reads(bundled_articles):
     text_only = ["article_id", "title"]
     renamed = bundled_articles.assign(outlet=bundled_articles["outlet"].str.upper())
     retitled = bundled_articles.assign(title="Another headline")
-    key = dashboard.corpus_key
+    key = data.corpus_key
     assert key(bundled_articles, aliases) == key(bundled_articles.copy(), aliases)
     assert key(renamed, aliases) != key(bundled_articles, aliases)  # tone tables join the metadata
     assert key(renamed, aliases, columns=text_only) == key(bundled_articles, aliases, columns=text_only)  # no re-extract
@@ -274,7 +276,7 @@ def test_cache_keys_follow_what_each_step_reads(bundled_articles):
 def test_downloads_are_formula_safe():
     """Every download goes through ``to_csv_bytes``: text that a spreadsheet would run is neutralised."""
     table = pd.DataFrame({"title": ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "ok"], "polarity": [-0.5, 0.0, 1.0]})
-    lines = dashboard.csv_data(table)().decode("utf-8").splitlines()
+    lines = widgets.csv_data(table)().decode("utf-8").splitlines()
     assert lines[1].startswith("\"'=HYPERLINK(") and lines[2].startswith("'@SUM(A1)")
     assert lines[1].endswith(",-0.5")  # numbers stay numbers
 
@@ -332,7 +334,7 @@ def test_large_store_reads_aggregates_and_bounds_the_sentence_views(monkeypatch,
 
     path = tmp_path / "coverage.duckdb"
     open_store(path).ingest(bundled_articles, jobs=1)
-    monkeypatch.setenv(dashboard.FULL_LIMIT_ENV, "1")
+    monkeypatch.setenv(options.FULL_LIMIT_ENV, "1")
     st.cache_resource.clear()  # a new process: nothing loaded, nothing warmed
     load_model.cache_clear()
     at = _run(monkeypatch, "--store", str(path))
@@ -384,13 +386,13 @@ def test_large_store_reads_aggregates_and_bounds_the_sentence_views(monkeypatch,
 
 
 def test_full_limit_and_recent_ids():
-    assert dashboard.full_limit(["dashboard.py"], {}) == dashboard.FULL_LIMIT
-    assert dashboard.full_limit(["dashboard.py"], {dashboard.FULL_LIMIT_ENV: "25"}) == 25
-    assert dashboard.full_limit(["dashboard.py", "--full-limit", "3"], {dashboard.FULL_LIMIT_ENV: "25"}) == 3
-    assert dashboard.full_limit(["dashboard.py"], {dashboard.FULL_LIMIT_ENV: "many"}) == dashboard.FULL_LIMIT
+    assert options.full_limit(["dashboard.py"], {}) == options.FULL_LIMIT
+    assert options.full_limit(["dashboard.py"], {options.FULL_LIMIT_ENV: "25"}) == 25
+    assert options.full_limit(["dashboard.py", "--full-limit", "3"], {options.FULL_LIMIT_ENV: "25"}) == 3
+    assert options.full_limit(["dashboard.py"], {options.FULL_LIMIT_ENV: "many"}) == options.FULL_LIMIT
     articles = pd.DataFrame({"article_id": list("abcd"), "published": ["2020-01-02", "", "2020-03-01", "2020-01-02"]})
-    assert dashboard.recent_ids(articles, 3) == ["c", "a", "d"]
-    assert dashboard.recent_ids(articles, 10) == ["c", "a", "d", "b"]
+    assert data.recent_ids(articles, 3) == ["c", "a", "d"]
+    assert data.recent_ids(articles, 10) == ["c", "a", "d", "b"]
 
 
 def test_no_bare_expression_in_the_app():

@@ -1,0 +1,341 @@
+"""Cached data access: files, uploads and the store in, the tables of a selection out.
+
+Every expensive step is cached by what it reads: the spaCy step (``extract``) per corpus and per
+uploaded article, sentiment per engine, the tables per :class:`~analysis.selection.Selection`, so a
+filter change recomputes only the selection's aggregates. Analysis results are shared between
+sessions (``st.cache_resource``), not copied: the analysis functions never mutate their input.
+
+The store's readers are called here and nowhere else (``_reader_keywords``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import analysis as an
+from analysis.schema import TABLES as TABLE_COLUMNS
+from analysis.selection import Selection
+
+# Seconds the store's file stays open after a read, so the next filter change finds its data in
+# memory (the 500-article sample's texts, sentences and mentions: 0.09-0.12 s, not 0.26-0.28 s). An
+# ingest that has to wait makes the app let go within 0.05 s (analysis.store._KeptOpen).
+STORE_LINGER = 30.0
+TEXT_ONLY = ["article_id", "title"]  # what extraction reads: metadata edits never redo it
+
+
+def corpus_key(articles: pd.DataFrame, aliases: an.Aliases, *, columns: Sequence[str] | None = None) -> str:
+    """Identity of a loaded corpus for the caches: a hash of ``columns`` (default: every column but
+    the text, which ``article_id`` already hashes) and of the aliases used to read it."""
+    columns = [c for c in (columns or articles.columns) if c != "text"]
+    digest = hashlib.sha1(repr(aliases.key()).encode("utf-8"))
+    digest.update(repr(columns).encode("utf-8"))
+    digest.update(pd.util.hash_pandas_object(articles[columns], index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def ids_key(ids: Iterable[str]) -> str:
+    """A short key for a list of article ids (their order counts)."""
+    return hashlib.sha1("\0".join(ids).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def recent_ids(articles: pd.DataFrame, n: int) -> list[str]:
+    """The ``article_id`` of the ``n`` most recent articles (newest first; undated last, then in
+    the table's order). Does not mutate ``articles``.
+
+    >>> recent_ids(pd.DataFrame({"article_id": ["a", "b", "c"], "published": ["2020-01-02", "", "2020-03-01"]}), 2)
+    ['c', 'a']
+    """
+    order = articles.assign(_row=range(len(articles)), _dated=articles["published"].astype(str) != "")
+    order = order.sort_values(["_dated", "published", "_row"], ascending=[False, False, True], kind="stable")
+    return order["article_id"].head(n).tolist()
+
+
+def stack(parts):
+    """One ``Analysis`` (or ``Extracted``) from several: their per-article tables simply stack."""
+    if len(parts) == 1:
+        return parts[0]
+    return dataclasses.replace(parts[0], **{
+        name: pd.concat([getattr(p, name) for p in parts], ignore_index=True)
+        for name in ("articles", "sentences", "mentions")
+    })
+
+
+# --- files and uploads ------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def load_aliases() -> an.Aliases:
+    return an.read_aliases()
+
+
+@st.cache_resource(show_spinner="Loading the language model…")
+def warm_model(names: tuple[str, ...]) -> bool:
+    from analysis.nlp import load_pipeline
+
+    load_pipeline(names)
+    return True
+
+
+@st.cache_resource(show_spinner=False)
+def warm_similarity() -> threading.Thread:
+    """Load the sentence-similarity vectors in the background, once per process, while the first
+    page renders: the sentence views of a large store need them (0.1-0.2 s) and nothing else does."""
+    from analysis.similarity import load_model
+
+    thread = threading.Thread(target=load_model, name="warm-similarity", daemon=True)
+    thread.start()
+    return thread
+
+
+@st.cache_data(show_spinner="Reading the corpus…", max_entries=4)
+def load_sources(paths: tuple[str, ...], stamps: tuple[int, ...]) -> an.Corpus:
+    """``stamps`` (modification times) makes an edited corpus folder load again."""
+    return an.load_corpus(list(paths))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_uploads(files: tuple[tuple[str, bytes], ...]) -> an.Corpus:
+    return an.load_files(list(files))
+
+
+@st.cache_resource(show_spinner="Finding sentences and entities…", max_entries=4)
+def extract_corpus(key: str, _articles: pd.DataFrame, _aliases: an.Aliases) -> an.Extracted:
+    return an.extract(_articles, aliases=_aliases)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2000)
+def extract_upload(key: str, _article: pd.DataFrame, _aliases: an.Aliases) -> an.Extracted:
+    return an.extract(_article, aliases=_aliases)
+
+
+@st.cache_resource(show_spinner="Scoring tone…", max_entries=8)
+def scored(key: str, engine: str, _articles: pd.DataFrame, _extracted: an.Extracted) -> an.Analysis:
+    return an.apply_sentiment(_articles, _extracted, sentiment=engine)
+
+
+def analyse_files(sources: list[Path], aliases: an.Aliases, engine: str) -> tuple[an.Corpus, an.Analysis | None, str]:
+    """The corpus read from ``sources``, its analysis scored with ``engine`` (None when no article
+    loaded) and its cache key."""
+    stamps = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in sources)
+    corpus = load_sources(tuple(str(p) for p in sources), stamps)
+    key = corpus_key(corpus.articles, aliases)
+    if corpus.articles.empty:
+        return corpus, None, key
+    warm_model(aliases.names)
+    extracted = extract_corpus(corpus_key(corpus.articles, aliases, columns=TEXT_ONLY), corpus.articles, aliases)
+    return corpus, scored(key, engine, corpus.articles, extracted), key
+
+
+def analyse_uploads(added: pd.DataFrame, aliases: an.Aliases, engine: str, *,
+                    done: Callable[[int], None]) -> tuple[an.Analysis, str]:
+    """The analysis of uploaded articles, each extracted alone (cached per article), and its cache
+    key; ``done(n)`` after the n-th."""
+    pieces = []
+    for i in range(len(added)):
+        one = added.iloc[[i]]
+        pieces.append(extract_upload(corpus_key(one, aliases, columns=TEXT_ONLY), one, aliases))
+        done(i + 1)
+    key = corpus_key(added, aliases)
+    return scored(key, engine, added, stack(pieces)), key
+
+
+# --- the tables of a selection -------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_tables(key: str, engine: str, selection: Selection, messages: tuple[str, ...],
+                  _chosen: an.Analysis) -> dict[str, pd.DataFrame]:
+    """Every metric table of a selection, exactly what the CLI exports with the same filters.
+    ``_chosen`` is the already selected analysis; the other arguments key the cache."""
+    return an.build_tables(_chosen, messages=messages)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_selection(key: str, engine: str, selection: Selection, _analysis: an.Analysis) -> an.Analysis:
+    return an.select(_analysis, **_reader_keywords(selection))
+
+
+def lazy_tables(key: str, engine: str, selection: Selection, messages: Sequence[str],
+                analysis: an.Analysis) -> LazyTables:
+    """The tables of a selection of a loaded corpus, built when a view first asks: the Overview
+    needs only the articles table, so opening the app or changing a filter there aligns nothing."""
+    chosen = cached_selection(key, engine, selection, analysis)
+
+    def everything() -> dict[str, pd.DataFrame]:
+        return cached_tables(key, engine, selection, tuple(messages), chosen)
+
+    return LazyTables({"articles": an.article_table(chosen)}, entities=lambda: everything()["entities"],
+                      part=lambda: chosen, sentences=lambda: everything()["sentences"], tables=lambda _: everything())
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_sentences(key: str, engine: str, _analysis: an.Analysis) -> pd.DataFrame:
+    return an.sentence_table(_analysis)
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_sentence_tables(key: str, engine: str, messages: tuple[str, ...], _sentences: pd.DataFrame,
+                           _mentions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Terms, quotes and messages from a sample's aligned sentences (aligned once, for every view)."""
+    return an.sentence_tables(_sentences, _mentions, messages=messages)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def zipped(key: str, engine: str, selection: Selection, messages: tuple[str, ...], _tables: LazyTables) -> bytes:
+    tables = _tables.complete()
+    return an.zip_tables({name: tables[name] for name in TABLE_COLUMNS})  # in the CLI's order
+
+
+class LazyTables(dict):
+    """A selection's tables, each made the first time a view asks for it: ``articles`` given,
+    ``entities()``, ``mentions`` read from ``part()``, ``sentences()``, and the others built by
+    ``tables(self)``. For a large store, entities come from the store's SQL, the sentences are
+    aligned alone and the terms, quotes and messages are made from them, so the Overview never
+    aggregates entities, no tab but the sentence-level ones loads a sentence, the Sentiment tab
+    builds no quote or term table, and nothing is aligned twice."""
+
+    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables) -> None:
+        super().__init__(given)
+        self._entities, self._part, self._sentences, self._tables = entities, part, sentences, tables
+
+    def __missing__(self, name: str) -> pd.DataFrame:
+        if name == "entities":
+            self[name] = self._entities()
+        elif name == "mentions":  # as build_tables gives it, without aligning sentences
+            self[name] = self._part().mentions[TABLE_COLUMNS["mentions"]].reset_index(drop=True)
+        elif name == "sentences":  # as build_tables gives it, without the tables built from it
+            self[name] = self._sentences()
+        elif name in TABLE_COLUMNS:
+            self.complete()
+        else:
+            raise KeyError(name)
+        return self[name]
+
+    def complete(self) -> LazyTables:
+        _ = self["entities"]  # loads it
+        self.update({k: v for k, v in self._tables(self).items() if k not in self})
+        return self
+
+
+# --- the store -------------------------------------------------------------------------------------
+
+
+def _reader_keywords(selection: Selection) -> dict:
+    """The selection as ``an.select`` and the store's readers take it today (seven keywords):
+    when they take a ``Selection``, pass it instead, here."""
+    return {"outlets": selection.outlets, "stories": selection.stories, "start": selection.since,
+            "end": selection.until}
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def open_store(path: str):
+    from analysis.store import open_store as _open
+
+    return _open(path, read_only=True, linger=STORE_LINGER)
+
+
+@st.cache_resource(show_spinner="Reading the store…", max_entries=8)
+def store_analysis(path: str, generation: int, engine: str, alias_key: str, _aliases: an.Aliases) -> an.Analysis:
+    """Every article the store's current analyser has analysed, with stored tones for ``engine``."""
+    return open_store(path).analysis(sentiment=engine, aliases=_aliases)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def store_summary(path: str, generation: int, engine: str, alias_key: str, _aliases: an.Aliases) -> dict[str, int]:
+    return open_store(path).summary(aliases=_aliases, sentiment=engine)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def store_options(path: str, generation: int, alias_key: str, _aliases: an.Aliases) -> dict[str, list[str]]:
+    return open_store(path).options(aliases=_aliases)
+
+
+# The SQL tables of a selection (a large store): shared, not copied, like the analysis results.
+@st.cache_resource(show_spinner="Counting the selection…", max_entries=32)
+def store_articles(path: str, generation: int, engine: str, alias_key: str, selection: Selection, *,
+                   _aliases: an.Aliases) -> pd.DataFrame:
+    return open_store(path).articles_table(sentiment=engine, aliases=_aliases, **_reader_keywords(selection))
+
+
+@st.cache_resource(show_spinner="Aggregating entities…", max_entries=32)
+def store_entities(path: str, generation: int, engine: str, alias_key: str, selection: Selection, *,
+                   _aliases: an.Aliases) -> pd.DataFrame:
+    return open_store(path).entity_table(sentiment=engine, aliases=_aliases, **_reader_keywords(selection))
+
+
+@st.cache_resource(show_spinner="Reading the selected articles…", max_entries=8)
+def store_part(path: str, generation: int, engine: str, alias_key: str, ids: tuple[str, ...], *,
+               _aliases: an.Aliases) -> an.Analysis:
+    """The ``Analysis`` of some articles of a large store (at most the full limit)."""
+    return open_store(path).analysis(sentiment=engine, aliases=_aliases, ids=list(ids))
+
+
+@dataclasses.dataclass(frozen=True)
+class StoreRead:
+    """One rerun's reads of a store: its ``path``, ``generation`` (an ingest since makes every
+    cached read stale), the sentiment ``engine`` and the aliases (``alias_key`` keys the caches)."""
+
+    path: str
+    generation: int
+    engine: str
+    aliases: an.Aliases
+    alias_key: str
+
+    @classmethod
+    def open(cls, path: Path, engine: str, aliases: an.Aliases, alias_key: str) -> StoreRead:
+        """Raises ``analysis.store.StoreError`` when there is no store to read."""
+        return cls(str(path), open_store(str(path)).generation(), engine, aliases, alias_key)
+
+    @property
+    def key(self) -> str:
+        return f"store:{self.path}:{self.generation}"
+
+    def summary(self) -> dict[str, int]:
+        return store_summary(self.path, self.generation, self.engine, self.alias_key, self.aliases)
+
+    def options(self) -> dict[str, list[str]]:
+        return store_options(self.path, self.generation, self.alias_key, self.aliases)
+
+    def analysis(self) -> an.Analysis:
+        return store_analysis(self.path, self.generation, self.engine, self.alias_key, self.aliases)
+
+    def articles(self, selection: Selection) -> pd.DataFrame:
+        return store_articles(self.path, self.generation, self.engine, self.alias_key, selection, _aliases=self.aliases)
+
+    def part(self, ids: tuple[str, ...]) -> an.Analysis:
+        return store_part(self.path, self.generation, self.engine, self.alias_key, ids, _aliases=self.aliases)
+
+    def whole(self, selection: Selection, messages: Sequence[str],
+              chosen: pd.DataFrame) -> tuple[LazyTables, an.Analysis]:
+        """A selection of at most the full limit (``chosen``, its articles table): loaded whole,
+        every table as for a small corpus."""
+        part = self.part(tuple(chosen["article_id"]))
+        key = f"{self.key}:{ids_key(chosen['article_id'])}"
+        return lazy_tables(key, self.engine, selection, messages, part), part
+
+    def sample(self, selection: Selection, messages: Sequence[str], chosen: pd.DataFrame,
+               ids: tuple[str, ...]) -> tuple[LazyTables, Callable[[], an.Analysis]]:
+        """A larger selection: articles (``chosen``) and entities from the store's SQL over all of
+        it, every other table from the articles ``ids`` (its most recent), each read when asked."""
+        sample_key = f"{self.key}:{ids_key(ids)}"
+
+        def part() -> an.Analysis:
+            return self.part(ids)
+
+        def derived(lazy: LazyTables) -> dict[str, pd.DataFrame]:
+            return cached_sentence_tables(sample_key, self.engine, tuple(messages), lazy["sentences"], lazy["mentions"])
+
+        def entities() -> pd.DataFrame:
+            return store_entities(self.path, self.generation, self.engine, self.alias_key, selection,
+                                  _aliases=self.aliases)
+
+        tables = LazyTables({"articles": chosen[TABLE_COLUMNS["articles"]]}, entities=entities, part=part,
+                            sentences=lambda: cached_sentences(sample_key, self.engine, part()), tables=derived)
+        return tables, part

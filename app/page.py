@@ -1,0 +1,190 @@
+"""One run of the dashboard: the corpus, the store or a large store's selection, the sidebar's
+choice, then the header and the open tab.
+
+A store of at most the full limit of analysed articles loads whole, as a corpus of files does. A
+bigger one is read per selection: a selection within the limit loads whole (every table equal to
+the CLI's); a bigger selection takes its Overview, Entities and per-outlet/per-entity tone from the
+store's SQL aggregates and its sentence-level views from its most recent articles (``Partial``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import analysis as an
+from analysis import charts, reader
+from analysis.schema import LABELS
+from app import data, options, sidebar, views
+from app.sidebar import Choice, Panels
+from app.widgets import SELECT_OUTLET, SENTIMENT_NAMES, Partial, count
+
+TABS = ["Overview", "Entities", "Sentiment", "Emphasis", "Articles"]
+
+
+def main(argv: Sequence[str]) -> None:
+    st.set_page_config(page_title="Coverage Lens", page_icon=":material/compare:", layout="wide")
+    sources, store = options.data_sources(argv), options.store_path(argv)
+    limit = options.full_limit(argv)
+    aliases = data.load_aliases()
+    alias_key = repr(aliases.key())
+    panels = sidebar.panels()
+    engine, messages = sidebar.settings(panels.settings)
+
+    read = summary = None
+    if store is not None:
+        from analysis.store import StoreError  # only a store needs DuckDB
+
+        try:
+            read = data.StoreRead.open(store, engine, aliases, alias_key)
+        except StoreError as error:
+            st.error(reader.escape_markdown(error))
+            st.stop()
+        summary = read.summary()
+        if summary["analysed"] > limit:
+            large_store(read, store, summary, messages=messages, limit=limit, panels=panels)
+            return
+    full, key = loaded(sources, read, store, summary, aliases=aliases, engine=engine, panels=panels)
+    articles = full.articles
+    all_outlets = sorted(articles["outlet"].unique())
+    choice = sidebar.filters(panels.filters, all_outlets, sorted(articles["story"].unique()),
+                             articles["published"].astype(str).str.slice(0, 10).unique(),
+                             sorted(full.mentions["label"].dropna().unique()))
+    _title(choice)
+    tables = data.lazy_tables(key, engine, choice.selection, messages, full)
+    render(tables, full, choice, key=key, colors=charts.outlet_colors(all_outlets), engine=engine, messages=messages)
+
+
+def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None, summary: dict[str, int] | None, *,
+           aliases: an.Aliases, engine: str, panels: Panels) -> tuple[an.Analysis, str]:
+    """Every article to look at, scored with ``engine``: the store's (``read``) or the files'
+    (``sources``), and the uploads; with its cache key. Stops with a message when there is none."""
+    upload_corpus = data.load_uploads(sidebar.uploaded_files(panels.uploads))
+    parts: list[an.Analysis] = []
+    corpus = None
+    if read is not None:
+        stored = read.analysis()
+        panels.uploads.caption(sidebar.store_caption(store, summary))
+        base_articles, base_key = stored.articles, read.key
+        if not stored.articles.empty:
+            parts.append(stored)
+    else:
+        missing = [p for p in sources if not p.exists()]
+        if missing:
+            st.error("Corpus not found: " + ", ".join(reader.escape_markdown(p) for p in missing)
+                     + ". Start the app with `-- --data PATH` pointing at a folder or file of articles.")
+            st.stop()
+        corpus, analysed, base_key = data.analyse_files(sources, aliases, engine)
+        base_articles = corpus.articles
+        if analysed is not None:
+            parts.append(analysed)
+
+    known = set(base_articles["article_id"])
+    added = upload_corpus.articles[~upload_corpus.articles["article_id"].isin(known)]
+    repeated = upload_corpus.articles[upload_corpus.articles["article_id"].isin(known)]
+    key = base_key
+    if not added.empty:
+        data.warm_model(aliases.names)
+        step = sidebar.upload_progress(panels.uploads, added["article_id"].tolist())
+        uploaded, upload_key = data.analyse_uploads(added, aliases, engine, done=step)
+        parts.append(uploaded)
+        key = f"{base_key}+{upload_key}"
+    sidebar.report_loading(panels.uploads, corpus, upload_corpus, repeated, len(added))
+    if not parts:
+        st.title("Coverage Lens")
+        where = "The store holds no analysed article yet: run `python -m analysis ingest SOURCE --store PATH`, or add" \
+            if read is not None else "No article could be loaded. Add"
+        st.info(f"{where} article files in the sidebar, or start the app with `-- --data PATH` pointing at a folder "
+                "of articles.")
+        st.stop()
+    return data.stack(parts), key
+
+
+def large_store(read: data.StoreRead, store: Path, summary: dict[str, int], *, messages: list[str], limit: int,
+                panels: Panels) -> None:
+    """A store of more than ``limit`` analysed articles, read per selection."""
+    data.warm_similarity()
+    panels.uploads.caption(sidebar.store_caption(store, summary) + f" Uploads are off for a store of more than "
+                           f"{limit:,} articles: add files with `python -m analysis ingest FILES --store "
+                           f"{reader.escape_markdown(store)}`.")
+    found = read.options()
+    labels = sorted(set(LABELS.values()))  # every type the extractor gives (the store's own would cost a scan)
+    colors = charts.outlet_colors(found["outlets"])
+    choice = sidebar.filters(panels.filters, found["outlets"], found["stories"], found["dates"], labels)
+    _title(choice)
+    chosen = read.articles(choice.selection)
+    if len(chosen) <= limit:  # the whole selection loads: every view as for a small corpus
+        tables, part = read.whole(choice.selection, messages, chosen)
+        render(tables, part, choice, key=read.key, colors=colors, engine=read.engine, messages=messages)
+        return
+    ids = tuple(data.recent_ids(chosen, limit))
+    tables, part = read.sample(choice.selection, messages, chosen, ids)
+    render(tables, part, choice, key=read.key, colors=colors, engine=read.engine, messages=messages,
+           partial=Partial(selected=len(chosen), loaded=len(ids), limit=limit))
+
+
+def _title(choice: Choice) -> None:
+    """The page's title; stops the script with a message when the outlet or story selection is empty."""
+    st.title("Coverage Lens")
+    if not choice.selection.outlets:
+        st.info(SELECT_OUTLET, icon=":material/filter_alt:")
+        st.stop()
+    if choice.selection.stories is not None and not choice.selection.stories:
+        st.info("Select at least one story in the sidebar.", icon=":material/filter_alt:")
+        st.stop()
+
+
+def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.Analysis], choice: Choice, *,
+           key: str, colors: dict[str, str], engine: str, messages: list[str], partial: Partial | None = None) -> None:
+    """The header, the zip download and the open tab, for a selection's ``tables`` (``key``: its
+    corpus's cache key)."""
+    engine_name = SENTIMENT_NAMES.get(engine, engine)
+    articles = tables["articles"]
+    if articles.empty:
+        st.info("No article matches these filters: widen the date range or select more outlets or stories.",
+                icon=":material/filter_alt:")
+        st.stop()
+    n_out = articles["outlet"].nunique()
+    story_list = sorted(articles["story"].unique())
+    head, zip_box = st.columns([3, 1], vertical_alignment="center")
+    about = [f"{count(len(articles), 'article')} from {count(n_out, 'outlet')}"]
+    if len(story_list) > 1:
+        about.append(f"{len(story_list)} stories (outlets are compared within each story)")
+    elif story_list[0]:
+        about.append("story: " + reader.escape_markdown(story_list[0]))
+    head.caption(" · ".join([*about, f"tone by {engine_name}"]))
+    zip_help = "Every table of this selection as CSV, as `python -m analysis export` writes them."
+    if partial is not None:
+        zip_help = ("Articles and entities cover the whole selection; sentences, mentions, terms, quotes and messages "
+                    f"its {partial.loaded:,} most recent articles.")
+    zip_box.download_button(
+        "All tables (zip)", data=functools.partial(data.zipped, key, engine, choice.selection, tuple(messages), tables),
+        file_name="coverage-lens-tables.zip", mime="application/zip", key="download_zip", on_click="ignore",
+        width="stretch", icon=":material/folder_zip:", help=zip_help,
+    )
+
+    def shown() -> pd.DataFrame:  # the Overview never asks: a large store aggregates entities on demand
+        return choice.entities(tables["entities"])
+
+    def entities() -> None:
+        chosen = shown()
+        views.entities.render(tables, chosen, colors, filtered=len(chosen) < len(tables["entities"]), partial=partial)
+
+    # Only the open tab runs (a tab click reruns from the caches): the first render draws one tab's
+    # charts, and a big corpus never ships every table to the browser at once.
+    tabs = st.tabs(TABS, key="tab", on_change="rerun")
+    tab_views = [
+        lambda: views.overview.render(tables, colors, engine_name),
+        entities,
+        lambda: views.sentiment.render(tables, shown(), colors, engine_name, partial=partial),
+        lambda: views.emphasis.render(tables, shown(), colors, n_out, messages, partial=partial),
+        lambda: views.articles.render(full, articles, partial=partial),
+    ]
+    for tab, view in zip(tabs, tab_views, strict=True):
+        if tab.open is not False:
+            with tab:
+                view()

@@ -1,0 +1,180 @@
+"""The sidebar: the filters, the sentiment engine and key messages, the uploader and what loading
+said. Its widgets' values are read on every rerun and drive everything on the page."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import analysis as an
+from analysis import reader
+from analysis.loaders import EXTENSIONS
+from analysis.messages import clean_messages
+from analysis.selection import Selection
+from app.widgets import SENTIMENT_NAMES, story_name
+
+
+@dataclasses.dataclass(frozen=True)
+class Panels:
+    """The sidebar's parts, top to bottom: the filters, the settings (engine and key messages,
+    filled before the filters need them) and, under a divider, the uploads."""
+
+    filters: object
+    settings: object
+    uploads: object
+
+
+def panels() -> Panels:
+    st.sidebar.header("Filters")
+    filters = st.sidebar.container()
+    settings = st.sidebar.container()
+    st.sidebar.divider()
+    return Panels(filters, settings, st.sidebar.container())
+
+
+def parse_messages(text: str | None) -> list[str]:
+    """Key messages typed one per line (blank lines dropped, order kept, repeats once).
+
+    >>> parse_messages(" a \\n\\nb\\na")
+    ['a', 'b']
+    """
+    return clean_messages(text or "")
+
+
+def settings(box) -> tuple[str, list[str]]:
+    """The sentiment engine and the key messages."""
+    engine = box.radio("Sentiment engine", list(an.ENGINES), format_func=SENTIMENT_NAMES.get, key="engine",
+                       horizontal=True, help="TextBlob reads opinion adjectives; VADER also weighs negation "
+                       "and strong words (it scores the Tay sentence −0.80 where TextBlob says 0.0).")
+    messages = parse_messages(box.text_area(
+        "Key messages (one per line)", key="messages", height=110,
+        placeholder="e.g. Azure is OpenAI's preferred cloud",
+        help="Which outlets carried each message, paraphrases included (Emphasis tab).",
+    ))
+    return engine, messages
+
+
+def uploaded_files(box) -> tuple[tuple[str, bytes], ...]:
+    """The files the analyst added, as (name, bytes)."""
+    uploads = box.file_uploader(
+        "Add articles",
+        type=sorted(ext.lstrip(".") for ext in EXTENSIONS),
+        accept_multiple_files=True,
+        key="uploads",
+        help="Markdown/text with YAML front matter, CSV, JSONL or HTML; `outlet` and `text` are required. "
+        "Good files are added even when others are skipped.",
+    )
+    return tuple((f.name, f.getvalue()) for f in uploads or [])
+
+
+def upload_progress(box, ids: list[str]) -> Callable[[int], None]:
+    """A progress bar for analysing uploads, shown only when some are new to this session:
+    call it with n once the n-th is analysed; it goes when the last is."""
+    done = st.session_state.setdefault("_analysed_uploads", set())
+    bar = box.progress(0.0, text="Analysing uploaded articles…") if not set(ids) <= done else None
+
+    def step(n: int) -> None:
+        done.add(ids[n - 1])
+        if bar is not None:
+            bar.progress(n / len(ids), text=f"Analysed {n} of {len(ids)} uploaded articles")
+            if n == len(ids):
+                bar.empty()
+
+    return step
+
+
+def report_loading(box, corpus: an.Corpus | None, uploads: an.Corpus, repeated: pd.DataFrame, added: int) -> None:
+    """One message per skipped file (names and reasons escaped), duplicates and what was added."""
+    if added:
+        box.success(f"Added {added} uploaded article{'s' if added != 1 else ''}.", icon=":material/check:")
+    for row in uploads.skipped.itertuples(index=False):
+        box.error(reader.escape_markdown(an.loaders.skip_message(row.source, row.line, row.reason)),
+                  icon=":material/block:")
+    notes = [f"{r.source}: same text as {r.duplicate_of}, counted once"
+             for r in uploads.duplicates.itertuples(index=False)]
+    notes += [f"{r.source}: already in the corpus, counted once" for r in repeated.itertuples(index=False)]
+    for note in notes:
+        box.warning(reader.escape_markdown(note), icon=":material/content_copy:")
+    if corpus is not None and (len(corpus.skipped) or len(corpus.duplicates)):
+        with box.expander(f"Corpus: {len(corpus.skipped)} skipped, {len(corpus.duplicates)} duplicate files"):
+            for row in corpus.skipped.itertuples(index=False):
+                st.text(an.loaders.skip_message(row.source, row.line, row.reason))
+            for row in corpus.duplicates.itertuples(index=False):
+                st.text(f"{row.source}: same text as {row.duplicate_of}, counted once")
+
+
+def store_caption(store: Path, summary: dict[str, int]) -> str:
+    waiting = f"; {summary['pending']:,} waiting for `python -m analysis ingest`" if summary["pending"] else ""
+    unscored = summary.get("unscored", 0)
+    if unscored:  # a new sentiment version: every read scores them, slow for a large store
+        waiting += (f"; the tone of {unscored:,} is scored on every read (a new sentiment version): "
+                    f"`python -m analysis ingest --store {reader.escape_markdown(store)}` stores it")
+    return f"Store {reader.escape_markdown(store.name)}: {summary['analysed']:,} analysed articles{waiting}."
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    """The sidebar's filter values: the articles' ``selection`` and the entity filters."""
+
+    selection: Selection
+    entity_types: tuple[str, ...]
+    min_mentions: int
+
+    def entities(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The rows of an entities table of the chosen types, named at least ``min_mentions`` times."""
+        return table[table["label"].isin(self.entity_types) & (table["mentions"] >= self.min_mentions)]
+
+
+def filters(box, all_outlets: list[str], all_stories: list[str], dates: Iterable[str], labels: list[str]) -> Choice:
+    """The filter widgets over these choices (``dates``: the articles' days, as text)."""
+    _sync_choice("outlets", all_outlets)
+    outlets = box.multiselect("Outlets", all_outlets, key="outlets",
+                              help="Every chart and table follows this selection.")
+    stories: list[str] | None = None
+    if len(all_stories) > 1:
+        _sync_choice("stories", all_stories)
+        stories = box.multiselect("Stories", all_stories, key="stories",
+                                  format_func=story_name, help="Outlets are compared within each story.")
+    days = sorted(d for d in dates if _is_day(d))
+    start = end = None
+    if len(days) > 1:
+        first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+        chosen = box.date_input("Published between", value=(first, last), min_value=first, max_value=last,
+                                key="dates", format="YYYY-MM-DD")
+        chosen = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
+        lo = chosen[0] if chosen else first
+        hi = chosen[1] if len(chosen) > 1 else last
+        if (lo, hi) != (first, last):  # the full range keeps undated articles too
+            start, end = lo.isoformat(), hi.isoformat()
+    _sync_choice("entity_types", labels)
+    entity_types = box.multiselect("Entity types", labels, key="entity_types")
+    min_mentions = int(box.number_input("Minimum mentions", min_value=1, value=1, step=1, key="min_mentions",
+                                        help="Hide entities an outlet names fewer times than this."))
+    selection = Selection(outlets=outlets, stories=stories, since=start, until=end)
+    return Choice(selection, tuple(entity_types), min_mentions)
+
+
+def _sync_choice(key: str, options: list[str]) -> None:
+    """Select every option at start, and options that appear later (an upload's new outlet), while
+    keeping what the analyst deselected; drop choices that no longer exist."""
+    seen_key = f"_options_{key}"
+    seen = st.session_state.get(seen_key)
+    if key not in st.session_state or seen is None:
+        st.session_state[key] = list(options)
+    else:
+        kept = [o for o in st.session_state[key] if o in options]
+        st.session_state[key] = kept + [o for o in options if o not in seen and o not in kept]
+    st.session_state[seen_key] = list(options)
+
+
+def _is_day(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10

@@ -1,0 +1,34 @@
+"""The Overview tab: counts, volume and tone per outlet, attention over time, the articles table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import charts
+from app.widgets import SCORE, TONE, chart, download, table
+
+
+def render(tables: dict[str, pd.DataFrame], colors: dict[str, str], engine: str) -> None:
+    """``engine``: the sentiment engine's name as shown."""
+    articles = tables["articles"]
+    cols = st.columns(4)
+    cols[0].metric("Articles", f"{len(articles):,}")
+    cols[1].metric("Outlets", f"{articles['outlet'].nunique():,}")
+    cols[2].metric("Words", f"{int(articles['words'].sum()):,}")
+    cols[3].metric("Sentences", f"{int(articles['sentences'].sum()):,}")
+    left, right = st.columns(2)
+    with left:
+        chart(charts.volume_chart(articles, colors=colors), "chart_volume")
+    with right:
+        chart(charts.tone_chart(articles, colors=colors, engine=engine), "chart_tone")
+    days = articles["published"].astype(str).str.slice(0, 10)
+    if days[days != ""].nunique() > 1:
+        chart(charts.timeline_chart(articles, colors=colors), "chart_timeline")
+    else:
+        st.caption("Attention over time appears when the selected articles were published on different days.")
+    st.subheader("Articles")
+    table(articles, "table_articles", hide=["source"], first=["outlet", "title", "published", "words", "sentences",
+          "polarity", "subjectivity"], polarity=TONE, subjectivity=SCORE,
+          url=st.column_config.LinkColumn("url"))
+    download(articles, "articles")
