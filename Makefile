@@ -1,5 +1,7 @@
 # The two commands of the README: `make run` (dashboard on the bundled corpus) and `make test`.
-# Each sets up what it needs by itself: a virtual environment in .venv with the pinned requirements.
+# Each sets up what it needs by itself: a virtual environment in .venv with the project installed
+# editable (pip install -e .), its pinned requirements.txt as dependencies. Editable, because the
+# package reads its reference files from data/ beside it and the checkout is what runs.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,14 +11,14 @@ CORPUS ?= data/corpus
 
 .PHONY: run test export bench browser clean
 
-$(VENV)/.runtime: requirements.txt
+$(VENV)/.runtime: pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 # The store keeps every article's analysis between runs: the second `make run` analyses nothing and
