@@ -37,7 +37,7 @@ export: $(VENV)/.runtime
 	$(PY) -m analysis export --out out $(ARGS)
 
 bench: $(VENV)/.dev
-	$(PY) bench/bench.py $(ARGS)
+	$(PY) -m bench.bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis out
