@@ -30,7 +30,9 @@ run: $(VENV)/.runtime
 browser:
 	@bash scripts/ensure-chromium.sh
 
+# lint first: CI runs this target, so it fails on lint too
 test: $(VENV)/.dev browser
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(ARGS)
 
 export: $(VENV)/.runtime
