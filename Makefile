@@ -9,7 +9,7 @@ ARGS ?=
 # `make run` analyses these into the default store (data/store/, only what it lacks), then opens it
 CORPUS ?= data/corpus
 
-.PHONY: run test export bench browser clean
+.PHONY: run test export bench browser screenshot clean
 
 $(VENV)/.runtime: pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ test: $(VENV)/.dev browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(ARGS)
 
+# the README's screenshot: the browser test saves the Overview of the bundled corpus, this keeps it
+screenshot: $(VENV)/.dev browser
+	rm -f tests/artifacts/dashboard.png
+	COVERAGE_LENS_REQUIRE_BROWSER=1 $(PY) -m pytest -q tests/test_browser.py -k test_filter_download_and_screenshots
+	mkdir -p docs
+	cp tests/artifacts/dashboard.png docs/dashboard.png
+
 export: $(VENV)/.runtime
 	$(PY) -m analysis export --out out $(ARGS)
 
@@ -42,4 +49,4 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.bench $(ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis out
+	rm -rf $(VENV) .pytest_cache .hypothesis out *.egg-info
