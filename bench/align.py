@@ -1,6 +1,6 @@
 """Alignment of one large story: its time and peak memory.
 
-    python bench/align.py --store PATH [--sentences 30000] [--json FILE]
+    python -m bench.align --store PATH [--sentences 30000] [--json FILE]
 
 Takes the store's articles in ingest order until it has ``--sentences`` sentences, puts them all
 in one story (their outlets kept), gives each article's sentences a distinct last word (so no
@@ -18,15 +18,12 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def run(store: Path, sentences: int) -> dict:
-    sys.path.insert(0, str(ROOT))  # the package, wherever this runs from
-    from corpus import made_distinct  # bench/corpus.py, beside this script
     from analysis.align import align_sentences
     from analysis.similarity import load_model
     from analysis.store import open_store
+    from bench.corpus import made_distinct
 
     reader = open_store(store, read_only=True)
     counts = reader.articles_table()[["article_id", "sentences"]]

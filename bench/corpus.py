@@ -6,7 +6,7 @@ names (consistently within the article, the surname alone too), so entity sets v
 across real coverage. Outlets (12), stories (24) and dates (2016) are drawn from pools. The text
 is new for every article, so every article has its own id.
 
-    python bench/corpus.py --n 1000 --out /tmp/corpus1000    # writes .md files the CLI reads
+    python -m bench.corpus --n 1000 --out /tmp/corpus1000    # writes .md files the CLI reads
 """
 
 from __future__ import annotations
@@ -21,14 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import load_corpus, read_aliases
+from analysis.loaders import article_id
+from analysis.schema import ARTICLE_FIELDS
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from analysis import load_corpus, read_aliases  # noqa: E402
-from analysis.loaders import article_id  # noqa: E402
-from analysis.schema import ARTICLE_FIELDS  # noqa: E402
-
 BUNDLED = ROOT / "data" / "corpus"
 FIRST = (
     "Ada Amir Ana Anil Bea Boris Carla Chen Dara Dmitri Elena Emeka Farah Femi Gita Hana Hugo Ines Ivan Jana "
@@ -108,7 +105,8 @@ def generate(n: int, *, source: pd.DataFrame | None = None, seed: int = 0) -> pd
 def made_distinct(sentences: pd.DataFrame) -> pd.DataFrame:
     """``sentences`` with a last word of letters appended, one per article, so that no text is
     repeated across articles (a scaled store repeats its articles' sentences) or seen before."""
-    words = sentences.groupby("article_id", sort=False).ngroup().map(lambda k: "".join(chr(97 + int(d)) for d in str(k)))
+    numbers = sentences.groupby("article_id", sort=False).ngroup()
+    words = numbers.map(lambda k: "".join(chr(97 + int(d)) for d in str(k)))
     return sentences.assign(text=sentences["text"] + " " + words)
 
 

@@ -1,11 +1,11 @@
 """The dashboard's latency on a store: the first render, then filter and tab changes, each timed.
 
-    python bench/dashboard.py --store PATH [--full-limit N] [--json FILE]
+    python -m bench.dashboard --store PATH [--full-limit N] [--json FILE]
 
 Runs ``dashboard.py`` in Streamlit's ``AppTest`` (the script as the server runs it, without a
 browser) against the store, and times every step a user takes: the first render of the
 Overview, a filter change on each tab, and opening each tab. Each step is a rerun of the script
-with that session's caches, as in the app. A store made by ``bench/bench.py --keep`` (scaled to
+with that session's caches, as in the app. A store made by ``python -m bench.bench --keep`` (scaled to
 100,000 articles) shows the large-store mode. Prints a Markdown table; ``--json`` also writes the
 numbers. Peak memory is this process's (the script runs in it).
 """
@@ -49,7 +49,8 @@ def steps(app, outlets: list[str]) -> list[tuple[str, object]]:
 def run(store: Path, full_limit: int | None) -> dict:
     from streamlit.testing.v1 import AppTest
 
-    sys.argv = ["dashboard.py", "--store", str(store)] + ([] if full_limit is None else ["--full-limit", str(full_limit)])
+    limit = [] if full_limit is None else ["--full-limit", str(full_limit)]
+    sys.argv = ["dashboard.py", "--store", str(store), *limit]
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     results = []
 
@@ -78,13 +79,12 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
     article's sentences a distinct final word, empties the model's caches and times each step."""
     import dataclasses
 
-    sys.path.insert(0, str(ROOT))  # the package and the app, wherever this runs from
     import analysis as an
     from analysis.similarity import load_model
     from analysis.store import open_store
     from app.data import STORE_LINGER, recent_ids
     from app.options import FULL_LIMIT
-    from corpus import made_distinct  # bench/corpus.py, beside this script
+    from bench.corpus import made_distinct
 
     reader = open_store(store, read_only=True, linger=STORE_LINGER)  # as the app opens it
     limit = full_limit or FULL_LIMIT
@@ -97,7 +97,9 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
         return value
 
     ids = recent_ids(reader.articles_table(), limit)
-    part = timed(f"read the {len(ids):,} most recent articles (the sample of every outlet)", lambda: reader.analysis(ids=ids))
+    part = timed(
+        f"read the {len(ids):,} most recent articles (the sample of every outlet)", lambda: reader.analysis(ids=ids)
+    )
     fresh = dataclasses.replace(part, sentences=made_distinct(part.sentences))
     load_model().clear_caches()
     aligned = timed("align its sentences, none seen before", lambda: an.sentence_table(fresh))

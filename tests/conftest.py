@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from analysis import analyse, load_corpus
-
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "data" / "corpus"
-TECHCRUNCH = "TechCrunch"
-TECHREPUBLIC = "TechRepublic"
+from tests.helpers import CORPUS
 
 
 @pytest.fixture(scope="session")

@@ -78,7 +78,7 @@ def test_stories_fixture_unique_and_shared_points(stories_aligned):
 
 def test_matches_stay_within_the_story(stories_aligned):
     a = stories_aligned.dropna(subset=["matched_article_id"])
-    story_of = dict(zip(stories_aligned["article_id"], stories_aligned["story"]))
+    story_of = dict(zip(stories_aligned["article_id"], stories_aligned["story"], strict=True))
     assert (a["matched_article_id"].map(story_of) == a["story"]).all()
     assert (a["matched_outlet"] != a["outlet"]).all()
 

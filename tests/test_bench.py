@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import duckdb
 import pandas as pd
 
-from tests.conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "bench"))
-
-import bench  # noqa: E402
-import corpus as generator  # noqa: E402
+from bench import bench
+from bench import corpus as generator
+from tests.helpers import ROOT
 
 
 def _run(script: str, *args: str) -> subprocess.CompletedProcess:
-    """Run ``bench/<script>.py`` with ``args`` in a new process, as a user would."""
-    return subprocess.run([sys.executable, str(ROOT / "bench" / f"{script}.py"), *args], capture_output=True,
-                          text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    """Run ``python -m bench.<script>`` with ``args`` in a new process from the checkout, as a user would."""
+    return subprocess.run([sys.executable, "-m", f"bench.{script}", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
 
 
 def test_generated_corpus_varies_names_and_keeps_real_text(bundled_articles):

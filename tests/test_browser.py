@@ -1,7 +1,9 @@
 """One real browser: Debian's Chromium driven by Playwright against a running Streamlit server.
 
 Skipped when no Chromium is installed, unless COVERAGE_LENS_REQUIRE_BROWSER=1 (CI), which makes a
-missing browser a failure. Screenshots of every tab go to tests/artifacts/ (ignored by git).
+missing browser a failure. Screenshots of every tab go to tests/artifacts/ (ignored by git), and
+the Overview of the bundled corpus to tests/artifacts/dashboard.png: the README's screenshot
+(``make screenshot`` copies it to docs/).
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ REQUIRED = os.environ.get("COVERAGE_LENS_REQUIRE_BROWSER") == "1"
 
 
 def _chromium() -> str:
-    candidates = [os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium"]
+    candidates = [
+        os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium"
+    ]
     found = next((c for c in candidates if c and Path(c).is_file()), None)
     if found is None:
         message = "no chromium binary found (Debian: apt-get install chromium)"
@@ -123,6 +127,26 @@ def _screenshots(page, prefix: str) -> None:
         page.screenshot(path=str(ARTIFACTS / f"{prefix}-{name.lower()}.png"), full_page=True)
 
 
+def _readme_shot(page) -> None:
+    """The page as the README shows it, cut to its content: Streamlit scrolls inside the page, so a
+    full-page screenshot is the viewport. The viewport is widened (every column of the articles
+    table shows) and cut to the content's height, then restored."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1600, "height": size["height"]})
+    _settled(page)
+    page.wait_for_timeout(500)
+    bottoms = []
+    for test_id in ("stMainBlockContainer", "stSidebarUserContent"):
+        box = page.get_by_test_id(test_id).bounding_box()
+        bottoms.append(box["y"] + box["height"])
+    page.set_viewport_size({"width": 1600, "height": int(max(bottoms))})
+    _settled(page)
+    page.wait_for_timeout(800)  # plotly redraws at the new size
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    page.set_viewport_size(size)
+    _settled(page)
+
+
 def test_filter_download_and_screenshots(browser, bundled):
     from playwright.sync_api import expect
 
@@ -136,6 +160,8 @@ def test_filter_download_and_screenshots(browser, bundled):
         first_render = time.perf_counter() - start
         print(f"\nfirst render of the bundled corpus in the browser (cold server): {first_render:.1f}s")
         expect(page.get_by_text("2 articles from 2 outlets")).to_be_visible()
+        page.wait_for_timeout(800)  # plotly draws after the script has sent the figure
+        _readme_shot(page)
         _screenshots(page, "all-outlets")
 
         page.get_by_role("button", name="Remove TechCrunch").click()

@@ -18,7 +18,8 @@ COLORS = charts.outlet_colors(["TechCrunch", "TechRepublic", HOSTILE])
 
 
 def _articles(rows):
-    return pd.DataFrame(rows, columns=["article_id", "outlet", "title", "published", "words", "sentences", "polarity", "subjectivity"])
+    columns = ["article_id", "outlet", "title", "published", "words", "sentences", "polarity", "subjectivity"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 ARTICLES = _articles([
@@ -34,7 +35,8 @@ def _traces_by_name(fig):
 
 def _entities(rows):
     """Entity rows: (story, outlet, entity, label, mentions, share, polarity, exclusive)."""
-    frame = pd.DataFrame(rows, columns=["story", "outlet", "entity", "label", "mentions", "share", "polarity", "exclusive"])
+    columns = ["story", "outlet", "entity", "label", "mentions", "share", "polarity", "exclusive"]
+    frame = pd.DataFrame(rows, columns=columns)
     return frame.assign(articles=1, subjectivity=0.5, emphasis=float("nan"), first_seen=0.5)[ENTITIES]
 
 
@@ -105,10 +107,12 @@ def test_outlet_entities_sums_stories_and_recomputes_share():
 def test_top_entities_chart_share_and_raw_counts():
     share = _traces_by_name(charts.top_entities_chart(ENTITY_ROWS, colors=COLORS, n=2, measure="share"))
     # the top two by total mentions: Microsoft (9), Peter Thiel (4)
-    assert dict(zip(share["TechCrunch"].y, share["TechCrunch"].x)) == {"Microsoft": 0.6, "Peter Thiel": 0.4}
-    assert dict(zip(share["TechRepublic"].y, share["TechRepublic"].x)) == {"Microsoft": 0.75}
+    assert dict(zip(share["TechCrunch"].y, share["TechCrunch"].x, strict=True)) == {
+        "Microsoft": 0.6, "Peter Thiel": 0.4
+    }
+    assert dict(zip(share["TechRepublic"].y, share["TechRepublic"].x, strict=True)) == {"Microsoft": 0.75}
     raw = _traces_by_name(charts.top_entities_chart(ENTITY_ROWS, colors=COLORS, n=2, measure="mentions"))
-    assert dict(zip(raw["TechCrunch"].y, raw["TechCrunch"].x)) == {"Microsoft": 6, "Peter Thiel": 4}
+    assert dict(zip(raw["TechCrunch"].y, raw["TechCrunch"].x, strict=True)) == {"Microsoft": 6, "Peter Thiel": 4}
     assert raw["TechRepublic"].marker.color == COLORS["TechRepublic"]
     with pytest.raises(ValueError):
         charts.top_entities_chart(ENTITY_ROWS, colors=COLORS, measure="words")
@@ -124,7 +128,8 @@ def test_heatmap_leaves_unmentioned_cells_empty():
 
 def test_entity_tone_chart_plots_polarity_per_outlet():
     traces = _traces_by_name(charts.entity_tone_chart(ENTITY_ROWS, colors=COLORS, n=3))
-    assert dict(zip(traces["TechRepublic"].y, traces["TechRepublic"].x)) == pytest.approx({"Microsoft": 0.1, "Tay": -0.8})
+    republic = dict(zip(traces["TechRepublic"].y, traces["TechRepublic"].x, strict=True))
+    assert republic == pytest.approx({"Microsoft": 0.1, "Tay": -0.8})
     assert traces["TechCrunch"].marker.color == COLORS["TechCrunch"]
 
 
@@ -151,8 +156,8 @@ def test_exclusive_chart_shows_only_exclusive_entities():
 
 def test_terms_chart_ranks_by_z_per_outlet():
     terms = pd.DataFrame(
-        [("s", "TechCrunch", "gpu", 2, 0.9), ("s", "TechCrunch", "google", 1, 1.4), ("s", "TechCrunch", "amazon", 1, 0.2),
-         ("s", "TechRepublic", "tay", 1, 1.1)],
+        [("s", "TechCrunch", "gpu", 2, 0.9), ("s", "TechCrunch", "google", 1, 1.4),
+         ("s", "TechCrunch", "amazon", 1, 0.2), ("s", "TechRepublic", "tay", 1, 1.1)],
         columns=TERMS,
     )
     fig = charts.terms_chart(terms, colors=COLORS, n=2)
@@ -174,10 +179,14 @@ def test_messages_chart_marks_found_cells():
     assert "sidebar" in empty.layout.annotations[0].text
 
 
-@pytest.mark.parametrize("builder", ["volume", "tone", "timeline", "top", "heatmap", "entity_tone", "exclusive", "terms"])
+@pytest.mark.parametrize(
+    "builder", ["volume", "tone", "timeline", "top", "heatmap", "entity_tone", "exclusive", "terms"]
+)
 def test_untrusted_names_are_escaped(builder):
     """Plotly renders some HTML in labels: an outlet or entity named with markup must stay text."""
-    articles = _articles([("h1", HOSTILE, HOSTILE, "2016-11-15", 10, 1, 0.1, 0.1), ("h2", HOSTILE, "", "2016-11-16", 5, 1, 0, 0)])
+    articles = _articles(
+        [("h1", HOSTILE, HOSTILE, "2016-11-15", 10, 1, 0.1, 0.1), ("h2", HOSTILE, "", "2016-11-16", 5, 1, 0, 0)]
+    )
     entities = _entities([("s", HOSTILE, "<script>alert(1)</script>", "person", 2, 1.0, 0.2, True)])
     terms = pd.DataFrame([("s", HOSTILE, "<script>", 2, 1.0)], columns=TERMS)
     fig = {
@@ -213,8 +222,8 @@ def test_bundled_entity_chart_follows_the_selection(bundled):
     table = entity_table(bundled.mentions, bundled.sentences, bundled.articles)
     colors = charts.outlet_colors(bundled.articles["outlet"])
     traces = _traces_by_name(charts.top_entities_chart(table, colors=colors, n=100, measure="mentions"))
-    republic = dict(zip(traces["TechRepublic"].y, traces["TechRepublic"].x))
-    crunch = dict(zip(traces["TechCrunch"].y, traces["TechCrunch"].x))
+    republic = dict(zip(traces["TechRepublic"].y, traces["TechRepublic"].x, strict=True))
+    crunch = dict(zip(traces["TechCrunch"].y, traces["TechCrunch"].x, strict=True))
     assert republic["Tay"] == 1 and "Tay" not in crunch
     assert crunch["Peter Thiel"] == 1 and "Peter Thiel" not in republic
     exclusive = [y for t in charts.exclusive_chart(table, colors=colors).data for y in t.y]
@@ -229,7 +238,9 @@ def test_unique_angles_pairs_each_sentence_with_its_closest_counterpart():
         "text": ["Headline", "Google lags behind.", "Azure is preferred.", "Azure is primary.", "Tay was a bot."],
         "best_match": [0.1, 0.05, 0.9, 0.9, 0.02], "unique": [False, True, False, False, True],
         "matched_outlet": ["TechRepublic", "TechRepublic", "TechRepublic", "TechCrunch", "TechCrunch"],
-        "matched_text": ["Azure is primary.", "Tay was a bot.", "Azure is primary.", "Azure is preferred.", "Google lags behind."],
+        "matched_text": [
+            "Azure is primary.", "Tay was a bot.", "Azure is primary.", "Azure is preferred.", "Google lags behind."
+        ],
     })
     angles = charts.unique_angles(sentences, n=1)
     assert angles[["outlet", "sentence", "unique", "closest_sentence"]].values.tolist() == [

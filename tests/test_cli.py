@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
 from analysis.schema import TABLES
-from tests.conftest import ROOT
-
-
-def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=300, env=env
-    )
+from tests.helpers import ROOT
+from tests.helpers import run_cli as run
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     out = tmp_path_factory.mktemp("export")
     messages = out / "messages.txt"
-    messages.write_text("Google lags behind Amazon on GPU virtual machines\n\nMicrosoft is committed to democratizing AI\n")
+    messages.write_text(
+        "Google lags behind Amazon on GPU virtual machines\n\nMicrosoft is committed to democratizing AI\n"
+    )
     # run from another folder: paths must not depend on the working directory
     result = run("export", "--out", str(out / "tables"), "--messages", str(messages), cwd=out)
     return result, out / "tables"
@@ -97,5 +89,5 @@ def test_export_reads_every_input_format(tmp_path):
     # comparisons stay within a story: every aligned sentence matched one of its own story
     sentences = pd.read_csv(tmp_path / "sentences.csv", keep_default_na=False)
     matched = sentences[sentences["matched_article_id"] != ""]
-    story_of = dict(zip(articles["article_id"], articles["story"]))
+    story_of = dict(zip(articles["article_id"], articles["story"], strict=True))
     assert (matched["matched_article_id"].map(story_of) == matched["story"]).all()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -167,7 +166,6 @@ def test_csv_offered_equals_the_cli_export(tmp_path, bundled_articles):
         [sys.executable, "-m", "analysis", "export", "--out", str(out), "--outlet", "TechRepublic",
          "--messages", str(messages_file)],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
     )
     assert done.returncode == 0, done.stderr
     # the dashboard's own chain: load the default corpus, extract, score, then the selection's
@@ -202,11 +200,14 @@ def test_data_argument_opens_another_corpus_and_escapes_it(monkeypatch, tmp_path
         encoding="utf-8",
     )
     (corpus / "b.md").write_text(
-        '---\noutlet: "Beta"\npublished: "2020-01-03"\n---\nMicrosoft and Google talked about Azure.\n', encoding="utf-8"
+        '---\noutlet: "Beta"\npublished: "2020-01-03"\n---\nMicrosoft and Google talked about Azure.\n',
+        encoding="utf-8",
     )
     at = _run(monkeypatch, "--data", str(corpus))
     assert at.sidebar.multiselect(key="outlets").value == ["Alpha <b>News</b>", "Beta"]
-    assert at.sidebar.date_input(key="dates").value == (pd.Timestamp("2020-01-01").date(), pd.Timestamp("2020-01-03").date())
+    assert at.sidebar.date_input(key="dates").value == (
+        pd.Timestamp("2020-01-01").date(), pd.Timestamp("2020-01-03").date()
+    )
     spec = _chart_text(at)
     assert "<b>News" not in spec and "&lt;b&gt;News" in spec
     page = _open(at, "Articles").get("html")[0].proto.body
@@ -256,8 +257,12 @@ def test_first_render_and_filter_change_are_fast(monkeypatch, app):
 def test_command_line_and_messages_parsing():
     assert options.data_sources(["dashboard.py"]) == [options.DEFAULT_DATA]
     assert options.data_sources(["dashboard.py", "--data", "/tmp/a", "/tmp/b"]) == [Path("/tmp/a"), Path("/tmp/b")]
-    assert options.data_sources(["x", "--data", "/tmp/a", "--other", "--data", "/tmp/c"]) == [Path("/tmp/a"), Path("/tmp/c")]
-    assert sidebar.parse_messages(" Azure is preferred \n\n\nGoogle lags\nAzure is preferred") == ["Azure is preferred", "Google lags"]
+    assert options.data_sources(["x", "--data", "/tmp/a", "--other", "--data", "/tmp/c"]) == [
+        Path("/tmp/a"), Path("/tmp/c")
+    ]
+    assert sidebar.parse_messages(" Azure is preferred \n\n\nGoogle lags\nAzure is preferred") == [
+        "Azure is preferred", "Google lags"
+    ]
     assert sidebar.parse_messages(None) == []
 
 
@@ -269,13 +274,16 @@ def test_cache_keys_follow_what_each_step_reads(bundled_articles):
     key = data.corpus_key
     assert key(bundled_articles, aliases) == key(bundled_articles.copy(), aliases)
     assert key(renamed, aliases) != key(bundled_articles, aliases)  # tone tables join the metadata
-    assert key(renamed, aliases, columns=text_only) == key(bundled_articles, aliases, columns=text_only)  # no re-extract
+    # a new outlet needs no new extraction
+    assert key(renamed, aliases, columns=text_only) == key(bundled_articles, aliases, columns=text_only)
     assert key(retitled, aliases, columns=text_only) != key(bundled_articles, aliases, columns=text_only)
 
 
 def test_downloads_are_formula_safe():
     """Every download goes through ``to_csv_bytes``: text that a spreadsheet would run is neutralised."""
-    table = pd.DataFrame({"title": ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "ok"], "polarity": [-0.5, 0.0, 1.0]})
+    table = pd.DataFrame(
+        {"title": ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "ok"], "polarity": [-0.5, 0.0, 1.0]}
+    )
     lines = widgets.csv_data(table)().decode("utf-8").splitlines()
     assert lines[1].startswith("\"'=HYPERLINK(") and lines[2].startswith("'@SUM(A1)")
     assert lines[1].endswith(",-0.5")  # numbers stay numbers
@@ -408,6 +416,8 @@ def test_no_bare_expression_in_the_app():
     }
     bare = [
         node.lineno for node in ast.walk(tree)
-        if isinstance(node, ast.Expr) and not isinstance(node.value, (ast.Call, ast.Await)) and id(node) not in docstrings
+        if isinstance(node, ast.Expr)
+        and not isinstance(node.value, (ast.Call, ast.Await))
+        and id(node) not in docstrings
     ]
     assert bare == []

@@ -22,7 +22,7 @@ from analysis.engine import (
     scorer_version,
 )
 from analysis.store import open_store
-from tests.test_store import assert_same_analysis, make_corpus
+from tests.helpers import assert_same_analysis, make_corpus
 
 
 def assert_same_extracted(left, right) -> None:

@@ -370,7 +370,8 @@ def test_names_with_control_characters_stay_on_one_line():
 
 # --- fuzzing ---------------------------------------------------------------------------------
 
-NAMES = st.tuples(st.text(max_size=12), st.sampled_from(["", ".md", ".txt", ".csv", ".jsonl", ".html", ".HTM", ".bin"])).map("".join)
+EXTENSIONS = ["", ".md", ".txt", ".csv", ".jsonl", ".html", ".HTM", ".bin"]
+NAMES = st.tuples(st.text(max_size=12), st.sampled_from(EXTENSIONS)).map("".join)
 FIELDS = ["outlet", "title", "published", "url", "author", "story", "text", "other"]
 
 

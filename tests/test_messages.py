@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from analysis.messages import clean_messages, message_pullthrough
 from tests.data.stories import seeds
 
-
 SEED_MESSAGES = [
     "Google lags behind Amazon on GPU virtual machines",
     "Microsoft is committed to democratizing AI",

@@ -7,10 +7,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import (analyse, article_table, build_tables, entity_table, read_aliases, select, sentence_table,
-                      sentence_tables, to_csv_bytes)
+from analysis import (
+    analyse,
+    article_table,
+    build_tables,
+    entity_table,
+    read_aliases,
+    select,
+    sentence_table,
+    sentence_tables,
+    to_csv_bytes,
+)
 from analysis.segment import paragraphs
-from tests.conftest import TECHCRUNCH, TECHREPUBLIC
+from tests.helpers import TECHCRUNCH, TECHREPUBLIC
 
 
 def _count(analysis, outlet: str, entity: str) -> int:
@@ -174,7 +183,9 @@ def test_invariants_over_selections(bundled, outlets):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(["a", "b", " ", ".", "\n", "-", "1", "*", "\r\n", "\n\n", "  2. ", "SEE:"]), max_size=80))
+@given(
+    st.lists(st.sampled_from(["a", "b", " ", ".", "\n", "-", "1", "*", "\r\n", "\n\n", "  2. ", "SEE:"]), max_size=80)
+)
 def test_paragraphs_are_slices_without_blank_lines(parts):
     text = "".join(parts)
     for p in paragraphs(text):

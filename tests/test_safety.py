@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from analysis import neutralise, to_csv_bytes
 from analysis.schema import TABLES
-from tests.conftest import ROOT
-from tests.test_cli import run
+from tests.helpers import ROOT
+from tests.helpers import run_cli as run
 
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 INJECTION = ROOT / "tests" / "data" / "injection"
@@ -41,7 +41,7 @@ def test_strict_turns_a_skip_into_exit_2(tmp_path):
 def test_no_csv_cell_can_run_as_a_formula(tmp_path):
     result = run("export", str(INJECTION), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    for name, columns in TABLES.items():
+    for name in TABLES:
         with open(tmp_path / f"{name}.csv", newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         for row in rows:
@@ -61,7 +61,7 @@ def test_no_csv_cell_can_run_as_a_formula(tmp_path):
 def test_neutralise_prefixes_only_formula_text(values):
     table = pd.DataFrame({"v": pd.Series(values, dtype=object)})
     out = neutralise(table)
-    for before, after in zip(values, out["v"]):
+    for before, after in zip(values, out["v"], strict=True):
         if isinstance(before, str) and before.startswith(("=", "+", "-", "@", "\t", "\r")):
             assert after == "'" + before
         else:

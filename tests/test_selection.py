@@ -35,7 +35,8 @@ def test_sql_and_pandas_choose_the_same_articles(frame, selection):
     con = duckdb.connect()
     con.register("a", frame)
     clause, params = selection.sql("a")
-    ids = [row[0] for row in con.execute(f"SELECT article_id FROM a WHERE {clause} ORDER BY article_id", params).fetchall()]
+    rows = con.execute(f"SELECT article_id FROM a WHERE {clause} ORDER BY article_id", params).fetchall()
+    ids = [row[0] for row in rows]
     assert ids == sorted(chosen["article_id"])
 
 

@@ -13,21 +13,40 @@ from hypothesis import strategies as st
 from analysis import similarity
 from analysis.similarity import (
     basic_tokens,
-    coverage_matrix,
     cosine_matrix,
+    coverage_matrix,
     embed,
     pair_similarity,
     similarity_matrix,
 )
 from tests.data.stories import seeds
 
-
-TC_DEMOCRATIZE = "“Through this partnership, Microsoft and OpenAI will advance their mutual goal to democratize AI, so everyone can benefit,” a Microsoft spokesperson told me when I asked for specifics about the partnership."
-TR_DEMOCRATIZE = "In the post, Microsoft said that it is “committed to democratizing AI and making it accessible to everyone,” and that is a mission that they share with OpenAI."
-TC_PREFERRED = "OpenAI will also make Microsoft Azure its preferred cloud platform, in part because of its existing support for AI workloads with the help of Azure Batch and Azure Machine Learning, as well as Microsoft’s work on its recently rebranded Cognitive Toolkit."
-TR_PRIMARY = "As part of the deal, announced via a blog post, Microsoft Azure will act as the primary cloud platform for OpenAI."
-TR_TAY = "Back in April, a chatbot from Microsoft called Tay was manipulated by users into spewing racist and sexist messages before being taken offline."
-TC_GOOGLE = "Amazon already offers a similar kind of GPU-focused virtual machine, though oddly enough, Google has lagged behind and — at least for the time being — doesn’t offer this kind of machine type yet."
+TC_DEMOCRATIZE = (
+    "“Through this partnership, Microsoft and OpenAI will advance their mutual goal to democratize AI, so "
+    "everyone can benefit,” a Microsoft spokesperson told me when I asked for specifics about the "
+    "partnership."
+)
+TR_DEMOCRATIZE = (
+    "In the post, Microsoft said that it is “committed to democratizing AI and making it accessible to "
+    "everyone,” and that is a mission that they share with OpenAI."
+)
+TC_PREFERRED = (
+    "OpenAI will also make Microsoft Azure its preferred cloud platform, in part because of its existing "
+    "support for AI workloads with the help of Azure Batch and Azure Machine Learning, as well as "
+    "Microsoft’s work on its recently rebranded Cognitive Toolkit."
+)
+TR_PRIMARY = (
+    "As part of the deal, announced via a blog post, Microsoft Azure will act as the primary cloud "
+    "platform for OpenAI."
+)
+TR_TAY = (
+    "Back in April, a chatbot from Microsoft called Tay was manipulated by users into spewing racist and "
+    "sexist messages before being taken offline."
+)
+TC_GOOGLE = (
+    "Amazon already offers a similar kind of GPU-focused virtual machine, though oddly enough, Google has "
+    "lagged behind and — at least for the time being — doesn’t offer this kind of machine type yet."
+)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +124,10 @@ def test_basic_tokens_strip_every_combining_mark_and_only_those(text):
     import unicodedata
 
     lowered = unicodedata.normalize("NFD", text.lower())
-    reference = "".join(c for c in lowered if unicodedata.category(c) != "Mn") if not text.lower().isascii() else text.lower()
+    if text.lower().isascii():
+        reference = text.lower()
+    else:
+        reference = "".join(c for c in lowered if unicodedata.category(c) != "Mn")
     assert basic_tokens(text) == similarity._TOKEN.findall(reference)
 
 
@@ -215,7 +237,8 @@ def test_vectorised_tokeniser_gives_every_texts_pieces_in_order(batch, size):
     only = tokens.content_only()
     for i, text in enumerate(batch):
         ids, content = _pieces_one_by_one(text)
-        assert only.ids[only.offsets[i] : only.offsets[i + 1]].tolist() == [t for t, c in zip(ids, content) if c]
+        kept = [t for t, c in zip(ids, content, strict=True) if c]
+        assert only.ids[only.offsets[i] : only.offsets[i + 1]].tolist() == kept
 
 
 @settings(max_examples=60, deadline=None)
@@ -228,9 +251,9 @@ def test_vectors_are_the_normalised_weighted_sums_of_their_pieces(batch, content
         vectors = embed(batch, content_only=content_only)
     finally:
         similarity._SUM_BATCH = old
-    for text, vector in zip(batch, vectors):
+    for text, vector in zip(batch, vectors, strict=True):
         ids, content = _pieces_one_by_one(text)
-        ids = [t for t, c in zip(ids, content) if c] if content_only else ids
+        ids = [t for t, c in zip(ids, content, strict=True) if c] if content_only else ids
         total = model.weighted[ids].sum(axis=0) if ids else np.zeros(similarity.DIMENSIONS, np.float32)
         norm = np.linalg.norm(total)
         assert np.allclose(vector, total / norm if norm > 0 else total, atol=1e-6)

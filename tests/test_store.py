@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -22,38 +21,7 @@ from analysis.engine import analyser_version
 from analysis.loaders import article_id
 from analysis.schema import ARTICLE_FIELDS, ENTITIES
 from analysis.store import DEFAULT_STORE, Store, StoreError, open_store
-from tests.conftest import ROOT, TECHCRUNCH, TECHREPUBLIC
-
-
-def assert_same_analysis(left, right) -> None:
-    for name in ("articles", "sentences", "mentions"):
-        pd.testing.assert_frame_equal(getattr(left, name), getattr(right, name), check_exact=True, obj=name)
-    assert left.sentiment == right.sentiment
-
-
-def make_corpus(source: pd.DataFrame, n: int, *, seed: int = 0) -> pd.DataFrame:
-    """``n`` articles re-assembled from shuffled paragraphs of ``source`` (real text, new ids)."""
-    rng = random.Random(seed)
-    paragraphs = [p for text in source["text"] for p in text.split("\n\n") if p.strip()]
-    outlets = ["Daily Planet", "Gazette", "Herald"]
-    rows = []
-    for i in range(n):
-        chosen = rng.sample(paragraphs, 3)
-        text = "\n\n".join(chosen) + f"\n\nReport number {i}."
-        rows.append(
-            {
-                "article_id": article_id(text),
-                "outlet": outlets[i % 3],
-                "title": f"Story {i}" if i % 2 else "",
-                "published": f"2016-11-{10 + i % 10:02d}" if i % 4 else "",
-                "url": "",
-                "author": "",
-                "story": "s1" if i % 5 else "s2",
-                "text": text,
-                "source": f"gen/{i}.md",
-            }
-        )
-    return pd.DataFrame(rows, columns=ARTICLE_FIELDS).astype(str)
+from tests.helpers import ROOT, TECHCRUNCH, TECHREPUBLIC, assert_same_analysis, make_corpus, run_cli
 
 
 def count_extracted(monkeypatch) -> list[int]:
@@ -211,10 +179,13 @@ def test_missing_tones_are_scored_on_read(tmp_path, bundled_articles, bundled_va
 
 def _tone_rows(store: Store) -> dict[str, int]:
     with store.connect() as con:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("tones", "article_tones", "article_entities")}
+        tables = ("tones", "article_tones", "article_entities")
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def test_ingest_again_scores_the_tone_an_engine_lacks_without_analysing(tmp_path, bundled_articles, filled, monkeypatch):
+def test_ingest_again_scores_the_tone_an_engine_lacks_without_analysing(
+    tmp_path, bundled_articles, filled, monkeypatch
+):
     """Articles stored without an engine's tones (ingested for one engine only) get them on the
     next ingest of the same files: nothing is analysed again, and the tables then come from SQL
     equal to those of a store that scored both engines from the start."""
@@ -230,13 +201,17 @@ def test_ingest_again_scores_the_tone_an_engine_lacks_without_analysing(tmp_path
     assert _tone_rows(store) == _tone_rows(both)
     for sentiment in ("textblob", "vader"):
         with store.connect() as con:
-            assert not store._unscored(con, *store._chosen(con, analyser_version(read_aliases()), None, None, None, None, None),
-                                       analyser_version(read_aliases()), engine_module.scorer_version(sentiment))
+            analyser = analyser_version(read_aliases())
+            chosen = store._chosen(con, analyser, None, None, None, None, None)
+            assert not store._unscored(con, *chosen, analyser, engine_module.scorer_version(sentiment))
         got, expected = store.entity_table(sentiment=sentiment), both.entity_table(sentiment=sentiment)
         exact = [c for c in expected.columns if c not in _MEANS]
         pd.testing.assert_frame_equal(got[exact], expected[exact], check_exact=True)
-        pd.testing.assert_frame_equal(got[_MEANS], expected[_MEANS], check_exact=False, rtol=1e-12)  # summed in another order
-        pd.testing.assert_frame_equal(store.articles_table(sentiment=sentiment), both.articles_table(sentiment=sentiment), check_exact=True)
+        # summed in another order
+        pd.testing.assert_frame_equal(got[_MEANS], expected[_MEANS], check_exact=False, rtol=1e-12)
+        pd.testing.assert_frame_equal(
+            store.articles_table(sentiment=sentiment), both.articles_table(sentiment=sentiment), check_exact=True
+        )
     assert store.ingest(bundled_articles, jobs=1).rescored == 0  # nothing left to score
 
 
@@ -265,10 +240,13 @@ def test_a_new_scorer_version_is_scored_again_for_the_whole_store(tmp_path, bund
     after = _tone_rows(store)
     assert {t: after[t] - before[t] for t in after} == {t: n // 2 for t, n in before.items()}  # textblob's again
     with store.connect() as con:
-        assert store._unscored(con, *store._chosen(con, analyser, None, None, None, None, None), analyser, upgraded("textblob")) == 0
+        chosen = store._chosen(con, analyser, None, None, None, None, None)
+        assert store._unscored(con, *chosen, analyser, upgraded("textblob")) == 0
     expected = entity_table(bundled.mentions, bundled.sentences, bundled.articles)
     pd.testing.assert_frame_equal(store.entity_table(), expected, check_exact=False, rtol=1e-12)
-    pd.testing.assert_frame_equal(store.articles_table(), bundled.articles.drop(columns="text"), check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        store.articles_table(), bundled.articles.drop(columns="text"), check_exact=False, rtol=1e-12
+    )
     assert store.rescore(jobs=1) == 0
 
 
@@ -341,10 +319,9 @@ def _start_ingest(
     open_store(path)  # created empty, so a reader can open it at once
     pickled = tmp_path / f"{name}.pkl"
     corpus.to_pickle(pickled)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         [sys.executable, "-c", _INGEST, str(path), str(pickled), str(partition), *([str(reads)] if reads else [])],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     return process, path
 
@@ -487,13 +464,6 @@ def test_a_dead_writers_waiting_file_is_ignored(tmp_path, bundled_articles):
 # ------------------------------------------------------------------ the CLI
 
 
-def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=600, env=env
-    )
-
-
 def test_cli_ingest_then_nothing_to_analyse(tmp_path):
     store = tmp_path / "s.duckdb"
     first = run_cli("ingest", str(ROOT / "data" / "corpus"), "--store", str(store), "--jobs", "1")
@@ -513,7 +483,9 @@ def test_cli_ingest_and_whole_store_export_score_missing_tones(tmp_path, bundled
     assert ingest.returncode == 0, ingest.stderr
     assert "analysed 0, already analysed 2 (the tone of 2 scored again" in ingest.stderr
     assert "scoring tone" in ingest.stderr  # its progress bar
-    export = run_cli("export", "--store", str(tmp_path / "export.duckdb"), "--out", str(tmp_path / "out"), "--jobs", "1")
+    export = run_cli(
+        "export", "--store", str(tmp_path / "export.duckdb"), "--out", str(tmp_path / "out"), "--jobs", "1"
+    )
     assert export.returncode == 0, export.stderr
     assert "scoring tone" in export.stderr
     update = run_cli("ingest", "--store", str(tmp_path / "update.duckdb"), "--jobs", "1")  # no SOURCE: the whole store
@@ -529,7 +501,9 @@ def test_cli_export_through_the_store_twice_gives_the_same_tables(tmp_path):
     store = tmp_path / "s.duckdb"
     plain = run_cli("export", "--out", str(tmp_path / "plain"))
     corpus = str(ROOT / "data" / "corpus")
-    first = run_cli("export", corpus, "--store", str(store), "--out", str(tmp_path / "first"), "--jobs", "1", cwd=tmp_path)
+    first = run_cli(
+        "export", corpus, "--store", str(store), "--out", str(tmp_path / "first"), "--jobs", "1", cwd=tmp_path
+    )
     second = run_cli("export", corpus, "--store", str(store), "--out", str(tmp_path / "second"))
     whole = run_cli("export", "--store", str(store), "--out", str(tmp_path / "whole"))  # no SOURCE: the whole store
     for result in (plain, first, second, whole):
@@ -561,7 +535,10 @@ def test_cli_export_of_the_whole_store(tmp_path, bundled_articles):
     [
         (["export", "--out", "x", "--store", "data/corpus"], "--store expects a .duckdb file"),
         (["export", "--out", "x", "--engine", "dask"], "--engine dask needs --scheduler"),
-        (["export", "--out", "x", "--engine", "local", "--scheduler", "tcp://127.0.0.1:1"], "only applies to --engine dask"),
+        (
+            ["export", "--out", "x", "--engine", "local", "--scheduler", "tcp://127.0.0.1:1"],
+            "only applies to --engine dask",
+        ),
         (["ingest", "data/corpus", "--store", "{tmp}/s.duckdb", "--jobs", "0"], "--jobs must be at least 1"),
         (["ingest", "{tmp}/nothing-here", "--store", "{tmp}/s.duckdb"], "no such file"),
         (["ingest", "--store", "{tmp}/none.duckdb"], "without SOURCE, ingest updates an existing store"),
@@ -595,7 +572,8 @@ _TWO_LABELS = [
 def generated_store(tmp_path_factory, bundled_articles):
     two_labels = pd.DataFrame(
         [{"article_id": article_id(text), "outlet": "Gazette", "title": title, "published": "2016-11-15", "url": "",
-          "author": "", "story": "s1", "text": text, "source": f"labels/{i}.md"} for i, (title, text) in enumerate(_TWO_LABELS)],
+          "author": "", "story": "s1", "text": text, "source": f"labels/{i}.md"}
+         for i, (title, text) in enumerate(_TWO_LABELS)],
         columns=ARTICLE_FIELDS,
     )
     corpus = pd.concat([make_corpus(bundled_articles, 30, seed=7), two_labels], ignore_index=True)
@@ -631,7 +609,8 @@ def test_sql_aggregates_equal_the_pandas_tables(generated_store, outlets, storie
 def test_sql_aggregates_cover_entities_of_two_labels_and_label_ties(generated_store):
     """The corpus the SQL is checked on holds what the label rule decides: an outlet's entity
     whose mentions carry two labels, and one whose two labels tie (the alphabetically first wins)."""
-    mentions = generated_store.analysis().mentions.merge(generated_store.analysis().articles[["article_id", "outlet", "story"]])
+    stored = generated_store.analysis()
+    mentions = stored.mentions.merge(stored.articles[["article_id", "outlet", "story"]])
     votes = mentions.groupby(["story", "outlet", "entity", "label"]).size().rename("n").reset_index()
     per_entity = votes.groupby(["story", "outlet", "entity"])["n"]
     two_labels = votes[per_entity.transform("size") > 1]
@@ -720,9 +699,10 @@ def test_cli_export_rebuilds_when_the_filters_or_messages_change(tmp_path):
     messages = tmp_path / "messages.txt"
     messages.write_text("Azure is OpenAI's preferred cloud\n", encoding="utf-8")
     runs = {}
-    for name, extra in [("first", []), ("outlet", ["--outlet", "TechCrunch"]), ("messages", ["--messages", str(messages)]),
-                        ("again", ["--messages", str(messages)])]:
-        runs[name] = run_cli("export", corpus, "--store", str(store), "--out", str(tmp_path / name), "--jobs", "1", *extra)
+    for name, extra in [("first", []), ("outlet", ["--outlet", "TechCrunch"]),
+                        ("messages", ["--messages", str(messages)]), ("again", ["--messages", str(messages)])]:
+        out = str(tmp_path / name)
+        runs[name] = run_cli("export", corpus, "--store", str(store), "--out", out, "--jobs", "1", *extra)
         assert runs[name].returncode == 0, runs[name].stderr
     assert ["nothing changed" in r.stderr for r in runs.values()] == [False, False, False, True]
     outlet = pd.read_csv(tmp_path / "outlet" / "articles.csv", keep_default_na=False)

@@ -1,0 +1,1 @@
+"""Benchmarks and the benchmark corpus generator, run from the checkout as ``python -m bench.<name>``."""
