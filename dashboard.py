@@ -365,7 +365,7 @@ def main() -> None:
     settings = st.sidebar.container()  # engine and key messages, filled before the filters need them
     st.sidebar.divider()
     upload_box = st.sidebar.container()
-    engine = settings.radio("Sentiment engine", list(an.ENGINES), format_func=ENGINE_NAMES.get, key="engine",
+    engine = settings.radio("Sentiment engine", list(an.SCORERS), format_func=ENGINE_NAMES.get, key="engine",
                             horizontal=True, help="TextBlob reads opinion adjectives; VADER also weighs negation "
                             "and strong words (it scores the Tay sentence −0.80 where TextBlob says 0.0).")
     messages = parse_messages(settings.text_area(

@@ -17,18 +17,17 @@ from .pipeline import Analysis, analyse, apply_sentiment, select
 from .repair import Repaired, repair_text, unrepair
 from .schema import TABLES
 from .segment import paragraphs
-from .sentiment import ENGINES, score_texts
-
-__version__ = "0.1.0"
+from .sentiment import SCORERS, score_texts
+from .versions import __version__
 
 __all__ = [
     "Aliases",
     "Analysis",
     "Corpus",
-    "ENGINES",
     "Extracted",
     "LoadError",
     "Repaired",
+    "SCORERS",
     "TABLES",
     "analyse",
     "apply_sentiment",

@@ -22,8 +22,8 @@ from .aliases import read_aliases
 from .export import build_tables, csv_tables, write_tables
 from .loaders import LoadError, load_corpus, skip_message
 from .pipeline import analyse, apply_sentiment, select
-from .sentiment import ENGINES
-from .engine import EngineError
+from .sentiment import SCORERS
+from .engine import EngineError, run_extract
 from .store import DEFAULT_STORE, StoreError, open_store
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--story", action="append", metavar="NAME", help="keep only this story (repeatable)")
     export.add_argument("--since", metavar="YYYY-MM-DD", help="keep articles published on or after this day")
     export.add_argument("--until", metavar="YYYY-MM-DD", help="keep articles published on or before this day")
-    export.add_argument("--sentiment", choices=ENGINES, default="textblob", help="sentiment engine (default textblob)")
+    export.add_argument("--sentiment", choices=SCORERS, default="textblob", help="sentiment engine (default textblob)")
     export.add_argument("--messages", metavar="FILE", help="key messages, one per line, for messages.csv")
     export.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
     export.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
@@ -167,9 +167,7 @@ def _load(args: argparse.Namespace, sources: Sequence[str | Path]):
 def _load_and_analyse(args: argparse.Namespace, aliases, engine: str):
     corpus = _load(args, args.sources or [DEFAULT_SOURCE])
     if engine == "dask":
-        from .engine import run_extract
-
-        extracted = run_extract(corpus.articles, aliases=aliases, engine="dask", scheduler=args.scheduler)
+        extracted = run_extract(corpus.articles, aliases=aliases, backend="dask", scheduler=args.scheduler)
         result = apply_sentiment(corpus.articles, extracted, sentiment=args.sentiment)
     else:
         result = analyse(corpus.articles, sentiment=args.sentiment, aliases=aliases, n_process=args.jobs or 1)
@@ -205,7 +203,7 @@ def _ingest_into(store, articles, args: argparse.Namespace, aliases):
     with tqdm(total=len(articles), unit="article", desc="analysing", file=sys.stderr, mininterval=0.5) as bar, \
             _ScoringBar() as scoring:
         return store.ingest(
-            articles, aliases=aliases, jobs=args.jobs, engine=_engine(args), scheduler=args.scheduler,
+            articles, aliases=aliases, jobs=args.jobs, backend=_engine(args), scheduler=args.scheduler,
             progress=bar.update, scoring=scoring.update,
         )
 

@@ -25,15 +25,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from analysis.engine import cores
-from analysis.nlp import one_blas_thread
-from analysis.similarity import TokenTable, embed, pair_similarity, token_table, tokenise
+from .cpu import cores, one_blas_thread
+from .similarity import TokenTable, embed, pair_similarity, token_table, tokenise
 
 UNIQUE_THRESHOLD = 0.53
 CANDIDATES = 10
 _BLOCK = 128  # sentences shortlisted at a time (see align_sentences)
-
-ALIGN_COLUMNS = ["best_match", "matched_outlet", "matched_article_id", "matched_position", "matched_text", "unique"]
 
 
 def align_sentences(

@@ -46,7 +46,7 @@ def apply_sentiment(
     """
     meta = articles[[c for c in articles.columns if c in {*ARTICLES, "text"}]]
     if scores is None:
-        scores = score_texts(extracted.sentences["text"], engine=sentiment)
+        scores = score_texts(extracted.sentences["text"], scorer=sentiment)
     sentences = extracted.sentences.assign(
         polarity=scores["polarity"].to_numpy(), subjectivity=scores["subjectivity"].to_numpy()
     )

@@ -64,11 +64,12 @@ import duckdb
 import pandas as pd
 
 from .aliases import Aliases, read_aliases
-from .engine import (
-    ENGINES, TONE_COLUMNS, Batch, analyser_version, concat_batches, cores, iter_batches, iter_tones, scorer_version,
-    tables_version,
-)
-from .extract import ARTICLE_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS, Extracted
+from .cpu import cores
+from .engine import Batch, concat_batches, iter_batches, iter_tones
+from .extract import Extracted
+from .schema import EXTRACTED, TONES
+from .sentiment import SCORERS
+from .versions import analyser_version, scorer_version, tables_version
 from .pipeline import Analysis, apply_sentiment
 from .entities import entity_table
 from .schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, MENTIONS, SENTENCES
@@ -332,9 +333,9 @@ class Store:
         *,
         aliases: Aliases | None = None,
         jobs: int | None = None,
-        engine: str = "local",
+        backend: str = "local",
         scheduler: str | None = None,
-        engines: Sequence[str] = ENGINES,
+        scorers: Sequence[str] = SCORERS,
         progress: Callable[[int], None] | None = None,
         partition_size: int | None = None,
         scoring: Callable[[int], None] | None = None,
@@ -375,7 +376,7 @@ class Store:
         todo = rows[~rows["article_id"].isin(done)]
         analysed = 0
         batches = iter_batches(
-            todo, aliases=aliases, jobs=jobs, engine=engine, scheduler=scheduler, engines=engines,
+            todo, aliases=aliases, jobs=jobs, backend=backend, scheduler=scheduler, scorers=scorers,
             partition_size=partition_size,
         )
         held: list[Batch] = []  # finished, not written yet
@@ -393,7 +394,7 @@ class Store:
                 if progress:
                     progress(written)
         # articles analysed before whose tone an engine's new version has not scored yet
-        rescored = self.rescore(ids=list(reuse["article_id"]), aliases=aliases, engines=engines, jobs=jobs,
+        rescored = self.rescore(ids=list(reuse["article_id"]), aliases=aliases, scorers=scorers, jobs=jobs,
                                 progress=scoring) if len(reuse) else 0
         return IngestReport(
             articles=len(rows), analysed=analysed, reused=len(reuse), new=len(rows) - known, analyser=analyser,
@@ -437,19 +438,19 @@ class Store:
         con.register("batch_ids", ids)
         for table in _RESULT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE analyser = ? AND article_id IN (SELECT article_id FROM batch_ids)", [analyser])
-        con.register("batch_articles", extracted.articles[ARTICLE_COLUMNS])
+        con.register("batch_articles", extracted.articles[EXTRACTED["articles"]])
         con.execute(
             "INSERT INTO analysed SELECT b.article_id, ?, a.input_hash, b.words, b.sentences, b.repairs, b.length "
             "FROM batch_articles b JOIN articles a USING (article_id)",
             [analyser],
         )
-        con.register("batch_sentences", extracted.sentences[SENTENCE_COLUMNS])
+        con.register("batch_sentences", extracted.sentences[EXTRACTED["sentences"]])
         con.execute(
             'INSERT INTO sentences SELECT article_id, ?, position, paragraph, is_title, start, "end", text, entities '
             "FROM batch_sentences",
             [analyser],
         )
-        mentions = extracted.mentions[MENTION_COLUMNS].reset_index(drop=True)
+        mentions = extracted.mentions[EXTRACTED["mentions"]].reset_index(drop=True)
         con.register("batch_mentions", mentions.assign(idx=range(len(mentions))))
         con.execute(
             'INSERT INTO mentions SELECT article_id, ?, idx, entity, label, text, sentence, start, "end" FROM batch_mentions',
@@ -511,7 +512,7 @@ class Store:
         *,
         ids: Sequence[str] | None = None,
         aliases: Aliases | None = None,
-        engines: Sequence[str] = ENGINES,
+        scorers: Sequence[str] = SCORERS,
         jobs: int | None = None,
         progress: Callable[[int], None] | None = None,
         chunk: int = RESCORE_CHUNK,
@@ -529,7 +530,7 @@ class Store:
             if ids is not None:
                 con.register("wanted", pd.DataFrame({"article_id": pd.Series(list(ids), dtype="str")}))
                 join = "JOIN wanted w ON w.article_id = r.article_id "
-            for engine in engines:
+            for engine in scorers:
                 rows = con.execute(
                     f"SELECT r.article_id FROM analysed r {join}JOIN articles a ON a.article_id = r.article_id "
                     "AND a.input_hash = r.input_hash ANTI JOIN article_tones t ON t.article_id = r.article_id "
@@ -547,7 +548,7 @@ class Store:
             chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
             held: list[tuple[list[str], Extracted]] = []  # read, waiting for their tones
             parts = self._sentence_parts(chunks, aliases, held)
-            for tones in iter_tones(parts, engines=wanted, jobs=min(workers, len(chunks))):
+            for tones in iter_tones(parts, scorers=wanted, jobs=min(workers, len(chunks))):
                 part, extracted = held.pop(0)
                 with self.connect(write=True) as con, _transaction(con):
                     self._write_tones(con, analyser, extracted, tones)
@@ -575,9 +576,9 @@ class Store:
                 "AND scorer IN (SELECT scorer FROM batch_scorers)",
                 [analyser],
             )
-        con.register("batch_articles", extracted.articles[ARTICLE_COLUMNS])
-        con.register("batch_sentences", extracted.sentences[SENTENCE_COLUMNS])
-        con.register("batch_mentions", extracted.mentions[MENTION_COLUMNS])
+        con.register("batch_articles", extracted.articles[EXTRACTED["articles"]])
+        con.register("batch_sentences", extracted.sentences[EXTRACTED["sentences"]])
+        con.register("batch_mentions", extracted.mentions[EXTRACTED["mentions"]])
         Store._write_tone_rows(con, analyser, tones)
         for name in ("batch_ids", "batch_scorers", "batch_articles", "batch_sentences", "batch_mentions",
                      "batch_tones", "batch_article_tones"):
@@ -587,7 +588,7 @@ class Store:
     def _write_tone_rows(con: duckdb.DuckDBPyConnection, analyser: str, tones: pd.DataFrame) -> None:
         """Insert sentence tones, their article means and the pre-aggregated entities (needs the
         ``batch_articles``, ``batch_sentences`` and ``batch_mentions`` views)."""
-        con.register("batch_tones", tones[TONE_COLUMNS])
+        con.register("batch_tones", tones[TONES])
         con.execute(
             "INSERT INTO tones SELECT article_id, ?, scorer, position, polarity, subjectivity FROM batch_tones",
             [analyser],
@@ -756,14 +757,14 @@ class Store:
         pending ones). Sentence tone comes from the store; sentences without a stored score for
         ``sentiment`` are scored now.
         """
-        if sentiment not in ENGINES:
-            raise ValueError(f"unknown sentiment engine {sentiment!r}; choose one of {', '.join(ENGINES)}")
+        if sentiment not in SCORERS:
+            raise ValueError(f"unknown sentiment scorer {sentiment!r}; choose one of {', '.join(SCORERS)}")
         analyser = analyser_version(aliases if aliases is not None else read_aliases())
         with self.connect(write=False) as con:
             meta, extracted, scores = self._load(con, analyser, scorer_version(sentiment), ids, outlets, stories, start, end)
         missing = scores["polarity"].isna().to_numpy()
         if missing.any():
-            fresh = score_texts(extracted.sentences.loc[missing, "text"], engine=sentiment)
+            fresh = score_texts(extracted.sentences.loc[missing, "text"], scorer=sentiment)
             scores.loc[missing, ["polarity", "subjectivity"]] = fresh.to_numpy()
         return apply_sentiment(meta, extracted, sentiment=sentiment, scores=scores)
 
@@ -919,9 +920,9 @@ class Store:
         )
         con.unregister("picked")
         extracted = Extracted(
-            articles=_typed(meta[ARTICLE_COLUMNS], ARTICLE_COLUMNS),
-            sentences=_typed(sentences[SENTENCE_COLUMNS], SENTENCE_COLUMNS),
-            mentions=_typed(mentions[MENTION_COLUMNS], MENTION_COLUMNS),
+            articles=_typed(meta[EXTRACTED["articles"]], EXTRACTED["articles"]),
+            sentences=_typed(sentences[EXTRACTED["sentences"]], EXTRACTED["sentences"]),
+            mentions=_typed(mentions[EXTRACTED["mentions"]], EXTRACTED["mentions"]),
         )
         scores = sentences[["polarity", "subjectivity"]].astype(float)
         return _typed(meta[ARTICLE_FIELDS], ARTICLE_FIELDS), extracted, scores

@@ -213,7 +213,7 @@ def _machine() -> str:
                 break
     except OSError:
         pass
-    from analysis.engine import cores
+    from analysis.cpu import cores
 
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{cores()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
@@ -222,7 +222,7 @@ def _machine() -> str:
 def run(args: argparse.Namespace) -> dict:
     import corpus as generator
     from analysis import load_corpus
-    from analysis.engine import cores
+    from analysis.cpu import cores
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="coverage-bench-"))
     work.mkdir(parents=True, exist_ok=True)

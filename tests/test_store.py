@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import analysis.engine as engine_module
 from analysis import analyse, read_aliases, select
 from analysis.aliases import Aliases
-from analysis.engine import analyser_version
+from analysis.versions import analyser_version
 from analysis.loaders import article_id
 from analysis.schema import ARTICLE_FIELDS, ENTITIES
 from analysis.store import DEFAULT_STORE, Store, StoreError, open_store
@@ -203,7 +203,7 @@ def test_changed_aliases_re_analyse_and_old_results_can_be_pruned(tmp_path, bund
 
 def test_missing_tones_are_scored_on_read(tmp_path, bundled_articles, bundled_vader):
     store = open_store(tmp_path / "s.duckdb")
-    store.ingest(bundled_articles, jobs=1, engines=("textblob",))
+    store.ingest(bundled_articles, jobs=1, scorers=("textblob",))
     with store.connect() as con:
         assert con.execute("SELECT count(DISTINCT scorer) FROM tones").fetchone()[0] == 1
     assert_same_analysis(store.analysis(sentiment="vader"), bundled_vader)
@@ -220,7 +220,7 @@ def test_ingest_again_scores_the_tone_an_engine_lacks_without_analysing(tmp_path
     equal to those of a store that scored both engines from the start."""
     both, _ = filled
     store = open_store(tmp_path / "s.duckdb")
-    store.ingest(bundled_articles, jobs=1, engines=("textblob",))
+    store.ingest(bundled_articles, jobs=1, scorers=("textblob",))
     assert _tone_rows(store) != _tone_rows(both)
     seen = count_extracted(monkeypatch)
     written: list[int] = []
@@ -508,7 +508,7 @@ def test_cli_ingest_then_nothing_to_analyse(tmp_path):
 def test_cli_ingest_and_whole_store_export_score_missing_tones(tmp_path, bundled_articles, filled):
     both, _ = filled
     for name in ("ingest", "export", "update"):
-        open_store(tmp_path / f"{name}.duckdb").ingest(bundled_articles, jobs=1, engines=("textblob",))
+        open_store(tmp_path / f"{name}.duckdb").ingest(bundled_articles, jobs=1, scorers=("textblob",))
     ingest = run_cli("ingest", str(ROOT / "data" / "corpus"), "--store", str(tmp_path / "ingest.duckdb"), "--jobs", "1")
     assert ingest.returncode == 0, ingest.stderr
     assert "analysed 0, already analysed 2 (the tone of 2 scored again" in ingest.stderr
