@@ -207,7 +207,7 @@ def cached_tables(
 @st.cache_resource(show_spinner=False, max_entries=32)
 def cached_selection(key: str, engine: str, outlets: tuple[str, ...], stories: tuple[str, ...] | None, start: str | None,
                      end: str | None, _analysis: an.Analysis) -> an.Analysis:
-    return an.select(_analysis, outlets=outlets, stories=stories, start=start, end=end)
+    return an.select(_analysis, an.Selection(outlets=outlets, stories=stories, since=start, until=end))
 
 
 def lazy_tables(key: str, engine: str, selection: tuple, messages: Sequence[str], analysis: an.Analysis) -> "LazyTables":

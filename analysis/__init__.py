@@ -1,7 +1,7 @@
 """Coverage Lens: how different news outlets cover the same story.
 
 Data flows one way: files -> ``load_corpus`` -> ``analyse`` (repair, sentences, mentions, tone)
--> ``select`` (outlets, stories, dates) -> ``build_tables`` -> CSV. Every function is pure: it
+-> ``select`` (a ``Selection``: outlets, stories, dates, articles) -> ``build_tables`` -> CSV. Every function is pure: it
 takes and returns DataFrames and never mutates its input.
 """
 
@@ -16,6 +16,7 @@ from .loaders import Corpus, LoadError, load_corpus, load_files
 from .pipeline import Analysis, analyse, apply_sentiment, select
 from .repair import Repaired, repair_text, unrepair
 from .schema import TABLES
+from .selection import Selection
 from .segment import paragraphs
 from .sentiment import SCORERS, score_texts
 from .versions import __version__
@@ -28,6 +29,7 @@ __all__ = [
     "LoadError",
     "Repaired",
     "SCORERS",
+    "Selection",
     "TABLES",
     "analyse",
     "apply_sentiment",

@@ -22,6 +22,7 @@ from .aliases import read_aliases
 from .export import build_tables, csv_tables, write_tables
 from .loaders import LoadError, load_corpus, skip_message
 from .pipeline import analyse, apply_sentiment, select
+from .selection import Selection
 from .sentiment import SCORERS
 from .engine import EngineError, run_extract
 from .store import DEFAULT_STORE, StoreError, open_store
@@ -100,14 +101,19 @@ def _export(args: argparse.Namespace) -> int:
     if args.store is not None:
         return _export_through_store(args, aliases, messages)
     result = _load_and_analyse(args, aliases, engine)
-    chosen = _chosen(args, result)
+    chosen = _chosen(result, _selection(args))
     paths = write_tables(build_tables(chosen, messages=messages), args.out)
     _report_export(args, len(result.articles), len(paths), chosen)
     return 0
 
 
-def _chosen(args: argparse.Namespace, result):
-    chosen = select(result, outlets=args.outlet, stories=args.story, start=args.since, end=args.until)
+def _selection(args: argparse.Namespace) -> Selection:
+    """The articles ``--outlet``, ``--story``, ``--since`` and ``--until`` choose."""
+    return Selection(outlets=args.outlet, stories=args.story, since=args.since, until=args.until)
+
+
+def _chosen(result, selection: Selection):
+    chosen = select(result, selection)
     if chosen.articles.empty:
         known = ", ".join(sorted(result.articles["outlet"].unique()))
         raise UsageError(f"no article matches the filters (outlets here: {known})")
@@ -144,7 +150,7 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
     result = store.analysis(sentiment=args.sentiment, aliases=aliases, ids=ids)
     if result.articles.empty:
         raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
-    chosen = _chosen(args, result)
+    chosen = _chosen(result, _selection(args))
     csvs = csv_tables(build_tables(chosen, messages=messages))
     paths = write_tables(csvs, args.out)
     store.keep_export(key, csvs)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import analysis.engine as engine_module
-from analysis import analyse, read_aliases, select
+from analysis import Selection, analyse, read_aliases, select
 from analysis.aliases import Aliases
 from analysis.versions import analyser_version
 from analysis.loaders import article_id
@@ -118,7 +118,7 @@ def test_ids_keep_the_given_order(filled, bundled_articles):
 def test_selection_in_the_store_equals_select(filled, bundled, outlets, start, end):
     store, _ = filled
     chosen = store.analysis(outlets=outlets, start=start, end=end)
-    assert_same_analysis(chosen, select(bundled, outlets=outlets, start=start, end=end))
+    assert_same_analysis(chosen, select(bundled, Selection(outlets=outlets, since=start, until=end)))
 
 
 def test_second_ingest_analyses_nothing(filled, bundled_articles, monkeypatch):
