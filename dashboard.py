@@ -250,39 +250,39 @@ def open_store(path: str):
 @st.cache_resource(show_spinner="Reading the store…", max_entries=8)
 def store_analysis(path: str, generation: int, engine: str, alias_key: str, _aliases: an.Aliases) -> an.Analysis:
     """Every article the store's current analyser has analysed, with stored tones for ``engine``."""
-    return open_store(path).analysis(sentiment=engine, aliases=_aliases)
+    return open_store(path).analysis(sentiment=engine)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def store_summary(path: str, generation: int, engine: str, alias_key: str, _aliases: an.Aliases) -> dict[str, int]:
-    return open_store(path).summary(aliases=_aliases, sentiment=engine)
+    return open_store(path).summary(sentiment=engine)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def store_options(path: str, generation: int, alias_key: str, _aliases: an.Aliases) -> dict[str, list[str]]:
-    return open_store(path).options(aliases=_aliases)
+    return open_store(path).options()
 
 
 # The SQL tables of a selection (a large store): shared, not copied, like the analysis results.
 @st.cache_resource(show_spinner="Counting the selection…", max_entries=32)
 def store_articles(path: str, generation: int, engine: str, alias_key: str, outlets: tuple[str, ...],
                    stories: tuple[str, ...] | None, start: str | None, end: str | None, *, _aliases: an.Aliases) -> pd.DataFrame:
-    return open_store(path).articles_table(sentiment=engine, aliases=_aliases, outlets=outlets, stories=stories,
-                                           start=start, end=end)
+    return open_store(path).articles_table(an.Selection(outlets=outlets, stories=stories, since=start, until=end),
+                                           sentiment=engine)
 
 
 @st.cache_resource(show_spinner="Aggregating entities…", max_entries=32)
 def store_entities(path: str, generation: int, engine: str, alias_key: str, outlets: tuple[str, ...],
                    stories: tuple[str, ...] | None, start: str | None, end: str | None, *, _aliases: an.Aliases) -> pd.DataFrame:
-    return open_store(path).entity_table(sentiment=engine, aliases=_aliases, outlets=outlets, stories=stories,
-                                         start=start, end=end)
+    return open_store(path).entity_table(an.Selection(outlets=outlets, stories=stories, since=start, until=end),
+                                         sentiment=engine)
 
 
 @st.cache_resource(show_spinner="Reading the selected articles…", max_entries=8)
 def store_part(path: str, generation: int, engine: str, alias_key: str, ids: tuple[str, ...], *,
                _aliases: an.Aliases) -> an.Analysis:
     """The ``Analysis`` of some articles of a large store (at most the full limit)."""
-    return open_store(path).analysis(sentiment=engine, aliases=_aliases, ids=list(ids))
+    return open_store(path).analysis(an.Selection(article_ids=ids), sentiment=engine)
 
 
 def _digest(ids) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -131,26 +132,26 @@ def _report_export(args: argparse.Namespace, analysed: int, tables: int, chosen)
 def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]) -> int:
     """``export --store``: the tables of an export whose inputs are all unchanged (same articles,
     filters, messages and code) are the CSVs the store kept from the last such export."""
-    store = _open_store(args)
+    store = _open_store(args, aliases)
     if args.sources:
         corpus = _load(args, args.sources)
-        _report_ingest(store, _ingest_into(store, corpus.articles, args, aliases))
+        _report_ingest(store, _ingest_into(store, corpus.articles, args))
         ids = list(corpus.articles["article_id"])
     else:
         ids = None  # the whole store, brought up to date
-        _update_store(store, args, aliases)
-    filters = {"outlets": args.outlet, "stories": args.story, "start": args.since, "end": args.until}
-    key = store.export_key(sentiment=args.sentiment, aliases=aliases, ids=ids, filters=filters, messages=messages)
+        _update_store(store, args)
+    selection = _selection(args)
+    key = store.export_key(replace(selection, article_ids=ids), sentiment=args.sentiment, messages=messages)
     kept = store.stored_export(key)
     if kept is not None:
         paths = write_tables(kept, args.out)
         print(f"nothing changed since an earlier export: wrote its {len(paths)} tables, kept in the store, "
               f"to {args.out}", file=sys.stderr)
         return 0
-    result = store.analysis(sentiment=args.sentiment, aliases=aliases, ids=ids)
+    result = store.analysis(Selection(article_ids=ids), sentiment=args.sentiment)
     if result.articles.empty:
         raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
-    chosen = _chosen(result, _selection(args))
+    chosen = _chosen(result, selection)
     csvs = csv_tables(build_tables(chosen, messages=messages))
     paths = write_tables(csvs, args.out)
     store.keep_export(key, csvs)
@@ -191,17 +192,17 @@ def _engine(args: argparse.Namespace) -> str:
     return engine
 
 
-def _open_store(args: argparse.Namespace):
+def _open_store(args: argparse.Namespace, aliases):
     path = Path(args.store)
     if path.suffix not in {".duckdb", ".db"}:
         raise UsageError(f"--store expects a .duckdb file, not {path} (put SOURCEs before --store)")
     try:
-        return open_store(path)
+        return open_store(path, aliases=aliases)
     except StoreError as error:
         raise UsageError(str(error))
 
 
-def _ingest_into(store, articles, args: argparse.Namespace, aliases):
+def _ingest_into(store, articles, args: argparse.Namespace):
     """Add ``articles`` to ``store`` with a progress bar on stderr; returns the report."""
     from tqdm import tqdm
 
@@ -209,7 +210,7 @@ def _ingest_into(store, articles, args: argparse.Namespace, aliases):
     with tqdm(total=len(articles), unit="article", desc="analysing", file=sys.stderr, mininterval=0.5) as bar, \
             _ScoringBar() as scoring:
         return store.ingest(
-            articles, aliases=aliases, jobs=args.jobs, backend=_engine(args), scheduler=args.scheduler,
+            articles, jobs=args.jobs, backend=_engine(args), scheduler=args.scheduler,
             progress=bar.update, scoring=scoring.update,
         )
 
@@ -236,13 +237,13 @@ class _ScoringBar:
             self.bar.close()
 
 
-def _update_store(store, args: argparse.Namespace, aliases) -> tuple[int, int]:
+def _update_store(store, args: argparse.Namespace) -> tuple[int, int]:
     """Analyse the stored articles the current analyser has not, then score the tones the
     current sentiment versions lack, store-wide; returns (analysed, scored)."""
-    pending = store.pending(aliases=aliases)
-    analysed = _ingest_into(store, pending, args, aliases).analysed if len(pending) else 0
+    pending = store.pending()
+    analysed = _ingest_into(store, pending, args).analysed if len(pending) else 0
     with _ScoringBar() as scoring:
-        scored = store.rescore(aliases=aliases, jobs=args.jobs, progress=scoring.update)
+        scored = store.rescore(jobs=args.jobs, progress=scoring.update)
     return analysed, scored
 
 
@@ -256,16 +257,16 @@ def _ingest(args: argparse.Namespace) -> int:
     if not args.sources and not Path(args.store).exists():
         raise UsageError(f"give SOURCE files or folders to add (without SOURCE, ingest updates an existing store; "
                          f"{args.store} does not exist)")
-    store = _open_store(args)
+    store = _open_store(args, aliases)
     if not args.sources:
-        analysed, scored = _update_store(store, args, aliases)
-        total = store.summary(aliases=aliases)
+        analysed, scored = _update_store(store, args)
+        total = store.summary()
         print(f"brought {store.path} up to date: analysed {analysed}, scored the tone of {scored}; "
               f"the store holds {total['articles']} articles", file=sys.stderr)
         return 0
     corpus = _load(args, args.sources)
-    report = _ingest_into(store, corpus.articles, args, aliases)
-    total = store.summary(aliases=aliases)
+    report = _ingest_into(store, corpus.articles, args)
+    total = store.summary()
     rescored = f" (the tone of {report.rescored} scored again: a new sentiment version)" if report.rescored else ""
     print(
         f"ingested {report.articles} articles ({report.new} new) into {store.path}: analysed {report.analysed}, "
