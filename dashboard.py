@@ -38,6 +38,7 @@ if str(ROOT) not in sys.path:
 import analysis as an  # noqa: E402
 from analysis import charts, reader  # noqa: E402
 from analysis.loaders import EXTENSIONS  # noqa: E402
+from analysis.messages import parse_messages  # noqa: E402
 from analysis.schema import LABELS, TABLES as TABLE_COLUMNS  # noqa: E402
 
 DEFAULT_DATA = ROOT / "data" / "corpus"
@@ -108,15 +109,6 @@ def full_limit(argv: Sequence[str], environ: dict[str, str] | None = None) -> in
         env = (environ if environ is not None else os.environ).get(FULL_LIMIT_ENV, "").strip()
         value = int(env) if env.isdigit() else FULL_LIMIT
     return max(1, value)
-
-
-def parse_messages(text: str | None) -> list[str]:
-    """Key messages typed one per line (blank lines dropped, order kept, repeats once).
-
-    >>> parse_messages(" a \\n\\nb\\na")
-    ['a', 'b']
-    """
-    return list(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))
 
 
 def corpus_key(articles: pd.DataFrame, aliases: an.Aliases, *, columns: Sequence[str] | None = None) -> str:
@@ -229,9 +221,9 @@ def cached_sentences(key: str, engine: str, _analysis: an.Analysis) -> pd.DataFr
 
 @st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
 def cached_sentence_tables(key: str, engine: str, messages: tuple[str, ...], _sentences: pd.DataFrame,
-                           _mentions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+                           _part: an.Analysis) -> dict[str, pd.DataFrame]:
     """Terms, quotes and messages from a sample's aligned sentences (aligned once, for every view)."""
-    return an.sentence_tables(_sentences, _mentions, messages=messages)
+    return an.sentence_tables(_part, _sentences, messages=messages)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -615,7 +607,7 @@ def large_store(store: Path, generation: int, summary: dict[str, int], *, engine
     sample_key = f"{base_key}:{_digest(ids)}"
 
     def derived(lazy: LazyTables) -> dict[str, pd.DataFrame]:
-        return cached_sentence_tables(sample_key, engine, tuple(messages), lazy["sentences"], lazy["mentions"])
+        return cached_sentence_tables(sample_key, engine, tuple(messages), lazy["sentences"], part())
 
     def sentences() -> pd.DataFrame:
         return cached_sentences(sample_key, engine, part())

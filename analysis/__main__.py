@@ -22,6 +22,7 @@ from . import __version__
 from .aliases import read_aliases
 from .export import build_tables, csv_tables, write_tables
 from .loaders import LoadError, load_corpus, skip_message
+from .messages import parse_messages
 from .pipeline import analyse, apply_sentiment, select
 from .selection import Selection
 from .sentiment import SCORERS
@@ -80,10 +81,10 @@ def _read_messages(path: str | None) -> list[str]:
     if path is None:
         return []
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read messages file {path}: {error.strerror if isinstance(error, OSError) else error}")
-    return [line.strip() for line in lines if line.strip()]
+    return parse_messages(text)
 
 
 def _aliases(path: str | None):

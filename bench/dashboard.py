@@ -100,7 +100,7 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
     fresh = dataclasses.replace(part, sentences=made_distinct(part.sentences))
     load_model().clear_caches()
     aligned = timed("align its sentences, none seen before", lambda: an.sentence_table(fresh))
-    timed("terms, quotes and messages from them", lambda: an.sentence_tables(aligned, fresh.mentions))
+    timed("terms, quotes and messages from them", lambda: an.sentence_tables(fresh, aligned))
     return timings
 
 

@@ -151,7 +151,7 @@ def test_tables_alone_equal_the_built_ones(bundled, outlets):
     assert alone["unique"].any() == (outlets is None)  # alignment needs a second outlet
     messages = ["Microsoft teams up with OpenAI", "Tay"]
     with_messages = build_tables(chosen, messages=messages)
-    derived = sentence_tables(alone, chosen.mentions, messages=messages)
+    derived = sentence_tables(chosen, alone, messages=messages)
     assert set(derived) == {"terms", "quotes", "messages"}
     for name, table in derived.items():
         assert to_csv_bytes(table) == to_csv_bytes(with_messages[name]), name
