@@ -6,7 +6,7 @@ closest word in the sentence (static MiniLM vectors, so "democratizing" meets "d
 "preferred" meets "primary") and averages the matches, weighted by how rare the words are.
 ``found`` means a similarity of at least ``FOUND_THRESHOLD`` (0.70): on the seed articles the
 messages an outlet carried score 0.77-1.00 and those it did not 0.36-0.68 (the measurements and
-the known misses are in ``bench/README.md``, "How the thresholds were chosen").
+the known misses are in ``bench/README.md``, "The similarity model: quality and speed").
 """
 
 from __future__ import annotations
