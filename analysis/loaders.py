@@ -44,7 +44,6 @@ order given, so the kept copy of a duplicate is the first one in that order.
 from __future__ import annotations
 
 import csv
-import hashlib
 import itertools
 import json
 import os
@@ -58,6 +57,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.schema import ARTICLE_FIELDS
+from analysis.utils import short_hash
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -134,8 +134,7 @@ def article_id(text: str) -> str:
     >>> article_id("Hello   world\\n") == article_id(" Hello world")
     True
     """
-    normalised = " ".join(text.split())
-    return hashlib.sha1(normalised.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return short_hash(" ".join(text.split()))
 
 
 def skip_message(source: str, line: int, reason: str) -> str:
