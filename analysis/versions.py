@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 
 _PACKAGE = Path(__file__).resolve().parent
 # modules whose code decides what ``extract`` returns; editing one changes the analyser version
-_EXTRACT_MODULES = ("extract.py", "repair.py", "segment.py", "nlp.py", "aliases.py", "schema.py")
+_EXTRACT_MODULES = ("extract.py", "repair.py", "lexicon.py", "segment.py", "nlp.py", "aliases.py", "schema.py")
 _SENTIMENT_PACKAGES = {"textblob": "textblob", "vader": "vaderSentiment"}
 
 
