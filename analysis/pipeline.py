@@ -12,11 +12,11 @@ import pandas as pd
 
 from .aliases import Aliases, read_aliases
 from .extract import Extracted, extract
-from .schema import ARTICLES, MENTIONS, SENTENCES, TONE
+from .schema import ARTICLES, FROM_ARTICLE, MENTIONS, SENTENCES, TONE
 from .selection import Selection
 from .sentiment import score_texts
 
-_META = ["article_id", "outlet", "story"]
+_META = ["article_id", *FROM_ARTICLE]
 
 
 @dataclass(frozen=True)

@@ -37,14 +37,14 @@ MESSAGES = ["story", "outlet", "message", "found", "similarity", "best_sentence"
 TONE = ["polarity", "subjectivity"]  # a sentence's tone, and the means of it
 # the columns ``analysis.align.align_sentences`` adds to the sentences
 ALIGNMENT = ["best_match", "matched_outlet", "matched_article_id", "matched_position", "matched_text", "unique"]
-_FROM_ARTICLE = ["outlet", "story"]  # joined from the article by ``analysis.pipeline.apply_sentiment``
+FROM_ARTICLE = ["outlet", "story"]  # joined from the article by ``analysis.pipeline.apply_sentiment``
 
 # Per-article results of ``analysis.extract`` (the store keeps them per analyser version): the
 # exported tables without what the article, the sentiment scorer and the alignment add.
 EXTRACTED = {
     "articles": ["article_id", "words", "sentences", "repairs", "length"],  # length: of the analysed document
-    "sentences": [c for c in SENTENCES if c not in {*_FROM_ARTICLE, *TONE, *ALIGNMENT}],
-    "mentions": [c for c in MENTIONS if c not in {*_FROM_ARTICLE, *TONE}],
+    "sentences": [c for c in SENTENCES if c not in {*FROM_ARTICLE, *TONE, *ALIGNMENT}],
+    "mentions": [c for c in MENTIONS if c not in {*FROM_ARTICLE, *TONE}],
 }
 # Sentence tone by a sentiment scorer (``scorer``: its version), as the engine's workers compute it.
 TONES = ["article_id", "position", "scorer", *TONE]
