@@ -142,7 +142,7 @@ def partitions(articles: pd.DataFrame, *, workers: int, size: int | None = None)
         return []
     sizes = [size] * math.ceil(n / size) if size is not None else partition_sizes(n, workers=workers)
     starts = [0, *itertools.accumulate(sizes)][: len(sizes)]
-    return [articles.iloc[start : start + length] for start, length in zip(starts, sizes)]
+    return [articles.iloc[start : start + length] for start, length in zip(starts, sizes, strict=True)]
 
 
 def _warm(names: tuple[str, ...]) -> None:
@@ -206,12 +206,16 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _pool_batches(parts: list[pd.DataFrame], *, aliases: Aliases, workers: int, scorers: Sequence[str]) -> Iterator[Batch]:
+def _pool_batches(
+    parts: list[pd.DataFrame], *, aliases: Aliases, workers: int, scorers: Sequence[str]
+) -> Iterator[Batch]:
     method = _start_method()
     if method == "fork":
         _warm(aliases.names)  # once here, inherited by every worker
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm, initargs=(aliases.names,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_warm, initargs=(aliases.names,)
+    ) as pool:
         pending = {
             pool.submit(extract_partition, part, aliases=aliases, scorers=tuple(scorers), index=i)
             for i, part in enumerate(parts)

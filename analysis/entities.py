@@ -85,13 +85,15 @@ def first_seen(start, is_title, length) -> np.ndarray:
     """
     length = np.asarray(length, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(np.asarray(is_title, dtype=bool), 0.0, np.asarray(start, dtype=float) / np.where(length > 0, length, np.nan))
+        offset = np.asarray(start, dtype=float) / np.where(length > 0, length, np.nan)
+    return np.where(np.asarray(is_title, dtype=bool), 0.0, offset)
 
 
 def _first_seen(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
     first = mentions.sort_values("start").drop_duplicates(["article_id", "entity"])
     titles = sentences.loc[sentences["is_title"].astype(bool), ["article_id", "position"]]
-    in_title = first.merge(titles.rename(columns={"position": "sentence"}).assign(title=True), on=["article_id", "sentence"], how="left")
+    titles = titles.rename(columns={"position": "sentence"}).assign(title=True)
+    in_title = first.merge(titles, on=["article_id", "sentence"], how="left")
     length = in_title["article_id"].map(articles.set_index("article_id")["length"])
     in_title["first_seen"] = first_seen(in_title["start"], in_title["title"].eq(True), length)
     return in_title.groupby(["story", "outlet", "entity"])["first_seen"].mean()
@@ -138,7 +140,8 @@ firsts AS (
     FROM m GROUP BY ALL
 ),
 seen AS (
-    SELECT f.akey, f.ekey, f.label, {FIRST_SEEN_SQL.format(is_title="s.is_title", start="f.start", length="f.length")} AS first_seen
+    SELECT f.akey, f.ekey, f.label,
+           {FIRST_SEEN_SQL.format(is_title="s.is_title", start="f.start", length="f.length")} AS first_seen
     FROM firsts f LEFT JOIN batch_sentences s ON s.article_id = f.article_id AND s.position = f.sentence
 ),
 sents AS (SELECT DISTINCT article_id, akey, ekey, sentence FROM m),
@@ -184,10 +187,11 @@ totals AS (
            (sum(mentions) OVER (PARTITION BY story, ekey))::DOUBLE AS entity_total
     FROM agg JOIN outlets USING (story)
 )
-SELECT story, outlet, names.entity, label, mentions, articles, mentions::DOUBLE / outlet_total AS share, polarity, subjectivity,
-       (entity_total - mentions = 0) AND outlets_in_story > 1 AS exclusive,
+SELECT story, outlet, names.entity, label, mentions, articles, mentions::DOUBLE / outlet_total AS share,
+       polarity, subjectivity, (entity_total - mentions = 0) AND outlets_in_story > 1 AS exclusive,
        CASE WHEN entity_total - mentions > 0 AND outlets_in_story > 1
-            THEN (mentions::DOUBLE / outlet_total) / ((entity_total - mentions) / (story_total - outlet_total)) END AS emphasis,
+            THEN (mentions::DOUBLE / outlet_total) / ((entity_total - mentions) / (story_total - outlet_total))
+       END AS emphasis,
        first_seen
 FROM totals JOIN entity_names names USING (ekey)
 ORDER BY story, outlet, mentions DESC, names.entity

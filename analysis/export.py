@@ -41,7 +41,9 @@ def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[st
     return {name: _columns(table, name) for name, table in tables.items()}
 
 
-def sentence_tables(analysis: Analysis, sentences: pd.DataFrame, *, messages: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+def sentence_tables(
+    analysis: Analysis, sentences: pd.DataFrame, *, messages: Sequence[str] = ()
+) -> dict[str, pd.DataFrame]:
     """``terms``, ``quotes`` and ``messages`` (columns ``analysis.schema.TABLES[name]``) of an
     (already selected) ``analysis`` from its aligned ``sentences`` (:func:`sentence_table`'s):
     equal to those of ``build_tables`` without aligning again or counting entities."""

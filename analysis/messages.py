@@ -64,7 +64,8 @@ def message_pullthrough(
     ...                            "Azure is the primary cloud."], "start": [0, 32, 0],
     ...                   "is_title": [True, False, False]})
     >>> a = pd.DataFrame({"article_id": ["a", "b"], "length": [58, 27]})
-    >>> message_pullthrough(s, ["Google lags behind Amazon"], articles=a)[["outlet", "found", "first_seen"]].values.tolist()
+    >>> t = message_pullthrough(s, ["Google lags behind Amazon"], articles=a)
+    >>> t[["outlet", "found", "first_seen"]].values.tolist()
     [['X', True, 0.5517241379310345], ['Y', False, nan]]
     """
     wanted = parse_messages(messages)
@@ -76,7 +77,8 @@ def message_pullthrough(
     texts = table["text"].fillna("").astype(str)
     scores = coverage_matrix(wanted, texts.tolist())  # (messages, sentences)
 
-    is_title = table["is_title"].fillna(False).astype(bool).to_numpy() if "is_title" in table else np.zeros(len(table), bool)
+    is_title = (table["is_title"].fillna(False).astype(bool).to_numpy() if "is_title" in table
+                else np.zeros(len(table), bool))
     start = table["start"].to_numpy(dtype=float)
     place = first_seen(start, is_title, table["article_id"].map(articles.set_index("article_id")["length"]))
     order = np.lexsort((start, ~is_title, pd.factorize(table["article_id"])[0]))

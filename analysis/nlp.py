@@ -1,8 +1,9 @@
 """The spaCy pipeline: the small English model plus an entity ruler fed by the aliases.
 
 The model is loaded once per process (``load_pipeline`` is cached). Components the analysis does
-not use (the shared tok2vec, tagger, parser, attribute ruler and lemmatizer) are not loaded; the statistical sentence recogniser
-(``senter``) replaces the parser for sentence boundaries, which is several times faster.
+not use (the shared tok2vec, tagger, parser, attribute ruler and lemmatizer) are not loaded; the
+statistical sentence recogniser (``senter``) replaces the parser for sentence boundaries, which is
+several times faster.
 
 The model runs on thinc's numpy backend with numpy's BLAS (OpenBLAS) instead of the bundled BLIS
 (``use_blis=False``): the same entities and sentences on every test and benchmark article, and
@@ -26,7 +27,7 @@ UNUSED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(names: tuple[str, ...] = ()) -> "Language":
+def load_pipeline(names: tuple[str, ...] = ()) -> Language:
     """Load the model once, with an entity ruler that marks every name in ``names``.
 
     Ruler matches overwrite the model's own guesses (it labels ``OpenAI`` a person in places);

@@ -61,7 +61,8 @@ CREATE TABLE IF NOT EXISTS tones (
     polarity DOUBLE, subjectivity DOUBLE
 );
 CREATE TABLE IF NOT EXISTS article_tones (
-    article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, scorer VARCHAR NOT NULL, polarity DOUBLE, subjectivity DOUBLE
+    article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, scorer VARCHAR NOT NULL,
+    polarity DOUBLE, subjectivity DOUBLE
 );
 CREATE TABLE IF NOT EXISTS entity_names (ekey INTEGER PRIMARY KEY, entity VARCHAR NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS article_entities (
@@ -119,7 +120,7 @@ class _KeptOpen:
     """
 
     POLL = 0.05
-    _all: "weakref.WeakSet[_KeptOpen]" = weakref.WeakSet()  # closed at exit, before DuckDB is torn down
+    _all: weakref.WeakSet[_KeptOpen] = weakref.WeakSet()  # closed at exit, before DuckDB is torn down
 
     def __init__(self, path: Path, linger: float) -> None:
         self.path, self.linger = path, linger
@@ -247,7 +248,9 @@ class StoreFile:
                     if not _busy(error):
                         raise StoreError(f"cannot open {self.path}: {error}") from None
                     if time.monotonic() > deadline:
-                        raise StoreError(f"{self.path} stayed locked by another process for {self.timeout:.0f} s") from None
+                        raise StoreError(
+                            f"{self.path} stayed locked by another process for {self.timeout:.0f} s"
+                        ) from None
                     if write:
                         waiting = _wait_for(self.path) or waiting
                     time.sleep(delay)

@@ -130,7 +130,8 @@ class StoreQueries(StoreFile):
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, selection)
             if not self._unscored(con, chosen, params, scorer):
-                return typed_entity_table(frame(con, f"WITH {chosen}, {ENTITIES_SQL}", [*params, self.analyser, scorer]))
+                table = frame(con, f"WITH {chosen}, {ENTITIES_SQL}", [*params, self.analyser, scorer])
+                return typed_entity_table(table)
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return entity_table(chosen_analysis.mentions, chosen_analysis.sentences, chosen_analysis.articles)
 
@@ -182,7 +183,8 @@ class StoreQueries(StoreFile):
                                                  "ord": pd.Series(range(len(ids)), dtype="int64")}))
             join, order = "JOIN wanted w ON w.article_id = a.article_id", "w.ord"
         chosen = (
-            f"chosen AS (SELECT a.*, r.words, r.sentences, r.repairs, r.length, row_number() OVER (ORDER BY {order}) AS ord "
+            f"chosen AS (SELECT a.*, r.words, r.sentences, r.repairs, r.length, "
+            f"row_number() OVER (ORDER BY {order}) AS ord "
             f"FROM articles a {join} JOIN analysed r ON r.article_id = a.article_id AND r.input_hash = a.input_hash "
             f"WHERE r.analyser = ? AND {where})"
         )
@@ -219,10 +221,13 @@ class StoreQueries(StoreFile):
         # (100,000 of them: 0.1-0.2 s) before the joins drop most; each table below then joins
         # the picked ids, a small frame, instead of evaluating the selection again.
         fields = ", ".join(f'c."{c}"' for c in ARTICLE_FIELDS if c != "text")
-        meta = frame(con, f"WITH {chosen} SELECT {fields}, c.words, c.sentences, c.repairs, c.length FROM chosen c ORDER BY c.ord", params)
+        meta = frame(con, f"WITH {chosen} SELECT {fields}, c.words, c.sentences, c.repairs, c.length "
+                          "FROM chosen c ORDER BY c.ord", params)
         con.register("picked", pd.DataFrame({"article_id": meta["article_id"].astype("str"), "ord": range(len(meta))}))
-        texts = frame(con, "SELECT a.text FROM picked p JOIN articles a ON a.article_id = p.article_id ORDER BY p.ord", [])
-        meta.insert(list(ARTICLE_FIELDS).index("text"), "text", pd.Series(texts["text"].to_numpy(), index=meta.index, dtype="str"))
+        texts = frame(con, "SELECT a.text FROM picked p JOIN articles a ON a.article_id = p.article_id "
+                           "ORDER BY p.ord", [])
+        text = pd.Series(texts["text"].to_numpy(), index=meta.index, dtype="str")
+        meta.insert(list(ARTICLE_FIELDS).index("text"), "text", text)
         sentences = frame(
             con,
             "SELECT s.article_id, s.position, s.paragraph, s.is_title, s.start, s.\"end\", s.text, "

@@ -87,7 +87,7 @@ class Store(StoreQueries):
         machine; ``scoring(n)`` after each write). Does not mutate ``articles``.
         """
         rows = articles[ARTICLE_FIELDS].drop_duplicates("article_id").reset_index(drop=True)
-        rows = rows.assign(input_hash=[input_hash(t, x) for t, x in zip(rows["title"], rows["text"])])
+        rows = rows.assign(input_hash=[input_hash(t, x) for t, x in zip(rows["title"], rows["text"], strict=True)])
         with self.connect(write=True) as con:
             con.register("incoming", rows[["article_id", "input_hash"]])
             done = set(
@@ -165,7 +165,8 @@ class Store(StoreQueries):
             for scorer in scorers:
                 rows = con.execute(
                     f"WITH {chosen} SELECT c.article_id FROM chosen c ANTI JOIN article_tones t ON "
-                    "t.article_id = c.article_id AND t.analyser = ? AND t.scorer = ? WHERE c.sentences > 0 ORDER BY c.ord",
+                    "t.article_id = c.article_id AND t.analyser = ? AND t.scorer = ? "
+                    "WHERE c.sentences > 0 ORDER BY c.ord",
                     [*params, self.analyser, self.scorer(scorer)],
                 ).fetchnumpy()["article_id"].tolist()
                 for article in rows:
@@ -202,7 +203,9 @@ class Store(StoreQueries):
                 deleted += con.execute(f"DELETE FROM {table} WHERE analyser <> ?", [self.analyser]).fetchall()[0][0]
         return deleted
 
-    def keep_export(self, key: str, csvs: dict[str, bytes], *, keep: int = EXPORTS_KEPT, max_bytes: int = EXPORT_MAX_BYTES) -> bool:
+    def keep_export(
+        self, key: str, csvs: dict[str, bytes], *, keep: int = EXPORTS_KEPT, max_bytes: int = EXPORT_MAX_BYTES
+    ) -> bool:
         """Keep an export's CSVs under ``key`` (:meth:`export_key`), with the ``keep - 1`` most
         recent others (older ones are deleted). An export larger than ``max_bytes`` is not kept.
         Returns whether it was kept."""
@@ -212,7 +215,8 @@ class Store(StoreQueries):
         with self.connect(write=True) as con, transaction(con, new_generation=False):
             con.register("new_export", rows)
             con.execute("DELETE FROM exports WHERE key = ?", [key])
-            con.execute("INSERT INTO exports SELECT ?, name, position, csv::BLOB, now()::TIMESTAMP FROM new_export", [key])
+            con.execute("INSERT INTO exports SELECT ?, name, position, csv::BLOB, now()::TIMESTAMP FROM new_export",
+                        [key])
             con.execute(
                 "DELETE FROM exports WHERE key NOT IN (SELECT key FROM exports GROUP BY key "
                 "ORDER BY max(created) DESC, key = ? DESC LIMIT ?)",
@@ -259,8 +263,10 @@ def _write_results(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Ext
     only_tones = tables == _TONE_TABLES
     scorers = " AND scorer IN (SELECT scorer FROM batch_scorers)" if only_tones else ""
     for table in tables:
-        con.execute(f"DELETE FROM {table} WHERE analyser = ? AND article_id IN (SELECT article_id FROM batch_ids){scorers}",
-                    [analyser])
+        con.execute(
+            f"DELETE FROM {table} WHERE analyser = ? AND article_id IN (SELECT article_id FROM batch_ids){scorers}",
+            [analyser],
+        )
     if not only_tones:
         con.execute(
             "INSERT INTO analysed SELECT b.article_id, ?, a.input_hash, b.words, b.sentences, b.repairs, b.length "
@@ -284,14 +290,18 @@ def _write_tones(con: duckdb.DuckDBPyConnection, analyser: str, tones: pd.DataFr
     """Insert sentence tones, their article means and the pre-aggregated entities (needs the
     ``batch_articles``, ``batch_sentences`` and ``batch_mentions`` views)."""
     con.register("batch_tones", tones[TONES])
-    con.execute("INSERT INTO tones SELECT article_id, ?, scorer, position, polarity, subjectivity FROM batch_tones", [analyser])
+    con.execute("INSERT INTO tones SELECT article_id, ?, scorer, position, polarity, subjectivity FROM batch_tones",
+                [analyser])
     # the same pandas mean as apply_sentiment, so articles_table equals the Analysis exactly
     means = tones.groupby(["scorer", "article_id"], sort=False)[TONE].mean()
     con.register("batch_article_tones", means.reset_index())
-    con.execute("INSERT INTO article_tones SELECT article_id, ?, scorer, polarity, subjectivity FROM batch_article_tones",
-                [analyser])
     con.execute(
-        "INSERT INTO entity_names SELECT (SELECT coalesce(max(ekey), 0) FROM entity_names) + row_number() OVER (ORDER BY entity), "
+        "INSERT INTO article_tones SELECT article_id, ?, scorer, polarity, subjectivity FROM batch_article_tones",
+        [analyser],
+    )
+    con.execute(
+        "INSERT INTO entity_names SELECT (SELECT coalesce(max(ekey), 0) FROM entity_names) "
+        "+ row_number() OVER (ORDER BY entity), "
         "entity FROM (SELECT DISTINCT entity FROM batch_mentions WHERE entity NOT IN (SELECT entity FROM entity_names))"
     )
     con.execute(ARTICLE_ENTITIES_SQL, [analyser])
