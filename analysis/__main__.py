@@ -217,7 +217,7 @@ def _ingest_into(store, articles, args: argparse.Namespace):
 
 
 class _ScoringBar:
-    """A progress bar for scoring tone again (a new sentiment engine version), shown only when
+    """A progress bar for scoring tone again (a new sentiment scorer version), shown only when
     there is any: ``update(n)`` after each written part."""
 
     def __init__(self) -> None:

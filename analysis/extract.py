@@ -1,7 +1,7 @@
 """Per-article extraction: repaired text, sentences and entity mentions.
 
 This is the expensive step (spaCy), done once per article and independent of any selection or
-sentiment engine; everything after it is cheap table work.
+sentiment scorer; everything after it is cheap table work.
 """
 
 from __future__ import annotations
