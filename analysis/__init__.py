@@ -1,14 +1,21 @@
 """Coverage Lens: how different news outlets cover the same story.
 
 Data flows one way: files -> ``load_corpus`` -> ``analyse`` (repair, sentences, mentions, tone)
--> ``select`` (outlets, stories, dates) -> ``build_tables`` -> CSV. Every function is pure: it
-takes and returns DataFrames and never mutates its input.
+-> ``select`` (a ``Selection``: outlets, stories, dates, articles) -> ``build_tables`` -> CSV.
+Every function is pure: it takes and returns DataFrames and never mutates its input.
 """
 
 from .aliases import Aliases, read_aliases
 from .entities import entity_table
 from .export import (
-    article_table, build_tables, csv_tables, neutralise, sentence_table, sentence_tables, to_csv_bytes, write_tables,
+    article_table,
+    build_tables,
+    csv_tables,
+    neutralise,
+    sentence_table,
+    sentence_tables,
+    to_csv_bytes,
+    write_tables,
     zip_tables,
 )
 from .extract import Extracted, extract
@@ -17,18 +24,20 @@ from .pipeline import Analysis, analyse, apply_sentiment, select
 from .repair import Repaired, repair_text, unrepair
 from .schema import TABLES
 from .segment import paragraphs
-from .sentiment import ENGINES, score_texts
-
-__version__ = "0.1.0"
+from .selection import Selection
+from .sentiment import SCORERS, score_texts
+from .versions import __version__
 
 __all__ = [
     "Aliases",
     "Analysis",
     "Corpus",
-    "ENGINES",
     "Extracted",
     "LoadError",
     "Repaired",
+    "SCORERS",
+    "Selection",
+    "__version__",
     "TABLES",
     "analyse",
     "apply_sentiment",

@@ -15,15 +15,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
 from .aliases import read_aliases
 from .export import build_tables, csv_tables, write_tables
 from .loaders import LoadError, load_corpus, skip_message
+from .messages import parse_messages
 from .pipeline import analyse, apply_sentiment, select
-from .sentiment import ENGINES
-from .engine import EngineError
+from .selection import Selection
+from .sentiment import SCORERS
+from .engine import EngineError, run_extract
 from .store import DEFAULT_STORE, StoreError, open_store
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -49,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--story", action="append", metavar="NAME", help="keep only this story (repeatable)")
     export.add_argument("--since", metavar="YYYY-MM-DD", help="keep articles published on or after this day")
     export.add_argument("--until", metavar="YYYY-MM-DD", help="keep articles published on or before this day")
-    export.add_argument("--sentiment", choices=ENGINES, default="textblob", help="sentiment engine (default textblob)")
+    export.add_argument("--sentiment", choices=SCORERS, default="textblob", help="sentiment engine (default textblob)")
     export.add_argument("--messages", metavar="FILE", help="key messages, one per line, for messages.csv")
     export.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
     export.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
@@ -78,10 +81,10 @@ def _read_messages(path: str | None) -> list[str]:
     if path is None:
         return []
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read messages file {path}: {error.strerror if isinstance(error, OSError) else error}")
-    return [line.strip() for line in lines if line.strip()]
+    return parse_messages(text)
 
 
 def _aliases(path: str | None):
@@ -100,14 +103,19 @@ def _export(args: argparse.Namespace) -> int:
     if args.store is not None:
         return _export_through_store(args, aliases, messages)
     result = _load_and_analyse(args, aliases, engine)
-    chosen = _chosen(args, result)
+    chosen = _chosen(result, _selection(args))
     paths = write_tables(build_tables(chosen, messages=messages), args.out)
     _report_export(args, len(result.articles), len(paths), chosen)
     return 0
 
 
-def _chosen(args: argparse.Namespace, result):
-    chosen = select(result, outlets=args.outlet, stories=args.story, start=args.since, end=args.until)
+def _selection(args: argparse.Namespace) -> Selection:
+    """The articles ``--outlet``, ``--story``, ``--since`` and ``--until`` choose."""
+    return Selection(outlets=args.outlet, stories=args.story, since=args.since, until=args.until)
+
+
+def _chosen(result, selection: Selection):
+    chosen = select(result, selection)
     if chosen.articles.empty:
         known = ", ".join(sorted(result.articles["outlet"].unique()))
         raise UsageError(f"no article matches the filters (outlets here: {known})")
@@ -125,26 +133,26 @@ def _report_export(args: argparse.Namespace, analysed: int, tables: int, chosen)
 def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]) -> int:
     """``export --store``: the tables of an export whose inputs are all unchanged (same articles,
     filters, messages and code) are the CSVs the store kept from the last such export."""
-    store = _open_store(args)
+    store = _open_store(args, aliases)
     if args.sources:
         corpus = _load(args, args.sources)
-        _report_ingest(store, _ingest_into(store, corpus.articles, args, aliases))
+        _report_ingest(store, _ingest_into(store, corpus.articles, args))
         ids = list(corpus.articles["article_id"])
     else:
         ids = None  # the whole store, brought up to date
-        _update_store(store, args, aliases)
-    filters = {"outlets": args.outlet, "stories": args.story, "start": args.since, "end": args.until}
-    key = store.export_key(sentiment=args.sentiment, aliases=aliases, ids=ids, filters=filters, messages=messages)
+        _update_store(store, args)
+    selection = _selection(args)
+    key = store.export_key(replace(selection, article_ids=ids), sentiment=args.sentiment, messages=messages)
     kept = store.stored_export(key)
     if kept is not None:
         paths = write_tables(kept, args.out)
         print(f"nothing changed since an earlier export: wrote its {len(paths)} tables, kept in the store, "
               f"to {args.out}", file=sys.stderr)
         return 0
-    result = store.analysis(sentiment=args.sentiment, aliases=aliases, ids=ids)
+    result = store.analysis(Selection(article_ids=ids), sentiment=args.sentiment)
     if result.articles.empty:
         raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
-    chosen = _chosen(args, result)
+    chosen = _chosen(result, selection)
     csvs = csv_tables(build_tables(chosen, messages=messages))
     paths = write_tables(csvs, args.out)
     store.keep_export(key, csvs)
@@ -167,9 +175,7 @@ def _load(args: argparse.Namespace, sources: Sequence[str | Path]):
 def _load_and_analyse(args: argparse.Namespace, aliases, engine: str):
     corpus = _load(args, args.sources or [DEFAULT_SOURCE])
     if engine == "dask":
-        from .engine import run_extract
-
-        extracted = run_extract(corpus.articles, aliases=aliases, engine="dask", scheduler=args.scheduler)
+        extracted = run_extract(corpus.articles, aliases=aliases, backend="dask", scheduler=args.scheduler)
         result = apply_sentiment(corpus.articles, extracted, sentiment=args.sentiment)
     else:
         result = analyse(corpus.articles, sentiment=args.sentiment, aliases=aliases, n_process=args.jobs or 1)
@@ -187,17 +193,17 @@ def _engine(args: argparse.Namespace) -> str:
     return engine
 
 
-def _open_store(args: argparse.Namespace):
+def _open_store(args: argparse.Namespace, aliases):
     path = Path(args.store)
     if path.suffix not in {".duckdb", ".db"}:
         raise UsageError(f"--store expects a .duckdb file, not {path} (put SOURCEs before --store)")
     try:
-        return open_store(path)
+        return open_store(path, aliases=aliases)
     except StoreError as error:
         raise UsageError(str(error))
 
 
-def _ingest_into(store, articles, args: argparse.Namespace, aliases):
+def _ingest_into(store, articles, args: argparse.Namespace):
     """Add ``articles`` to ``store`` with a progress bar on stderr; returns the report."""
     from tqdm import tqdm
 
@@ -205,13 +211,13 @@ def _ingest_into(store, articles, args: argparse.Namespace, aliases):
     with tqdm(total=len(articles), unit="article", desc="analysing", file=sys.stderr, mininterval=0.5) as bar, \
             _ScoringBar() as scoring:
         return store.ingest(
-            articles, aliases=aliases, jobs=args.jobs, engine=_engine(args), scheduler=args.scheduler,
+            articles, jobs=args.jobs, backend=_engine(args), scheduler=args.scheduler,
             progress=bar.update, scoring=scoring.update,
         )
 
 
 class _ScoringBar:
-    """A progress bar for scoring tone again (a new sentiment engine version), shown only when
+    """A progress bar for scoring tone again (a new sentiment scorer version), shown only when
     there is any: ``update(n)`` after each written part."""
 
     def __init__(self) -> None:
@@ -232,13 +238,13 @@ class _ScoringBar:
             self.bar.close()
 
 
-def _update_store(store, args: argparse.Namespace, aliases) -> tuple[int, int]:
+def _update_store(store, args: argparse.Namespace) -> tuple[int, int]:
     """Analyse the stored articles the current analyser has not, then score the tones the
     current sentiment versions lack, store-wide; returns (analysed, scored)."""
-    pending = store.pending(aliases=aliases)
-    analysed = _ingest_into(store, pending, args, aliases).analysed if len(pending) else 0
+    pending = store.pending()
+    analysed = _ingest_into(store, pending, args).analysed if len(pending) else 0
     with _ScoringBar() as scoring:
-        scored = store.rescore(aliases=aliases, jobs=args.jobs, progress=scoring.update)
+        scored = store.rescore(jobs=args.jobs, progress=scoring.update)
     return analysed, scored
 
 
@@ -252,16 +258,16 @@ def _ingest(args: argparse.Namespace) -> int:
     if not args.sources and not Path(args.store).exists():
         raise UsageError(f"give SOURCE files or folders to add (without SOURCE, ingest updates an existing store; "
                          f"{args.store} does not exist)")
-    store = _open_store(args)
+    store = _open_store(args, aliases)
     if not args.sources:
-        analysed, scored = _update_store(store, args, aliases)
-        total = store.summary(aliases=aliases)
+        analysed, scored = _update_store(store, args)
+        total = store.summary()
         print(f"brought {store.path} up to date: analysed {analysed}, scored the tone of {scored}; "
               f"the store holds {total['articles']} articles", file=sys.stderr)
         return 0
     corpus = _load(args, args.sources)
-    report = _ingest_into(store, corpus.articles, args, aliases)
-    total = store.summary(aliases=aliases)
+    report = _ingest_into(store, corpus.articles, args)
+    total = store.summary()
     rescored = f" (the tone of {report.rescored} scored again: a new sentiment version)" if report.rescored else ""
     print(
         f"ingested {report.articles} articles ({report.new} new) into {store.path}: analysed {report.analysed}, "

@@ -6,16 +6,9 @@ per story, one matrix product of mean-pooled vectors shortlists ``candidates`` s
 other outlets for each sentence, and only those are token-matched.
 
 A sentence whose best match is under ``UNIQUE_THRESHOLD`` (0.53) is ``unique``: a point only its
-outlet made. Measured on 55 hand-labelled sentences (the two seeds and tests/data/stories; 23 are
-points a single outlet made; ``tests/test_align.py`` checks the clear cases): ROC AUC 0.973, and
-0.53 classifies 51 correctly (any cut from 0.50 to 0.535 gets 50 or 51: few examples, so treat
-the cut as a guide and rank by ``best_match``). The democratize pair scores 0.61, preferred/primary
-cloud platform 0.63, the stories' paraphrased recall and bridge sentences 0.77-0.88; TechCrunch's
-two least matched sentences are Google lagging (0.43) and the money "no comment" (0.47),
-TechRepublic's include Tay (0.39) and Nadella's AI rules (0.45). Misses: a sentence mixing a
-shared point with a new one (TechRepublic's Partnership on AI sentence also names "the partnership
-between Microsoft and OpenAI", 0.60); a new detail in a sentence on a shared topic (the scooters'
-price, 0.57).
+outlet made. The cut was chosen on 55 hand-labelled sentences (``tests/test_align.py`` checks the
+clear cases; the measurements and the known misses are in ``bench/README.md``, "The similarity
+model: quality and speed"): with so few examples, treat it as a guide and rank by ``best_match``.
 """
 
 from __future__ import annotations
@@ -25,15 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from analysis.engine import cores
-from analysis.nlp import one_blas_thread
-from analysis.similarity import TokenTable, embed, pair_similarity, token_table, tokenise
+from .cpu import cores, one_blas_thread
+from .similarity import TokenTable, embed, pair_similarity, token_table, tokenise
 
 UNIQUE_THRESHOLD = 0.53
 CANDIDATES = 10
 _BLOCK = 128  # sentences shortlisted at a time (see align_sentences)
-
-ALIGN_COLUMNS = ["best_match", "matched_outlet", "matched_article_id", "matched_position", "matched_text", "unique"]
 
 
 def align_sentences(

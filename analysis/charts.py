@@ -11,15 +11,16 @@ None of these functions mutates its input or imports streamlit.
 
 from __future__ import annotations
 
-import html
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
+
+from .utils import display_title, esc, is_missing, text_of
 
 # Okabe-Ito (colour-blind safe), without its yellow and black, then Paul Tol's "safe" palette.
 PALETTE = (
@@ -41,14 +42,9 @@ def outlet_colors(outlets: Iterable[str]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
-def esc(text: object) -> str:
-    """HTML-escape a label for plotly (which decodes entities back when it draws the text)."""
-    return html.escape("" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text), quote=True)
-
-
 def _wrap(text: object, width: int = 70, limit: int = 400) -> str:
     """Escaped text broken into ``<br>``-separated lines for hover boxes."""
-    raw = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    raw = text_of(text)
     if len(raw) > limit:
         raw = raw[: limit - 1] + "…"
     return "<br>".join(esc(line) for line in textwrap.wrap(raw, width) or [""])
@@ -106,50 +102,48 @@ def volume_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Fig
     """
     if articles.empty:
         return empty_figure("No articles in the selection.")
-    per = (
-        articles.groupby("outlet", sort=True)
-        .agg(articles=("article_id", "nunique"), words=("words", "sum"), sentences=("sentences", "sum"))
-        .reset_index()
-    )
-    fig = go.Figure()
-    for row in per.itertuples(index=False):
-        fig.add_bar(
-            x=[esc(row.outlet)], y=[row.words], name=esc(row.outlet), marker_color=_color(colors, row.outlet),
-            text=[f"{row.articles} article{'s' if row.articles != 1 else ''}"], textposition="auto",
-            customdata=[[row.articles, row.sentences]],
-            hovertemplate="<b>%{x}</b><br>%{y:,} words<br>%{customdata[0]} articles<br>%{customdata[1]} sentences<extra></extra>",
-        )
+    per = _per_outlet(articles, words=("words", "sum"), sentences=("sentences", "sum"))
+    fig = _outlet_bars(per, colors, "words", lambda row: {
+        "text": [f"{row.articles} article{'s' if row.articles != 1 else ''}"], "textposition": "auto",
+        "customdata": [[row.articles, row.sentences]],
+        "hovertemplate": "<b>%{x}</b><br>%{y:,} words<br>%{customdata[0]} articles<br>%{customdata[1]} sentences<extra></extra>",
+    })
     _layout(fig, "Coverage volume: words published per outlet", showlegend=False)
     fig.update_yaxes(title_text="Words", rangemode="tozero")
     fig.update_xaxes(title_text="Outlet")
     return fig
 
 
-def tone_chart(articles: pd.DataFrame, *, colors: Mapping[str, str], engine: str = "TextBlob") -> go.Figure:
+def tone_chart(articles: pd.DataFrame, *, colors: Mapping[str, str], scorer: str = "TextBlob") -> go.Figure:
     """Mean article tone per outlet (polarity, −1 negative to +1 positive), subjectivity on hover.
 
     ``articles`` needs outlet, article_id, polarity, subjectivity.
     """
     if articles.empty:
         return empty_figure("No articles in the selection.")
-    per = (
-        articles.groupby("outlet", sort=True)
-        .agg(articles=("article_id", "nunique"), polarity=("polarity", "mean"), subjectivity=("subjectivity", "mean"))
-        .reset_index()
-    )
-    fig = go.Figure()
-    for row in per.itertuples(index=False):
-        fig.add_bar(
-            x=[esc(row.outlet)], y=[row.polarity], name=esc(row.outlet), marker_color=_color(colors, row.outlet),
-            customdata=[[row.subjectivity, row.articles]],
-            hovertemplate=(
-                "<b>%{x}</b><br>mean tone %{y:+.3f}<br>mean subjectivity %{customdata[0]:.3f}"
-                "<br>over %{customdata[1]} articles<extra></extra>"
-            ),
-        )
-    _layout(fig, f"Mean tone per outlet ({engine}: −1 negative, +1 positive)", showlegend=False)
+    per = _per_outlet(articles, polarity=("polarity", "mean"), subjectivity=("subjectivity", "mean"))
+    fig = _outlet_bars(per, colors, "polarity", lambda row: {
+        "customdata": [[row.subjectivity, row.articles]],
+        "hovertemplate": "<b>%{x}</b><br>mean tone %{y:+.3f}<br>mean subjectivity %{customdata[0]:.3f}"
+                         "<br>over %{customdata[1]} articles<extra></extra>",
+    })
+    _layout(fig, f"Mean tone per outlet ({scorer}: −1 negative, +1 positive)", showlegend=False)
     fig.update_yaxes(title_text="Mean tone (polarity)", zeroline=True, zerolinecolor="#444", range=_tone_range(per["polarity"]))
     fig.update_xaxes(title_text="Outlet")
+    return fig
+
+
+def _per_outlet(articles: pd.DataFrame, **measures: tuple[str, str]) -> pd.DataFrame:
+    """One row per outlet (sorted): its ``articles`` and the named aggregates of ``measures``."""
+    return articles.groupby("outlet", sort=True).agg(articles=("article_id", "nunique"), **measures).reset_index()
+
+
+def _outlet_bars(per: pd.DataFrame, colors: Mapping[str, str], y: str, bar: Callable[[tuple], dict]) -> go.Figure:
+    """A bar per row of ``per`` (an outlet) as high as its ``y``, in the outlet's colour, with ``bar(row)``'s options."""
+    fig = go.Figure()
+    for row in per.itertuples(index=False):
+        fig.add_bar(x=[esc(row.outlet)], y=[getattr(row, y)], name=esc(row.outlet), marker_color=_color(colors, row.outlet),
+                    **bar(row))
     return fig
 
 
@@ -219,6 +213,13 @@ def top_entity_names(entities: pd.DataFrame, *, n: int = 10) -> list[str]:
     return totals["entity"].head(n).tolist()
 
 
+def _top_entities(entities: pd.DataFrame, *, n: int, measure: str = "share") -> tuple[pd.DataFrame, list[str]]:
+    """:func:`outlet_entities` and :func:`top_entity_names` for a chart of ``measure`` (share or mentions)."""
+    if measure not in {"share", "mentions"}:
+        raise ValueError(f"measure must be 'share' or 'mentions', not {measure!r}")
+    return outlet_entities(entities), top_entity_names(entities, n=n)
+
+
 def top_entities_chart(
     entities: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10, measure: str = "share"
 ) -> go.Figure:
@@ -227,10 +228,7 @@ def top_entities_chart(
     ``measure`` is ``"share"`` (of the outlet's entity mentions) or ``"mentions"`` (raw count).
     ``entities`` is the entities table (any number of stories).
     """
-    if measure not in {"share", "mentions"}:
-        raise ValueError(f"measure must be 'share' or 'mentions', not {measure!r}")
-    per = outlet_entities(entities)
-    names = top_entity_names(entities, n=n)
+    per, names = _top_entities(entities, n=n, measure=measure)
     if not names:
         return empty_figure("No entities in the selection.")
     fig = go.Figure()
@@ -258,10 +256,7 @@ def top_entities_chart(
 
 def entity_heatmap(entities: pd.DataFrame, *, n: int = 20, measure: str = "share") -> go.Figure:
     """Entity × outlet heatmap of ``measure`` (share or mentions) for the top ``n`` entities."""
-    if measure not in {"share", "mentions"}:
-        raise ValueError(f"measure must be 'share' or 'mentions', not {measure!r}")
-    per = outlet_entities(entities)
-    names = top_entity_names(entities, n=n)
+    per, names = _top_entities(entities, n=n, measure=measure)
     if not names:
         return empty_figure("No entities in the selection.")
     grid = per.pivot_table(index="entity", columns="outlet", values=measure, aggfunc="sum").reindex(names)
@@ -294,7 +289,7 @@ def entity_heatmap(entities: pd.DataFrame, *, n: int = 20, measure: str = "share
 # --- Sentiment ------------------------------------------------------------------------------
 
 
-def sentence_tone_chart(sentences: pd.DataFrame, *, colors: Mapping[str, str], engine: str = "TextBlob") -> go.Figure:
+def sentence_tone_chart(sentences: pd.DataFrame, *, colors: Mapping[str, str], scorer: str = "TextBlob") -> go.Figure:
     """Tone per outlet: the spread of its sentences' polarity (box with every sentence as a dot).
 
     ``sentences`` needs outlet, polarity, subjectivity, text.
@@ -309,16 +304,15 @@ def sentence_tone_chart(sentences: pd.DataFrame, *, colors: Mapping[str, str], e
             customdata=[[_wrap(t), s] for t, s in zip(rows["text"], rows["subjectivity"])],
             hovertemplate="tone %{y:+.3f} · subjectivity %{customdata[1]:.2f}<br>%{customdata[0]}<extra>%{x}</extra>",
         )
-    _layout(fig, f"Tone per outlet: every sentence ({engine}; dashed line = mean)", showlegend=False)
+    _layout(fig, f"Tone per outlet: every sentence ({scorer}; dashed line = mean)", showlegend=False)
     fig.update_yaxes(title_text="Sentence tone (polarity)", range=[-1.05, 1.05], zeroline=True, zerolinecolor="#444")
     fig.update_xaxes(title_text="Outlet")
     return fig
 
 
-def entity_tone_chart(entities: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10, engine: str = "TextBlob") -> go.Figure:
+def entity_tone_chart(entities: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10, scorer: str = "TextBlob") -> go.Figure:
     """Diverging dots: the tone of the sentences mentioning each top entity, one dot per outlet."""
-    per = outlet_entities(entities)
-    names = top_entity_names(entities, n=n)
+    per, names = _top_entities(entities, n=n)
     if not names:
         return empty_figure("No entities in the selection.")
     order = [esc(e) for e in reversed(names)]
@@ -334,14 +328,14 @@ def entity_tone_chart(entities: pd.DataFrame, *, colors: Mapping[str, str], n: i
                 "<br>over %{customdata[0]} mentions<extra></extra>"
             ),
         )
-    _layout(fig, f"Tone toward each top entity, per outlet ({engine})", height=max(320, 60 + 30 * len(names)))
+    _layout(fig, f"Tone toward each top entity, per outlet ({scorer})", height=max(320, 60 + 30 * len(names)))
     fig.update_yaxes(categoryorder="array", categoryarray=order, title_text=None, showgrid=True)
     fig.update_xaxes(title_text="Mean tone of the sentences naming it (−1 negative … +1 positive)", range=[-1.05, 1.05])
     return fig
 
 
 def tone_arc_chart(
-    sentences: pd.DataFrame, articles: pd.DataFrame, *, colors: Mapping[str, str], engine: str = "TextBlob"
+    sentences: pd.DataFrame, articles: pd.DataFrame, *, colors: Mapping[str, str], scorer: str = "TextBlob"
 ) -> go.Figure:
     """Sentence-by-sentence tone arc of each article, one line per article coloured by outlet.
 
@@ -351,7 +345,8 @@ def tone_arc_chart(
     if sentences.empty:
         return empty_figure("No sentences in the selection.")
     opening = sentences.sort_values("position").drop_duplicates("article_id").set_index("article_id")["text"]
-    names = {row.article_id: _short_title(row.title, opening.get(row.article_id, "")) for row in articles.itertuples(index=False)}
+    names = {row.article_id: display_title(row.title, opening.get(row.article_id, ""), words=8)
+             for row in articles.itertuples(index=False)}
     fig = go.Figure()
     fig.add_hline(y=0, line_color="#444", line_width=1)
     shown: set[str] = set()
@@ -366,18 +361,10 @@ def tone_arc_chart(
             ),
         )
         shown.add(outlet)
-    _layout(fig, f"Tone arc: sentence by sentence through each article ({engine})")
+    _layout(fig, f"Tone arc: sentence by sentence through each article ({scorer})")
     fig.update_yaxes(title_text="Sentence tone (polarity)", range=[-1.05, 1.05])
     fig.update_xaxes(title_text="Sentence number (1 = headline or first sentence)", rangemode="tozero")
     return fig
-
-
-def _short_title(title: object, text: object, words: int = 8) -> str:
-    title = "" if title is None or (isinstance(title, float) and pd.isna(title)) else str(title).strip()
-    if title:
-        return title
-    tokens = ("" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)).split()
-    return " ".join(tokens[:words]) + ("…" if len(tokens) > words else "")
 
 
 # --- Emphasis -------------------------------------------------------------------------------
@@ -456,12 +443,12 @@ def messages_chart(messages: pd.DataFrame) -> go.Figure:
     found = per.pivot(index="message", columns="outlet", values="found").reindex(index=order, columns=outlets)
     best = per.pivot(index="message", columns="outlet", values="best_sentence").reindex(index=order, columns=outlets)
     text = [
-        [("✓ " if bool(f) else "✗ ") + ("" if pd.isna(s) else f"{s:.2f}") for f, s in zip(frow, srow)]
+        [("✓ " if bool(f) else "✗ ") + ("" if is_missing(s) else f"{s:.2f}") for f, s in zip(frow, srow)]
         for frow, srow in zip(found.fillna(False).to_numpy(), sim.to_numpy())
     ]
-    custom = [[[_wrap(b, 60, 240), "" if pd.isna(v) else f"{v:.2f}"] for b, v in zip(brow, srow)]
+    custom = [[[_wrap(b, 60, 240), "" if is_missing(v) else f"{v:.2f}"] for b, v in zip(brow, srow)]
               for brow, srow in zip(best.to_numpy(), sim.to_numpy())]
-    # colour says found or not (the engine's documented threshold), the text gives the similarity
+    # colour says found or not (messages.FOUND_THRESHOLD), the text gives the similarity
     fig = go.Figure(
         go.Heatmap(
             z=found.fillna(False).astype(float).to_numpy(), x=[esc(o) for o in outlets],

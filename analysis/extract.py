@@ -1,7 +1,7 @@
 """Per-article extraction: repaired text, sentences and entity mentions.
 
 This is the expensive step (spaCy), done once per article and independent of any selection or
-sentiment engine; everything after it is cheap table work.
+sentiment scorer; everything after it is cheap table work.
 """
 
 from __future__ import annotations
@@ -14,14 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .aliases import IGNORE, Aliases
-from .nlp import load_pipeline, one_blas_thread
+from .cpu import one_blas_thread
+from .nlp import load_pipeline
 from .repair import repair_text
-from .schema import LABELS
+from .schema import EXTRACTED, LABELS
 from .segment import document, paragraphs
-
-SENTENCE_COLUMNS = ["article_id", "position", "paragraph", "is_title", "start", "end", "text", "entities"]
-MENTION_COLUMNS = ["article_id", "entity", "label", "text", "sentence", "start", "end"]
-ARTICLE_COLUMNS = ["article_id", "words", "sentences", "repairs", "length"]
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _POSSESSIVE = re.compile(r"(?:['’‘]s|s['’‘]|['’‘])$")
@@ -33,7 +30,7 @@ _EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-"
 
 @dataclass(frozen=True)
 class Extracted:
-    """The per-article tables, keyed by ``article_id``.
+    """The per-article tables, keyed by ``article_id``; their columns are ``analysis.schema.EXTRACTED``.
 
     - ``articles``: article_id, words, sentences, repairs, length (characters of the analysed document)
     - ``sentences``: article_id, position, paragraph, is_title, start, end, text, entities
@@ -256,7 +253,7 @@ def extract(
     for article_id in articles["article_id"]:
         article_rows.setdefault(article_id, {"article_id": article_id, "words": 0, "sentences": 0, "repairs": 0, "length": 0})
     return Extracted(
-        articles=pd.DataFrame([article_rows[a] for a in articles["article_id"]], columns=ARTICLE_COLUMNS),
-        sentences=pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS),
-        mentions=pd.DataFrame(mention_rows, columns=MENTION_COLUMNS),
+        articles=pd.DataFrame([article_rows[a] for a in articles["article_id"]], columns=EXTRACTED["articles"]),
+        sentences=pd.DataFrame(sentence_rows, columns=EXTRACTED["sentences"]),
+        mentions=pd.DataFrame(mention_rows, columns=EXTRACTED["mentions"]),
     )

@@ -43,21 +43,18 @@ order given, so the kept copy of a duplicate is the first one in that order.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import itertools
-import json
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.formats import PARSERS, REQUIRED, Skip
 from analysis.schema import ARTICLE_FIELDS
+from analysis.utils import short_hash
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -83,14 +80,10 @@ EXTENSIONS: dict[str, str] = {
 }
 """File extensions read, and the format each one is parsed as."""
 
-METADATA = ("outlet", "title", "published", "url", "author", "story")
-REQUIRED = ("outlet", "text")
 SKIPPED_FIELDS = ["source", "line", "reason"]
 DUPLICATE_FIELDS = ["source", "line", "duplicate_of", "article_id"]
 
-_YAML_NULLS = {"~", "null", "Null", "NULL"}
 _MAX_REASON = 240
-_MIN_FALLBACK_WORDS = 25
 
 
 @dataclass(frozen=True)
@@ -116,15 +109,6 @@ class LoadError(Exception):
     """A user error while loading: a missing path, or any skip when ``strict=True``."""
 
 
-class _Skip(Exception):
-    """Raised inside the parsers: this file (line 0) or this line cannot be loaded."""
-
-    def __init__(self, reason: str, line: int = 0) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.line = line
-
-
 def article_id(text: str) -> str:
     """Return the content hash identifying an article's text.
 
@@ -134,8 +118,7 @@ def article_id(text: str) -> str:
     >>> article_id("Hello   world\\n") == article_id(" Hello world")
     True
     """
-    normalised = " ".join(text.split())
-    return hashlib.sha1(normalised.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return short_hash(" ".join(text.split()))
 
 
 def skip_message(source: str, line: int, reason: str) -> str:
@@ -192,7 +175,7 @@ def load_corpus(
             continue
         try:
             data = _read_file(path, max_bytes)
-        except _Skip as skip:
+        except Skip as skip:
             collector.skip(name, 0, skip.reason)
             continue
         collector.add_file(name, kind, data)
@@ -259,8 +242,8 @@ class _Collector:
 
     def add_file(self, name: str, kind: str, data: bytes) -> None:
         try:
-            records, bad_lines = _PARSERS[kind](_decode(data))
-        except _Skip as skip:
+            records, bad_lines = PARSERS[kind](_decode(data))
+        except Skip as skip:
             self.skip(name, skip.line, skip.reason)
             return
         except Exception as error:  # noqa: BLE001 - user data must never raise a traceback
@@ -342,32 +325,32 @@ def _expand(paths: list[str]) -> Iterator[tuple[str, str, bool]]:
 
 
 def _read_file(path: str, max_bytes: int) -> bytes:
-    """Read a regular file of at most ``max_bytes``; raise _Skip otherwise."""
+    """Read a regular file of at most ``max_bytes``; raise Skip otherwise."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise _Skip("not a regular file")
+            raise Skip("not a regular file")
         if info.st_size > max_bytes:
-            raise _Skip(_too_big(info.st_size, max_bytes))
+            raise Skip(_too_big(info.st_size, max_bytes))
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as error:
-        raise _Skip(f"cannot be read ({error.strerror or error})") from None
+        raise Skip(f"cannot be read ({error.strerror or error})") from None
     if len(data) > max_bytes:  # grew after stat
-        raise _Skip(_too_big(len(data), max_bytes))
+        raise Skip(_too_big(len(data), max_bytes))
     return data
 
 
 def _decode(data: bytes) -> str:
-    """Decode file bytes to text with LF line ends and no BOM; raise _Skip for binary data."""
+    """Decode file bytes to text with LF line ends and no BOM; raise Skip for binary data."""
     if not data.strip():
-        raise _Skip("empty file")
+        raise Skip("empty file")
     if data.startswith(b"\xef\xbb\xbf"):
         text = _strict_decode(data[3:], "utf-8")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _strict_decode(data, "utf-16")
     elif b"\x00" in data:
-        raise _Skip("binary file (contains NUL bytes)")
+        raise Skip("binary file (contains NUL bytes)")
     else:
         try:
             text = data.decode("utf-8")
@@ -377,9 +360,9 @@ def _decode(data: bytes) -> str:
     sample = text[:100_000]
     controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\n\f")
     if "\x00" in sample or controls > len(sample) / 100:
-        raise _Skip("binary file (control characters)")
+        raise Skip("binary file (control characters)")
     if not text.strip():
-        raise _Skip("empty file")
+        raise Skip("empty file")
     return text
 
 
@@ -387,7 +370,7 @@ def _strict_decode(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise _Skip(f"not valid {encoding} despite its byte-order mark ({error.reason})") from None
+        raise Skip(f"not valid {encoding} despite its byte-order mark ({error.reason})") from None
 
 
 def _legacy_decode(data: bytes) -> str:
@@ -406,274 +389,8 @@ def _legacy_decode(data: bytes) -> str:
             return text
     best = from_bytes(data).best()
     if best is None:
-        raise _Skip("binary file or unknown encoding (not UTF-8, no legacy encoding fits)")
+        raise Skip("binary file or unknown encoding (not UTF-8, no legacy encoding fits)")
     return str(best)
-
-
-# --- formats --------------------------------------------------------------------------------
-
-_Records = tuple[list[tuple[int, dict[str, str]]], list[_Skip]]
-
-
-def _parse_markdown(text: str) -> _Records:
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
-        raise _Skip("no YAML front matter (the file must start with a '---' line)")
-    for end in range(1, len(lines)):
-        if lines[end].rstrip() in ("---", "..."):
-            break
-    else:
-        raise _Skip("YAML front matter is not closed by a '---' line")
-    import yaml
-
-    try:
-        # BaseLoader keeps every value as written: no dates, booleans or numbers guessed
-        # (libyaml's C version when PyYAML has it: the same rules, about 10x faster).
-        meta = yaml.load("\n".join(lines[1:end]), Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))  # noqa: S506
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise _Skip(f"bad YAML front matter{where}: {problem}") from None
-    if meta is None or meta == "":
-        meta = {}
-    if not isinstance(meta, dict):
-        raise _Skip("YAML front matter is not a list of 'field: value' lines")
-    fields = _metadata(meta, yaml_nulls=True)
-    fields["text"] = _clean_text("\n".join(lines[end + 1 :]))
-    return [(0, fields)], []
-
-
-def _parse_csv(text: str) -> _Records:
-    lines = [line + "\n" for line in text.split("\n")]
-    delimiter, header, header_lines = _csv_header(lines)
-    columns = [name.strip().lower() for name in header]
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        found = ", ".join(repr(name) for name in columns[:10])
-        raise _Skip(f"CSV header has no {' or '.join(repr(m) for m in missing)} column (found {found})")
-    repeated = sorted({name for name in columns if name and columns.count(name) > 1})
-    if repeated:
-        raise _Skip(f"CSV header repeats column {repeated[0]!r}")
-    records: list[tuple[int, dict[str, str]]] = []
-    bad: list[_Skip] = []
-    start = header_lines
-    while start is not None:
-        restart = None
-        for first, last, row, error in _csv_rows(lines, start, delimiter):
-            if error is not None:
-                bad.append(_Skip(f"unreadable CSV row ({error})", first))
-                continue
-            if all(not cell.strip() for cell in row):
-                continue
-            if len(row) != len(columns):
-                bad.append(_Skip(f"row has {len(row)} fields, the header has {len(columns)}", first))
-                if last > first:
-                    # A stray quote can swallow the lines below: read on from the next line.
-                    restart = first
-                    break
-                continue
-            try:
-                fields = _metadata(dict(zip(columns, row)))
-            except _Skip as skip:
-                bad.append(_Skip(skip.reason, first))
-                continue
-            fields["text"] = _clean_text(row[columns.index("text")])
-            records.append((first, fields))
-        start = restart
-    return records, bad
-
-
-def _csv_header(lines: list[str]) -> tuple[str, list[str], int]:
-    """Return (delimiter, header cells, lines used) for the first record of a CSV file."""
-    fallback = None
-    for delimiter in (",", ";", "\t"):
-        reader = csv.reader(iter(lines), delimiter=delimiter)
-        try:
-            header = next(reader)
-        except (csv.Error, StopIteration) as error:
-            raise _Skip(f"unreadable CSV header ({error})") from None
-        names = {name.strip().lower() for name in header}
-        if set(REQUIRED) <= names:
-            return delimiter, header, reader.line_num
-        if fallback is None:
-            fallback = (delimiter, header, reader.line_num)
-    return fallback
-
-
-def _csv_rows(
-    lines: list[str], start: int, delimiter: str
-) -> Iterator[tuple[int, int, list[str], str | None]]:
-    """Yield (first line, last line, cells, error) per CSV record from 0-based line ``start``."""
-    # Articles are long: lift the csv module's 128 KiB field limit to the file size limit.
-    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-    reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter)
-    while True:
-        before = reader.line_num
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield start + before + 1, start + reader.line_num, [], str(error)
-            if reader.line_num == before:
-                return
-            continue
-        yield start + before + 1, start + reader.line_num, row, None
-
-
-def _parse_jsonl(text: str) -> _Records:
-    records: list[tuple[int, dict[str, str]]] = []
-    bad: list[_Skip] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except (ValueError, RecursionError) as error:
-            if isinstance(error, json.JSONDecodeError):
-                reason = f"{error.msg}, column {error.colno}"
-            else:
-                reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
-            bad.append(_Skip(f"not valid JSON ({reason})", number))
-            continue
-        if not isinstance(value, dict):
-            bad.append(_Skip(f"not a JSON object (found {_json_type(value)})", number))
-            continue
-        try:
-            fields = _metadata(value)
-            fields["text"] = _clean_text(_as_text("text", value.get("text")))
-        except _Skip as skip:
-            bad.append(_Skip(skip.reason, number))
-            continue
-        records.append((number, fields))
-    return records, bad
-
-
-def _parse_html(text: str) -> _Records:
-    import trafilatura
-
-    def extract(fast: bool) -> tuple[object, str]:
-        document = trafilatura.bare_extraction(
-            text,
-            fast=fast,
-            favor_precision=True,
-            with_metadata=True,
-            include_comments=False,
-            include_images=False,
-            include_links=False,
-        )
-        return document, _clean_text(getattr(document, "text", None) or "")
-
-    # trafilatura's own extractor first; its fallbacks (readability, jusText) only when that
-    # finds nothing, and then only for a real paragraph: on a page without an article they
-    # return the navigation links.
-    document, body = extract(fast=True)
-    if not body:
-        document, body = extract(fast=False)
-        if len(body.split()) < _MIN_FALLBACK_WORDS:
-            raise _Skip("no main text found in the HTML page")
-    title = (document.title or "").strip()
-    first, _, rest = body.partition("\n")
-    if title and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
-        body = _clean_text(rest)
-    url = (document.url or "").strip()
-    outlet = (document.sitename or "").strip() or _host(url)
-    if not outlet:
-        raise _Skip("no outlet: the page has no site name (og:site_name) and no URL")
-    fields = {
-        "outlet": outlet,
-        "title": title,
-        "published": _normalise_date(document.date or ""),
-        "url": url,
-        "author": (document.author or "").strip(),
-        "story": "",
-        "text": body,
-    }
-    return [(0, fields)], []
-
-
-_PARSERS = {
-    "markdown": _parse_markdown,
-    "csv": _parse_csv,
-    "jsonl": _parse_jsonl,
-    "html": _parse_html,
-}
-
-
-# --- fields ---------------------------------------------------------------------------------
-
-
-def _metadata(values: dict, *, yaml_nulls: bool = False) -> dict[str, str]:
-    """Return the metadata fields of one record as stripped strings; raise _Skip if malformed."""
-    lowered = {str(key).strip().lower(): value for key, value in values.items()}
-    fields = {}
-    for field in METADATA:
-        value = _as_text(field, lowered.get(field)).strip()
-        if yaml_nulls and value in _YAML_NULLS:
-            value = ""
-        fields[field] = value
-    fields["published"] = _normalise_date(fields["published"])
-    return fields
-
-
-def _as_text(field: str, value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    raise _Skip(f"field '{field}' must be text, not {_json_type(value)}")
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}
-    if value is None:
-        return "null"
-    for kind, name in names.items():
-        if isinstance(value, kind):
-            return name
-    return "a number" if isinstance(value, (int, float)) else type(value).__name__
-
-
-def _clean_text(text: str) -> str:
-    """Normalise line ends and drop leading and trailing blank lines; keep the rest unchanged."""
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    last = next((i for i in range(len(lines) - 1, first - 1, -1) if lines[i].strip()), first - 1)
-    return "\n".join(lines[first : last + 1])
-
-
-_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
-
-
-def _normalise_date(value: str) -> str:
-    """Return ``YYYY-MM-DD`` when ``value`` names one full date, else ``value`` unchanged."""
-    value = value.strip()
-    if not value or len(value) > 64:
-        return value
-    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?", value)
-    if match:
-        try:
-            return date.fromisoformat(match.group(1)).isoformat()
-        except ValueError:
-            return value
-    from dateutil import parser
-
-    try:
-        # A date missing its day, month or year takes them from the defaults, so two different
-        # defaults give two different answers: then the value is kept rather than guessed.
-        first, second = (parser.parse(value, default=default).date() for default in _DEFAULTS)
-    except (ValueError, OverflowError, TypeError, parser.ParserError):
-        return value
-    return first.isoformat() if first == second else value
-
-
-def _host(url: str) -> str:
-    match = re.match(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?([^/:?#]+)", url, re.IGNORECASE)
-    host = match.group(1).lower() if match else ""
-    return host.removeprefix("www.")
 
 
 def _name(name: str) -> str:

@@ -1,13 +1,14 @@
 """The spaCy pipeline: the small English model plus an entity ruler fed by the aliases.
 
 The model is loaded once per process (``load_pipeline`` is cached). Components the analysis does
-not use (the shared tok2vec, tagger, parser, attribute ruler and lemmatizer) are not loaded; the statistical sentence recogniser
-(``senter``) replaces the parser for sentence boundaries, which is several times faster.
+not use (the shared tok2vec, tagger, parser, attribute ruler and lemmatizer) are not loaded; the
+statistical sentence recogniser (``senter``) replaces the parser for sentence boundaries, which is
+several times faster.
 
 The model runs on thinc's numpy backend with numpy's BLAS (OpenBLAS) instead of the bundled BLIS
 (``use_blis=False``): the same entities and sentences on every test and benchmark article, and
 15-25 % faster here. spaCy's matrices are small, so it runs with one BLAS thread
-(:func:`one_blas_thread`): with a worker per core, OpenBLAS's own threads fight the other workers
+(:func:`analysis.cpu.one_blas_thread`): with a worker per core, OpenBLAS's own threads fight the other workers
 (measured: 300 articles on 2 workers in 17 s instead of 9-12 s).
 """
 
@@ -16,8 +17,6 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING
-
-from threadpoolctl import threadpool_limits
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -28,7 +27,7 @@ UNUSED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(names: tuple[str, ...] = ()) -> "Language":
+def load_pipeline(names: tuple[str, ...] = ()) -> Language:
     """Load the model once, with an entity ruler that marks every name in ``names``.
 
     Ruler matches overwrite the model's own guesses (it labels ``OpenAI`` a person in places);
@@ -47,11 +46,6 @@ def load_pipeline(names: tuple[str, ...] = ()) -> "Language":
         ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
         ruler.add_patterns([{"label": "ALIAS", "pattern": name} for name in names])
     return nlp
-
-
-def one_blas_thread() -> threadpool_limits:
-    """A context in which BLAS uses one thread (restored on exit): wrap every run of the pipeline."""
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def model_version() -> str:

@@ -1,22 +1,22 @@
 """From loaded articles to the analysis tables, and selections of them.
 
 ``analyse`` = ``extract`` (spaCy, once per article) + ``apply_sentiment`` (cheap, per engine).
-``select`` filters an ``Analysis`` by outlet, story and date without recomputing anything.
+``select`` keeps a :class:`analysis.selection.Selection` of an ``Analysis`` without recomputing anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from .aliases import Aliases, read_aliases
 from .extract import Extracted, extract
-from .schema import ARTICLES, MENTIONS, SENTENCES
+from .schema import ARTICLES, FROM_ARTICLE, MENTIONS, SENTENCES, TONE
+from .selection import Selection
 from .sentiment import score_texts
 
-_META = ["article_id", "outlet", "story"]
+_META = ["article_id", *FROM_ARTICLE]
 
 
 @dataclass(frozen=True)
@@ -46,17 +46,17 @@ def apply_sentiment(
     """
     meta = articles[[c for c in articles.columns if c in {*ARTICLES, "text"}]]
     if scores is None:
-        scores = score_texts(extracted.sentences["text"], engine=sentiment)
+        scores = score_texts(extracted.sentences["text"], scorer=sentiment)
     sentences = extracted.sentences.assign(
         polarity=scores["polarity"].to_numpy(), subjectivity=scores["subjectivity"].to_numpy()
     )
     sentences = meta[_META].merge(sentences, on="article_id", how="inner")
-    tone = sentences.groupby("article_id")[["polarity", "subjectivity"]].mean()
+    tone = sentences.groupby("article_id")[TONE].mean()
     table = meta.merge(extracted.articles, on="article_id", how="left").merge(
         tone, left_on="article_id", right_index=True, how="left"
     )
     mentions = meta[_META].merge(extracted.mentions, on="article_id", how="inner").merge(
-        sentences[["article_id", "position", "polarity", "subjectivity"]].rename(columns={"position": "sentence"}),
+        sentences[["article_id", "position", *TONE]].rename(columns={"position": "sentence"}),
         on=["article_id", "sentence"],
         how="left",
     )
@@ -81,36 +81,19 @@ def analyse(
     return apply_sentiment(articles, extracted, sentiment=sentiment)
 
 
-def select(
-    analysis: Analysis,
-    *,
-    outlets: Sequence[str] | None = None,
-    stories: Sequence[str] | None = None,
-    start: str | None = None,
-    end: str | None = None,
-) -> Analysis:
-    """Keep the articles of the given outlets and stories published between ``start`` and ``end``.
+def select(analysis: Analysis, selection: Selection) -> Analysis:
+    """The ``selection``'s articles of ``analysis`` (outlets, stories, days and article ids, see
+    :class:`analysis.selection.Selection`), with their sentences and mentions. Never adds rows.
 
-    ``None`` means no filter on that field; dates are ISO strings compared by day, and articles
-    without a date are kept only when no date filter is given. Never adds rows.
+    >>> empty = pd.DataFrame(columns=["article_id", "outlet", "story", "published"])
+    >>> select(Analysis(empty, empty, empty), Selection(outlets=["X"])).articles.empty
+    True
     """
-    articles = analysis.articles
-    keep = pd.Series(True, index=articles.index)
-    if outlets is not None:
-        keep &= articles["outlet"].isin(list(outlets))
-    if stories is not None:
-        keep &= articles["story"].isin(list(stories))
-    if start is not None or end is not None:
-        day = articles["published"].astype(str).str.slice(0, 10)
-        if start is not None:
-            keep &= (day != "") & (day >= str(start)[:10])
-        if end is not None:
-            keep &= (day != "") & (day <= str(end)[:10])
-    chosen = articles[keep]
+    chosen = selection.apply(analysis.articles)
     ids = set(chosen["article_id"])
     return replace(
         analysis,
-        articles=chosen.reset_index(drop=True),
+        articles=chosen,
         sentences=analysis.sentences[analysis.sentences["article_id"].isin(ids)].reset_index(drop=True),
         mentions=analysis.mentions[analysis.mentions["article_id"].isin(ids)].reset_index(drop=True),
     )

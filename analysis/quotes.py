@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-QUOTE_COLUMNS = ["story", "outlet", "article_id", "sentence", "speaker", "entity", "quote"]
+from .schema import QUOTES
 MIN_QUOTE_WORDS = 4
 
 _VERBS = (
@@ -89,7 +89,7 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
     """
     rows: list[dict] = []
     if sentences.empty:
-        return pd.DataFrame(columns=QUOTE_COLUMNS).astype({"sentence": "int64"})
+        return pd.DataFrame(columns=QUOTES).astype({"sentence": "int64"})
     paragraph_of = sentences["paragraph"] if "paragraph" in sentences else sentences["position"]
     records = pd.DataFrame({
         "article_id": sentences["article_id"].astype(str).to_numpy(),
@@ -161,7 +161,7 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
                     "entity": entity,
                     "quote": quote,
                 })
-    out = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    out = pd.DataFrame(rows, columns=QUOTES)
     return out.astype({"sentence": "int64"})
 
 

@@ -9,11 +9,12 @@ what was counted. Pure functions; no streamlit import.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 
 import pandas as pd
+
+from .utils import display_title, esc, is_missing, text_of
 
 # Entity labels (analysis.schema.LABELS values) -> underline colour (Okabe-Ito, colour-blind safe).
 LABEL_COLORS = {
@@ -41,38 +42,14 @@ STYLE = """<style>
 </style>"""
 
 
-def esc(text: object) -> str:
-    """``html.escape`` of any value (None and NaN become the empty string).
-
-    >>> esc('<img src=x onerror="alert(1)">')
-    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
-    """
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return ""
-    return html.escape(str(text), quote=True)
-
-
 def escape_markdown(text: object) -> str:
     """Backslash-escape Markdown and HTML punctuation so Streamlit shows ``text`` literally.
 
     >>> escape_markdown("**bad** <b>.md")
     '\\\\*\\\\*bad\\\\*\\\\* \\\\<b\\\\>\\\\.md'
     """
-    raw = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    raw = text_of(text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", raw.replace("\r", " ").replace("\n", " "))
-
-
-def display_title(title: object, text: object, *, words: int = 10) -> str:
-    """The article's title, or its first ``words`` words when it has none (plain text, unescaped).
-
-    >>> display_title("", "OpenAI, the nonprofit artificial intelligence research organization", words=3)
-    'OpenAI, the nonprofit…'
-    """
-    title = "" if title is None or (isinstance(title, float) and pd.isna(title)) else " ".join(str(title).split())
-    if title:
-        return title
-    tokens = ("" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)).split()
-    return " ".join(tokens[:words]) + ("…" if len(tokens) > words else "") if tokens else "(untitled)"
 
 
 def tone_color(polarity: float, *, strength: float = 0.35) -> str:
@@ -83,7 +60,7 @@ def tone_color(polarity: float, *, strength: float = 0.35) -> str:
     >>> tone_color(1.0)
     'rgba(26, 152, 80, 0.35)'
     """
-    if polarity is None or pd.isna(polarity) or abs(float(polarity)) < 0.05:
+    if is_missing(polarity) or abs(float(polarity)) < 0.05:
         return "transparent"
     p = max(-1.0, min(1.0, float(polarity)))
     alpha = round(strength * (0.25 + 0.75 * abs(p)), 3)
@@ -109,8 +86,8 @@ def _sentence_html(sentence: Mapping, mentions: pd.DataFrame) -> str:
         cursor = end
     pieces.append(esc(text[cursor:]))
     polarity, subjectivity = sentence.get("polarity"), sentence.get("subjectivity")
-    tip = "tone n/a" if polarity is None or pd.isna(polarity) else f"tone {float(polarity):+.2f}"
-    if subjectivity is not None and not pd.isna(subjectivity):
+    tip = "tone n/a" if is_missing(polarity) else f"tone {float(polarity):+.2f}"
+    if not is_missing(subjectivity):
         tip += f" · subjectivity {float(subjectivity):.2f}"
     return (
         f'<span class="cl-s" style="background-color:{tone_color(polarity)}" title="{esc(tip)}">'
@@ -149,10 +126,10 @@ def article_html(article: Mapping, sentences: pd.DataFrame, mentions: pd.DataFra
     shown_title = display_title(title, article.get("text"))
     meta = [esc(article.get("outlet"))]
     for key in ("published", "author"):
-        value = article.get(key)
-        if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip():
-            meta.append(esc(str(value).strip()))
-    url = "" if article.get("url") is None or pd.isna(article.get("url")) else str(article.get("url")).strip()
+        value = text_of(article.get(key)).strip()
+        if value:
+            meta.append(esc(value))
+    url = text_of(article.get("url")).strip()
     if url:
         if re.match(r"^https?://", url, flags=re.IGNORECASE):
             meta.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer nofollow">{esc(url)}</a>')
@@ -213,14 +190,14 @@ def angles_html(angles: pd.DataFrame, *, outlet: str, color: str = "#888888") ->
         parts.append("<p><em>No sentence to compare.</em></p>")
     for row in rows.to_dict("records"):
         score = row.get("best_match")
-        unique = bool(row.get("unique")) if row.get("unique") is not None and not pd.isna(row.get("unique")) else False
+        unique = not is_missing(row.get("unique")) and bool(row.get("unique"))
         badge = "cl-unique" if unique else "cl-shared"
         label = "unique" if unique else "shared"
-        score_text = "n/a" if score is None or pd.isna(score) else f"{float(score):.2f}"
+        score_text = "n/a" if is_missing(score) else f"{float(score):.2f}"
         closest = row.get("closest_sentence")
         match = (
             f'closest in {esc(row.get("closest_outlet"))}: “{esc(closest)}”'
-            if closest is not None and not pd.isna(closest) else "no comparable sentence"
+            if not is_missing(closest) else "no comparable sentence"
         )
         parts.append(
             f'<div class="cl-angle"><div class="cl-own"><span class="cl-score {badge}" '

@@ -8,8 +8,8 @@ deletes or changes a character, so :func:`unrepair` gives back the original exac
 How a boundary is recognised (each rule is conservative; unsure means "leave it"):
 
 * **Comma glue**: ``partnership,Microsoft`` -> ``partnership, Microsoft`` (two letters
-  before the comma, a letter after; ``1,000`` and ``a,b`` are left alone).
-* **Comma glue** applies only to a token with one such comma (``a,b,c`` lists stay).
+  before the comma, a letter after, one such comma in the token: ``1,000``, ``a,b`` and
+  ``a,b,c`` lists stay).
 * **lower -> Upper**: split only when the lowercase stretch on the left stands alone
   (start of the token, or right after another accepted boundary) and is an English word,
   and an acronym or a real capitalised word starts on the right: ``democratizeAI``,
@@ -28,7 +28,8 @@ How a boundary is recognised (each rule is conservative; unsure means "leave it"
   words of three letters or more (so names such as ``Weston`` or ``Benton`` stay whole).
 * **All-lowercase glue**: ``othertech``, ``intelligenceresearchnon`` are split into common
   words only when the token is not itself a common word and the split is far more likely
-  under a unigram model (word frequencies from the ``wordfreq`` package, offline).
+  under a unigram model (word frequencies from the ``wordfreq`` package, offline:
+  :mod:`analysis.lexicon`).
 * **Protected names** (``protected=``, e.g. the gazetteer in ``data/aliases.csv``) are never
   split, and are split *out* of glued tokens at case changes or before/after a common word:
   ``MicrosoftResearch`` -> ``Microsoft Research``, ``useMicrosoftAzure`` ->
@@ -50,14 +51,12 @@ cheap regular-expression prefilter and the rules agree; other scripts are left a
 
 from __future__ import annotations
 
-import gzip
-import importlib.util
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+
+from .lexicon import lexicon, zipf
 
 __all__ = ["Repaired", "repair_text", "unrepair"]
 
@@ -128,46 +127,12 @@ _MARGIN = 1.5      # a split must beat the whole token by this much (log10 proba
 _MAX_SEG = 40      # longest lowercase stretch the segmenter looks at
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> dict[str, float]:
-    """Zipf frequency of every English word in wordfreq's large list (lowercase keys).
-
-    Read straight from wordfreq's data file (the same values as ``wordfreq.get_frequency_dict("en",
-    wordlist="large")``, same order): importing ``wordfreq`` costs ~0.4 s (``langcodes`` and a
-    stack inspection to find its own folder), twice the time the file itself takes to read.
-    """
-    spec = importlib.util.find_spec("wordfreq")  # locates the package without importing it
-    path = Path(next(iter(spec.submodule_search_locations or ()), "")) / "data" / "large_en.msgpack.gz"
-    try:
-        import msgpack
-
-        with gzip.open(path, "rb") as infile:
-            pack = msgpack.load(infile, raw=False)
-    except (ImportError, OSError, ValueError):
-        pack = None
-    if not pack or not isinstance(pack[0], dict) or pack[0].get("format") != "cB" or pack[0].get("version") != 1:
-        import wordfreq  # another wordfreq layout: its own reader
-
-        freqs = wordfreq.get_frequency_dict("en", wordlist="large")
-        return {w: math.log10(f) + 9.0 for w, f in freqs.items()}
-    lexicon: dict[str, float] = {}
-    # bucket i holds the words of frequency 10 ** (-i / 100); a later bucket wins, as in wordfreq
-    for index, bucket in enumerate(pack[1:]):
-        if bucket:
-            lexicon.update(dict.fromkeys(bucket, math.log10(10 ** (-index / 100)) + 9.0))
-    return lexicon
-
-
-def _zipf(word: str) -> float:
-    return _lexicon().get(word.lower().replace("\u2019", "'").replace("\u2018", "'"), 0.0)
-
-
 def _segment(s: str) -> tuple[list[int], float] | None:
     """Best split of lowercase ``s`` into >= 2 common words: (cut offsets, log10 score)."""
     n = len(s)
     if n < 4 or n > _MAX_SEG:
         return None
-    lex = _lexicon()
+    lex = lexicon()
     best: list[tuple[float, int, int] | None] = [None] * (n + 1)  # (score, pieces, prev)
     best[0] = (0.0, 0, -1)
     for j in range(1, n + 1):
@@ -194,7 +159,7 @@ def _segment(s: str) -> tuple[list[int], float] | None:
 
 def _split_lower(s: str) -> list[int]:
     """Cuts inside an all-lowercase stretch that is not itself a common word (othertech)."""
-    z = _zipf(s)
+    z = zipf(s)
     if z >= _WORD:
         return []
     seg = _segment(s)
@@ -213,7 +178,7 @@ def _stretch(s: str, min_zipf: float) -> list[int] | None:
     """Cuts inside a lowercase stretch next to a case boundary, or None if it is no word."""
     if len(s) < 2 or (len(s) == 2 and s not in _SHORT):
         return None
-    if _zipf(s) >= min_zipf:
+    if zipf(s) >= min_zipf:
         return _split_lower(s)
     cuts = _split_lower(s)
     return cuts or None
@@ -221,11 +186,11 @@ def _stretch(s: str, min_zipf: float) -> list[int] | None:
 
 def _cap_tail(w: str) -> list[int] | None:
     """Cuts in a capitalised word glued to trailing function words (Microsoftand)."""
-    if len(w) < 7 or _zipf(w) >= _WORD:
+    if len(w) < 7 or zipf(w) >= _WORD:
         return None
     low = w.lower()
     for h in range(len(w) - 3, 3, -1):
-        if _zipf(low[:h]) < _WORD:
+        if zipf(low[:h]) < _WORD:
             continue
         tail = low[h:]
         if tail in _TAIL:
@@ -246,7 +211,7 @@ def _plausible_right(r: str, i: int) -> bool:
     while j < len(r) and r[j] in _LOWER:
         j += 1
     word = r[i:j]
-    return len(word) >= 5 or (len(word) >= 3 and _zipf(word) >= _LEFT_WORD)
+    return len(word) >= 5 or (len(word) >= 3 and zipf(word) >= _LEFT_WORD)
 
 
 def _split_case(r: str) -> set[int]:
@@ -257,7 +222,7 @@ def _split_case(r: str) -> set[int]:
     if all(c in _LOWER for c in r):
         return set(_split_lower(r)) if n >= 4 else set()
     cuts: set[int] = set()
-    if _CASE_CHANGE.search(r) and _zipf(r) >= _KNOWN_CAMEL:
+    if _CASE_CHANGE.search(r) and zipf(r) >= _KNOWN_CAMEL:
         return cuts
     if _IDENTIFIER.match(r):
         return cuts  # getElementById, endDoctypeDeclHandler: code, not glue
@@ -270,7 +235,7 @@ def _split_case(r: str) -> set[int]:
                 k -= 1
             if k == seg_start:
                 left = r[k:i]
-                if len(left) > 2 and _zipf(left) < _WORD and _zipf(left[:-1]) >= _WORD:
+                if len(left) > 2 and zipf(left) < _WORD and zipf(left[:-1]) >= _WORD:
                     continue  # "theiPhone": the|iPhone or thei|Phone? Leave it.
                 inner = _stretch(left, _LEFT_WORD)
                 if inner is not None and _plausible_right(r, i):
@@ -288,7 +253,7 @@ def _split_case(r: str) -> set[int]:
             while m < n and r[m] in _LOWER:
                 m += 1
             inner = _stretch(r[i:m], _COMMON)
-            if inner is not None and _zipf(r[i - 1 : m]) < _zipf(r[i:m]) - _MARGIN:
+            if inner is not None and zipf(r[i - 1 : m]) < zipf(r[i:m]) - _MARGIN:
                 # (HTTPProxy, XMLParse: the last capital starts the word)
                 cuts.add(i)
                 cuts.update(i + c for c in inner)
@@ -322,7 +287,7 @@ def _edge_ok(r: str, p: int, name_left: bool) -> bool:
             return False
         stretch = r[k:p]
     mine = a if name_left else b
-    if mine in _LOWER and _zipf(r) >= _WORD:  # lower-lower seam inside a real word (Thesis)
+    if mine in _LOWER and zipf(r) >= _WORD:  # lower-lower seam inside a real word (Thesis)
         return False
     return _stretch(stretch, _COMMON if mine in _LOWER else _LEFT_WORD) is not None
 
@@ -333,7 +298,7 @@ def _split_run(r: str, names: re.Pattern[str] | None, name_set: frozenset[str]) 
         return set()
     if names is None:
         return _split_case(r)
-    if _zipf(r) >= _KNOWN_CAMEL and not r.islower():
+    if zipf(r) >= _KNOWN_CAMEL and not r.islower():
         return set()  # a known brand (TechCrunch) is not taken apart even for a name (Tech)
     n = len(r)
     forbidden: set[int] = set()
@@ -379,7 +344,7 @@ def _split_token(tok: str, names: re.Pattern[str] | None, name_set: frozenset[st
         run = m.group()
         stem = run
         if any(c in _APOS for c in run):
-            if _zipf(run) > 0.0:
+            if zipf(run) > 0.0:
                 continue
             cut = max(run.rfind(c) for c in _APOS)
             stem, clitic = run[:cut], run[cut + 1:]
@@ -431,9 +396,9 @@ def _suspect(tok: str, names: re.Pattern[str] | None) -> bool:
         return True
     for w in _LONG_RUN.findall(tok):
         if w.islower():
-            if _zipf(w) < _WORD:
+            if zipf(w) < _WORD:
                 return True  # rare or unknown lowercase run: maybe othertech
-        elif len(w) >= 7 and w[0].isupper() and w[1:].islower() and _zipf(w) < _WORD:
+        elif len(w) >= 7 and w[0].isupper() and w[1:].islower() and zipf(w) < _WORD:
             return True  # maybe Microsoftand
     return False
 

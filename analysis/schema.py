@@ -1,7 +1,8 @@
 """Column contracts of every table the package produces.
 
 One place names the columns of each tidy table, so the CLI, the dashboard, the store and the
-README's data dictionary (checked by ``tests/test_docs.py``) cannot drift apart.
+README's data dictionary (checked by ``tests/test_docs.py``) cannot drift apart: every module
+takes its column lists from here.
 """
 
 from __future__ import annotations
@@ -32,6 +33,21 @@ ENTITIES = [
 TERMS = ["story", "outlet", "term", "count", "z"]
 QUOTES = ["story", "outlet", "article_id", "sentence", "speaker", "entity", "quote"]
 MESSAGES = ["story", "outlet", "message", "found", "similarity", "best_sentence", "article_id", "first_seen"]
+
+TONE = ["polarity", "subjectivity"]  # a sentence's tone, and the means of it
+# the columns ``analysis.align.align_sentences`` adds to the sentences
+ALIGNMENT = ["best_match", "matched_outlet", "matched_article_id", "matched_position", "matched_text", "unique"]
+FROM_ARTICLE = ["outlet", "story"]  # joined from the article by ``analysis.pipeline.apply_sentiment``
+
+# Per-article results of ``analysis.extract`` (the store keeps them per analyser version): the
+# exported tables without what the article, the sentiment scorer and the alignment add.
+EXTRACTED = {
+    "articles": ["article_id", "words", "sentences", "repairs", "length"],  # length: of the analysed document
+    "sentences": [c for c in SENTENCES if c not in {*FROM_ARTICLE, *TONE, *ALIGNMENT}],
+    "mentions": [c for c in MENTIONS if c not in {*FROM_ARTICLE, *TONE}],
+}
+# Sentence tone by a sentiment scorer (``scorer``: its version), as the engine's workers compute it.
+TONES = ["article_id", "position", "scorer", *TONE]
 
 TABLES: dict[str, list[str]] = {
     "articles": ARTICLES,

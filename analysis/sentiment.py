@@ -1,6 +1,6 @@
-"""Sentence tone: TextBlob (the default) or VADER.
+"""Sentence tone: TextBlob (the default) or VADER, the two sentiment scorers.
 
-Both engines return ``polarity`` in [-1, 1] and ``subjectivity`` in [0, 1]:
+Both scorers return ``polarity`` in [-1, 1] and ``subjectivity`` in [0, 1]:
 - TextBlob: the pattern lexicon's polarity and subjectivity, averaged over the opinion words it
   knows. It reads adjectives, not events: “a chatbot … called Tay was manipulated by users into
   spewing racist and sexist messages” scores 0.0, and “Microsoft hasn't always had the best luck
@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-ENGINES = ("textblob", "vader")
+SCORERS = ("textblob", "vader")
 _STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "′": "'"})
 
 
@@ -49,20 +49,20 @@ def _vader_scores(text: str) -> tuple[float, float]:
     return float(scores["compound"]), float(subjectivity)
 
 
-def score_texts(texts: Iterable[str], *, engine: str = "textblob") -> pd.DataFrame:
+def score_texts(texts: Iterable[str], *, scorer: str = "textblob") -> pd.DataFrame:
     """Score each text. Returns a DataFrame with columns ``polarity``, ``subjectivity``, one row per text.
 
     >>> score_texts(["A great day."])["polarity"].iloc[0] > 0
     np.True_
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown sentiment engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    scorer = _textblob_scores if engine == "textblob" else _vader_scores
+    if scorer not in SCORERS:
+        raise ValueError(f"unknown sentiment scorer {scorer!r}; choose one of {', '.join(SCORERS)}")
+    scores = _textblob_scores if scorer == "textblob" else _vader_scores
     cache: dict[str, tuple[float, float]] = {}
     rows = []
     for text in texts:
         clean = normalise_quotes(text)
         if clean not in cache:
-            cache[clean] = scorer(clean)
+            cache[clean] = scores(clean)
         rows.append(cache[clean])
     return pd.DataFrame(rows, columns=["polarity", "subjectivity"], dtype=float)

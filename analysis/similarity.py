@@ -1,9 +1,9 @@
 """Paraphrase-aware sentence similarity, fast and offline: static token vectors distilled from MiniLM.
 
-Why: surface words miss paraphrase (TF-IDF cosine gives TechCrunch's "mutual goal to democratize
-AI" and TechRepublic's "committed to democratizing AI" 0.03-0.16), while the sentence model
-all-MiniLM-L6-v2 gets it but encodes only ~110 sentences/s on 2 cores and needs torch and
-sentence-transformers (1.5 GB installed).
+Why: surface words miss paraphrase (TF-IDF barely relates "mutual goal to democratize AI" and
+"committed to democratizing AI"), while a sentence model such as all-MiniLM-L6-v2 gets it but is
+slow on a CPU and needs torch. Static vectors of that model keep most of its judgement at numpy
+speed, with no model download.
 
 How:
 1. Static vectors (the model2vec recipe, Tulkens & van Dongen 2024, applied to all-MiniLM-L6-v2's
@@ -22,15 +22,8 @@ How:
    product and only the shortlist is token-matched (``analysis.align``, a story per core). Texts
    are tokenised in one vectorised pass, each distinct word's pieces cached.
 
-Measured (tests/test_similarity.py and tests/test_align.py check the facts): on 55 hand-labelled
-sentences (the seeds and tests/data/stories) the best cross-outlet match separates the points
-only one outlet made from shared ones with ROC AUC 0.973 (all-MiniLM-L6-v2 cosine: 0.965;
-mean-pooled static vectors: 0.904; stemmed TF-IDF puts the democratize pair below the median).
-The dashboard's sample of 500 articles (8,636 sentences none seen before, 12 outlets, 24 stories)
-aligns in 0.33-0.46 s on 2 cores: tokenised, embedded and tabled at ~65,000 new sentences/s
-(0.13 s), its 54,505 shortlisted pairs token-matched in about 0.2 s with a thread per core; the
-model loads in 0.2 s (bench/dashboard.py: "text never seen" in bench/README.md). Numpy only: no
-torch, no model download.
+How well and how fast, against the alternatives: ``bench/README.md``, "The similarity model:
+quality and speed".
 """
 
 from __future__ import annotations

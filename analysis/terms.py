@@ -24,9 +24,8 @@ from itertools import chain
 
 import numpy as np
 import pandas as pd
-from analysis.schema import STOP_WORDS
 
-TERMS_COLUMNS = ["story", "outlet", "term", "count", "z"]
+from .schema import STOP_WORDS, TERMS
 
 _WORD = re.compile(r"[^\W\d_](?:[\w\-]*\w)?")
 _APOSTROPHES = ("’", "‘", "ʼ")  # read as "'"
@@ -149,7 +148,7 @@ def distinctive_terms(
     """
     if sentences.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                             zip(TERMS_COLUMNS, ["str", "str", "str", "int64", "float64"])})
+                             zip(TERMS, ["str", "str", "str", "int64", "float64"])})
     story = sentences["story"].fillna("").astype(str)
     outlet = sentences["outlet"].astype(str)
     texts = sentences["text"].fillna("").astype(str)
@@ -193,7 +192,7 @@ def distinctive_terms(
     out = out.sort_values(["group", "z", "term"], ascending=[True, False, True], kind="stable")
     if top is not None:
         out = out.groupby("group", sort=False).head(top)
-    return out[TERMS_COLUMNS].reset_index(drop=True)
+    return out[TERMS].reset_index(drop=True)
 
 
 def _group_term_counts(

@@ -5,13 +5,12 @@ uploaded article, sentiment per engine, the tables per :class:`~analysis.selecti
 filter change recomputes only the selection's aggregates. Analysis results are shared between
 sessions (``st.cache_resource``), not copied: the analysis functions never mutate their input.
 
-The store's readers are called here and nowhere else (``_reader_keywords``).
+The store's readers are called here and nowhere else.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -22,10 +21,11 @@ import streamlit as st
 import analysis as an
 from analysis.schema import TABLES as TABLE_COLUMNS
 from analysis.selection import Selection
+from analysis.utils import short_hash
 
 # Seconds the store's file stays open after a read, so the next filter change finds its data in
 # memory (the 500-article sample's texts, sentences and mentions: 0.09-0.12 s, not 0.26-0.28 s). An
-# ingest that has to wait makes the app let go within 0.05 s (analysis.store._KeptOpen).
+# ingest that has to wait makes the app let go within 0.05 s (analysis.store.file._KeptOpen).
 STORE_LINGER = 30.0
 TEXT_ONLY = ["article_id", "title"]  # what extraction reads: metadata edits never redo it
 
@@ -34,15 +34,13 @@ def corpus_key(articles: pd.DataFrame, aliases: an.Aliases, *, columns: Sequence
     """Identity of a loaded corpus for the caches: a hash of ``columns`` (default: every column but
     the text, which ``article_id`` already hashes) and of the aliases used to read it."""
     columns = [c for c in (columns or articles.columns) if c != "text"]
-    digest = hashlib.sha1(repr(aliases.key()).encode("utf-8"))
-    digest.update(repr(columns).encode("utf-8"))
-    digest.update(pd.util.hash_pandas_object(articles[columns], index=False).to_numpy().tobytes())
-    return digest.hexdigest()[:16]
+    rows = pd.util.hash_pandas_object(articles[columns], index=False).to_numpy().tobytes()
+    return short_hash(repr(aliases.key()), repr(columns), rows)
 
 
 def ids_key(ids: Iterable[str]) -> str:
     """A short key for a list of article ids (their order counts)."""
-    return hashlib.sha1("\0".join(ids).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return short_hash(*ids)
 
 
 def recent_ids(articles: pd.DataFrame, n: int) -> list[str]:
@@ -159,7 +157,7 @@ def cached_tables(key: str, engine: str, selection: Selection, messages: tuple[s
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def cached_selection(key: str, engine: str, selection: Selection, _analysis: an.Analysis) -> an.Analysis:
-    return an.select(_analysis, **_reader_keywords(selection))
+    return an.select(_analysis, selection)
 
 
 def lazy_tables(key: str, engine: str, selection: Selection, messages: Sequence[str],
@@ -182,9 +180,9 @@ def cached_sentences(key: str, engine: str, _analysis: an.Analysis) -> pd.DataFr
 
 @st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
 def cached_sentence_tables(key: str, engine: str, messages: tuple[str, ...], _sentences: pd.DataFrame,
-                           _mentions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+                           _part: an.Analysis) -> dict[str, pd.DataFrame]:
     """Terms, quotes and messages from a sample's aligned sentences (aligned once, for every view)."""
-    return an.sentence_tables(_sentences, _mentions, messages=messages)
+    return an.sentence_tables(_part, _sentences, messages=messages)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -227,90 +225,81 @@ class LazyTables(dict):
 # --- the store -------------------------------------------------------------------------------------
 
 
-def _reader_keywords(selection: Selection) -> dict:
-    """The selection as ``an.select`` and the store's readers take it today (seven keywords):
-    when they take a ``Selection``, pass it instead, here."""
-    return {"outlets": selection.outlets, "stories": selection.stories, "start": selection.since,
-            "end": selection.until}
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
-def open_store(path: str):
+def open_store(path: str, alias_key: str):
+    """The store, read-only and kept open between reads; ``alias_key`` (the aliases file's
+    content) is part of the key because the store fixes its analyser version when opened."""
     from analysis.store import open_store as _open
 
     return _open(path, read_only=True, linger=STORE_LINGER)
 
 
 @st.cache_resource(show_spinner="Reading the store…", max_entries=8)
-def store_analysis(path: str, generation: int, engine: str, alias_key: str, _aliases: an.Aliases) -> an.Analysis:
+def store_analysis(path: str, generation: int, engine: str, alias_key: str) -> an.Analysis:
     """Every article the store's current analyser has analysed, with stored tones for ``engine``."""
-    return open_store(path).analysis(sentiment=engine, aliases=_aliases)
+    return open_store(path, alias_key).analysis(sentiment=engine)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def store_summary(path: str, generation: int, engine: str, alias_key: str, _aliases: an.Aliases) -> dict[str, int]:
-    return open_store(path).summary(aliases=_aliases, sentiment=engine)
+def store_summary(path: str, generation: int, engine: str, alias_key: str) -> dict[str, int]:
+    return open_store(path, alias_key).summary(sentiment=engine)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def store_options(path: str, generation: int, alias_key: str, _aliases: an.Aliases) -> dict[str, list[str]]:
-    return open_store(path).options(aliases=_aliases)
+def store_options(path: str, generation: int, alias_key: str) -> dict[str, list[str]]:
+    return open_store(path, alias_key).options()
 
 
 # The SQL tables of a selection (a large store): shared, not copied, like the analysis results.
 @st.cache_resource(show_spinner="Counting the selection…", max_entries=32)
-def store_articles(path: str, generation: int, engine: str, alias_key: str, selection: Selection, *,
-                   _aliases: an.Aliases) -> pd.DataFrame:
-    return open_store(path).articles_table(sentiment=engine, aliases=_aliases, **_reader_keywords(selection))
+def store_articles(path: str, generation: int, engine: str, alias_key: str, selection: Selection) -> pd.DataFrame:
+    return open_store(path, alias_key).articles_table(selection, sentiment=engine)
 
 
 @st.cache_resource(show_spinner="Aggregating entities…", max_entries=32)
-def store_entities(path: str, generation: int, engine: str, alias_key: str, selection: Selection, *,
-                   _aliases: an.Aliases) -> pd.DataFrame:
-    return open_store(path).entity_table(sentiment=engine, aliases=_aliases, **_reader_keywords(selection))
+def store_entities(path: str, generation: int, engine: str, alias_key: str, selection: Selection) -> pd.DataFrame:
+    return open_store(path, alias_key).entity_table(selection, sentiment=engine)
 
 
 @st.cache_resource(show_spinner="Reading the selected articles…", max_entries=8)
-def store_part(path: str, generation: int, engine: str, alias_key: str, ids: tuple[str, ...], *,
-               _aliases: an.Aliases) -> an.Analysis:
+def store_part(path: str, generation: int, engine: str, alias_key: str, ids: tuple[str, ...]) -> an.Analysis:
     """The ``Analysis`` of some articles of a large store (at most the full limit)."""
-    return open_store(path).analysis(sentiment=engine, aliases=_aliases, ids=list(ids))
+    return open_store(path, alias_key).analysis(Selection(article_ids=ids), sentiment=engine)
 
 
 @dataclasses.dataclass(frozen=True)
 class StoreRead:
     """One rerun's reads of a store: its ``path``, ``generation`` (an ingest since makes every
-    cached read stale), the sentiment ``engine`` and the aliases (``alias_key`` keys the caches)."""
+    cached read stale), the sentiment ``engine`` and ``alias_key`` (the aliases, which key the caches)."""
 
     path: str
     generation: int
     engine: str
-    aliases: an.Aliases
     alias_key: str
 
     @classmethod
-    def open(cls, path: Path, engine: str, aliases: an.Aliases, alias_key: str) -> StoreRead:
+    def open(cls, path: Path, engine: str, alias_key: str) -> StoreRead:
         """Raises ``analysis.store.StoreError`` when there is no store to read."""
-        return cls(str(path), open_store(str(path)).generation(), engine, aliases, alias_key)
+        return cls(str(path), open_store(str(path), alias_key).generation(), engine, alias_key)
 
     @property
     def key(self) -> str:
         return f"store:{self.path}:{self.generation}"
 
     def summary(self) -> dict[str, int]:
-        return store_summary(self.path, self.generation, self.engine, self.alias_key, self.aliases)
+        return store_summary(self.path, self.generation, self.engine, self.alias_key)
 
     def options(self) -> dict[str, list[str]]:
-        return store_options(self.path, self.generation, self.alias_key, self.aliases)
+        return store_options(self.path, self.generation, self.alias_key)
 
     def analysis(self) -> an.Analysis:
-        return store_analysis(self.path, self.generation, self.engine, self.alias_key, self.aliases)
+        return store_analysis(self.path, self.generation, self.engine, self.alias_key)
 
     def articles(self, selection: Selection) -> pd.DataFrame:
-        return store_articles(self.path, self.generation, self.engine, self.alias_key, selection, _aliases=self.aliases)
+        return store_articles(self.path, self.generation, self.engine, self.alias_key, selection)
 
     def part(self, ids: tuple[str, ...]) -> an.Analysis:
-        return store_part(self.path, self.generation, self.engine, self.alias_key, ids, _aliases=self.aliases)
+        return store_part(self.path, self.generation, self.engine, self.alias_key, ids)
 
     def whole(self, selection: Selection, messages: Sequence[str],
               chosen: pd.DataFrame) -> tuple[LazyTables, an.Analysis]:
@@ -330,11 +319,10 @@ class StoreRead:
             return self.part(ids)
 
         def derived(lazy: LazyTables) -> dict[str, pd.DataFrame]:
-            return cached_sentence_tables(sample_key, self.engine, tuple(messages), lazy["sentences"], lazy["mentions"])
+            return cached_sentence_tables(sample_key, self.engine, tuple(messages), lazy["sentences"], part())
 
         def entities() -> pd.DataFrame:
-            return store_entities(self.path, self.generation, self.engine, self.alias_key, selection,
-                                  _aliases=self.aliases)
+            return store_entities(self.path, self.generation, self.engine, self.alias_key, selection)
 
         tables = LazyTables({"articles": chosen[TABLE_COLUMNS["articles"]]}, entities=entities, part=part,
                             sentences=lambda: cached_sentences(sample_key, self.engine, part()), tables=derived)

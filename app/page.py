@@ -40,7 +40,7 @@ def main(argv: Sequence[str]) -> None:
         from analysis.store import StoreError  # only a store needs DuckDB
 
         try:
-            read = data.StoreRead.open(store, engine, aliases, alias_key)
+            read = data.StoreRead.open(store, engine, alias_key)
         except StoreError as error:
             st.error(reader.escape_markdown(error))
             st.stop()

@@ -14,7 +14,7 @@ import streamlit as st
 import analysis as an
 from analysis import reader
 from analysis.loaders import EXTENSIONS
-from analysis.messages import clean_messages
+from analysis.messages import parse_messages
 from analysis.selection import Selection
 from app.widgets import SENTIMENT_NAMES, story_name
 
@@ -37,18 +37,9 @@ def panels() -> Panels:
     return Panels(filters, settings, st.sidebar.container())
 
 
-def parse_messages(text: str | None) -> list[str]:
-    """Key messages typed one per line (blank lines dropped, order kept, repeats once).
-
-    >>> parse_messages(" a \\n\\nb\\na")
-    ['a', 'b']
-    """
-    return clean_messages(text or "")
-
-
 def settings(box) -> tuple[str, list[str]]:
     """The sentiment engine and the key messages."""
-    engine = box.radio("Sentiment engine", list(an.ENGINES), format_func=SENTIMENT_NAMES.get, key="engine",
+    engine = box.radio("Sentiment engine", list(an.SCORERS), format_func=SENTIMENT_NAMES.get, key="engine",
                        horizontal=True, help="TextBlob reads opinion adjectives; VADER also weighs negation "
                        "and strong words (it scores the Tay sentence −0.80 where TextBlob says 0.0).")
     messages = parse_messages(box.text_area(

@@ -20,6 +20,8 @@ from pathlib import Path
 
 
 def run(store: Path, sentences: int) -> dict:
+    from bench.corpus import made_distinct
+    from analysis import Selection
     from analysis.align import align_sentences
     from analysis.similarity import load_model
     from analysis.store import open_store
@@ -28,7 +30,7 @@ def run(store: Path, sentences: int) -> dict:
     reader = open_store(store, read_only=True)
     counts = reader.articles_table()[["article_id", "sentences"]]
     ids = counts["article_id"][counts["sentences"].cumsum().shift(fill_value=0) < sentences].tolist()
-    table = reader.analysis(ids=ids).sentences.head(sentences)
+    table = reader.analysis(Selection(article_ids=ids)).sentences.head(sentences)
     table = made_distinct(table).assign(story="one story")
     load_model().clear_caches()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024

@@ -45,9 +45,7 @@ ROOT = HERE.parent
 SELECTIONS = {
     "all outlets": {},
     "3 outlets": {"outlets": ["TechCrunch", "Wired", "Bloomberg"]},
-    "3 outlets, one quarter": {
-        "outlets": ["TechCrunch", "Wired", "Bloomberg"], "start": "2016-04-01", "end": "2016-06-30"
-    },
+    "3 outlets, one quarter": {"outlets": ["TechCrunch", "Wired", "Bloomberg"], "since": "2016-04-01", "until": "2016-06-30"},
 }
 
 
@@ -136,20 +134,21 @@ def _baseline(corpus_pickle: str, n: int) -> None:
 
 def _aggregate(store_path: str, mode: str, repeat: int) -> None:
     """Time the dashboard's tables for each selection, through DuckDB (``sql``) or pandas."""
-    from analysis import entity_table
+    from analysis import Selection, entity_table
     from analysis.store import open_store
 
     store = open_store(store_path, read_only=True)
     results = {}
-    for name, selection in SELECTIONS.items():
+    for name, fields in SELECTIONS.items():
+        selection = Selection(**fields)
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
             if mode == "sql":
-                articles = store.articles_table(**selection)
-                entities = store.entity_table(**selection)
+                articles = store.articles_table(selection)
+                entities = store.entity_table(selection)
             else:
-                chosen = store.analysis(**selection)
+                chosen = store.analysis(selection)
                 articles = chosen.articles
                 entities = entity_table(chosen.mentions, chosen.sentences, chosen.articles)
             times.append(time.perf_counter() - start)
@@ -216,7 +215,7 @@ def _machine() -> str:
                 break
     except OSError:
         pass
-    from analysis.engine import cores
+    from analysis.cpu import cores
 
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
@@ -225,7 +224,7 @@ def _machine() -> str:
 
 def run(args: argparse.Namespace) -> dict:
     from analysis import load_corpus
-    from analysis.engine import cores
+    from analysis.cpu import cores
     from bench import corpus as generator
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="coverage-bench-"))

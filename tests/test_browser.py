@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import build_tables, select, to_csv_bytes
+from analysis import Selection, build_tables, select, to_csv_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -178,7 +178,7 @@ def test_filter_download_and_screenshots(browser, bundled):
         assert {row["outlet"] for row in rows} == {"TechRepublic"}
         entities = {row["entity"] for row in rows}
         assert "Tay" in entities and "Peter Thiel" not in entities
-        expected = build_tables(select(bundled, outlets=["TechRepublic"]))["entities"]
+        expected = build_tables(select(bundled, Selection(outlets=["TechRepublic"])))["entities"]
         assert data == to_csv_bytes(expected)
         _screenshots(page, "techrepublic")
         assert not errors, errors

@@ -76,7 +76,7 @@ def test_volume_chart_sums_words_per_outlet_in_its_colour():
 
 
 def test_tone_chart_is_the_mean_article_tone():
-    fig = charts.tone_chart(ARTICLES, colors=COLORS, engine="VADER")
+    fig = charts.tone_chart(ARTICLES, colors=COLORS, scorer="VADER")
     traces = _traces_by_name(fig)
     assert traces["TechCrunch"].y[0] == pytest.approx(-0.1)  # (0.2 - 0.4) / 2
     assert traces["TechRepublic"].y[0] == pytest.approx(0.1)

@@ -313,7 +313,7 @@ def test_store_caption_names_tones_scored_on_every_read(monkeypatch, tmp_path, b
     from analysis.store import open_store
 
     path = tmp_path / "coverage.duckdb"
-    open_store(path).ingest(bundled_articles, jobs=1, engines=("textblob",))
+    open_store(path).ingest(bundled_articles, jobs=1, scorers=("textblob",))
     at = _run(monkeypatch, "--store", str(path))
     assert not any("scored on every read" in c.value for c in at.sidebar.caption)
     at.sidebar.radio(key="engine").set_value("vader").run()

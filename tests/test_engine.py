@@ -10,17 +10,8 @@ from hypothesis import strategies as st
 import analysis.engine as engine_module
 from analysis import extract, read_aliases
 from analysis.aliases import Aliases
-from analysis.engine import (
-    Batch,
-    EngineError,
-    aliases_digest,
-    analyser_version,
-    concat_batches,
-    iter_batches,
-    partitions,
-    run_extract,
-    scorer_version,
-)
+from analysis.engine import Batch, EngineError, concat_batches, iter_batches, partitions, run_extract
+from analysis.versions import aliases_digest, analyser_version, scorer_version
 from analysis.store import open_store
 from tests.helpers import assert_same_analysis, make_corpus
 
@@ -51,7 +42,7 @@ def test_partitions_cover_every_row_once_in_order(n, workers, size):
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_process_pool_equals_one_process(corpus, reference, method, monkeypatch):
     monkeypatch.setattr(engine_module, "_start_method", lambda: method)
-    batches = list(iter_batches(corpus, aliases=read_aliases(), jobs=2, partition_size=3, engines=("vader",)))
+    batches = list(iter_batches(corpus, aliases=read_aliases(), jobs=2, partition_size=3, scorers=("vader",)))
     assert len(batches) == 4 and sorted(b.index for b in batches) == [0, 1, 2, 3]
     extracted, tones = concat_batches(batches)
     assert_same_extracted(extracted, reference)
@@ -84,11 +75,11 @@ def test_a_worker_with_other_code_is_refused(corpus, monkeypatch):
 def test_engine_errors_are_user_errors(corpus, monkeypatch):
     monkeypatch.setattr(engine_module, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(EngineError, match="unknown engine"):
-        list(iter_batches(corpus, aliases=read_aliases(), engine="spark"))
+        list(iter_batches(corpus, aliases=read_aliases(), backend="spark"))
     with pytest.raises(EngineError, match="needs --scheduler"):
-        list(iter_batches(corpus, aliases=read_aliases(), engine="dask"))
+        list(iter_batches(corpus, aliases=read_aliases(), backend="dask"))
     with pytest.raises(EngineError, match="cannot reach"):
-        list(iter_batches(corpus, aliases=read_aliases(), engine="dask", scheduler="tcp://127.0.0.1:9"))
+        list(iter_batches(corpus, aliases=read_aliases(), backend="dask", scheduler="tcp://127.0.0.1:9"))
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +92,7 @@ def cluster():
 
 
 def test_dask_engine_equals_local_engine(cluster, corpus, reference):
-    extracted = run_extract(corpus, aliases=read_aliases(), engine="dask", scheduler=cluster.scheduler_address)
+    extracted = run_extract(corpus, aliases=read_aliases(), backend="dask", scheduler=cluster.scheduler_address)
     assert_same_extracted(extracted, reference)
 
 
@@ -109,7 +100,7 @@ def test_dask_ingest_gives_the_same_store(cluster, corpus, tmp_path):
     local = open_store(tmp_path / "local.duckdb")
     local.ingest(corpus, jobs=1)
     remote = open_store(tmp_path / "dask.duckdb")
-    report = remote.ingest(corpus, engine="dask", scheduler=cluster.scheduler_address, partition_size=3)
+    report = remote.ingest(corpus, backend="dask", scheduler=cluster.scheduler_address, partition_size=3)
     assert report.analysed == len(corpus)
     for sentiment in ("textblob", "vader"):
         assert_same_analysis(remote.analysis(sentiment=sentiment), local.analysis(sentiment=sentiment))
@@ -142,7 +133,8 @@ def test_spacy_runs_on_numpy_blas_one_thread_at_a_time(monkeypatch):
     afterwards."""
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    from analysis.nlp import load_pipeline, one_blas_thread
+    from analysis.cpu import one_blas_thread
+    from analysis.nlp import load_pipeline
 
     aliases = read_aliases()
     ner = load_pipeline(aliases.names).get_pipe("ner")

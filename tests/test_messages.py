@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.messages import clean_messages, message_pullthrough
+from analysis.messages import message_pullthrough, parse_messages
 from tests.data.stories import seeds
 
 SEED_MESSAGES = [
@@ -23,7 +23,7 @@ SEED_MESSAGES = [
 
 @pytest.fixture(scope="module")
 def seed_table():
-    return message_pullthrough(seeds.seed_sentences(), SEED_MESSAGES)
+    return message_pullthrough(seeds.seed_sentences(), SEED_MESSAGES, articles=seeds.seed_lengths())
 
 
 def found(table, outlet, message):
@@ -58,7 +58,7 @@ def test_best_sentence_and_first_seen(seed_table):
 
 def test_headline_counts_as_zero():
     s = seeds.seed_sentences()
-    t = message_pullthrough(s, ["Microsoft teams up with Elon Musk's OpenAI"])
+    t = message_pullthrough(s, ["Microsoft teams up with Elon Musk's OpenAI"], articles=seeds.seed_lengths())
     tc = t[t["outlet"] == "TechCrunch"].iloc[0]
     assert tc["found"] and tc["first_seen"] == 0.0
     assert tc["best_sentence"] == "Microsoft teams up with Elon Musk’s OpenAI project"
@@ -76,7 +76,8 @@ def test_first_seen_is_averaged_over_the_outlets_articles():
         "text": ["Bread prices rose sharply.", "Tay was taken offline by Microsoft.",
                  "Tay taken offline", "Microsoft took Tay offline.", "Bread prices rose."],
     })
-    t = message_pullthrough(s, "Microsoft took Tay offline").set_index("outlet")
+    lengths = pd.DataFrame({"article_id": ["a", "b", "c"], "length": [100, 60, 30]})
+    t = message_pullthrough(s, "Microsoft took Tay offline", articles=lengths).set_index("outlet")
     # Article a: first carrying sentence starts at 50 of 100 -> 0.5; article b: the headline -> 0.
     assert t.loc["X", "found"] and t.loc["X", "first_seen"] == pytest.approx(0.25)
     assert not t.loc["Y", "found"] and np.isnan(t.loc["Y", "first_seen"])
@@ -84,7 +85,7 @@ def test_first_seen_is_averaged_over_the_outlets_articles():
 
 def test_stories_fixture():
     t = message_pullthrough(seeds.story_sentences(), ["Brightway shares fell", "Bakers gave away free bread",
-                                                      "The council election was postponed"])
+                                                      "The council election was postponed"], articles=seeds.story_lengths())
     carried = set(map(tuple, t.loc[t["found"], ["story", "outlet", "message"]].values))
     assert carried == {
         ("Brightway recall", "Gazette", "Brightway shares fell"),
@@ -95,11 +96,14 @@ def test_stories_fixture():
     assert len(t) == 6 * 3
 
 
-def test_clean_messages_and_empty_inputs():
-    assert clean_messages(["  a ", "", "a", "b"]) == ["a", "b"]
-    assert message_pullthrough(seeds.story_sentences(), []).empty
-    assert message_pullthrough(seeds.story_sentences().iloc[0:0], ["x"]).empty
-    assert list(message_pullthrough(seeds.story_sentences(), "\n").columns) == [
+def test_parse_messages_and_empty_inputs():
+    assert parse_messages(["  a ", "", "a", "b"]) == ["a", "b"]
+    assert parse_messages(" Azure is preferred \n\n\nGoogle lags\nAzure is preferred") == ["Azure is preferred", "Google lags"]
+    assert parse_messages(None) == []
+    lengths = seeds.story_lengths()
+    assert message_pullthrough(seeds.story_sentences(), [], articles=lengths).empty
+    assert message_pullthrough(seeds.story_sentences().iloc[0:0], ["x"], articles=lengths).empty
+    assert list(message_pullthrough(seeds.story_sentences(), "\n", articles=lengths).columns) == [
         "story", "outlet", "message", "found", "similarity", "best_sentence", "article_id", "first_seen"]
 
 
@@ -110,17 +114,17 @@ def test_clean_messages_and_empty_inputs():
 def test_invariants(messages, threshold):
     s = seeds.story_sentences()
     before = s.copy()
-    t = message_pullthrough(s, messages, threshold=threshold)
+    t = message_pullthrough(s, messages, articles=seeds.story_lengths(), threshold=threshold)
     pd.testing.assert_frame_equal(s, before)
     assert (t["found"] == (t["similarity"] >= threshold)).all()
     assert t["similarity"].between(0, 1 + 1e-6).all()
     assert t.loc[t["found"], "first_seen"].between(0, 1).all()
     assert t.loc[~t["found"], "first_seen"].isna().all()
-    assert len(t) == len(clean_messages(messages)) * len(s.groupby(["story", "outlet"]))
+    assert len(t) == len(parse_messages(messages)) * len(s.groupby(["story", "outlet"]))
 
 
 def test_on_the_pipelines_sentence_table(bundled):
-    t = message_pullthrough(bundled.sentences, SEED_MESSAGES[:3])
+    t = message_pullthrough(bundled.sentences, SEED_MESSAGES[:3], articles=bundled.articles)
     assert found(t, "TechCrunch", SEED_MESSAGES[0]) and not found(t, "TechRepublic", SEED_MESSAGES[0])
     for message in SEED_MESSAGES[1:3]:
         assert found(t, "TechCrunch", message) and found(t, "TechRepublic", message)

@@ -7,17 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import (
-    analyse,
-    article_table,
-    build_tables,
-    entity_table,
-    read_aliases,
-    select,
-    sentence_table,
-    sentence_tables,
-    to_csv_bytes,
-)
+from analysis import (Selection, analyse, article_table, build_tables, entity_table, read_aliases, select,
+                      sentence_table, sentence_tables, to_csv_bytes)
 from analysis.segment import paragraphs
 from tests.helpers import TECHCRUNCH, TECHREPUBLIC
 
@@ -141,18 +132,18 @@ def test_entity_table_exclusive_and_prominence(bundled):
 
 
 def test_selection_changes_comparisons(bundled):
-    only = select(bundled, outlets=[TECHREPUBLIC])
+    only = select(bundled, Selection(outlets=[TECHREPUBLIC]))
     assert set(only.articles["outlet"]) == {TECHREPUBLIC}
     e = entity_table(only.mentions, only.sentences, only.articles)
     assert "Tay" in set(e["entity"]) and "Peter Thiel" not in set(e["entity"])
     assert not e["exclusive"].any()  # nothing to compare with when one outlet is selected
-    assert select(bundled, start="2016-11-16").articles.empty
-    assert len(select(bundled, start="2016-11-15", end="2016-11-15").articles) == 2
+    assert select(bundled, Selection(since="2016-11-16")).articles.empty
+    assert len(select(bundled, Selection(since="2016-11-15", until="2016-11-15")).articles) == 2
 
 
 @pytest.mark.parametrize("outlets", [None, [TECHREPUBLIC]])
 def test_tables_alone_equal_the_built_ones(bundled, outlets):
-    chosen = select(bundled, outlets=outlets)
+    chosen = select(bundled, Selection(outlets=outlets))
     built = build_tables(chosen)
     assert to_csv_bytes(article_table(chosen)) == to_csv_bytes(built["articles"])
     alone = sentence_table(chosen)
@@ -160,7 +151,7 @@ def test_tables_alone_equal_the_built_ones(bundled, outlets):
     assert alone["unique"].any() == (outlets is None)  # alignment needs a second outlet
     messages = ["Microsoft teams up with OpenAI", "Tay"]
     with_messages = build_tables(chosen, messages=messages)
-    derived = sentence_tables(alone, chosen.mentions, messages=messages)
+    derived = sentence_tables(chosen, alone, messages=messages)
     assert set(derived) == {"terms", "quotes", "messages"}
     for name, table in derived.items():
         assert to_csv_bytes(table) == to_csv_bytes(with_messages[name]), name
@@ -170,7 +161,7 @@ def test_tables_alone_equal_the_built_ones(bundled, outlets):
 @settings(max_examples=40, deadline=None)
 @given(outlets=st.lists(st.sampled_from([TECHCRUNCH, TECHREPUBLIC, "Nobody"]), max_size=3))
 def test_invariants_over_selections(bundled, outlets):
-    chosen = select(bundled, outlets=outlets)
+    chosen = select(bundled, Selection(outlets=outlets))
     for name in ("articles", "sentences", "mentions"):
         assert len(getattr(chosen, name)) <= len(getattr(bundled, name))  # filtering never adds rows
     e = entity_table(chosen.mentions, chosen.sentences, chosen.articles)

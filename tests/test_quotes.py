@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.quotes import QUOTE_COLUMNS, extract_quotes
+from analysis.quotes import extract_quotes
+from analysis.schema import QUOTES
 from tests.data.stories import seeds
 
 
@@ -115,7 +116,7 @@ def test_empty_and_not_mutated():
     extract_quotes(s)
     pd.testing.assert_frame_equal(s, before)
     empty = extract_quotes(s.iloc[0:0])
-    assert list(empty.columns) == QUOTE_COLUMNS and empty.empty
+    assert list(empty.columns) == QUOTES and empty.empty
 
 
 @settings(max_examples=60, deadline=None)

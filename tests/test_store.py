@@ -15,9 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import analysis.engine as engine_module
-from analysis import analyse, read_aliases, select
+import analysis.store.file as file_module
+import analysis.store.write as write_module
+from analysis import Selection, analyse, read_aliases, select
 from analysis.aliases import Aliases
-from analysis.engine import analyser_version
+from analysis.versions import analyser_version
 from analysis.loaders import article_id
 from analysis.schema import ARTICLE_FIELDS, ENTITIES
 from analysis.store import DEFAULT_STORE, Store, StoreError, open_store
@@ -73,8 +75,8 @@ def test_stored_facts_match_the_seeds(filled):
 def test_ids_keep_the_given_order(filled, bundled_articles):
     store, _ = filled
     ids = list(bundled_articles["article_id"])[::-1]
-    assert list(store.analysis(ids=ids).articles["article_id"]) == ids
-    assert store.analysis(ids=[]).articles.empty
+    assert list(store.analysis(Selection(article_ids=ids)).articles["article_id"]) == ids
+    assert store.analysis(Selection(article_ids=[])).articles.empty
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -85,8 +87,8 @@ def test_ids_keep_the_given_order(filled, bundled_articles):
 )
 def test_selection_in_the_store_equals_select(filled, bundled, outlets, start, end):
     store, _ = filled
-    chosen = store.analysis(outlets=outlets, start=start, end=end)
-    assert_same_analysis(chosen, select(bundled, outlets=outlets, start=start, end=end))
+    selection = Selection(outlets=outlets, since=start, until=end)
+    assert_same_analysis(store.analysis(selection), select(bundled, selection))
 
 
 def test_second_ingest_analyses_nothing(filled, bundled_articles, monkeypatch):
@@ -115,9 +117,7 @@ def test_finished_partitions_are_written_together_within_the_write_interval(
 ):
     """Four partitions: a write (one transaction, one generation) each with no interval, one for
     all within a long one; the stored analysis is the same either way."""
-    import analysis.store as store_module
-
-    monkeypatch.setattr(store_module, "WRITE_INTERVAL", interval)
+    monkeypatch.setattr(write_module, "WRITE_INTERVAL", interval)
     corpus = make_corpus(bundled_articles, 8, seed=3)
     store = open_store(tmp_path / "s.duckdb")
     generation = store.generation()
@@ -155,23 +155,25 @@ def test_changed_aliases_re_analyse_and_old_results_can_be_pruned(tmp_path, bund
     extra = pd.DataFrame({"alias": ["Tay"], "entity": ["Tay chatbot"], "label": ["product"]})
     renamed = Aliases(pd.concat([base.table[base.table["alias"] != "Tay"], extra], ignore_index=True))
     assert analyser_version(renamed) != analyser_version(base)
-    assert store.summary(aliases=renamed)["pending"] == 2
-    assert len(store.pending(aliases=renamed)) == 2
+    other = open_store(store.path, aliases=renamed)  # the analyser version is the one of the aliases it is opened with
+    assert other.analyser == analyser_version(renamed) and store.analyser == analyser_version(base)
+    assert other.summary()["pending"] == 2
+    assert len(other.pending()) == 2
     seen = count_extracted(monkeypatch)
-    assert store.ingest(bundled_articles, aliases=renamed, jobs=1).analysed == 2
+    assert other.ingest(bundled_articles, jobs=1).analysed == 2
     assert seen == [2]
-    entities = set(store.analysis(aliases=renamed).mentions["entity"])
+    entities = set(other.analysis().mentions["entity"])
     assert "Tay chatbot" in entities and "Tay" not in entities
     # the old analyser's results are still there (switching back costs nothing) until pruned
-    assert "Tay" in set(store.analysis(aliases=base).mentions["entity"])
-    assert store.prune(aliases=renamed) > 0
-    assert store.analysis(aliases=base).articles.empty
-    assert store.summary(aliases=renamed)["analysed"] == 2
+    assert "Tay" in set(store.analysis().mentions["entity"])
+    assert other.prune() > 0
+    assert store.analysis().articles.empty
+    assert other.summary()["analysed"] == 2
 
 
 def test_missing_tones_are_scored_on_read(tmp_path, bundled_articles, bundled_vader):
     store = open_store(tmp_path / "s.duckdb")
-    store.ingest(bundled_articles, jobs=1, engines=("textblob",))
+    store.ingest(bundled_articles, jobs=1, scorers=("textblob",))
     with store.connect() as con:
         assert con.execute("SELECT count(DISTINCT scorer) FROM tones").fetchone()[0] == 1
     assert_same_analysis(store.analysis(sentiment="vader"), bundled_vader)
@@ -191,7 +193,7 @@ def test_ingest_again_scores_the_tone_an_engine_lacks_without_analysing(
     equal to those of a store that scored both engines from the start."""
     both, _ = filled
     store = open_store(tmp_path / "s.duckdb")
-    store.ingest(bundled_articles, jobs=1, engines=("textblob",))
+    store.ingest(bundled_articles, jobs=1, scorers=("textblob",))
     assert _tone_rows(store) != _tone_rows(both)
     seen = count_extracted(monkeypatch)
     written: list[int] = []
@@ -201,9 +203,7 @@ def test_ingest_again_scores_the_tone_an_engine_lacks_without_analysing(
     assert _tone_rows(store) == _tone_rows(both)
     for sentiment in ("textblob", "vader"):
         with store.connect() as con:
-            analyser = analyser_version(read_aliases())
-            chosen = store._chosen(con, analyser, None, None, None, None, None)
-            assert not store._unscored(con, *chosen, analyser, engine_module.scorer_version(sentiment))
+            assert not store._unscored(con, *store._chosen(con, Selection()), store.scorer(sentiment))
         got, expected = store.entity_table(sentiment=sentiment), both.entity_table(sentiment=sentiment)
         exact = [c for c in expected.columns if c not in _MEANS]
         pd.testing.assert_frame_equal(got[exact], expected[exact], check_exact=True)
@@ -218,30 +218,27 @@ def test_ingest_again_scores_the_tone_an_engine_lacks_without_analysing(
 def test_a_new_scorer_version_is_scored_again_for_the_whole_store(tmp_path, bundled_articles, bundled, monkeypatch):
     """A new TextBlob or an edited sentiment.py changes the scorer version: the stored tones no
     longer count, reads would score every article on read, and ``rescore`` brings them back."""
-    import analysis.store as store_module
     from analysis import entity_table
 
-    store = open_store(tmp_path / "s.duckdb")
-    store.ingest(bundled_articles, jobs=1)
+    open_store(tmp_path / "s.duckdb").ingest(bundled_articles, jobs=1)
     real = engine_module.scorer_version
 
-    def upgraded(engine: str) -> str:
-        return real(engine) + ".upgraded" if engine == "textblob" else real(engine)
+    def upgraded(scorer: str) -> str:
+        return real(scorer) + ".upgraded" if scorer == "textblob" else real(scorer)
 
-    monkeypatch.setattr(engine_module, "scorer_version", upgraded)
-    monkeypatch.setattr(store_module, "scorer_version", upgraded)
-    analyser = analyser_version(read_aliases())
+    monkeypatch.setattr(engine_module, "scorer_version", upgraded)  # where the workers score
+    monkeypatch.setattr(file_module, "scorer_version", upgraded)  # where a store takes its versions when opened
+    store = open_store(tmp_path / "s.duckdb")
     with store.connect() as con:
-        chosen = store._chosen(con, analyser, None, None, None, None, None)
-        assert store._unscored(con, *chosen, analyser, upgraded("textblob")) == 2
-        assert store._unscored(con, *chosen, analyser, upgraded("vader")) == 0
+        chosen = store._chosen(con, Selection())
+        assert store._unscored(con, *chosen, upgraded("textblob")) == 2
+        assert store._unscored(con, *chosen, upgraded("vader")) == 0
     before = _tone_rows(store)
     assert store.rescore(jobs=1) == 2
     after = _tone_rows(store)
     assert {t: after[t] - before[t] for t in after} == {t: n // 2 for t, n in before.items()}  # textblob's again
     with store.connect() as con:
-        chosen = store._chosen(con, analyser, None, None, None, None, None)
-        assert store._unscored(con, *chosen, analyser, upgraded("textblob")) == 0
+        assert store._unscored(con, *store._chosen(con, Selection()), upgraded("textblob")) == 0
     expected = entity_table(bundled.mentions, bundled.sentences, bundled.articles)
     pd.testing.assert_frame_equal(store.entity_table(), expected, check_exact=False, rtol=1e-12)
     pd.testing.assert_frame_equal(
@@ -265,9 +262,9 @@ def test_read_only_store(tmp_path, filled):
 _INGEST = textwrap.dedent(
     """
     import os, sys, time, pandas as pd
-    import analysis.store
+    import analysis.store.write
     from analysis.store import open_store
-    analysis.store.WRITE_INTERVAL = 0  # a write per partition: these tests interleave with them
+    analysis.store.write.WRITE_INTERVAL = 0  # a write per partition: these tests interleave with them
     corpus = pd.read_pickle(sys.argv[2])
     store = open_store(sys.argv[1])
     reads = sys.argv[4] if len(sys.argv) > 4 else None
@@ -358,7 +355,7 @@ def test_reader_sees_consistent_growing_store_while_two_ingests_run(tmp_path, bu
     reader = open_store(path, read_only=True, timeout=60, linger=linger)
     counts = []
     while process.poll() is None or other.poll() is None:
-        chosen = reader.analysis(outlets=["Gazette", "Herald", "Daily Planet"])
+        chosen = reader.analysis(Selection(outlets=["Gazette", "Herald", "Daily Planet"]))
         ids = set(chosen.articles["article_id"])
         assert set(chosen.sentences["article_id"]) <= ids and set(chosen.mentions["article_id"]) <= ids
         assert (chosen.sentences.groupby("article_id").size().reindex(chosen.articles["article_id"]).to_numpy()
@@ -377,37 +374,33 @@ def test_reader_sees_consistent_growing_store_while_two_ingests_run(tmp_path, bu
     assert (kept[0] > 0) if linger else (kept[0] == 0 and len(opened) >= len(counts))
     reader.close()
     assert _consistent(open_store(path))[0] == 16
-    assert_same_analysis(open_store(path, read_only=True).analysis(ids=list(corpus["article_id"])), analyse(corpus))
+    assert_same_analysis(open_store(path, read_only=True).analysis(Selection(article_ids=corpus["article_id"])), analyse(corpus))
 
 
 def _count_opens(monkeypatch) -> list[bool]:
     """Record every ``duckdb.connect`` the store makes in this process (read_only flags)."""
-    import analysis.store as store_module
-
     opened: list[bool] = []
-    real = store_module.duckdb.connect
+    real = file_module.duckdb.connect
 
     def connect(path, read_only=False, **kwargs):
         opened.append(read_only)
         return real(path, read_only=read_only, **kwargs)
 
-    monkeypatch.setattr(store_module.duckdb, "connect", connect)
+    monkeypatch.setattr(file_module.duckdb, "connect", connect)
     return opened
 
 
 def _count_kept_reads(monkeypatch) -> list[int]:
     """Count the operations that ran on a kept-open instance."""
-    import analysis.store as store_module
-
     kept = [0]
-    real = store_module._KeptOpen.cursor
+    real = file_module._KeptOpen.cursor
 
     def cursor(self):
         found = real(self)
         kept[0] += found is not None
         return found
 
-    monkeypatch.setattr(store_module._KeptOpen, "cursor", cursor)
+    monkeypatch.setattr(file_module._KeptOpen, "cursor", cursor)
     return kept
 
 
@@ -446,15 +439,13 @@ def test_a_writer_gets_in_at_once_past_a_lingering_reader(tmp_path, bundled_arti
 
 
 def test_a_dead_writers_waiting_file_is_ignored(tmp_path, bundled_articles):
-    import analysis.store as store_module
-
     path = tmp_path / "s.duckdb"
     open_store(path).ingest(bundled_articles.iloc[:1], jobs=1)
     waiting = tmp_path / "s.duckdb.waiting"
     waiting.touch()
     reader = open_store(path, read_only=True, linger=3600)
     assert reader.summary()["articles"] == 1 and reader._kept.con is None  # a writer waits: not kept
-    old = time.time() - store_module.WAITING_FRESH - 1
+    old = time.time() - file_module.WAITING_FRESH - 1
     os.utime(waiting, (old, old))
     assert reader.summary()["articles"] == 1 and reader._kept.con is not None  # that writer is long gone
     reader.close()
@@ -478,7 +469,7 @@ def test_cli_ingest_then_nothing_to_analyse(tmp_path):
 def test_cli_ingest_and_whole_store_export_score_missing_tones(tmp_path, bundled_articles, filled):
     both, _ = filled
     for name in ("ingest", "export", "update"):
-        open_store(tmp_path / f"{name}.duckdb").ingest(bundled_articles, jobs=1, engines=("textblob",))
+        open_store(tmp_path / f"{name}.duckdb").ingest(bundled_articles, jobs=1, scorers=("textblob",))
     ingest = run_cli("ingest", str(ROOT / "data" / "corpus"), "--store", str(tmp_path / "ingest.duckdb"), "--jobs", "1")
     assert ingest.returncode == 0, ingest.stderr
     assert "analysed 0, already analysed 2 (the tone of 2 scored again" in ingest.stderr
@@ -595,14 +586,15 @@ _MEANS = ["polarity", "subjectivity", "first_seen"]
 def test_sql_aggregates_equal_the_pandas_tables(generated_store, outlets, stories, start, sentiment):
     from analysis import entity_table
 
-    chosen = generated_store.analysis(sentiment=sentiment, outlets=outlets, stories=stories, start=start)
+    selection = Selection(outlets=outlets, stories=stories, since=start)
+    chosen = generated_store.analysis(selection, sentiment=sentiment)
     expected = entity_table(chosen.mentions, chosen.sentences, chosen.articles)
-    got = generated_store.entity_table(sentiment=sentiment, outlets=outlets, stories=stories, start=start)
+    got = generated_store.entity_table(selection, sentiment=sentiment)
     exact = [c for c in expected.columns if c not in _MEANS]
     pd.testing.assert_frame_equal(got[exact], expected[exact], check_exact=True)
     # means: same numbers, summed in another order
     pd.testing.assert_frame_equal(got[_MEANS], expected[_MEANS], check_exact=False, rtol=1e-12, atol=1e-15)
-    articles = generated_store.articles_table(sentiment=sentiment, outlets=outlets, stories=stories, start=start)
+    articles = generated_store.articles_table(selection, sentiment=sentiment)
     pd.testing.assert_frame_equal(articles, chosen.articles.drop(columns="text"), check_exact=False, rtol=1e-12)
 
 
@@ -629,16 +621,15 @@ def test_tables_of_articles_without_stored_tones_score_them_on_read(tmp_path, bu
     was stored, or by another scorer version) still gives the tables of scoring on read, also
     after an earlier read found every article scored (that finding lasts one store generation)."""
     from analysis import entity_table
-    from analysis.engine import scorer_version
-    from analysis.store import _transaction
+    from analysis.store.file import transaction
 
     store = open_store(tmp_path / "s.duckdb")
     store.ingest(bundled_articles, jobs=1)
     before = store.entity_table()
     gone = bundled_articles["article_id"].iloc[1]
-    with store.connect(write=True) as con, _transaction(con):
+    with store.connect(write=True) as con, transaction(con):
         for table in ("tones", "article_tones", "article_entities"):
-            con.execute(f"DELETE FROM {table} WHERE article_id = ? AND scorer = ?", [gone, scorer_version("textblob")])
+            con.execute(f"DELETE FROM {table} WHERE article_id = ? AND scorer = ?", [gone, store.scorer("textblob")])
     chosen = store.analysis()
     expected = entity_table(chosen.mentions, chosen.sentences, chosen.articles)
     got = store.entity_table()
@@ -654,7 +645,7 @@ def test_entity_table_facts_from_the_seeds(filled):
     assert entities.loc[(TECHREPUBLIC, "OpenAI"), "mentions"] == 10
     assert entities.loc[(TECHREPUBLIC, "Tay"), "exclusive"]
     assert entities.groupby("outlet")["share"].sum().round(12).eq(1).all()
-    empty = store.entity_table(outlets=[])
+    empty = store.entity_table(Selection(outlets=[]))
     assert empty.empty and list(empty.columns) == ENTITIES
 
 
@@ -662,22 +653,23 @@ def test_export_key_covers_every_input(tmp_path, bundled_articles, monkeypatch):
     store = open_store(tmp_path / "s.duckdb")
     store.ingest(bundled_articles, jobs=1)
     ids = list(bundled_articles["article_id"])
-    key = store.export_key(ids=ids)
-    assert store.export_key(ids=ids) == key  # deterministic
+    these = Selection(article_ids=ids)
+    key = store.export_key(these)
+    assert store.export_key(these) == key  # deterministic
     others = {
-        "order": store.export_key(ids=ids[::-1]),
-        "fewer articles": store.export_key(ids=ids[:1]),
-        "filter": store.export_key(ids=ids, filters={"outlets": ["TechCrunch"]}),
-        "messages": store.export_key(ids=ids, messages=["Azure is OpenAI's preferred cloud"]),
-        "sentiment": store.export_key(ids=ids, sentiment="vader"),
+        "order": store.export_key(Selection(article_ids=ids[::-1])),
+        "fewer articles": store.export_key(Selection(article_ids=ids[:1])),
+        "filter": store.export_key(Selection(article_ids=ids, outlets=["TechCrunch", "TechRepublic"])),
+        "messages": store.export_key(these, messages=["Azure is OpenAI's preferred cloud"]),
+        "sentiment": store.export_key(these, sentiment="vader"),
     }
     assert len({key, *others.values()}) == len(others) + 1, others
-    assert store.export_key(ids=None) == key  # the whole store is these articles in this order
+    assert store.export_key() == key  # the whole store is these articles in this order
     store.ingest(bundled_articles.assign(author="Someone Else"), jobs=1)  # metadata only: nothing re-analysed
-    assert store.export_key(ids=ids) != key
-    moved = store.export_key(ids=ids)
-    monkeypatch.setattr("analysis.store.tables_version", lambda: "edited code")
-    assert store.export_key(ids=ids) != moved
+    assert store.export_key(these) != key
+    moved = store.export_key(these)
+    monkeypatch.setattr("analysis.store.query.tables_version", lambda: "edited code")
+    assert store.export_key(these) != moved
 
 
 def test_kept_exports_round_trip_and_only_the_latest_stay(tmp_path):

@@ -21,7 +21,7 @@ def render(tables: dict[str, pd.DataFrame], colors: dict[str, str], engine: str)
     with left:
         chart(charts.volume_chart(articles, colors=colors), "chart_volume")
     with right:
-        chart(charts.tone_chart(articles, colors=colors, engine=engine), "chart_tone")
+        chart(charts.tone_chart(articles, colors=colors, scorer=engine), "chart_tone")
     days = articles["published"].astype(str).str.slice(0, 10)
     if days[days != ""].nunique() > 1:
         chart(charts.timeline_chart(articles, colors=colors), "chart_timeline")

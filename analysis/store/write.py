@@ -1,0 +1,319 @@
+"""Writing the store: ingest (analyse what the store lacks), rescore (tones a new scorer lacks),
+prune, and kept exports. The only module of the store that runs the engine.
+
+Finished partitions are written in one transaction together with their articles (those that
+finish within ``WRITE_INTERVAL`` of each other together), so an interrupted ingest leaves
+complete articles only; the next ingest continues where it stopped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from ..aliases import Aliases
+from ..cpu import cores
+from ..engine import Batch, concat_batches, iter_batches, iter_tones
+from ..entities import ARTICLE_ENTITIES_SQL
+from ..extract import Extracted
+from ..schema import ARTICLE_FIELDS, EXTRACTED, TONE, TONES
+from ..selection import Selection
+from ..sentiment import SCORERS
+from ..utils import short_hash
+from .file import transaction
+from .query import EVERYTHING, StoreQueries
+
+EXPORTS_KEPT = 4  # exports whose CSVs the store keeps (the most recent ones)
+EXPORT_MAX_BYTES = 256 * 2**20  # a larger export is rebuilt every time rather than kept
+# seconds: partitions that finish within it are written together (measured: 300 articles on 2
+# workers 0.4-1 s faster than a transaction per partition); an interruption loses at most that
+WRITE_INTERVAL = 1.0
+RESCORE_CHUNK = 1000  # articles per transaction when tones are scored again (rescore)
+
+_RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities")
+_TONE_TABLES = ("tones", "article_tones", "article_entities")
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest did: ``articles`` given, ``analysed`` now, ``reused`` (already analysed by
+    this analyser, not analysed again), ``new`` (not in the store before), ``analyser`` version,
+    ``rescored`` (reused articles whose tone a new scorer version scored)."""
+
+    articles: int
+    analysed: int
+    reused: int
+    new: int
+    analyser: str
+    rescored: int = 0
+
+
+def input_hash(title: str, text: str) -> str:
+    """Hash of exactly what ``extract`` reads (headline and text): a change means analysing again."""
+    return short_hash(title, text)
+
+
+class Store(StoreQueries):
+    """A DuckDB store at ``path``: its file (:class:`analysis.store.file.StoreFile`), its reads
+    (:class:`analysis.store.query.StoreQueries`) and its writes."""
+
+    def ingest(
+        self,
+        articles: pd.DataFrame,
+        *,
+        jobs: int | None = None,
+        backend: str = "local",
+        scheduler: str | None = None,
+        scorers: Sequence[str] = SCORERS,
+        progress: Callable[[int], None] | None = None,
+        partition_size: int | None = None,
+        scoring: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Add or update ``articles`` (columns ``analysis.schema.ARTICLE_FIELDS``) and analyse those
+        the store's analyser has not analysed yet, partition by partition. Finished partitions are
+        written in one transaction, at most one write per ``WRITE_INTERVAL`` (and one at the end).
+
+        ``progress(n)`` is called with the number of articles written after each write (already
+        analysed ones count at once). ``jobs``, ``backend``, ``scheduler``, ``scorers`` and
+        ``partition_size`` go to :func:`analysis.engine.iter_batches`. Already analysed articles
+        without tones for a scorer's current version are scored again (:meth:`rescore`, on this
+        machine; ``scoring(n)`` after each write). Does not mutate ``articles``.
+        """
+        rows = articles[ARTICLE_FIELDS].drop_duplicates("article_id").reset_index(drop=True)
+        rows = rows.assign(input_hash=[input_hash(t, x) for t, x in zip(rows["title"], rows["text"], strict=True)])
+        with self.connect(write=True) as con:
+            con.register("incoming", rows[["article_id", "input_hash"]])
+            done = set(
+                con.execute(
+                    "SELECT i.article_id FROM incoming i JOIN analysed r ON r.article_id = i.article_id "
+                    "AND r.analyser = ? AND r.input_hash = i.input_hash",
+                    [self.analyser],
+                ).fetchnumpy()["article_id"].tolist()
+            )
+            known = int(con.execute("SELECT count(*) FROM incoming JOIN articles USING (article_id)").fetchall()[0][0])
+            # ingest order, fixed before the partitions finish in any order (kept for known articles)
+            first = int(con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchall()[0][0])
+            rows = rows.assign(seq=range(first + 1, first + 1 + len(rows)))
+            reuse = rows[rows["article_id"].isin(done)]
+            if len(reuse):
+                with transaction(con):
+                    _write_articles(con, reuse)
+        if progress and len(reuse):
+            progress(len(reuse))
+        todo = rows[~rows["article_id"].isin(done)]
+        analysed = 0
+        batches = iter_batches(
+            todo, aliases=self.aliases, jobs=jobs, backend=backend, scheduler=scheduler, scorers=scorers,
+            partition_size=partition_size,
+        )
+        held: list[Batch] = []  # finished, not written yet
+        last_write = time.monotonic()
+        for batch in itertools.chain(batches, [None]):
+            if batch is not None:
+                held.append(batch)
+            # the partitions finished within WRITE_INTERVAL go in one transaction: each write costs
+            # the main process CPU the workers need (opening the file, ~20 statements, the checkpoint)
+            if held and (batch is None or time.monotonic() - last_write >= WRITE_INTERVAL):
+                written = self._write_batches(todo, held)
+                held.clear()
+                last_write = time.monotonic()
+                analysed += written
+                if progress:
+                    progress(written)
+        # articles analysed before whose tone a scorer's new version has not scored yet
+        rescored = self.rescore(Selection(article_ids=reuse["article_id"]), scorers=scorers, jobs=jobs,
+                                progress=scoring) if len(reuse) else 0
+        return IngestReport(
+            articles=len(rows), analysed=analysed, reused=len(reuse), new=len(rows) - known, analyser=self.analyser,
+            rescored=rescored,
+        )
+
+    def _write_batches(self, todo: pd.DataFrame, batches: list[Batch]) -> int:
+        """Write finished partitions and their article rows in one transaction; returns the articles."""
+        extracted, tones = concat_batches(batches)
+        ids = extracted.articles["article_id"]
+        with self.connect(write=True) as con, transaction(con):
+            _write_articles(con, todo[todo["article_id"].isin(ids)])
+            _write_results(con, batches[0].analyser, extracted, tones)
+        return len(ids)
+
+    def rescore(
+        self,
+        selection: Selection = EVERYTHING,
+        *,
+        scorers: Sequence[str] = SCORERS,
+        jobs: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        chunk: int = RESCORE_CHUNK,
+    ) -> int:
+        """Score the sentence tone of the selected, analysed articles that have none stored for a
+        scorer's current version (a new TextBlob or VADER, an edited ``sentiment.py``), so that the
+        selection tables keep coming from SQL instead of scoring on read. Scored on ``jobs``
+        processes (None: every core), written ``chunk`` articles per transaction; ``progress(n)``
+        after each. Returns the articles scored.
+        """
+        missing: dict[str, list[str]] = {}  # article -> scorers without tones, in the selection's order
+        with self.connect(write=False) as con:
+            chosen, params = self._chosen(con, selection)
+            for scorer in scorers:
+                rows = con.execute(
+                    f"WITH {chosen} SELECT c.article_id FROM chosen c ANTI JOIN article_tones t ON "
+                    "t.article_id = c.article_id AND t.analyser = ? AND t.scorer = ? "
+                    "WHERE c.sentences > 0 ORDER BY c.ord",
+                    [*params, self.analyser, self.scorer(scorer)],
+                ).fetchnumpy()["article_id"].tolist()
+                for article in rows:
+                    missing.setdefault(article, []).append(scorer)
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for article, wanted in missing.items():
+            groups.setdefault(tuple(wanted), []).append(article)
+        workers = jobs if jobs is not None else cores()
+        for wanted, articles in groups.items():
+            size = max(1, min(chunk, math.ceil(len(articles) / workers)))  # every worker gets a part
+            chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
+            held: list[tuple[list[str], Extracted]] = []  # read, waiting for their tones
+            for tones in iter_tones(self._sentence_parts(chunks, held), scorers=wanted, jobs=min(workers, len(chunks))):
+                part, extracted = held.pop(0)
+                with self.connect(write=True) as con, transaction(con):
+                    _write_results(con, self.analyser, extracted, tones, tables=_TONE_TABLES)
+                if progress:
+                    progress(len(part))
+        return len(missing)
+
+    def _sentence_parts(self, chunks: list[list[str]], held: list) -> Iterator[pd.DataFrame]:
+        """Each chunk's sentences (article_id, position, text), read from the store only when
+        asked for; ``(chunk, Extracted)`` is appended to ``held`` for writing its tones."""
+        for part in chunks:
+            extracted = self.extracted(Selection(article_ids=part))[1]
+            held.append((part, extracted))
+            yield extracted.sentences[["article_id", "position", "text"]]
+
+    def prune(self) -> int:
+        """Delete the results of every analyser but the store's; returns the rows deleted."""
+        deleted = 0
+        with self.connect(write=True) as con, transaction(con):
+            for table in _RESULT_TABLES:
+                deleted += con.execute(f"DELETE FROM {table} WHERE analyser <> ?", [self.analyser]).fetchall()[0][0]
+        return deleted
+
+    def keep_export(
+        self, key: str, csvs: dict[str, bytes], *, keep: int = EXPORTS_KEPT, max_bytes: int = EXPORT_MAX_BYTES
+    ) -> bool:
+        """Keep an export's CSVs under ``key`` (:meth:`export_key`), with the ``keep - 1`` most
+        recent others (older ones are deleted). An export larger than ``max_bytes`` is not kept.
+        Returns whether it was kept."""
+        if sum(len(v) for v in csvs.values()) > max_bytes:
+            return False
+        rows = pd.DataFrame({"name": list(csvs), "position": range(len(csvs)), "csv": list(csvs.values())})
+        with self.connect(write=True) as con, transaction(con, new_generation=False):
+            con.register("new_export", rows)
+            con.execute("DELETE FROM exports WHERE key = ?", [key])
+            con.execute("INSERT INTO exports SELECT ?, name, position, csv::BLOB, now()::TIMESTAMP FROM new_export",
+                        [key])
+            con.execute(
+                "DELETE FROM exports WHERE key NOT IN (SELECT key FROM exports GROUP BY key "
+                "ORDER BY max(created) DESC, key = ? DESC LIMIT ?)",
+                [key, keep],
+            )
+            con.unregister("new_export")
+        return True
+
+
+def _write_articles(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    con.register("new_articles", rows[[*ARTICLE_FIELDS, "input_hash", "seq"]].reset_index(drop=True))
+    con.execute(
+        """
+        INSERT INTO articles
+        SELECT n.article_id, n.seq,
+               (SELECT coalesce(max(akey), 0) FROM articles) + row_number() OVER (ORDER BY n.seq),
+               n.outlet, n.title, n.published, n.url, n.author, n.story, n.text, n.source, n.input_hash,
+               now()::TIMESTAMP
+        FROM new_articles n
+        ON CONFLICT (article_id) DO UPDATE SET
+            outlet = excluded.outlet, title = excluded.title, published = excluded.published,
+            url = excluded.url, author = excluded.author, story = excluded.story, text = excluded.text,
+            source = excluded.source, input_hash = excluded.input_hash
+        """
+    )
+    con.unregister("new_articles")
+
+
+def _write_results(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Extracted, tones: pd.DataFrame, *,
+                   tables: Sequence[str] = _RESULT_TABLES) -> None:
+    """Replace the rows of ``extracted``'s articles in ``tables``: every result table (a new
+    analysis: the extracted tables and their tones), or ``_TONE_TABLES`` (new tones of
+    ``tones``' scorers: sentence tones, article means and the pre-aggregated entities)."""
+    mentions = extracted.mentions[EXTRACTED["mentions"]].reset_index(drop=True)
+    views = {
+        "batch_ids": extracted.articles[["article_id"]],
+        "batch_scorers": pd.DataFrame({"scorer": tones["scorer"].unique()}),
+        "batch_articles": extracted.articles[EXTRACTED["articles"]],
+        "batch_sentences": extracted.sentences[EXTRACTED["sentences"]],
+        "batch_mentions": mentions.assign(idx=range(len(mentions))),
+    }
+    for name, view in views.items():
+        con.register(name, view)
+    only_tones = tables == _TONE_TABLES
+    scorers = " AND scorer IN (SELECT scorer FROM batch_scorers)" if only_tones else ""
+    for table in tables:
+        con.execute(
+            f"DELETE FROM {table} WHERE analyser = ? AND article_id IN (SELECT article_id FROM batch_ids){scorers}",
+            [analyser],
+        )
+    if not only_tones:
+        con.execute(
+            "INSERT INTO analysed SELECT b.article_id, ?, a.input_hash, b.words, b.sentences, b.repairs, b.length "
+            "FROM batch_articles b JOIN articles a USING (article_id)",
+            [analyser],
+        )
+        con.execute('INSERT INTO sentences SELECT article_id, ?, position, paragraph, is_title, start, "end", text, '
+                    "entities FROM batch_sentences", [analyser])
+        con.execute('INSERT INTO mentions SELECT article_id, ?, idx, entity, label, text, sentence, start, "end" '
+                    "FROM batch_mentions", [analyser])
+    if len(tones):
+        _write_tones(con, analyser, tones)
+    for name in [*views, "batch_tones", "batch_article_tones"]:
+        try:
+            con.unregister(name)
+        except duckdb.Error:
+            pass
+
+
+def _write_tones(con: duckdb.DuckDBPyConnection, analyser: str, tones: pd.DataFrame) -> None:
+    """Insert sentence tones, their article means and the pre-aggregated entities (needs the
+    ``batch_articles``, ``batch_sentences`` and ``batch_mentions`` views)."""
+    con.register("batch_tones", tones[TONES])
+    con.execute("INSERT INTO tones SELECT article_id, ?, scorer, position, polarity, subjectivity FROM batch_tones",
+                [analyser])
+    # the same pandas mean as apply_sentiment, so articles_table equals the Analysis exactly
+    means = tones.groupby(["scorer", "article_id"], sort=False)[TONE].mean()
+    con.register("batch_article_tones", means.reset_index())
+    con.execute(
+        "INSERT INTO article_tones SELECT article_id, ?, scorer, polarity, subjectivity FROM batch_article_tones",
+        [analyser],
+    )
+    con.execute(
+        "INSERT INTO entity_names SELECT (SELECT coalesce(max(ekey), 0) FROM entity_names) "
+        "+ row_number() OVER (ORDER BY entity), "
+        "entity FROM (SELECT DISTINCT entity FROM batch_mentions WHERE entity NOT IN (SELECT entity FROM entity_names))"
+    )
+    con.execute(ARTICLE_ENTITIES_SQL, [analyser])
+
+
+def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False, timeout: float = 60.0,
+               linger: float = 0.0, aliases: Aliases | None = None) -> Store:
+    """Open (and for writing, create) the store at ``path`` (default ``data/store/coverage.duckdb``).
+
+    ``linger`` (read only): keep the file open that many seconds after each read, so the next
+    reads find its data in memory; a writer that waits makes it let go at once (the dashboard).
+    ``aliases`` (default ``data/aliases.csv``) decide the analyser version whose results it reads
+    and writes.
+    """
+    return Store(path, read_only=read_only, timeout=timeout, linger=linger, aliases=aliases)
