@@ -106,7 +106,9 @@ def volume_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Fig
     fig = _outlet_bars(per, colors, "words", lambda row: {
         "text": [f"{row.articles} article{'s' if row.articles != 1 else ''}"], "textposition": "auto",
         "customdata": [[row.articles, row.sentences]],
-        "hovertemplate": "<b>%{x}</b><br>%{y:,} words<br>%{customdata[0]} articles<br>%{customdata[1]} sentences<extra></extra>",
+        "hovertemplate": (
+            "<b>%{x}</b><br>%{y:,} words<br>%{customdata[0]} articles<br>%{customdata[1]} sentences<extra></extra>"
+        ),
     })
     _layout(fig, "Coverage volume: words published per outlet", showlegend=False)
     fig.update_yaxes(title_text="Words", rangemode="tozero")
@@ -128,7 +130,9 @@ def tone_chart(articles: pd.DataFrame, *, colors: Mapping[str, str], scorer: str
                          "<br>over %{customdata[1]} articles<extra></extra>",
     })
     _layout(fig, f"Mean tone per outlet ({scorer}: −1 negative, +1 positive)", showlegend=False)
-    fig.update_yaxes(title_text="Mean tone (polarity)", zeroline=True, zerolinecolor="#444", range=_tone_range(per["polarity"]))
+    fig.update_yaxes(
+        title_text="Mean tone (polarity)", zeroline=True, zerolinecolor="#444", range=_tone_range(per["polarity"])
+    )
     fig.update_xaxes(title_text="Outlet")
     return fig
 
@@ -139,10 +143,12 @@ def _per_outlet(articles: pd.DataFrame, **measures: tuple[str, str]) -> pd.DataF
 
 
 def _outlet_bars(per: pd.DataFrame, colors: Mapping[str, str], y: str, bar: Callable[[tuple], dict]) -> go.Figure:
-    """A bar per row of ``per`` (an outlet) as high as its ``y``, in the outlet's colour, with ``bar(row)``'s options."""
+    """A bar per row of ``per`` (an outlet) as high as its ``y``, in the outlet's colour, with
+    ``bar(row)``'s options."""
     fig = go.Figure()
     for row in per.itertuples(index=False):
-        fig.add_bar(x=[esc(row.outlet)], y=[getattr(row, y)], name=esc(row.outlet), marker_color=_color(colors, row.outlet),
+        fig.add_bar(x=[esc(row.outlet)], y=[getattr(row, y)], name=esc(row.outlet),
+                    marker_color=_color(colors, row.outlet),
                     **bar(row))
     return fig
 
@@ -169,10 +175,15 @@ def timeline_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.F
         fig.add_scatter(
             x=rows["day"], y=rows["articles"], mode="lines+markers", name=esc(outlet),
             line={"color": _color(colors, outlet)}, customdata=rows[["words"]].to_numpy(),
-            hovertemplate=f"<b>{esc(outlet)}</b><br>%{{x|%Y-%m-%d}}<br>%{{y}} articles<br>%{{customdata[0]:,}} words<extra></extra>",
+            hovertemplate=(
+                f"<b>{esc(outlet)}</b><br>%{{x|%Y-%m-%d}}<br>%{{y}} articles"
+                "<br>%{customdata[0]:,} words<extra></extra>"
+            ),
         )
     _layout(fig, "Attention over time: articles per day")
-    fig.update_yaxes(title_text="Articles published", rangemode="tozero", dtick=1 if per["articles"].max() <= 10 else None)
+    fig.update_yaxes(
+        title_text="Articles published", rangemode="tozero", dtick=1 if per["articles"].max() <= 10 else None
+    )
     fig.update_xaxes(title_text="Publication date")
     return fig
 
@@ -201,7 +212,8 @@ def outlet_entities(entities: pd.DataFrame) -> pd.DataFrame:
     per["subjectivity"] = per["_s"] / per["mentions"]
     per["share"] = per["mentions"] / per.groupby(level="outlet")["mentions"].transform("sum")
     per = per.join(label).reset_index()
-    return per.sort_values(["outlet", "mentions", "entity"], ascending=[True, False, True])[columns].reset_index(drop=True)
+    ordered = per.sort_values(["outlet", "mentions", "entity"], ascending=[True, False, True])
+    return ordered[columns].reset_index(drop=True)
 
 
 def top_entity_names(entities: pd.DataFrame, *, n: int = 10) -> list[str]:
@@ -243,8 +255,11 @@ def top_entities_chart(
                 "<br>%{customdata[1]:.1%} of the outlet's entity mentions<br>%{customdata[2]}<extra></extra>"
             ),
         )
-    title = "Top entities: share of each outlet's mentions" if measure == "share" else "Top entities: mentions per outlet"
-    _layout(fig, title, height=max(320, 40 + 28 * len(names) * max(1, min(3, per["outlet"].nunique()))), barmode="group")
+    title = (
+        "Top entities: share of each outlet's mentions" if measure == "share" else "Top entities: mentions per outlet"
+    )
+    height = max(320, 40 + 28 * len(names) * max(1, min(3, per["outlet"].nunique())))
+    _layout(fig, title, height=height, barmode="group")
     fig.update_layout(legend={"traceorder": "reversed"})
     fig.update_yaxes(categoryorder="array", categoryarray=order, title_text=None)
     fig.update_xaxes(
@@ -265,21 +280,26 @@ def entity_heatmap(entities: pd.DataFrame, *, n: int = 20, measure: str = "share
     counts = counts.reindex(columns=grid.columns).fillna(0).astype(int)
     # an outlet that never names the entity gets an empty cell, not "0%"
     text = [
-        [("" if c == 0 else f"{v:.0%}" if measure == "share" else f"{int(v)}") for v, c in zip(row, crow)]
-        for row, crow in zip(grid.to_numpy(), counts.to_numpy())
+        [("" if c == 0 else f"{v:.0%}" if measure == "share" else f"{int(v)}") for v, c in zip(row, crow, strict=True)]
+        for row, crow in zip(grid.to_numpy(), counts.to_numpy(), strict=True)
     ]
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(), x=[esc(o) for o in grid.columns], y=[esc(e) for e in grid.index],
             text=text, texttemplate="%{text}", colorscale="Blues", customdata=counts.to_numpy(),
-            colorbar={"title": {"text": "Share" if measure == "share" else "Mentions"}, "tickformat": ".0%" if measure == "share" else None},
+            colorbar={
+                "title": {"text": "Share" if measure == "share" else "Mentions"},
+                "tickformat": ".0%" if measure == "share" else None,
+            },
             hovertemplate="<b>%{y}</b> in %{x}<br>%{customdata} mentions<br>"
             + ("%{z:.1%} of the outlet's entity mentions" if measure == "share" else "")
             + "<extra></extra>",
             xgap=2, ygap=2,
         )
     )
-    _layout(fig, "Who gets attention where: entity × outlet (empty = not mentioned)", height=max(300, 90 + 26 * len(names)))
+    _layout(
+        fig, "Who gets attention where: entity × outlet (empty = not mentioned)", height=max(300, 90 + 26 * len(names))
+    )
     fig.update_layout(margin={"t": 90})
     fig.update_yaxes(autorange="reversed", title_text=None)
     fig.update_xaxes(title_text=None, side="top")
@@ -301,7 +321,7 @@ def sentence_tone_chart(sentences: pd.DataFrame, *, colors: Mapping[str, str], s
         fig.add_box(
             y=rows["polarity"], name=esc(outlet), marker_color=_color(colors, outlet), boxpoints="all",
             jitter=0.4, pointpos=0, boxmean=True,
-            customdata=[[_wrap(t), s] for t, s in zip(rows["text"], rows["subjectivity"])],
+            customdata=[[_wrap(t), s] for t, s in zip(rows["text"], rows["subjectivity"], strict=True)],
             hovertemplate="tone %{y:+.3f} · subjectivity %{customdata[1]:.2f}<br>%{customdata[0]}<extra>%{x}</extra>",
         )
     _layout(fig, f"Tone per outlet: every sentence ({scorer}; dashed line = mean)", showlegend=False)
@@ -310,7 +330,9 @@ def sentence_tone_chart(sentences: pd.DataFrame, *, colors: Mapping[str, str], s
     return fig
 
 
-def entity_tone_chart(entities: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10, scorer: str = "TextBlob") -> go.Figure:
+def entity_tone_chart(
+    entities: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10, scorer: str = "TextBlob"
+) -> go.Figure:
     """Diverging dots: the tone of the sentences mentioning each top entity, one dot per outlet."""
     per, names = _top_entities(entities, n=n)
     if not names:
@@ -420,7 +442,9 @@ def terms_chart(terms: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10) 
         fig.add_bar(
             y=[esc(t) for t in rows["term"]], x=rows["z"], orientation="h", name=esc(outlet),
             marker_color=_color(colors, outlet), customdata=rows[["count"]].to_numpy(),
-            hovertemplate="<b>%{y}</b><br>z = %{x:.2f}<br>used %{customdata[0]} times<extra>" + esc(outlet) + "</extra>",
+            hovertemplate=(
+                "<b>%{y}</b><br>z = %{x:.2f}<br>used %{customdata[0]} times<extra>" + esc(outlet) + "</extra>"
+            ),
             row=1, col=i,
         )
         fig.update_xaxes(title_text="z (log-odds)", row=1, col=i)
@@ -443,11 +467,11 @@ def messages_chart(messages: pd.DataFrame) -> go.Figure:
     found = per.pivot(index="message", columns="outlet", values="found").reindex(index=order, columns=outlets)
     best = per.pivot(index="message", columns="outlet", values="best_sentence").reindex(index=order, columns=outlets)
     text = [
-        [("✓ " if bool(f) else "✗ ") + ("" if is_missing(s) else f"{s:.2f}") for f, s in zip(frow, srow)]
-        for frow, srow in zip(found.fillna(False).to_numpy(), sim.to_numpy())
+        [("✓ " if bool(f) else "✗ ") + ("" if is_missing(s) else f"{s:.2f}") for f, s in zip(frow, srow, strict=True)]
+        for frow, srow in zip(found.fillna(False).to_numpy(), sim.to_numpy(), strict=True)
     ]
-    custom = [[[_wrap(b, 60, 240), "" if is_missing(v) else f"{v:.2f}"] for b, v in zip(brow, srow)]
-              for brow, srow in zip(best.to_numpy(), sim.to_numpy())]
+    custom = [[[_wrap(b, 60, 240), "" if is_missing(v) else f"{v:.2f}"] for b, v in zip(brow, srow, strict=True)]
+              for brow, srow in zip(best.to_numpy(), sim.to_numpy(), strict=True)]
     # colour says found or not (messages.FOUND_THRESHOLD), the text gives the similarity
     fig = go.Figure(
         go.Heatmap(
@@ -455,7 +479,9 @@ def messages_chart(messages: pd.DataFrame) -> go.Figure:
             y=[_wrap(m, 50, 160) for m in order], zmin=0, zmax=1, showscale=False,
             colorscale=[[0.0, "#ececec"], [1.0, "#1a9850"]], text=text, texttemplate="%{text}",
             customdata=custom, xgap=3, ygap=3,
-            hovertemplate="<b>%{x}</b><br>similarity %{customdata[1]}<br>closest sentence:<br>%{customdata[0]}<extra></extra>",
+            hovertemplate=(
+                "<b>%{x}</b><br>similarity %{customdata[1]}<br>closest sentence:<br>%{customdata[0]}<extra></extra>"
+            ),
         )
     )
     _layout(fig, "Key-message pull-through: which outlet carried which message (✓ found, with its similarity)",
@@ -468,7 +494,10 @@ def messages_chart(messages: pd.DataFrame) -> go.Figure:
 
 # --- tables for display ------------------------------------------------------------------------
 
-ANGLES = ["story", "outlet", "sentence", "best_match", "unique", "closest_outlet", "closest_sentence", "article_id", "position"]
+ANGLES = [
+    "story", "outlet", "sentence", "best_match", "unique", "closest_outlet", "closest_sentence", "article_id",
+    "position",
+]
 
 
 def unique_angles(sentences: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
@@ -489,7 +518,9 @@ def unique_angles(sentences: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
         have.sort_values(["story", "outlet", "best_match", "article_id", "position"])
         .groupby(["story", "outlet"], sort=True).head(n)
     )
-    out = worst.rename(columns={"text": "sentence", "matched_outlet": "closest_outlet", "matched_text": "closest_sentence"})
+    out = worst.rename(
+        columns={"text": "sentence", "matched_outlet": "closest_outlet", "matched_text": "closest_sentence"}
+    )
     if "unique" not in out:
         out = out.assign(unique=pd.NA)
     return out[ANGLES].reset_index(drop=True)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .schema import QUOTES
+
 MIN_QUOTE_WORDS = 4
 
 _VERBS = (
@@ -84,8 +85,10 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
     ...     "paragraph": [0, 1], "start": [0, 100],
     ...     "text": ["“We will replace every battery,” chief executive Dana Ortiz said.",
     ...              "“This was entirely preventable.”"]})
-    >>> extract_quotes(s)[["sentence", "speaker", "entity", "quote"]].values.tolist()
-    [[0, 'Dana Ortiz', 'Dana Ortiz', 'We will replace every battery'], [1, 'Dana Ortiz', 'Dana Ortiz', 'This was entirely preventable.']]
+    >>> for row in extract_quotes(s)[["sentence", "speaker", "entity", "quote"]].values.tolist():
+    ...     print(row)
+    [0, 'Dana Ortiz', 'Dana Ortiz', 'We will replace every battery']
+    [1, 'Dana Ortiz', 'Dana Ortiz', 'This was entirely preventable.']
     """
     rows: list[dict] = []
     if sentences.empty:
@@ -113,7 +116,7 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
             by_article[str(article)] = (starts[taken], ends[taken], entities[taken])
     article_rows: dict[str, list[tuple]] = {}
     # Rows from object arrays: itertuples iterates pandas' Arrow-backed strings one by one (6x slower).
-    for row in map(_Row._make, zip(*(records[c].to_numpy(dtype=object) for c in _Row._fields))):
+    for row in map(_Row._make, zip(*(records[c].to_numpy(dtype=object) for c in _Row._fields), strict=True)):
         article_rows.setdefault(row.article_id, []).append(row)
     for article_id, article in article_rows.items():
         previous: tuple[str, str, int] | None = None  # speaker, entity, paragraph of the last quote
@@ -206,9 +209,8 @@ def _before(text: str, sentence_start: int, q_start: int) -> _Speaker | None:
         if _plausible(phrase):
             offset = sentence_start + phrase_start + (len(phrase) - len(phrase.lstrip()))
             return _Speaker(phrase.strip(), offset, offset + len(phrase.strip()))
-    m = None
-    for m in _ACCORDING.finditer(lead):
-        pass
+    matches = list(_ACCORDING.finditer(lead))
+    m = matches[-1] if matches else None  # the last "according to" before the quote
     if m is not None and _plausible(m.group("speaker")):
         return _Speaker(m.group("speaker"), sentence_start + m.start("speaker"), sentence_start + m.end("speaker"))
     return None

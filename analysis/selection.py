@@ -94,8 +94,11 @@ class Selection:
         bound parameters; ``TRUE`` when nothing is filtered. ``article_ids`` is left to the caller,
         who joins them (with their order) instead of listing thousands of values.
 
-        >>> Selection(outlets=("X",), until="2016-12-01").sql()
-        ("list_contains(?::VARCHAR[], a.outlet) AND substr(a.published, 1, 10) <> '' AND substr(a.published, 1, 10) <= ?", [['X'], '2016-12-01'])
+        >>> clause, params = Selection(outlets=("X",), until="2016-12-01").sql()
+        >>> clause.split(" AND ")
+        ['list_contains(?::VARCHAR[], a.outlet)', "substr(a.published, 1, 10) <> ''", 'substr(a.published, 1, 10) <= ?']
+        >>> params
+        [['X'], '2016-12-01']
         """
         where: list[str] = []
         params: list = []

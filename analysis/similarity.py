@@ -41,6 +41,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
 from analysis.schema import STOP_WORDS
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "minilm_static.npz"
@@ -111,7 +112,7 @@ class StaticModel:
         entry = self._words[word] = (self.word_pieces(word), word not in _STOP and word[0].isalnum())
         return entry
 
-    def tokenise(self, texts: Sequence[str]) -> "Tokens":
+    def tokenise(self, texts: Sequence[str]) -> Tokens:
         """WordPiece ids of every text, flattened (see :class:`Tokens`).
 
         Vectorised over the texts: each text costs one regular-expression pass, and each distinct
@@ -123,16 +124,17 @@ class StaticModel:
         if len(parts) <= 1:
             return parts[0] if parts else Tokens(np.zeros(0, np.int32), np.zeros(0, bool), np.zeros(1, np.int64))
         ends = np.cumsum([len(p.ids) for p in parts])[:-1]
-        offsets = [parts[0].offsets] + [p.offsets[1:] + end for p, end in zip(parts[1:], ends)]
+        offsets = [parts[0].offsets] + [p.offsets[1:] + end for p, end in zip(parts[1:], ends, strict=True)]
         return Tokens(np.concatenate([p.ids for p in parts]), np.concatenate([p.content for p in parts]),
                       np.concatenate(offsets))
 
-    def _tokenise(self, texts: Sequence[str]) -> "Tokens":
+    def _tokenise(self, texts: Sequence[str]) -> Tokens:
         words = [basic_tokens(str(t)) for t in texts]
         per_text = np.fromiter(map(len, words), np.int64, count=len(words))
         if not per_text.sum():
             return Tokens(np.zeros(0, np.int32), np.zeros(0, bool), np.zeros(len(words) + 1, np.int64))
-        codes, distinct = pd.factorize(np.fromiter(itertools.chain.from_iterable(words), object, count=int(per_text.sum())))
+        flat = np.fromiter(itertools.chain.from_iterable(words), object, count=int(per_text.sum()))
+        codes, distinct = pd.factorize(flat)
         known = self._words.get
         entries = [known(word) or self._word(word) for word in distinct]
         n_pieces = np.fromiter((len(pieces) for pieces, _ in entries), np.int64, count=len(entries))
@@ -141,7 +143,8 @@ class StaticModel:
         # every word's pieces in turn: the word's first piece in ``pieces`` plus the piece's rank
         counts = n_pieces[codes]
         out_start = np.cumsum(counts) - counts
-        ids = pieces[np.repeat((np.cumsum(n_pieces) - n_pieces)[codes] - out_start, counts) + np.arange(int(counts.sum()))]
+        first = np.repeat((np.cumsum(n_pieces) - n_pieces)[codes] - out_start, counts)
+        ids = pieces[first + np.arange(int(counts.sum()))]
         per_text_pieces = np.bincount(np.repeat(np.arange(len(words)), per_text), weights=counts, minlength=len(words))
         offsets = np.concatenate([[0], np.cumsum(per_text_pieces.astype(np.int64))])
         return Tokens(ids, np.repeat(is_content[codes], counts), offsets)
@@ -165,7 +168,7 @@ class Tokens:
         """The number of texts, as for the list of texts it stands for."""
         return len(self.offsets) - 1
 
-    def content_only(self) -> "Tokens":
+    def content_only(self) -> Tokens:
         """The same texts with only their content pieces."""
         kept = np.concatenate([[0], np.cumsum(self.content, dtype=np.int64)])
         return Tokens(self.ids[self.content], np.ones(int(kept[-1]), bool), kept[self.offsets])

@@ -11,7 +11,8 @@ the rest of the selection j (the other outlets of the same story):
 where y are term counts, n total term counts, a_w the prior count of w and a_0 the sum of a_w. The
 prior is the term's share of the whole selection (every story and outlet) times a_0 =
 ``prior_mass`` (by default the selection's total term count, so a_w is the term's count in the
-whole selection: a conservative prior that shrinks rare terms towards zero). With few articles most |z| stay under 1.96: rank by z.
+whole selection: a conservative prior that shrinks rare terms towards zero). With few articles most
+|z| stay under 1.96: rank by z.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,7 @@ def _terms(text: str, bigrams: bool) -> list[str]:
     words = tokens(text)
     out = [w for w in words if w]
     if bigrams:
-        out.extend(f"{a} {b}" for a, b in zip(words, words[1:]) if a and b)
+        out.extend(f"{a} {b}" for a, b in pairwise(words) if a and b)
     return out
 
 
@@ -148,7 +149,7 @@ def distinctive_terms(
     """
     if sentences.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                             zip(TERMS, ["str", "str", "str", "int64", "float64"])})
+                             zip(TERMS, ["str", "str", "str", "int64", "float64"], strict=True)})
     story = sentences["story"].fillna("").astype(str)
     outlet = sentences["outlet"].astype(str)
     texts = sentences["text"].fillna("").astype(str)
@@ -221,7 +222,8 @@ def _group_term_counts(
         pair = (text_of[:-1] == text_of[1:]) & (first >= 0) & (second >= 0)
         pair_code, pairs = pd.factorize(first[pair] * len(unigrams) + second[pair])
         names = np.asarray(unigrams, dtype=object)
-        vocabulary.append(np.array([f"{a} {b}" for a, b in zip(names[pairs // len(unigrams)], names[pairs % len(unigrams)])],
+        heads, tails = names[pairs // len(unigrams)], names[pairs % len(unigrams)]
+        vocabulary.append(np.array([f"{a} {b}" for a, b in zip(heads, tails, strict=True)],
                                    dtype=object))
         hit_text.append(text_of[:-1][pair])
         hit_term.append(pair_code + len(unigrams))

@@ -20,7 +20,6 @@ from pathlib import Path
 
 
 def run(store: Path, sentences: int) -> dict:
-    from bench.corpus import made_distinct
     from analysis import Selection
     from analysis.align import align_sentences
     from analysis.similarity import load_model

@@ -45,7 +45,9 @@ ROOT = HERE.parent
 SELECTIONS = {
     "all outlets": {},
     "3 outlets": {"outlets": ["TechCrunch", "Wired", "Bloomberg"]},
-    "3 outlets, one quarter": {"outlets": ["TechCrunch", "Wired", "Bloomberg"], "since": "2016-04-01", "until": "2016-06-30"},
+    "3 outlets, one quarter": {
+        "outlets": ["TechCrunch", "Wired", "Bloomberg"], "since": "2016-04-01", "until": "2016-06-30"
+    },
 }
 
 

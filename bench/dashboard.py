@@ -97,7 +97,10 @@ def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:
         return value
 
     ids = recent_ids(reader.articles_table(), limit)
-    part = timed(f"read the {len(ids):,} most recent articles (the sample of every outlet)", lambda: reader.analysis(an.Selection(article_ids=ids)))
+    part = timed(
+        f"read the {len(ids):,} most recent articles (the sample of every outlet)",
+        lambda: reader.analysis(an.Selection(article_ids=ids)),
+    )
     fresh = dataclasses.replace(part, sentences=made_distinct(part.sentences))
     load_model().clear_caches()
     aligned = timed("align its sentences, none seen before", lambda: an.sentence_table(fresh))

@@ -11,8 +11,8 @@ import analysis.engine as engine_module
 from analysis import extract, read_aliases
 from analysis.aliases import Aliases
 from analysis.engine import Batch, EngineError, concat_batches, iter_batches, partitions, run_extract
-from analysis.versions import aliases_digest, analyser_version, scorer_version
 from analysis.store import open_store
+from analysis.versions import aliases_digest, analyser_version, scorer_version
 from tests.helpers import assert_same_analysis, make_corpus
 
 

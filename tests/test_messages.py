@@ -84,8 +84,8 @@ def test_first_seen_is_averaged_over_the_outlets_articles():
 
 
 def test_stories_fixture():
-    t = message_pullthrough(seeds.story_sentences(), ["Brightway shares fell", "Bakers gave away free bread",
-                                                      "The council election was postponed"], articles=seeds.story_lengths())
+    messages = ["Brightway shares fell", "Bakers gave away free bread", "The council election was postponed"]
+    t = message_pullthrough(seeds.story_sentences(), messages, articles=seeds.story_lengths())
     carried = set(map(tuple, t.loc[t["found"], ["story", "outlet", "message"]].values))
     assert carried == {
         ("Brightway recall", "Gazette", "Brightway shares fell"),
@@ -98,7 +98,9 @@ def test_stories_fixture():
 
 def test_parse_messages_and_empty_inputs():
     assert parse_messages(["  a ", "", "a", "b"]) == ["a", "b"]
-    assert parse_messages(" Azure is preferred \n\n\nGoogle lags\nAzure is preferred") == ["Azure is preferred", "Google lags"]
+    assert parse_messages(" Azure is preferred \n\n\nGoogle lags\nAzure is preferred") == [
+        "Azure is preferred", "Google lags"
+    ]
     assert parse_messages(None) == []
     lengths = seeds.story_lengths()
     assert message_pullthrough(seeds.story_sentences(), [], articles=lengths).empty

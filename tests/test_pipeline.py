@@ -7,8 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import (Selection, analyse, article_table, build_tables, entity_table, read_aliases, select,
-                      sentence_table, sentence_tables, to_csv_bytes)
+from analysis import (
+    Selection,
+    analyse,
+    article_table,
+    build_tables,
+    entity_table,
+    read_aliases,
+    select,
+    sentence_table,
+    sentence_tables,
+    to_csv_bytes,
+)
 from analysis.segment import paragraphs
 from tests.helpers import TECHCRUNCH, TECHREPUBLIC
 

@@ -19,10 +19,10 @@ import analysis.store.file as file_module
 import analysis.store.write as write_module
 from analysis import Selection, analyse, read_aliases, select
 from analysis.aliases import Aliases
-from analysis.versions import analyser_version
 from analysis.loaders import article_id
 from analysis.schema import ARTICLE_FIELDS, ENTITIES
 from analysis.store import DEFAULT_STORE, Store, StoreError, open_store
+from analysis.versions import analyser_version
 from tests.helpers import ROOT, TECHCRUNCH, TECHREPUBLIC, assert_same_analysis, make_corpus, run_cli
 
 
@@ -374,7 +374,8 @@ def test_reader_sees_consistent_growing_store_while_two_ingests_run(tmp_path, bu
     assert (kept[0] > 0) if linger else (kept[0] == 0 and len(opened) >= len(counts))
     reader.close()
     assert _consistent(open_store(path))[0] == 16
-    assert_same_analysis(open_store(path, read_only=True).analysis(Selection(article_ids=corpus["article_id"])), analyse(corpus))
+    stored = open_store(path, read_only=True).analysis(Selection(article_ids=corpus["article_id"]))
+    assert_same_analysis(stored, analyse(corpus))
 
 
 def _count_opens(monkeypatch) -> list[bool]:

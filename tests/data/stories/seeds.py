@@ -78,7 +78,9 @@ def document(art: dict) -> str:
 
 def article_table(articles: list[dict]) -> pd.DataFrame:
     """``article_id`` and ``length`` (of the document) per article, as ``Analysis.articles`` has them."""
-    return pd.DataFrame({"article_id": [a["article_id"] for a in articles], "length": [len(document(a)) for a in articles]})
+    return pd.DataFrame(
+        {"article_id": [a["article_id"] for a in articles], "length": [len(document(a)) for a in articles]}
+    )
 
 
 def sentence_table(articles: list[dict]) -> pd.DataFrame:
