@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -104,8 +106,13 @@ class Site:
 
 
 @contextmanager
-def serve(*, max_requests: int = 300, lifetime: float = 120.0, slow: float = 3.0) -> Iterator[Site]:
-    """Run the site on 127.0.0.1 (a free port) for the duration of the ``with`` block."""
+def serve(
+    *, max_requests: int = 300, lifetime: float = 120.0, slow: float = 3.0, tls: tuple[str, str] | None = None
+) -> Iterator[Site]:
+    """Run the site on 127.0.0.1 (a free port) for the duration of the ``with`` block.
+
+    ``tls``: (certificate file, key file) to serve https instead of http.
+    """
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
@@ -124,6 +131,11 @@ def serve(*, max_requests: int = 300, lifetime: float = 120.0, slow: float = 3.0
                 site.hits[path.split("?")[0]] = hits = site.hits.get(path.split("?")[0], 0) + 1
             route = path.split("?")[0]
             base = site.base
+            host = self.headers.get("Host", "")
+            if route == "/robots.txt" and host.startswith("down."):
+                return self.reply(503, "text/plain", "maintenance")
+            if route == "/robots.txt" and host.startswith("careful."):
+                return self.reply(200, "text/plain", "User-agent: CoverageLens\nCrawl-delay: 1\n\nUser-agent: *\nDisallow: /\n")
             if route == "/robots.txt":
                 return self.reply(200, "text/plain", "User-agent: *\nDisallow: /private/\n")
             if route == "/feed.rss":
@@ -220,7 +232,13 @@ def serve(*, max_requests: int = 300, lifetime: float = 120.0, slow: float = 3.0
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    site = Site(base=f"http://127.0.0.1:{server.server_address[1]}")
+    scheme = "http"
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    site = Site(base=f"{scheme}://127.0.0.1:{server.server_address[1]}")
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     stopper = threading.Timer(lifetime, server.shutdown)
@@ -257,6 +275,19 @@ def guard_network(monkeypatch) -> None:
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+def certificate(folder, name: str) -> tuple[str, str]:
+    """A self-signed certificate for host ``name`` (openssl), as (certificate file, key file)."""
+    cert, key = str(folder / f"{name}.pem"), str(folder / f"{name}.key")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", key, "-out", cert, "-days", "2", "-subj", f"/CN={name}",
+         "-addext", f"subjectAltName=DNS:{name}", "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=critical,keyCertSign,digitalSignature"],
+        check=True, capture_output=True, timeout=30,
+    )
+    return cert, key
 
 
 def free_port() -> int:

@@ -7,13 +7,13 @@ reach the site; ``guard_network`` fails any lookup or connection that would leav
 from __future__ import annotations
 
 import dataclasses
-import time
+import shutil
 
 import pytest
 
 from analysis.collect import Collection, FetchPolicy, Fetcher, collect, collected_urls, normalise_url, parse_listing
 from analysis.collect.fetch import USER_AGENT
-from tests.fake_web import free_port, guard_network, serve
+from tests.fake_web import certificate, free_port, guard_network, serve
 
 LOCAL = ("127.0.0.0/8",)
 FAST = FetchPolicy(delay=0, backoff=0.05, connect_timeout=2, read_timeout=2, allow_private=LOCAL)
@@ -252,6 +252,21 @@ def test_one_host_is_asked_once_per_delay(site):
     assert min(later - earlier for earlier, later in zip(times, times[1:])) >= 0.29
 
 
+def test_robots_txt_groups_crawl_delay_and_unavailability(site):
+    port = int(site.base.rsplit(":", 1)[1])
+    before = len(site.requests)
+    with Fetcher(FAST, resolve=lambda host, port: ["127.0.0.1"]) as fetcher:
+        down = fetcher.fetch(f"http://down.invalid:{port}/news/tolls.html")
+        first = fetcher.fetch(f"http://careful.invalid:{port}/news/tolls.html")
+        second = fetcher.fetch(f"http://careful.invalid:{port}/news/map-a1.html")
+    # robots.txt answering 5xx (after retries) keeps the crawler out; our own group wins over '*'
+    assert down.reason == "robots.txt unavailable: HTTP 503 (server error)"
+    assert first.ok and second.ok
+    requests = site.requests[before:]
+    assert [path for path, _, _ in requests] == ["/robots.txt"] * 3 + ["/robots.txt", "/news/tolls.html", "/news/map-a1.html"]
+    assert requests[-1][2] - requests[-2][2] >= 0.95  # Crawl-delay: 1
+
+
 def test_since_and_max_leave_links_unfetched(site, tmp_path):
     listing = tmp_path / "sources.txt"
     listing.write_text(f"# the Herald\n{site.base}/feed.rss\n\nnot a url\n", encoding="utf-8")
@@ -281,3 +296,20 @@ def test_load_page_uses_the_declared_charset_and_the_fetched_url():
     assert "café" in article["text"] and "été" in article["text"]
     assert (article["url"], article["outlet"], article["source"]) == (
         "https://journal.example/cafe", "journal.example", "https://journal.example/cafe")
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_https_checks_the_certificate_against_the_host_name_not_the_address(tmp_path):
+    cert, key = certificate(tmp_path, "news.invalid")
+    with serve(tls=(cert, key)) as secure:
+        port = int(secure.base.rsplit(":", 1)[1])
+        to_loopback = lambda host, port: ["127.0.0.1"]  # noqa: E731
+        trusted = dataclasses.replace(FAST, ca_certs=cert)
+        with Fetcher(trusted, resolve=to_loopback) as fetcher:
+            good = fetcher.fetch(f"https://news.invalid:{port}/news/tolls.html")
+            wrong_name = fetcher.fetch(f"https://other.invalid:{port}/news/tolls.html")
+        with Fetcher(FAST, resolve=to_loopback) as fetcher:
+            untrusted = fetcher.fetch(f"https://news.invalid:{port}/news/tolls.html")
+    assert good.ok and b"Bridge tolls" in good.body
+    tls_error = "TLS error (the certificate or the connection could not be verified)"
+    assert (wrong_name.reason, untrusted.reason) == (tls_error, tls_error)

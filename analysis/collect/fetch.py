@@ -73,6 +73,7 @@ class FetchPolicy:
         allow_private: True to allow every address, or networks (``"10.0.0.0/8"``) to allow
             besides the globally routable ones.
         user_agent: the User-Agent header.
+        ca_certs: a PEM file of the certificate authorities trusted for https (default: certifi's).
     """
 
     delay: float = 1.0
@@ -86,6 +87,7 @@ class FetchPolicy:
     max_bytes: int = DEFAULT_MAX_BYTES
     allow_private: bool | tuple[str, ...] = False
     user_agent: str = USER_AGENT
+    ca_certs: str | None = None
 
     def allows(self, address: str) -> bool:
         """Whether the policy lets a fetch connect to this IP address.
@@ -184,6 +186,8 @@ class Fetcher:
             final, status, media, charset, body = self._follow(url, accepted, robots=True)
         except _Failed as failure:
             return Fetch(url, failure.url, failure.status, failure.reason, _now())
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:  # a case not foreseen
+            return Fetch(url, "", 0, f"request failed ({type(error).__name__}: {error})"[:240], _now())
         return Fetch(url, final, status, "", _now(), media, charset, body)
 
     # --- one fetch: redirects, robots, retries ---------------------------------------------
@@ -210,7 +214,10 @@ class Fetcher:
             if status in _REDIRECTS and response.headers.get("Location"):
                 location = response.headers["Location"]
                 _discard(response)
-                target = urlunsplit(urlsplit(urljoin(current, location.strip()))._replace(fragment=""))
+                try:
+                    target = urlunsplit(urlsplit(urljoin(current, location.strip()))._replace(fragment=""))
+                except ValueError:
+                    raise _Failed("redirect to a malformed URL", status, current) from None
                 if target in seen:
                     raise _Failed("redirect loop", status, current)
                 if hop == self.policy.max_redirects:
@@ -266,7 +273,7 @@ class Fetcher:
             elif 400 <= failure.status < 500:
                 body = b""  # no robots.txt: everything is allowed
             elif failure.status:
-                return _Failed(f"robots.txt unavailable ({failure.reason})", failure.status)
+                return _Failed(f"robots.txt unavailable: {failure.reason}", failure.status)
             else:
                 return failure
         rules.parse(body.decode("utf-8", "replace").splitlines())
@@ -341,7 +348,7 @@ class Fetcher:
 
                 self._pools[key] = urllib3.HTTPSConnectionPool(
                     address, port, maxsize=1, server_hostname=host, assert_hostname=host,
-                    cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(),
+                    cert_reqs="CERT_REQUIRED", ca_certs=self.policy.ca_certs or certifi.where(),
                 )
             else:
                 self._pools[key] = urllib3.HTTPConnectionPool(address, port, maxsize=1)
