@@ -79,7 +79,8 @@ def atom(base: str) -> str:
 <feed xmlns="http://www.w3.org/2005/Atom" xml:base="{base}/news/"><title>Herald</title>
 <link rel="self" href="{base}/feed.atom"/>
 <entry><title>x</title><link rel="alternate" href="atom-one.html"/><updated>2024-03-06T08:00:00Z</updated></entry>
-<entry><title>y</title><link href="{base}/news/ferry.html?utm_source=twitter"/><published>2024-03-03T08:00:00Z</published></entry>
+<entry><title>y</title><link href="{base}/news/ferry.html?utm_source=twitter"/>
+  <published>2024-03-03T08:00:00Z</published></entry>
 </feed>"""
 
 
@@ -121,7 +122,7 @@ def serve(
         def log_message(self, *args: object) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_GET(self) -> None:
             with lock:
                 if len(site.requests) >= max_requests:
                     self.send_error(503)
@@ -135,7 +136,8 @@ def serve(
             if route == "/robots.txt" and host.startswith("down."):
                 return self.reply(503, "text/plain", "maintenance")
             if route == "/robots.txt" and host.startswith("careful."):
-                return self.reply(200, "text/plain", "User-agent: CoverageLens\nCrawl-delay: 1\n\nUser-agent: *\nDisallow: /\n")
+                rules = "User-agent: CoverageLens\nCrawl-delay: 1\n\nUser-agent: *\nDisallow: /\n"
+                return self.reply(200, "text/plain", rules)
             if route == "/robots.txt":
                 return self.reply(200, "text/plain", "User-agent: *\nDisallow: /private/\n")
             if route == "/feed.rss":

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from analysis.collect import Collection, FetchPolicy, Fetcher, collect, collected_urls, normalise_url, parse_listing
+from analysis.collect import Collection, Fetcher, FetchPolicy, collect, collected_urls, normalise_url, parse_listing
 from analysis.collect.fetch import USER_AGENT
 from tests.fake_web import certificate, free_port, guard_network, serve
 
@@ -31,7 +31,7 @@ def site():
 
 
 def reasons(result: Collection) -> dict[str, str]:
-    return dict(zip(result.failed["url"], result.failed["reason"]))
+    return dict(zip(result.failed["url"], result.failed["reason"], strict=True))
 
 
 # --- URLs and listings ---------------------------------------------------------------------
@@ -126,7 +126,7 @@ def test_collect_every_case_once_with_its_reason(site):
         f"{base}/loop-a": "redirect loop",
         f"{base}/to-private": "private address (10.0.0.1)",
     }
-    titles = dict(zip(result.articles["source"], result.articles["title"]))
+    titles = dict(zip(result.articles["source"], result.articles["title"], strict=True))
     assert titles == {
         f"{base}/news/ferry.html": "Ferry riders switch to the bridge",
         f"{base}/news/tolls.html": "Bridge tolls to rise in the summer",
@@ -139,7 +139,7 @@ def test_collect_every_case_once_with_its_reason(site):
         f"{base}/news/flaky.html": "Storm closes the ferry terminal",
         f"{base}/news/busy.html": "Port workers vote to strike",
     }
-    assert dict(zip(result.skipped["url"], result.skipped["reason"])) == {
+    assert dict(zip(result.skipped["url"], result.skipped["reason"], strict=True)) == {
         f"{base}/news/copy.html": f"the same text as {base}/news/ferry.html",
         f"{base}/news/tolls.html": f"already fetched (redirected from {base}/to-news)",
     }
@@ -157,7 +157,9 @@ def test_collect_every_case_once_with_its_reason(site):
     assert all(headers["User-Agent"] == USER_AGENT for _, headers, _ in site.requests)
 
     log = result.fetches.set_index("url")
-    assert list(result.fetches.columns) == ["url", "final_url", "status", "reason", "fetched_at", "content_hash", "article_id"]
+    assert list(result.fetches.columns) == [
+        "url", "final_url", "status", "reason", "fetched_at", "content_hash", "article_id"
+    ]
     assert log.loc[f"{base}/to-news", "final_url"] == f"{base}/news/tolls.html"
     assert log.loc[f"{base}/missing.html", "status"] == 404
     assert log.loc[f"{base}/news/ferry.html", "article_id"] == ferry["article_id"]
@@ -225,7 +227,8 @@ def test_network_failures_each_get_a_reason(site):
 
 def test_size_and_time_limits(site):
     small = dataclasses.replace(FAST, max_bytes=20_000, total_timeout=0.5)
-    result = collect([f"{site.base}/big.html", f"{site.base}/big-declared.html", f"{site.base}/drip.html"], policy=small)
+    pages = [f"{site.base}/big.html", f"{site.base}/big-declared.html", f"{site.base}/drip.html"]
+    result = collect(pages, policy=small)
     assert reasons(result) == {
         f"{site.base}/big.html": "too large (more than 20,000 bytes)",
         f"{site.base}/big-declared.html": "too large (100,080 bytes; the limit is 20,000)",
@@ -249,7 +252,7 @@ def test_one_host_is_asked_once_per_delay(site):
         collect([f"{fresh.base}/news/{path}.html" for path in paths], policy=dataclasses.replace(FAST, delay=0.3))
         times = [when for _, _, when in fresh.requests]  # robots.txt, then the three pages
     assert len(times) == 4
-    assert min(later - earlier for earlier, later in zip(times, times[1:])) >= 0.29
+    assert min(later - earlier for earlier, later in zip(times[:-1], times[1:], strict=True)) >= 0.29
 
 
 def test_robots_txt_groups_crawl_delay_and_unavailability(site):
@@ -263,7 +266,8 @@ def test_robots_txt_groups_crawl_delay_and_unavailability(site):
     assert down.reason == "robots.txt unavailable: HTTP 503 (server error)"
     assert first.ok and second.ok
     requests = site.requests[before:]
-    assert [path for path, _, _ in requests] == ["/robots.txt"] * 3 + ["/robots.txt", "/news/tolls.html", "/news/map-a1.html"]
+    down_tries = ["/robots.txt"] * 3  # the first answer and two retries
+    assert [path for path, _, _ in requests] == [*down_tries, "/robots.txt", "/news/tolls.html", "/news/map-a1.html"]
     assert requests[-1][2] - requests[-2][2] >= 0.95  # Crawl-delay: 1
 
 
@@ -272,7 +276,7 @@ def test_since_and_max_leave_links_unfetched(site, tmp_path):
     listing.write_text(f"# the Herald\n{site.base}/feed.rss\n\nnot a url\n", encoding="utf-8")
     result = collect([listing], policy=FAST, since="2024-03-04", max_articles=1)
     assert list(result.articles["source"]) == [f"{site.base}/news/tolls.html"]
-    assert dict(zip(result.skipped["url"], result.skipped["reason"])) == {
+    assert dict(zip(result.skipped["url"], result.skipped["reason"], strict=True)) == {
         f"{site.base}/news/ferry.html": "dated before 2024-03-04 by its feed or sitemap",
         f"{site.base}/news/old.html": "dated before 2024-03-04 by its feed or sitemap",
         f"{site.base}/news/plain.html": "beyond the first 1 pages (max)",

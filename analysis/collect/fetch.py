@@ -25,7 +25,7 @@ import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import urllib3
@@ -147,12 +147,12 @@ class Fetcher:
     """Fetches URLs one at a time under a :class:`FetchPolicy`; use it as a context manager.
 
     Args:
-        policy: timeouts, limits, delays and which addresses are allowed.
+        policy: timeouts, limits, delays and which addresses are allowed (default ``FetchPolicy()``).
         resolve: ``(host, port) -> IP addresses``; the system resolver by default (tests replace it).
     """
 
-    def __init__(self, policy: FetchPolicy = FetchPolicy(), *, resolve: Resolver | None = None) -> None:
-        self.policy = policy
+    def __init__(self, policy: FetchPolicy | None = None, *, resolve: Resolver | None = None) -> None:
+        self.policy = policy or FetchPolicy()
         self._resolve = resolve or _system_resolve
         self._ready: dict[str, float] = {}  # host -> monotonic time of its next allowed request
         self._delay: dict[str, float] = {}  # host -> delay, when robots.txt asks for a longer one
@@ -405,8 +405,8 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 _HTTP_NAMES = {401: "unauthorised", 403: "forbidden", 404: "not found", 410: "gone", 429: "too many requests"}
@@ -448,4 +448,4 @@ def _too_large(size: int | None, limit: int) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

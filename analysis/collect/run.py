@@ -76,7 +76,7 @@ def collect(
     *,
     since: date | str | None = None,
     max_articles: int | None = None,
-    policy: FetchPolicy = FetchPolicy(),
+    policy: FetchPolicy | None = None,
     known: Container[str] = frozenset(),
     progress: Callable[[int, int], None] | None = None,
     resolve: Resolver | None = None,
@@ -88,7 +88,7 @@ def collect(
         since: links a feed or sitemap dates before this day are not fetched, and pages
             published before it are not kept.
         max_articles: fetch at most this many pages (feeds and sitemaps not counted).
-        policy: politeness, limits and which addresses may be reached.
+        policy: politeness, limits and which addresses may be reached (default ``FetchPolicy()``).
         known: normalised URLs not to fetch again (pages already collected).
         progress: called with (URLs done, URLs known so far) after every fetch.
         resolve: ``(host, port) -> addresses`` instead of the system resolver.
@@ -98,6 +98,7 @@ def collect(
     """
     if isinstance(since, str):
         since = date.fromisoformat(since)
+    policy = policy or FetchPolicy()
     run = _Run(since=since, max_articles=max_articles, known=known, max_bytes=policy.max_bytes)
     for source in sources:
         run.add_source(str(source))
