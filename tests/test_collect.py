@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import time
 
 import pytest
 
@@ -269,6 +270,24 @@ def test_robots_txt_groups_crawl_delay_and_unavailability(site):
     down_tries = ["/robots.txt"] * 3  # the first answer and two retries
     assert [path for path, _, _ in requests] == [*down_tries, "/robots.txt", "/news/tolls.html", "/news/map-a1.html"]
     assert requests[-1][2] - requests[-2][2] >= 0.95  # Crawl-delay: 1
+
+
+def test_another_host_is_fetched_while_one_waits():
+    with serve() as fresh:
+        port = int(fresh.base.rsplit(":", 1)[1])
+        urls = [f"http://{host}.invalid:{port}/news/{slug}.html" for host, slug in
+                [("one", "tolls"), ("one", "map-a1"), ("two", "map-a2")]]
+        start = time.monotonic()
+        result = collect(urls, policy=dataclasses.replace(FAST, delay=0.5), resolve=lambda host, port: ["127.0.0.1"])
+        took = time.monotonic() - start
+        order = [(headers["Host"].split(".")[0], path) for path, headers, _ in fresh.requests]
+    assert len(result.articles) == 3
+    assert order == [
+        ("one", "/robots.txt"), ("one", "/news/tolls.html"),
+        ("two", "/robots.txt"), ("two", "/news/map-a2.html"),  # while one.invalid's delay runs
+        ("one", "/news/map-a1.html"),
+    ]
+    assert took < 1.4  # one.invalid: 2 waits of 0.5 s; two.invalid's requests in between
 
 
 def test_since_and_max_leave_links_unfetched(site, tmp_path):

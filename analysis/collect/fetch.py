@@ -190,6 +190,11 @@ class Fetcher:
             return Fetch(url, "", 0, f"request failed ({type(error).__name__}: {error})"[:240], _now())
         return Fetch(url, final, status, "", _now(), media, charset, body)
 
+    def wait(self, url: str) -> float:
+        """Seconds until this URL's host may be asked again (0 when it may be now)."""
+        host = (urlsplit(url).hostname or "").lower()
+        return max(0.0, self._ready.get(host, 0.0) - time.monotonic())
+
     # --- one fetch: redirects, robots, retries ---------------------------------------------
 
     def _follow(self, url: str, accept: tuple[str, ...], *, robots: bool, max_bytes: int | None = None):

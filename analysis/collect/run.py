@@ -10,6 +10,7 @@ through :func:`analysis.loaders.load_page`, the path ``.html`` files take.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Container, Iterable
@@ -33,6 +34,7 @@ FAILED_FIELDS = ["url", "reason"]
 """Columns of :attr:`Collection.failed` and :attr:`Collection.skipped`."""
 
 _MAX_LIST_BYTES = 1024 * 1024
+_LOOKAHEAD = 200  # queued links looked at for one whose host is free
 _MAX_SITEMAP_DEPTH = 2  # an index and the sitemaps it names; an index inside those is refused
 _ACCEPT = {
     "source": ("HTML", "a feed or sitemap"),
@@ -105,7 +107,7 @@ def collect(
     with Fetcher(policy, resolve=resolve) as fetcher:
         done = 0
         while run.queue:
-            link = run.queue.popleft()
+            link = run.next(fetcher)
             if link.kind != "sitemap" and run.full():
                 run.skip(link.url, f"beyond the first {max_articles} pages (max)")
                 continue
@@ -149,6 +151,15 @@ class _Run:
         self.fetches: list[dict[str, object]] = []
         self.failed: list[dict[str, str]] = []
         self.skipped: list[dict[str, str]] = []
+
+    def next(self, fetcher: Fetcher) -> _Link:
+        """The first queued link whose host may be asked now (among the next few), else the first:
+        while one host's delay runs, another host's pages are fetched."""
+        for index, link in enumerate(itertools.islice(self.queue, _LOOKAHEAD)):
+            if fetcher.wait(link.url) == 0:
+                del self.queue[index]
+                return link
+        return self.queue.popleft()
 
     def full(self) -> bool:
         return self.max_articles is not None and self.pages >= self.max_articles
