@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import time
 
 import pytest
 
@@ -277,9 +276,7 @@ def test_another_host_is_fetched_while_one_waits():
         port = int(fresh.base.rsplit(":", 1)[1])
         urls = [f"http://{host}.invalid:{port}/news/{slug}.html" for host, slug in
                 [("one", "tolls"), ("one", "map-a1"), ("two", "map-a2")]]
-        start = time.monotonic()
         result = collect(urls, policy=dataclasses.replace(FAST, delay=0.5), resolve=lambda host, port: ["127.0.0.1"])
-        took = time.monotonic() - start
         order = [(headers["Host"].split(".")[0], path) for path, headers, _ in fresh.requests]
     assert len(result.articles) == 3
     assert order == [
@@ -287,7 +284,6 @@ def test_another_host_is_fetched_while_one_waits():
         ("two", "/robots.txt"), ("two", "/news/map-a2.html"),  # while one.invalid's delay runs
         ("one", "/news/map-a1.html"),
     ]
-    assert took < 1.4  # one.invalid: 2 waits of 0.5 s; two.invalid's requests in between
 
 
 def test_since_and_max_leave_links_unfetched(site, tmp_path):
