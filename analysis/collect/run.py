@@ -20,15 +20,15 @@ from datetime import date
 import pandas as pd
 
 from analysis.loaders import load_page
-from analysis.schema import ARTICLE_FIELDS
+from analysis.schema import ARTICLE_FIELDS, FETCHES
 
 from .fetch import MEDIA, Fetch, Fetcher, FetchPolicy, Resolver
 from .sources import is_url, normalise_url, parse_listing, read_url_list
 
 __all__ = ["FAILED_FIELDS", "FETCH_FIELDS", "Collection", "collect", "collected_urls"]
 
-FETCH_FIELDS = ["url", "final_url", "status", "reason", "fetched_at", "content_hash", "article_id"]
-"""Columns of :attr:`Collection.fetches`, the fetch log."""
+FETCH_FIELDS = FETCHES
+"""Columns of :attr:`Collection.fetches`, the fetch log (``analysis.schema.FETCHES``)."""
 
 FAILED_FIELDS = ["url", "reason"]
 """Columns of :attr:`Collection.failed` and :attr:`Collection.skipped`."""
