@@ -31,14 +31,17 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 import urllib3
 
 from analysis.loaders import DEFAULT_MAX_BYTES
+from analysis.versions import __version__
 
 __all__ = ["AGENT", "MEDIA", "USER_AGENT", "Fetch", "FetchPolicy", "Fetcher"]
 
 AGENT = "CoverageLens"
 """The product token ``robots.txt`` rules are matched against."""
 
+# Where a site's operator can read what this crawler is. A placeholder until the project has a
+# public home: set it (or FetchPolicy.user_agent) before collecting from sites you do not run.
 PROJECT_URL = "https://github.com/coverage-lens/coverage-lens"
-USER_AGENT = f"{AGENT}/0.1 (+{PROJECT_URL}; news coverage comparison)"
+USER_AGENT = f"{AGENT}/{__version__} (+{PROJECT_URL}; news coverage comparison)"
 
 MEDIA: dict[str, tuple[str, ...]] = {
     "HTML": ("text/html", "application/xhtml+xml"),
