@@ -66,7 +66,8 @@ def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None,
     (``sources``), the uploads and the articles collected from links or feeds (for this session, like
     uploads); with its cache key. Stops with a message when there is none."""
     upload_corpus = data.load_uploads(sidebar.uploaded_files(panels.uploads))
-    links = sidebar.collected(panels.uploads, functools.partial(data.collect_links, allow_private=allow_private))
+    links = sidebar.collected(panels.uploads, functools.partial(data.collect_links, allow_private=allow_private),
+                              max_pages=data.COLLECT_MAX)
     parts: list[an.Analysis] = []
     corpus = None
     if read is not None:

@@ -75,22 +75,26 @@ class Collected:
     added: int | None = None  # articles the last click added (None before any click)
 
 
-def collected(box, fetch: Callable[..., Collection]) -> Collected:
+def collected(box, fetch: Callable[..., Collection], *, max_pages: int) -> Collected:
     """The "Add from links or feeds" box beside the uploads: URLs of pages, feeds or sitemaps, one
-    per line. Its button fetches them with ``fetch(urls, known, progress=...)`` under a progress
-    bar; what came back stays for the session (a click is True for one rerun only) and is shown on
-    every rerun. Only URLs are read: a file path here is refused, never opened."""
+    per line. Its button fetches them with ``fetch(urls, known, progress=...)`` (at most
+    ``max_pages`` pages) under a progress bar; what came back stays for the session (a click is
+    True for one rerun only) and is shown on every rerun. Only URLs are read: a file path here is
+    refused, never opened."""
     state = st.session_state.setdefault(
         "_collected", Collected(pd.DataFrame({c: pd.Series(dtype="str") for c in ARTICLE_FIELDS}), set(), []))
     text = box.text_area(
         "Add from links or feeds", key="links", height=90,
         placeholder="https://example.com/news/story.html\nhttps://example.com/feed.xml",
         help="Article links, RSS or Atom feeds, sitemaps: one per line. Pages are fetched politely (robots.txt, "
-        "a second between requests to one site) and read as HTML files are; a link already collected is not "
-        "fetched again.",
+        f"a second between requests to one site; at most {max_pages} pages a click) and read as HTML files are; "
+        "a link already collected is not fetched again.",
     )
-    if box.button("Collect", key="collect", icon=":material/travel_explore:"):
-        lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    clicked = box.button("Collect", key="collect", icon=":material/travel_explore:")
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if clicked and not lines:
+        box.info("Paste links first, one per line.", icon=":material/link:")
+    elif clicked:
         urls = [line for line in lines if is_url(line)]
         bar = box.progress(0.0, text="Fetching…")
 

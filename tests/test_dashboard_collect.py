@@ -68,6 +68,12 @@ def test_links_and_feeds_join_every_view(monkeypatch, site):
     assert "Harbour Herald" in set(at.dataframe[0].value["outlet"])
 
 
+def test_an_empty_box_fetches_nothing(monkeypatch, site):
+    at = _collect(_app(monkeypatch, "--allow-private"), "  \n")
+    assert [i.value for i in at.sidebar.info] == ["Paste links first, one per line."]
+    assert site.requests == [] and not at.sidebar.error
+
+
 def test_private_addresses_are_refused_unless_the_app_allows_them(monkeypatch, site):
     at = _collect(_app(monkeypatch), f"{site.base}/feed.atom")
     assert len(at.sidebar.error) == 1 and "private address" in at.sidebar.error[0].value
