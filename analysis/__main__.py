@@ -1,13 +1,17 @@
-"""The command line: ``python -m analysis export [SOURCE ...] --out DIR`` and ``ingest SOURCE ...``.
+"""The command line: ``python -m analysis export [SOURCE ...] --out DIR``, ``ingest SOURCE ...`` and
+``collect URL ...``.
 
 With ``--store [PATH]`` (default ``data/store/coverage.duckdb``) ``export`` keeps per-article
 results in the store: the SOURCEs are added to it, only articles the store has not analysed
 are analysed, and the tables cover those SOURCEs; without SOURCEs they cover the whole store.
 Without ``--store`` nothing is written besides the CSVs (tests and one-off exports never touch
-the project's store). ``ingest`` always uses a store.
+the project's store). ``ingest`` always uses a store, and so does ``collect``, which fetches pages,
+feeds and sitemaps from the web (``analysis.collect``) and ingests the articles found; its fetch log
+in the store keeps it from fetching a page it has collected before.
 
-Exit codes: 0 success (even with skipped files, reported on stderr), 2 usage error, missing path or
-nothing loadable, always with a one-line message and never a traceback.
+Exit codes: 0 success (even with skipped files or URLs, reported on stderr; for ``collect``, an
+article collected, or links found that were collected before), 2 usage error, missing path or nothing
+loadable or collected, always with a one-line message and never a traceback.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from . import __version__
@@ -65,6 +70,18 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
     ingest.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: every core)")
     _scale_options(ingest, store_default=DEFAULT_STORE)
+    collect = commands.add_parser("collect", help="fetch articles from the web (links, feeds, sitemaps) into the store")
+    collect.add_argument("sources", nargs="+", metavar="SOURCE", help="an article URL, an RSS or Atom feed, a sitemap "
+                         "or sitemap index, or a file listing them one per line")
+    collect.add_argument("--since", metavar="YYYY-MM-DD", help="skip links and articles dated before this day")
+    collect.add_argument("--max", type=int, default=None, metavar="N", help="fetch at most N pages (feeds not counted)")
+    collect.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",
+                         help="seconds between two requests to one host (default 1; robots.txt may ask for more)")
+    collect.add_argument("--allow-private", action="store_true", help="allow loopback, private and link-local "
+                         "addresses (refused by default)")
+    collect.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
+    collect.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: every core)")
+    _scale_options(collect, store_default=DEFAULT_STORE)
     return parser
 
 
@@ -277,6 +294,64 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _collect(args: argparse.Namespace) -> int:
+    from .collect import FetchPolicy, collect, collected_urls
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        raise UsageError(f"--since expects a day as YYYY-MM-DD, not {args.since!r}") from None
+    if args.max is not None and args.max < 1:
+        raise UsageError("--max must be at least 1")
+    if not 0 <= args.delay <= 3600:
+        raise UsageError("--delay must be between 0 and 3600 seconds")
+    aliases = _aliases(args.aliases)
+    _engine(args)
+    store = _open_store(args, aliases)
+    policy = FetchPolicy(delay=args.delay, allow_private=args.allow_private)
+    with _FetchBar() as bar:
+        result = collect(args.sources, since=since, max_articles=args.max, policy=policy,
+                         known=collected_urls(store.fetch_log()), progress=bar.update)
+    store.log_fetches(result.fetches)
+    for row in result.failed.itertuples(index=False):
+        print("skipped " + skip_message(row.url, 0, row.reason), file=sys.stderr)
+    known = int(result.skipped["reason"].str.startswith("already").sum())
+    urls = len(result.fetches)
+    fetched = f"fetched {urls} URL{'s' if urls != 1 else ''}, " + (
+        f"{known} link{'s' if known != 1 else ''} collected before" if known else "no link collected before")
+    if result.articles.empty:
+        if len(result.failed) and not known:  # a dead link among known ones is no reason to fail a rerun
+            raise UsageError(f"nothing could be collected ({fetched}; each failure is listed above)")
+        print(f"nothing new: {fetched}", file=sys.stderr)
+        return 0
+    report = _ingest_into(store, result.articles, args)
+    total = store.summary()
+    print(
+        f"collected {len(result.articles)} articles ({fetched}) into {store.path}: analysed {report.analysed}, "
+        f"already analysed {report.reused}; the store holds {total['articles']} articles",
+        file=sys.stderr,
+    )
+    return 0
+
+
+class _FetchBar:
+    """A progress bar for fetching, whose total grows as feeds and sitemaps add links."""
+
+    def __enter__(self) -> _FetchBar:
+        from tqdm import tqdm
+
+        tqdm.monitor_interval = 0
+        self.bar = tqdm(total=0, unit="url", desc="fetching", file=sys.stderr, mininterval=0.5)
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        self.bar.total = total
+        self.bar.update(done - self.bar.n)
+
+    def __exit__(self, *exc) -> None:
+        self.bar.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     try:
@@ -285,6 +360,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         if args.command == "ingest":
             return _ingest(args)
+        if args.command == "collect":
+            return _collect(args)
     except (UsageError, LoadError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -166,7 +166,9 @@ def _parse_jsonl(text: str) -> Records:
     return records, bad
 
 
-def _parse_html(text: str) -> Records:
+def parse_html(text: str, *, url: str = "") -> Records:
+    """One HTML page's article; ``url``, where the page was fetched from, is trafilatura's default
+    for the page's own URL (and so for the outlet, through the host name)."""
     import trafilatura
 
     def extract(fast: bool) -> tuple[object, str]:
@@ -178,6 +180,7 @@ def _parse_html(text: str) -> Records:
             include_comments=False,
             include_images=False,
             include_links=False,
+            url=url or None,
         )
         return document, _clean_text(getattr(document, "text", None) or "")
 
@@ -213,7 +216,7 @@ PARSERS = {
     "markdown": _parse_markdown,
     "csv": _parse_csv,
     "jsonl": _parse_jsonl,
-    "html": _parse_html,
+    "html": parse_html,
 }
 
 

@@ -43,6 +43,7 @@ order given, so the kept copy of a duplicate is the first one in that order.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -52,7 +53,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.formats import PARSERS, REQUIRED, Skip
+from analysis.formats import PARSERS, REQUIRED, Skip, parse_html
 from analysis.schema import ARTICLE_FIELDS
 from analysis.utils import short_hash
 
@@ -64,6 +65,7 @@ __all__ = [
     "article_id",
     "load_corpus",
     "load_files",
+    "load_page",
     "skip_message",
 ]
 
@@ -221,6 +223,32 @@ def load_files(
     return collector.corpus()
 
 
+def load_page(url: str, data: bytes, *, charset: str = "") -> Corpus:
+    """Load the article of one HTML page fetched from the web, as an ``.html`` file is read.
+
+    The URL is trafilatura's default for the page's own (canonical) URL, so an article's ``url``
+    is the page's canonical URL when it gives one and the fetched URL otherwise, and the outlet
+    falls back to the URL's host name. No size limit is applied here: the fetcher has one.
+
+    Args:
+        url: the URL the page was fetched from; it is also the article's ``source``.
+        data: the response body.
+        charset: the charset the response's Content-Type named; used when the bytes decode in
+            it, otherwise the body is decoded as a file would be.
+
+    Returns:
+        A :class:`Corpus` with one article, or with one skip saying why there is none.
+    """
+    if charset and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data = data.decode(charset).encode("utf-8")
+        except (LookupError, UnicodeDecodeError):
+            pass
+    collector = _Collector(strict=False)
+    collector.add_file(url, "html", data, url=url)
+    return collector.corpus()
+
+
 # --- collecting rows ------------------------------------------------------------------------
 
 
@@ -240,9 +268,10 @@ class _Collector:
             raise LoadError(skip_message(source, line, reason))
         self.skipped.append({"source": source, "line": line, "reason": reason})
 
-    def add_file(self, name: str, kind: str, data: bytes) -> None:
+    def add_file(self, name: str, kind: str, data: bytes, *, url: str = "") -> None:
+        parse = functools.partial(parse_html, url=url) if url else PARSERS[kind]
         try:
-            records, bad_lines = PARSERS[kind](_decode(data))
+            records, bad_lines = parse(_decode(data))
         except Skip as skip:
             self.skip(name, skip.line, skip.reason)
             return

@@ -49,6 +49,9 @@ EXTRACTED = {
 # Sentence tone by a sentiment scorer (``scorer``: its version), as the engine's workers compute it.
 TONES = ["article_id", "position", "scorer", *TONE]
 
+# The fetch log of ``python -m analysis collect`` (one row per URL fetched; the store keeps it).
+FETCHES = ["url", "final_url", "status", "reason", "fetched_at", "content_hash", "article_id"]
+
 TABLES: dict[str, list[str]] = {
     "articles": ARTICLES,
     "sentences": SENTENCES,

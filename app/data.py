@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 import analysis as an
+from analysis.collect import Collection, FetchPolicy, collect
 from analysis.schema import TABLES as TABLE_COLUMNS
 from analysis.selection import Selection
 from analysis.utils import short_hash
@@ -28,6 +29,10 @@ from analysis.utils import short_hash
 # ingest that has to wait makes the app let go within 0.05 s (analysis.store.file._KeptOpen).
 STORE_LINGER = 30.0
 TEXT_ONLY = ["article_id", "title"]  # what extraction reads: metadata edits never redo it
+# "Add from links or feeds" fetches as `python -m analysis collect` does (1 s between two requests to
+# one host), at most COLLECT_MAX pages a click so the page answers within minutes, not hours
+COLLECT_POLICY = FetchPolicy()
+COLLECT_MAX = 100
 
 
 def corpus_key(articles: pd.DataFrame, aliases: an.Aliases, *, columns: Sequence[str] | None = None) -> str:
@@ -142,6 +147,14 @@ def analyse_uploads(added: pd.DataFrame, aliases: an.Aliases, engine: str, *,
         done(i + 1)
     key = corpus_key(added, aliases)
     return scored(key, engine, added, stack(pieces)), key
+
+
+def collect_links(urls: Sequence[str], known: frozenset[str], *, allow_private: bool,
+                  progress: Callable[[int, int], None]) -> Collection:
+    """Fetch the articles behind URLs (pages, feeds, sitemaps), skipping the ``known`` ones (already
+    collected this session); ``progress(done, total)`` after each fetch. Not cached: the web changes."""
+    policy = dataclasses.replace(COLLECT_POLICY, allow_private=True) if allow_private else COLLECT_POLICY
+    return collect(list(urls), policy=policy, known=known, max_articles=COLLECT_MAX, progress=progress)
 
 
 # --- the tables of a selection -------------------------------------------------------------------

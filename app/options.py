@@ -1,5 +1,5 @@
 """The dashboard's command line, after Streamlit's ``--``: ``--data PATH ...``, ``--store [PATH]``,
-``--full-limit N``. Unknown arguments are ignored (Streamlit keeps its own)."""
+``--full-limit N``, ``--allow-private``. Unknown arguments are ignored (Streamlit keeps its own)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--data", nargs="+", action="extend", default=[])
     parser.add_argument("--store", nargs="?", const="", default=None)
     parser.add_argument("--full-limit", type=int, default=None)
+    parser.add_argument("--allow-private", action="store_true")
     args, _ = parser.parse_known_args(list(argv)[1:])
     return args
 
@@ -64,3 +65,13 @@ def full_limit(argv: Sequence[str], environ: dict[str, str] | None = None) -> in
         env = (environ if environ is not None else os.environ).get(FULL_LIMIT_ENV, "").strip()
         value = int(env) if env.isdigit() else FULL_LIMIT
     return max(1, value)
+
+
+def allow_private(argv: Sequence[str]) -> bool:
+    """``--allow-private``: let "Add from links or feeds" reach loopback, private and link-local
+    addresses (off by default: a dashboard served to others must not fetch inside their network).
+
+    >>> allow_private(["dashboard.py", "--allow-private"]), allow_private(["dashboard.py"])
+    (True, False)
+    """
+    return _arguments(argv).allow_private

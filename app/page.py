@@ -48,7 +48,8 @@ def main(argv: Sequence[str]) -> None:
         if summary["analysed"] > limit:
             large_store(read, store, summary, messages=messages, limit=limit, panels=panels)
             return
-    full, key = loaded(sources, read, store, summary, aliases=aliases, engine=engine, panels=panels)
+    full, key = loaded(sources, read, store, summary, aliases=aliases, engine=engine, panels=panels,
+                       allow_private=options.allow_private(argv))
     articles = full.articles
     all_outlets = sorted(articles["outlet"].unique())
     choice = sidebar.filters(panels.filters, all_outlets, sorted(articles["story"].unique()),
@@ -60,10 +61,13 @@ def main(argv: Sequence[str]) -> None:
 
 
 def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None, summary: dict[str, int] | None, *,
-           aliases: an.Aliases, engine: str, panels: Panels) -> tuple[an.Analysis, str]:
+           aliases: an.Aliases, engine: str, panels: Panels, allow_private: bool = False) -> tuple[an.Analysis, str]:
     """Every article to look at, scored with ``engine``: the store's (``read``) or the files'
-    (``sources``), and the uploads; with its cache key. Stops with a message when there is none."""
+    (``sources``), the uploads and the articles collected from links or feeds (for this session, like
+    uploads); with its cache key. Stops with a message when there is none."""
     upload_corpus = data.load_uploads(sidebar.uploaded_files(panels.uploads))
+    links = sidebar.collected(panels.uploads, functools.partial(data.collect_links, allow_private=allow_private),
+                              max_pages=data.COLLECT_MAX)
     parts: list[an.Analysis] = []
     corpus = None
     if read is not None:
@@ -84,8 +88,9 @@ def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None,
             parts.append(analysed)
 
     known = set(base_articles["article_id"])
-    added = upload_corpus.articles[~upload_corpus.articles["article_id"].isin(known)]
-    repeated = upload_corpus.articles[upload_corpus.articles["article_id"].isin(known)]
+    incoming = pd.concat([upload_corpus.articles, links.articles], ignore_index=True).drop_duplicates("article_id")
+    added = incoming[~incoming["article_id"].isin(known)]
+    repeated = incoming[incoming["article_id"].isin(known)]
     key = base_key
     if not added.empty:
         data.warm_model(aliases.names)
@@ -93,7 +98,8 @@ def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None,
         uploaded, upload_key = data.analyse_uploads(added, aliases, engine, done=step)
         parts.append(uploaded)
         key = f"{base_key}+{upload_key}"
-    sidebar.report_loading(panels.uploads, corpus, upload_corpus, repeated, len(added))
+    n_uploaded = int(added["article_id"].isin(upload_corpus.articles["article_id"]).sum())
+    sidebar.report_loading(panels.uploads, corpus, upload_corpus, repeated, n_uploaded)
     if not parts:
         st.title("Coverage Lens")
         where = "The store holds no analysed article yet: run `python -m analysis ingest SOURCE --store PATH`, or add" \

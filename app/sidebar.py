@@ -13,8 +13,10 @@ import streamlit as st
 
 import analysis as an
 from analysis import reader
+from analysis.collect import Collection, collected_urls, is_url
 from analysis.loaders import EXTENSIONS
 from analysis.messages import parse_messages
+from analysis.schema import ARTICLE_FIELDS
 from analysis.selection import Selection
 from app.widgets import SENTIMENT_NAMES, story_name
 
@@ -61,6 +63,63 @@ def uploaded_files(box) -> tuple[tuple[str, bytes], ...]:
         "Good files are added even when others are skipped.",
     )
     return tuple((f.name, f.getvalue()) for f in uploads or [])
+
+
+@dataclasses.dataclass
+class Collected:
+    """What "Add from links or feeds" brought in this session (kept in ``st.session_state``)."""
+
+    articles: pd.DataFrame  # every article collected, columns ARTICLE_FIELDS, each text once
+    known: set[str]  # normalised URLs already collected: not fetched again
+    failed: list[str]  # the last click's unusable URLs, one line each
+    added: int | None = None  # articles the last click added (None before any click)
+
+
+def collected(box, fetch: Callable[..., Collection], *, max_pages: int) -> Collected:
+    """The "Add from links or feeds" box beside the uploads: URLs of pages, feeds or sitemaps, one
+    per line. Its button fetches them with ``fetch(urls, known, progress=...)`` (at most
+    ``max_pages`` pages) under a progress bar; what came back stays for the session (a click is
+    True for one rerun only) and is shown on every rerun. Only URLs are read: a file path here is
+    refused, never opened."""
+    state = st.session_state.setdefault(
+        "_collected", Collected(pd.DataFrame({c: pd.Series(dtype="str") for c in ARTICLE_FIELDS}), set(), []))
+    text = box.text_area(
+        "Add from links or feeds", key="links", height=90,
+        placeholder="https://example.com/news/story.html\nhttps://example.com/feed.xml",
+        help="Article links, RSS or Atom feeds, sitemaps: one per line. Pages are fetched politely (robots.txt, "
+        f"a second between requests to one site; at most {max_pages} pages a click) and read as HTML files are; "
+        "a link already collected is not fetched again.",
+    )
+    clicked = box.button("Collect", key="collect", icon=":material/travel_explore:")
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if clicked and not lines:
+        box.info("Paste links first, one per line.", icon=":material/link:")
+    elif clicked:
+        urls = [line for line in lines if is_url(line)]
+        bar = box.progress(0.0, text="Fetching…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), text=f"Fetched {done} of {total} links")
+
+        result = fetch(tuple(urls), frozenset(state.known), progress=progress)
+        bar.empty()
+        fresh = result.articles[~result.articles["article_id"].isin(state.articles["article_id"])]
+        state.articles = pd.concat([state.articles, fresh], ignore_index=True)
+        state.known |= collected_urls(result.fetches)
+        state.failed = [f"{line}: not a URL (one link per line)" for line in lines if not is_url(line)]
+        state.failed += [f"{row.url}: {row.reason}" for row in result.failed.itertuples(index=False)]
+        state.added = len(fresh)
+    if state.added:
+        box.success(f"Collected {count_articles(state.added)} from the web.", icon=":material/check:")
+    elif state.added == 0 and not state.failed:
+        box.info("Nothing new: every link was collected before.", icon=":material/check:")
+    for line in state.failed:
+        box.error(reader.escape_markdown(line), icon=":material/link_off:")
+    return state
+
+
+def count_articles(n: int) -> str:
+    return f"{n} article{'s' if n != 1 else ''}"
 
 
 def upload_progress(box, ids: list[str]) -> Callable[[int], None]:

@@ -70,6 +70,10 @@ CREATE TABLE IF NOT EXISTS article_entities (
     ekey INTEGER NOT NULL, label VARCHAR NOT NULL, n BIGINT NOT NULL, is_first BOOLEAN NOT NULL,
     sentences BIGINT, polarity_sum DOUBLE, subjectivity_sum DOUBLE, first_seen DOUBLE
 );
+CREATE TABLE IF NOT EXISTS fetches (
+    url VARCHAR NOT NULL, final_url VARCHAR NOT NULL, status INTEGER NOT NULL, reason VARCHAR NOT NULL,
+    fetched_at VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, article_id VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS exports (
     key VARCHAR NOT NULL, name VARCHAR NOT NULL, position INTEGER NOT NULL, csv BLOB NOT NULL,
     created TIMESTAMP NOT NULL, PRIMARY KEY (key, name)

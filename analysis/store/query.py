@@ -21,7 +21,7 @@ import pandas as pd
 from ..entities import ENTITIES_SQL, entity_table, typed_entity_table
 from ..extract import Extracted
 from ..pipeline import Analysis, apply_sentiment
-from ..schema import ARTICLE_FIELDS, ARTICLES, EXTRACTED, TONE
+from ..schema import ARTICLE_FIELDS, ARTICLES, EXTRACTED, FETCHES, TONE
 from ..selection import Selection
 from ..sentiment import score_texts
 from ..utils import short_hash
@@ -168,6 +168,16 @@ class StoreQueries(StoreFile):
             except duckdb.CatalogException:  # a store written before exports were kept
                 return None
         return {name: bytes(csv) for name, csv in rows} or None
+
+    def fetch_log(self) -> pd.DataFrame:
+        """The fetch log ``python -m analysis collect`` keeps: one row per URL fetched, oldest first,
+        columns ``analysis.schema.FETCHES`` (status an integer, the rest strings)."""
+        with self.connect(write=False) as con:
+            try:
+                table = frame(con, f"SELECT {', '.join(FETCHES)} FROM fetches ORDER BY fetched_at, rowid", [])
+            except duckdb.CatalogException:  # a store written before the fetch log, opened read only
+                table = pd.DataFrame(columns=FETCHES)
+        return table.astype({c: "int64" if c == "status" else "str" for c in FETCHES})
 
     # ---------------------------------------------------------------- the selection in SQL
 

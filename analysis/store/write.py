@@ -23,7 +23,7 @@ from ..cpu import cores
 from ..engine import Batch, concat_batches, iter_batches, iter_tones
 from ..entities import ARTICLE_ENTITIES_SQL
 from ..extract import Extracted
-from ..schema import ARTICLE_FIELDS, EXTRACTED, TONE, TONES
+from ..schema import ARTICLE_FIELDS, EXTRACTED, FETCHES, TONE, TONES
 from ..selection import Selection
 from ..sentiment import SCORERS
 from ..utils import short_hash
@@ -202,6 +202,16 @@ class Store(StoreQueries):
             for table in _RESULT_TABLES:
                 deleted += con.execute(f"DELETE FROM {table} WHERE analyser <> ?", [self.analyser]).fetchall()[0][0]
         return deleted
+
+    def log_fetches(self, fetches: pd.DataFrame) -> None:
+        """Append rows (columns ``analysis.schema.FETCHES``) to the fetch log; readers' caches are
+        not invalidated (no article changes). Does not mutate ``fetches``."""
+        if fetches.empty:
+            return
+        with self.connect(write=True) as con, transaction(con, new_generation=False):
+            con.register("new_fetches", fetches[FETCHES].reset_index(drop=True))
+            con.execute(f"INSERT INTO fetches SELECT {', '.join(FETCHES)} FROM new_fetches")
+            con.unregister("new_fetches")
 
     def keep_export(
         self, key: str, csvs: dict[str, bytes], *, keep: int = EXPORTS_KEPT, max_bytes: int = EXPORT_MAX_BYTES
