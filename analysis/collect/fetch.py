@@ -20,6 +20,7 @@ from __future__ import annotations
 import email.utils
 import errno
 import ipaddress
+import os
 import socket
 import time
 import urllib.robotparser
@@ -38,9 +39,10 @@ __all__ = ["AGENT", "MEDIA", "USER_AGENT", "Fetch", "FetchPolicy", "Fetcher"]
 AGENT = "CoverageLens"
 """The product token ``robots.txt`` rules are matched against."""
 
-# Where a site's operator can read what this crawler is. A placeholder until the project has a
-# public home: set it (or FetchPolicy.user_agent) before collecting from sites you do not run.
-PROJECT_URL = "https://github.com/coverage-lens/coverage-lens"
+# Where a site's operator can read what this crawler is, or how to reach whoever runs it. The
+# default is a placeholder until the project has a public home: set COVERAGE_LENS_CONTACT (a URL
+# or mail address) before collecting from sites you do not run.
+PROJECT_URL = os.environ.get("COVERAGE_LENS_CONTACT") or "https://github.com/coverage-lens/coverage-lens"
 USER_AGENT = f"{AGENT}/{__version__} (+{PROJECT_URL}; news coverage comparison)"
 
 MEDIA: dict[str, tuple[str, ...]] = {
