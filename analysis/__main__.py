@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .aliases import read_aliases
-from .export import build_tables, csv_tables, write_tables
+from .export import build_tables, check_writable, csv_tables, write_tables
 from .loaders import LoadError, load_corpus, skip_message
 from .messages import parse_messages
 from .pipeline import analyse, apply_sentiment, select
@@ -117,13 +117,30 @@ def _export(args: argparse.Namespace) -> int:
     messages = _read_messages(args.messages)
     aliases = _aliases(args.aliases)
     engine = _engine(args)
+    _check_out(args.out)
     if args.store is not None:
         return _export_through_store(args, aliases, messages)
     result = _load_and_analyse(args, aliases, engine)
     chosen = _chosen(result, _selection(args))
-    paths = write_tables(build_tables(chosen, messages=messages), args.out)
+    paths = _write(build_tables(chosen, messages=messages), args.out)
     _report_export(args, len(result.articles), len(paths), chosen)
     return 0
+
+
+def _check_out(out: str) -> None:
+    """Fail before the analysis, not after it, when ``--out`` cannot be written."""
+    try:
+        check_writable(out)
+    except OSError as error:
+        reason = "it is a file, not a folder" if isinstance(error, FileExistsError) else (error.strerror or str(error))
+        raise UsageError(f"cannot write the tables to --out {out}: {reason}") from None
+
+
+def _write(csvs, out: str) -> list[Path]:
+    try:
+        return write_tables(csvs, out)
+    except OSError as error:  # the folder changed since _check_out, or the disk is full
+        raise UsageError(f"cannot write the tables to --out {out}: {error.strerror or error}") from None
 
 
 def _selection(args: argparse.Namespace) -> Selection:
@@ -162,7 +179,7 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
     key = store.export_key(replace(selection, article_ids=ids), sentiment=args.sentiment, messages=messages)
     kept = store.stored_export(key)
     if kept is not None:
-        paths = write_tables(kept, args.out)
+        paths = _write(kept, args.out)
         print(f"nothing changed since an earlier export: wrote its {len(paths)} tables, kept in the store, "
               f"to {args.out}", file=sys.stderr)
         return 0
@@ -171,7 +188,7 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
         raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
     chosen = _chosen(result, selection)
     csvs = csv_tables(build_tables(chosen, messages=messages))
-    paths = write_tables(csvs, args.out)
+    paths = _write(csvs, args.out)
     store.keep_export(key, csvs)
     _report_export(args, len(result.articles), len(paths), chosen)
     return 0
@@ -184,6 +201,8 @@ def _load(args: argparse.Namespace, sources: Sequence[str | Path]):
     for row in corpus.duplicates.itertuples(index=False):
         reason = f"same text as {row.duplicate_of}, counted once"
         print("duplicate " + skip_message(row.source, row.line, reason), file=sys.stderr)
+    for row in corpus.cleaned.itertuples(index=False):
+        print("cleaned " + skip_message(row.source, row.line, row.note), file=sys.stderr)
     if corpus.articles.empty:
         raise UsageError("nothing could be loaded from " + ", ".join(map(str, sources)))
     return corpus
