@@ -32,7 +32,7 @@ from .pipeline import analyse, apply_sentiment, select
 from .selection import Selection
 from .sentiment import SCORERS
 from .engine import EngineError, run_extract
-from .store import DEFAULT_STORE, StoreError, open_store
+from .store import DEFAULT_STORE, StoreError, StoreReadOnly, open_store
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
@@ -167,11 +167,17 @@ def _report_export(args: argparse.Namespace, analysed: int, tables: int, chosen)
 def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]) -> int:
     """``export --store``: the tables of an export whose inputs are all unchanged (same articles,
     filters, messages and code) are the CSVs the store kept from the last such export."""
-    store = _open_store(args, aliases)
+    store = _open_store(args, aliases, read_only_ok=not args.sources)
     if args.sources:
         corpus = _load(args, args.sources)
         _report_ingest(store, _ingest_into(store, corpus.articles, args))
         ids = list(corpus.articles["article_id"])
+    elif store.read_only:  # exported as it is: nothing analysed or kept
+        ids = None
+        pending = store.summary()["pending"]
+        if pending:
+            print(f"the store {store.path} cannot be written: its {pending} articles not analysed by this version "
+                  "are left out", file=sys.stderr)
     else:
         ids = None  # the whole store, brought up to date
         _update_store(store, args)
@@ -189,7 +195,8 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
     chosen = _chosen(result, selection)
     csvs = csv_tables(build_tables(chosen, messages=messages))
     paths = _write(csvs, args.out)
-    store.keep_export(key, csvs)
+    if not store.read_only:
+        store.keep_export(key, csvs)
     _report_export(args, len(result.articles), len(paths), chosen)
     return 0
 
@@ -229,14 +236,23 @@ def _engine(args: argparse.Namespace) -> str:
     return engine
 
 
-def _open_store(args: argparse.Namespace, aliases):
+def _open_store(args: argparse.Namespace, aliases, *, read_only_ok: bool = False):
+    """The store of ``--store``, opened to write; with ``read_only_ok``, opened to read when it
+    cannot be written (a store on read-only media, or another user's)."""
     path = Path(args.store)
     if path.suffix not in {".duckdb", ".db"}:
         raise UsageError(f"--store expects a .duckdb file, not {path} (put SOURCEs before --store)")
     try:
         return open_store(path, aliases=aliases)
+    except StoreReadOnly as error:
+        if not read_only_ok:
+            raise UsageError(f"{error} (`export --store` without SOURCE reads it as it is)") from None
     except StoreError as error:
-        raise UsageError(str(error))
+        raise UsageError(str(error)) from None
+    try:
+        return open_store(path, aliases=aliases, read_only=True)
+    except StoreError as error:
+        raise UsageError(str(error)) from None
 
 
 def _ingest_into(store, articles, args: argparse.Namespace):
@@ -305,6 +321,8 @@ def _ingest(args: argparse.Namespace) -> int:
     report = _ingest_into(store, corpus.articles, args)
     total = store.summary()
     rescored = f" (the tone of {report.rescored} scored again: a new sentiment version)" if report.rescored else ""
+    if report.shared:
+        rescored += f" ({report.shared} of them by another ingest running at the same time)"
     print(
         f"ingested {report.articles} articles ({report.new} new) into {store.path}: analysed {report.analysed}, "
         f"already analysed {report.reused}{rescored}; the store holds {total['articles']} articles",

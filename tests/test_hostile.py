@@ -393,3 +393,191 @@ def test_a_huge_html_page_is_cut_and_takes_seconds():
     assert time.perf_counter() - started < 30
     assert corpus.articles["text"].iloc[0].startswith("Microsoft met OpenAI in Redmond on day 0,")
     assert _cleaned(corpus)[("huge.html", 0)].startswith("HTML page cut to its first")
+
+
+# --- 8. and risks: the store (damaged, under a folder that cannot be made, read-only, two ingests) -------
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory, bundled_articles):
+    """A store holding the bundled corpus (analysed here, in this process)."""
+    from analysis.store import open_store
+
+    path = tmp_path_factory.mktemp("store") / "s.duckdb"
+    open_store(path).ingest(bundled_articles, jobs=1)
+    return path
+
+
+def _damage(path, how: str, into) -> None:
+    data = path.read_bytes()
+    if how == "cut short":
+        data = data[: len(data) // 2]
+    elif how == "overwritten":  # its first block (after the three headers): the store's catalogue
+        data = data[:12288] + bytes(range(256)) * 16 + data[12288 + 4096 :]
+    elif how == "not duckdb":
+        data = b"PK\x03\x04 not a store " * 500
+    else:
+        data = b""
+    into.write_bytes(data)
+
+
+@pytest.mark.parametrize("how", ["cut short", "overwritten", "not duckdb", "empty"])
+def test_a_damaged_store_is_one_line_before_any_analysis(tmp_path, stored, how):
+    damaged = tmp_path / "damaged.duckdb"
+    _damage(stored, how, damaged)
+    for args in (["export", "--store", str(damaged)], ["ingest", str(GOOD), "--store", str(damaged)]):
+        started = time.perf_counter()
+        result = run(*args, *(["--out", str(tmp_path / "out")] if args[0] == "export" else []))
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: the store {damaged} is damaged"), lines
+        assert time.perf_counter() - started < 30  # refused at once: no 60 s wait for a "lock", no analysis
+
+
+@pytest.mark.parametrize("under", ["a_file/sub", "/proc/coverage-lens"])
+def test_a_store_under_a_folder_that_cannot_be_made_is_one_line(tmp_path, under):
+    (tmp_path / "a_file").write_text("")
+    result = run("ingest", str(GOOD), "--store", f"{under}/s.duckdb", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: cannot create the folder of the store {under}"), lines
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix that runs as root but bound by file permissions (as any other user is)."""
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("root ignores file permissions and setpriv is not installed")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def test_a_read_only_store_is_exported(tmp_path, stored):
+    import shutil
+
+    writable = tmp_path / "writable.duckdb"
+    shutil.copy(stored, writable)
+    expected = run("export", "--store", str(writable), "--out", str(tmp_path / "expected"))
+    assert expected.returncode == 0, expected.stderr
+    folder = tmp_path / "media"
+    folder.mkdir()
+    read_only = folder / "s.duckdb"
+    shutil.copy(stored, read_only)
+    read_only.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        prefix = [*_without_root_powers(), sys.executable, "-m", "analysis"]
+        result = subprocess.run([*prefix, "export", "--store", str(read_only), "--out", str(tmp_path / "out")],
+                                cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        _no_traceback(result)
+        for name in TABLE_NAMES:
+            assert (tmp_path / "out" / f"{name}.csv").read_bytes() == (
+                tmp_path / "expected" / f"{name}.csv").read_bytes(), name
+        adding = subprocess.run([*prefix, "ingest", str(GOOD), "--store", str(read_only)],
+                                cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert adding.returncode == 2
+        assert adding.stderr.strip().startswith(f"error: cannot write the store {read_only}"), adding.stderr
+        assert len(adding.stderr.strip().splitlines()) == 1
+    finally:
+        folder.chmod(0o755)
+
+
+_SLOW_INGEST = """
+import sys, time, pandas as pd
+import analysis.store.write as write
+from analysis.store import open_store
+
+real = write.Store._write_batches
+
+def slowly(self, *args, **kwargs):  # each written partition takes a while: the other ingest overlaps it
+    written = real(self, *args, **kwargs)
+    time.sleep(float(sys.argv[3]))
+    return written
+
+write.Store._write_batches = slowly
+write.WRITE_INTERVAL = 0
+report = open_store(sys.argv[1]).ingest(pd.read_pickle(sys.argv[2]), jobs=1, partition_size=2)
+print(report.analysed, report.reused, report.shared)
+"""
+
+
+def _ingest_process(store, corpus: pd.DataFrame, pause: float, name: str) -> subprocess.Popen:
+    pickled = store.parent / f"{name}.pkl"
+    corpus.to_pickle(pickled)
+    return subprocess.Popen([sys.executable, "-c", _SLOW_INGEST, str(store), str(pickled), str(pause)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _claims(store) -> int:
+    """Articles claimed by a running ingest (0 while the file is locked by a write)."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(store), read_only=True) as con:
+            return int(con.execute("SELECT count(*) FROM claims").fetchall()[0][0])
+    except duckdb.Error:
+        return 0
+
+
+def _analysed_rows(store) -> int:
+    from analysis.store import open_store
+
+    opened = open_store(store, read_only=True)
+    with opened.connect() as con:
+        return int(con.execute("SELECT count(*) FROM analysed WHERE analyser = ?", [opened.analyser]).fetchall()[0][0])
+
+
+def _when_claimed(store, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while _claims(store) == 0:
+        assert process.poll() is None, process.stderr.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+def test_a_second_ingest_finds_the_first_ones_work(tmp_path, bundled_articles):
+    from analysis.store import open_store
+    from tests.helpers import make_corpus
+
+    corpus = make_corpus(bundled_articles, 24, seed=3)
+    store = tmp_path / "s.duckdb"
+    open_store(store)
+    first = _ingest_process(store, corpus.iloc[:16], 1.0, "first")
+    _when_claimed(store, first)
+    second = _ingest_process(store, corpus, 0.0, "second")  # the same 16 and 8 more
+    out_first, err_first = first.communicate(timeout=600)
+    out_second, err_second = second.communicate(timeout=600)
+    assert first.returncode == 0 and second.returncode == 0, err_first + err_second
+    analysed_first, _, _ = map(int, out_first.split())
+    analysed_second, reused_second, shared_second = map(int, out_second.split())
+    assert (analysed_first, analysed_second, reused_second) == (16, 8, 16)  # every article analysed once
+    assert shared_second > 0  # it waited for work in progress rather than doing it again
+    assert _analysed_rows(store) == 24 and _claims(store) == 0
+
+
+def test_the_claims_of_an_ingest_that_died_are_taken_over(tmp_path, bundled_articles):
+    import signal
+
+    from analysis.store import open_store
+    from tests.helpers import make_corpus
+
+    corpus = make_corpus(bundled_articles, 16, seed=4)
+    store = tmp_path / "s.duckdb"
+    open_store(store)
+    first = _ingest_process(store, corpus, 3.0, "first")
+    _when_claimed(store, first)
+    second = _ingest_process(store, corpus, 0.0, "second")  # nothing left for it: it waits
+    deadline = time.monotonic() + 240
+    while _analysed_rows(store) < 2:
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.2)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=30)
+    out, err = second.communicate(timeout=600)
+    assert second.returncode == 0, err
+    analysed, reused, shared = map(int, out.split())
+    assert analysed + reused == 16 and analysed >= 1  # it analysed what the dead ingest left
+    assert _analysed_rows(store) == 16 and _claims(store) == 0
