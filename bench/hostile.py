@@ -2,9 +2,10 @@
 
     python -m bench.hostile [--json FILE] [--only NAME ...]
 
-Each shape is an article of 150,000 characters (or a 20 MiB file, for loading alone) built to be
-expensive in one way: many tokens, many paragraphs, runs of punctuation, long glued words, dense
-names. It is loaded as an upload (``load_files``: the caps of ``analysis.loaders`` cut it), then
+Each shape is an article of 150,000 characters built to be expensive in one way: many tokens,
+many paragraphs, runs of punctuation, long glued words, dense names; and some files are timed
+loading alone (20 MiB, the size limit, of Markdown, HTML or front matter; deeply nested YAML).
+Each article is loaded as an upload (``load_files``: the caps of ``analysis.loaders`` cut it), then
 analysed alone in this process (``analyse``: repair, spaCy, tone) and its tables built
 (``build_tables``). Prints a Markdown table of seconds per step and this process's peak memory;
 ``--json`` also writes the numbers. The spaCy model is loaded before the clock starts.
@@ -47,6 +48,25 @@ def _shapes() -> dict[str, str]:
     }
 
 
+def _files() -> list[tuple[str, str, bytes]]:
+    """(what, file name, bytes) of files whose reading alone was costly (20 MiB: the size limit)."""
+    size = 20 * 1024 * 1024 - 1024
+    sentence = "Microsoft met OpenAI in Redmond on Monday. "
+    page = "".join(f"<p>Microsoft met OpenAI in Redmond on day {i}, and they talked about Azure.</p>\n"
+                   for i in range(size // 92))
+    return [
+        ("a 20 MiB Markdown file of one paragraph", "huge.md",
+         f"---\noutlet: Bench\n---\n{(sentence * (size // 43))[:size]}\n".encode()),
+        ("a 20 MiB HTML page of paragraphs", "huge.html",
+         f"<html><head><meta property='og:site_name' content='Bench'></head><body><article>{page}"
+         "</article></body></html>".encode()),
+        ("front matter nested 30,000 levels (60 KB)", "deep.md",
+         ("---\noutlet: D\ntitle: " + "[" * 30000 + "]" * 30000 + "\n---\nText.\n").encode()),
+        ("front matter of 20 MiB (a flat list)", "tags.md",
+         ("---\noutlet: A\ntags: [" + "a, " * (size // 3) + "a]\n---\nText.\n").encode()),
+    ]
+
+
 def run(only: list[str]) -> list[dict]:
     from analysis import analyse, build_tables, load_files, read_aliases
     from analysis.nlp import load_pipeline
@@ -73,15 +93,14 @@ def run(only: list[str]) -> list[dict]:
             "load": round(loaded - start, 2), "analyse": round(analysed - loaded, 2),
             "tables": round(built - analysed, 2), "cut": bool(len(corpus.cleaned)),
         })
-    if not only or any(o in "20 MiB" for o in only):
-        paragraph = ("Microsoft met OpenAI in Redmond on Monday. " * (20 * 1024 * 1024 // 43))[: 20 * 1024 * 1024 - 64]
-        data = f"---\noutlet: Bench\n---\n{paragraph}\n".encode()
-        start = time.perf_counter()
-        corpus = load_files([("huge.md", data)])
-        kept = len(corpus.articles["text"].iloc[0])
-        rows.append({"shape": "loading a 20 MiB file (the size limit)", "characters": kept,
-                     "sentences": None, "load": round(time.perf_counter() - start, 2), "analyse": None,
-                     "tables": None, "cut": bool(len(corpus.cleaned))})
+    if not only or any(o in "loading" for o in only):
+        for name, file, data in _files():
+            start = time.perf_counter()
+            corpus = load_files([(file, data)])
+            kept = len(corpus.articles["text"].iloc[0]) if len(corpus.articles) else 0
+            rows.append({"shape": f"loading {name}", "characters": kept, "sentences": None,
+                         "load": round(time.perf_counter() - start, 2), "analyse": None, "tables": None,
+                         "cut": bool(len(corpus.cleaned) or len(corpus.skipped))})
     return rows
 
 
