@@ -25,14 +25,14 @@ from pathlib import Path
 
 from . import __version__
 from .aliases import read_aliases
-from .export import build_tables, csv_tables, write_tables
+from .export import build_tables, check_writable, csv_tables, write_tables
 from .loaders import LoadError, load_corpus, skip_message
 from .messages import parse_messages
 from .pipeline import analyse, apply_sentiment, select
 from .selection import Selection
 from .sentiment import SCORERS
 from .engine import EngineError, run_extract
-from .store import DEFAULT_STORE, StoreError, open_store
+from .store import DEFAULT_STORE, StoreError, StoreReadOnly, open_store
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
@@ -117,13 +117,30 @@ def _export(args: argparse.Namespace) -> int:
     messages = _read_messages(args.messages)
     aliases = _aliases(args.aliases)
     engine = _engine(args)
+    _check_out(args.out)
     if args.store is not None:
         return _export_through_store(args, aliases, messages)
     result = _load_and_analyse(args, aliases, engine)
     chosen = _chosen(result, _selection(args))
-    paths = write_tables(build_tables(chosen, messages=messages), args.out)
+    paths = _write(build_tables(chosen, messages=messages), args.out)
     _report_export(args, len(result.articles), len(paths), chosen)
     return 0
+
+
+def _check_out(out: str) -> None:
+    """Fail before the analysis, not after it, when ``--out`` cannot be written."""
+    try:
+        check_writable(out)
+    except OSError as error:
+        reason = "it is a file, not a folder" if isinstance(error, FileExistsError) else (error.strerror or str(error))
+        raise UsageError(f"cannot write the tables to --out {out}: {reason}") from None
+
+
+def _write(csvs, out: str) -> list[Path]:
+    try:
+        return write_tables(csvs, out)
+    except OSError as error:  # the folder changed since _check_out, or the disk is full
+        raise UsageError(f"cannot write the tables to --out {out}: {error.strerror or error}") from None
 
 
 def _selection(args: argparse.Namespace) -> Selection:
@@ -150,11 +167,17 @@ def _report_export(args: argparse.Namespace, analysed: int, tables: int, chosen)
 def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]) -> int:
     """``export --store``: the tables of an export whose inputs are all unchanged (same articles,
     filters, messages and code) are the CSVs the store kept from the last such export."""
-    store = _open_store(args, aliases)
+    store = _open_store(args, aliases, read_only_ok=not args.sources)
     if args.sources:
         corpus = _load(args, args.sources)
         _report_ingest(store, _ingest_into(store, corpus.articles, args))
         ids = list(corpus.articles["article_id"])
+    elif store.read_only:  # exported as it is: nothing analysed or kept
+        ids = None
+        pending = store.summary()["pending"]
+        if pending:
+            print(f"the store {store.path} cannot be written: its {pending} articles not analysed by this version "
+                  "are left out", file=sys.stderr)
     else:
         ids = None  # the whole store, brought up to date
         _update_store(store, args)
@@ -162,7 +185,7 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
     key = store.export_key(replace(selection, article_ids=ids), sentiment=args.sentiment, messages=messages)
     kept = store.stored_export(key)
     if kept is not None:
-        paths = write_tables(kept, args.out)
+        paths = _write(kept, args.out)
         print(f"nothing changed since an earlier export: wrote its {len(paths)} tables, kept in the store, "
               f"to {args.out}", file=sys.stderr)
         return 0
@@ -171,8 +194,9 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
         raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
     chosen = _chosen(result, selection)
     csvs = csv_tables(build_tables(chosen, messages=messages))
-    paths = write_tables(csvs, args.out)
-    store.keep_export(key, csvs)
+    paths = _write(csvs, args.out)
+    if not store.read_only:
+        store.keep_export(key, csvs)
     _report_export(args, len(result.articles), len(paths), chosen)
     return 0
 
@@ -184,6 +208,8 @@ def _load(args: argparse.Namespace, sources: Sequence[str | Path]):
     for row in corpus.duplicates.itertuples(index=False):
         reason = f"same text as {row.duplicate_of}, counted once"
         print("duplicate " + skip_message(row.source, row.line, reason), file=sys.stderr)
+    for row in corpus.cleaned.itertuples(index=False):
+        print("cleaned " + skip_message(row.source, row.line, row.note), file=sys.stderr)
     if corpus.articles.empty:
         raise UsageError("nothing could be loaded from " + ", ".join(map(str, sources)))
     return corpus
@@ -210,14 +236,23 @@ def _engine(args: argparse.Namespace) -> str:
     return engine
 
 
-def _open_store(args: argparse.Namespace, aliases):
+def _open_store(args: argparse.Namespace, aliases, *, read_only_ok: bool = False):
+    """The store of ``--store``, opened to write; with ``read_only_ok``, opened to read when it
+    cannot be written (a store on read-only media, or another user's)."""
     path = Path(args.store)
     if path.suffix not in {".duckdb", ".db"}:
         raise UsageError(f"--store expects a .duckdb file, not {path} (put SOURCEs before --store)")
     try:
         return open_store(path, aliases=aliases)
+    except StoreReadOnly as error:
+        if not read_only_ok:
+            raise UsageError(f"{error} (`export --store` without SOURCE reads it as it is)") from None
     except StoreError as error:
-        raise UsageError(str(error))
+        raise UsageError(str(error)) from None
+    try:
+        return open_store(path, aliases=aliases, read_only=True)
+    except StoreError as error:
+        raise UsageError(str(error)) from None
 
 
 def _ingest_into(store, articles, args: argparse.Namespace):
@@ -286,6 +321,8 @@ def _ingest(args: argparse.Namespace) -> int:
     report = _ingest_into(store, corpus.articles, args)
     total = store.summary()
     rescored = f" (the tone of {report.rescored} scored again: a new sentiment version)" if report.rescored else ""
+    if report.shared:
+        rescored += f" ({report.shared} of them by another ingest running at the same time)"
     print(
         f"ingested {report.articles} articles ({report.new} new) into {store.path}: analysed {report.analysed}, "
         f"already analysed {report.reused}{rescored}; the store holds {total['articles']} articles",

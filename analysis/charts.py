@@ -4,7 +4,8 @@ Every figure colours an outlet the same way, from one ``outlet_colors`` mapping 
 corpus (so a colour does not change when the selection does). Titles and axes use the analyst's
 words and hovering shows the numbers. Text from articles (outlet names, entities, sentences, terms)
 is HTML-escaped before it reaches plotly, which renders a subset of HTML in labels and hover text
-and decodes the entities back, so ``<b>`` in an outlet's name shows as ``<b>``.
+and decodes the entities back, so ``<b>`` in an outlet's name shows as ``<b>`` (quotes are left as
+they are: plotly does not decode ``&quot;``; see ``utils.plotly_esc``).
 
 None of these functions mutates its input or imports streamlit.
 """
@@ -20,7 +21,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from .utils import display_title, esc, is_missing, text_of
+from .utils import display_title, is_missing, text_of
+from .utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
 
 # Okabe-Ito (colour-blind safe), without its yellow and black, then Paul Tol's "safe" palette.
 PALETTE = (

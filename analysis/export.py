@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -20,6 +21,9 @@ from .terms import distinctive_terms
 
 # OWASP's advice against CSV injection: a text cell starting with one of these is prefixed with '
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ... also after quotes, spaces or invisible characters a spreadsheet may skip, and in full width
+_HIDDEN_LEAD = r"^[\s\"\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+"
+_WIDE_START = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
@@ -77,10 +81,12 @@ def _columns(table: pd.DataFrame, name: str) -> pd.DataFrame:
 def neutralise(table: pd.DataFrame) -> pd.DataFrame:
     """Copy of ``table`` whose text cells cannot run as spreadsheet formulas.
 
-    Text cells starting with ``= + - @``, tab or carriage return get a leading ``'``; numbers stay numbers.
+    Text cells starting with ``= + - @``, tab or carriage return get a leading ``'``, and so do
+    those where one of ``= + - @`` or its full-width form (``＝``) follows quotes, spaces or
+    invisible characters (a zero-width space); numbers stay numbers.
 
-    >>> neutralise(pd.DataFrame({"a": ["=1+1", "ok"], "b": [-1, 2]}))["a"].tolist()
-    ["'=1+1", 'ok']
+    >>> print(*neutralise(pd.DataFrame({"a": ["=1+1", "ok", '"=1+1', "＝1"], "b": [-1, 2, 3, 4]}))["a"])
+    '=1+1 ok '"=1+1 '＝1
     """
     out = table.copy()
     for column in out.columns:
@@ -88,7 +94,9 @@ def neutralise(table: pd.DataFrame) -> pd.DataFrame:
         if not (pd.api.types.is_string_dtype(series) or series.dtype == object):
             continue
         try:
-            risky = series.str.startswith(_FORMULA_START, na=False)
+            risky = series.str.startswith(_FORMULA_START, na=False) | series.str.replace(
+                _HIDDEN_LEAD, "", regex=True
+            ).str.startswith(_FORMULA_START[:4] + _WIDE_START, na=False)
         except AttributeError:  # an object column holding no text at all
             continue
         if risky.any():
@@ -108,15 +116,43 @@ def csv_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, bytes]:
 
 def write_tables(tables: Mapping[str, pd.DataFrame | bytes], out_dir: str | os.PathLike) -> list[Path]:
     """Write ``NAME.csv`` for every table (a DataFrame, or its ``to_csv_bytes``) into ``out_dir``
-    (created if needed); returns the paths."""
+    (created if needed); returns the paths.
+
+    Each file is written under a temporary name and then renamed over ``NAME.csv``: a reader never
+    sees half a file, and a symbolic link named ``NAME.csv`` is replaced, not followed (its target,
+    anywhere on disk, is left alone). Raises ``OSError`` when the folder cannot be written.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, table in tables.items():
         path = out / f"{name}.csv"
-        path.write_bytes(table if isinstance(table, bytes) else to_csv_bytes(table))
+        _replace_file(path, table if isinstance(table, bytes) else to_csv_bytes(table))
         paths.append(path)
     return paths
+
+
+def check_writable(out_dir: str | os.PathLike) -> None:
+    """Create ``out_dir`` if needed and write and remove a file in it: raises ``OSError`` (with the
+    reason) when ``write_tables`` could not write there, before any work is done."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    probe = out / f".coverage-lens-{secrets.token_hex(6)}.tmp"
+    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    probe.unlink()
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    # os.open with O_EXCL never follows a link, and 0o666 gives the mode a plain write would (umask)
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def zip_tables(tables: Mapping[str, pd.DataFrame]) -> bytes:

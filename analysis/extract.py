@@ -26,6 +26,9 @@ _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 _TITLES = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Gen|Sen|Rep|Gov|President|CEO)\.?\s+")
 _MARKER = re.compile(r"^(?:[-*•·–—]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])$")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-"
+# spaCy refuses a text of over 1,000,000 characters (E088). The loaders cut articles well below
+# this (analysis.loaders.MAX_TEXT_CHARS); a longer paragraph given here directly is analysed in pieces.
+MAX_PARAGRAPH_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,18 @@ def _paragraph_units(articles: pd.DataFrame, aliases: Aliases) -> Iterator[tuple
         doc_text = document(title, repaired.text)
         for number, para in enumerate(paragraphs(doc_text)):
             is_title = bool(title) and number == 0
-            yield para.text, (row.article_id, doc_text, repaired.repairs, number, para.start, is_title)
+            for start, text in _pieces(para.text, para.start):
+                yield text, (row.article_id, doc_text, repaired.repairs, number, start, is_title)
+
+
+def _pieces(text: str, start: int) -> Iterator[tuple[int, str]]:
+    """``(offset, text)`` pieces of a paragraph of at most ``MAX_PARAGRAPH_CHARS``, cut after whitespace."""
+    while len(text) > MAX_PARAGRAPH_CHARS:
+        cut = max(text.rfind(" ", 0, MAX_PARAGRAPH_CHARS), text.rfind("\n", 0, MAX_PARAGRAPH_CHARS)) + 1
+        cut = cut if cut > MAX_PARAGRAPH_CHARS // 2 else MAX_PARAGRAPH_CHARS
+        yield start, text[:cut]
+        start, text = start + cut, text[cut:]
+    yield start, text
 
 
 def extract(
@@ -232,8 +246,9 @@ def extract(
                 pending[article_id] = [doc_text, repairs, [], []]
             state = pending[article_id]
             for start, end in _sentence_spans(doc, whole=is_title):
-                text = doc.text[start:end]
+                # the document's own text: spaCy builds ``doc.text`` from every token on each call
                 start += offset
+                text = doc_text[start : offset + end]
                 state[2].append(
                     {
                         "article_id": article_id,

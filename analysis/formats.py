@@ -1,6 +1,12 @@
 """File formats: how the text of a Markdown, CSV, JSONL or HTML file becomes article records,
 and how each field is normalised. The rules are the loaders' (:mod:`analysis.loaders`); the
 parsers never raise anything but :class:`Skip` for bad data.
+
+What one file or article may cost is bounded here too (issue 16: one bad article never costs the
+batch, the server or minutes): YAML front matter by its size and nesting, an HTML page by its size
+(:func:`bounded_html`), an article's text by its characters, tokens and punctuation runs
+(:func:`bounded`), and text that no table can store is made readable (:func:`readable`). The
+costs behind each limit are measured by ``python -m bench.hostile`` (README, "Input formats").
 """
 
 from __future__ import annotations
@@ -9,14 +15,37 @@ import csv
 import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 METADATA = ("outlet", "title", "published", "url", "author", "story")
 REQUIRED = ("outlet", "text")
 
+MAX_TEXT_CHARS = 100_000
+"""Longest article text analysed, in characters; the rest is cut (at a space when there is one)."""
+MAX_TEXT_TOKENS = 20_000
+"""Most tokens of an article analysed: words, punctuation marks and line breaks (spaCy's time grows
+with its tokens and its paragraphs, and a line can be one); the rest is cut."""
+MAX_SYMBOL_RUN = 100
+"""Longest run of punctuation or symbols kept; spaCy's tokenizer is quadratic in such a run."""
+MAX_YAML_DEPTH = 32
+"""Deepest nesting of lists and mappings read in YAML front matter (libyaml recurses in C)."""
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+"""Longest YAML front matter read (a flat list of 20 MiB takes libyaml and PyYAML 30 s)."""
+MAX_HTML_CHARS = 1024 * 1024
+"""Longest HTML page given to trafilatura, whose time grows faster than the page (4 MiB: 11 s);
+a longer page loses its scripts, styles and comments first, then is cut."""
+
 _YAML_NULLS = {"~", "null", "Null", "NULL"}
 _MIN_FALLBACK_WORDS = 25
+# C0 and C1 control characters but tab and newline; those that str.splitlines() reads as a line
+# break (and so does the paragraph splitter) become a newline, the others go.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x85")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# matched only from a run's first character: trying every start inside a run is quadratic too
+_SYMBOL_RUN = re.compile(rf"(?<![^\w\s])(?<!_)(?:[^\w\s]|_){{{MAX_SYMBOL_RUN + 1},}}")
+_TEXT_TOKEN = re.compile(r"\w+|[^\w\s]|\n")
 
 
 class Skip(Exception):
@@ -42,10 +71,15 @@ def _parse_markdown(text: str) -> Records:
         raise Skip("YAML front matter is not closed by a '---' line")
     import yaml
 
+    front = "\n".join(lines[1:end])
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        raise Skip(f"YAML front matter too long ({len(front):,} characters; the limit is {MAX_FRONT_MATTER_CHARS:,})")
+    # BaseLoader keeps every value as written: no dates, booleans or numbers guessed (libyaml's C
+    # version when PyYAML has it: the same rules, about 10x faster).
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     try:
-        # BaseLoader keeps every value as written: no dates, booleans or numbers guessed
-        # (libyaml's C version when PyYAML has it: the same rules, about 10x faster).
-        meta = yaml.load("\n".join(lines[1:end]), Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))  # noqa: S506
+        _check_depth(yaml.parse(front, Loader=loader))
+        meta = yaml.load(front, Loader=loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -58,6 +92,26 @@ def _parse_markdown(text: str) -> Records:
     fields = _metadata(meta, yaml_nulls=True)
     fields["text"] = _clean_text("\n".join(lines[end + 1 :]))
     return [(0, fields)], []
+
+
+def _check_depth(events: Iterable[object]) -> None:
+    """Raise Skip when YAML events nest deeper than ``MAX_YAML_DEPTH``.
+
+    libyaml's parser keeps its own stack, but building the values recurses once per level in C,
+    so 30,000 ``[`` overflow the C stack and kill the process (no exception can catch that); and
+    the parser slows quadratically with depth. The events are read lazily: a deep file is
+    refused after its first ``MAX_YAML_DEPTH`` levels.
+    """
+    import yaml
+
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise Skip(f"YAML front matter nested too deeply (more than {MAX_YAML_DEPTH} levels)")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _parse_csv(text: str) -> Records:
@@ -212,6 +266,34 @@ def parse_html(text: str, *, url: str = "") -> Records:
     return [(0, fields)], []
 
 
+def bounded_html(text: str, notes: list[str]) -> str:
+    """A page within ``MAX_HTML_CHARS``: a longer one without its scripts (but JSON-LD metadata),
+    styles, comments and other markup that holds no text, and if still too long, cut; what was
+    changed is added to ``notes``."""
+    if len(text) <= MAX_HTML_CHARS:
+        return text
+    import lxml.html
+    from lxml import etree
+
+    tree = lxml.html.document_fromstring(text)
+    for script in list(tree.iter("script")):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            script.drop_tree()  # keeps the text after it
+    etree.strip_elements(tree, "style", "noscript", "svg", "template", "iframe", etree.Comment, with_tail=False)
+    lean = lxml.html.tostring(tree, encoding="unicode")
+    whole = len(text)
+    if len(lean) <= MAX_HTML_CHARS:
+        notes.append(f"HTML page of {whole:,} characters read without its scripts, styles and comments")
+        return lean
+    cut = lean.rfind("<", 1, MAX_HTML_CHARS)
+    cut = cut if cut > 0 else MAX_HTML_CHARS
+    notes.append(
+        f"HTML page cut to its first {cut:,} of {whole:,} characters (scripts, styles and comments removed first; "
+        f"the limit is {MAX_HTML_CHARS:,})"
+    )
+    return lean[:cut]
+
+
 PARSERS = {
     "markdown": _parse_markdown,
     "csv": _parse_csv,
@@ -254,6 +336,58 @@ def _json_type(value: object) -> str:
         if isinstance(value, kind):
             return name
     return "a number" if isinstance(value, (int, float)) else type(value).__name__
+
+
+def readable(fields: dict[str, str], notes: list[str]) -> dict[str, str]:
+    """A copy of ``fields`` without lone surrogates (U+FFFD instead: no table can store them) and
+    control characters but tab and newline; what was changed is added to ``notes``."""
+    out = dict(fields)
+    surrogates = controls = 0
+    for name, value in fields.items():
+        if _SURROGATE.search(value):
+            value, n = _SURROGATE.subn("\ufffd", value)
+            surrogates += n
+        if _CONTROL.search(value):
+            value, n = _CONTROL.subn(lambda m: "\n" if m.group() in _CONTROL_BREAKS else "", value)
+            controls += n
+            value = _clean_text(value) if name == "text" else value.strip()
+        out[name] = value
+    if surrogates:
+        notes.append(f"{surrogates} lone surrogate{'s' if surrogates != 1 else ''} replaced with U+FFFD")
+    if controls:
+        notes.append(f"{controls} control character{'s' if controls != 1 else ''} removed")
+    return out
+
+
+def bounded(text: str, notes: list[str]) -> str:
+    """``text`` within what one article may cost (``MAX_TEXT_CHARS``, ``MAX_TEXT_TOKENS``,
+    ``MAX_SYMBOL_RUN``); what was cut is added to ``notes``."""
+    whole = len(text)
+    text = text[: 10 * MAX_TEXT_CHARS]  # what is further on is never kept; no need to look for runs there
+    runs = [m.span() for m in _SYMBOL_RUN.finditer(text)]
+    if runs:
+        longest = max(end - start for start, end in runs)
+        parts, prev = [], 0
+        for start, end in runs:
+            parts.append(text[prev : start + MAX_SYMBOL_RUN])
+            prev = end
+        text = "".join(parts) + text[prev:]
+        what = "a run" if len(runs) == 1 else f"{len(runs)} runs"
+        notes.append(
+            f"{what} of punctuation or symbols cut to {MAX_SYMBOL_RUN} characters (the longest had {longest:,})"
+        )
+    cut = min(len(text), MAX_TEXT_CHARS)
+    if cut > MAX_TEXT_TOKENS:  # a token is at least one character
+        beyond = next(itertools.islice(_TEXT_TOKEN.finditer(text, 0, cut), MAX_TEXT_TOKENS, None), None)
+        cut = beyond.start() if beyond is not None else cut
+    if cut < len(text):
+        space = max(text.rfind(" ", 0, cut + 1), text.rfind("\n", 0, cut + 1))
+        text = _clean_text(text[: space if space > cut // 2 else cut])
+        notes.append(
+            f"text cut to its first {len(text):,} of {whole:,} characters (an article is analysed up to "
+            f"{MAX_TEXT_CHARS:,} characters or {MAX_TEXT_TOKENS:,} tokens)"
+        )
+    return text
 
 
 def _clean_text(text: str) -> str:

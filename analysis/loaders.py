@@ -19,13 +19,24 @@ Rules, the same for every format:
   skipped with its reason. Every field is a string; a missing one is ``""``, never NaN.
 - Text is kept as written except that a byte-order mark is removed, CRLF and CR become LF and
   leading and trailing blank lines are dropped. Metadata is stripped of surrounding whitespace.
+- What cannot be stored or would cost too much is changed, and each change is reported in
+  ``Corpus.cleaned``: lone surrogates (JSON ``\ud800``) become U+FFFD; control characters other
+  than tab and newline are removed (form feed and the other line-break controls become a newline);
+  a run of more than :data:`MAX_SYMBOL_RUN` punctuation or symbol characters keeps its first 100;
+  text beyond :data:`MAX_TEXT_CHARS` characters or :data:`MAX_TEXT_TOKENS` tokens is cut (at a
+  space). Front matter nested deeper than :data:`MAX_YAML_DEPTH` levels or longer than
+  :data:`MAX_FRONT_MATTER_CHARS` is skipped unread. An HTML page over :data:`MAX_HTML_CHARS` loses
+  its scripts (JSON-LD metadata kept), styles and comments before extraction, and is cut if still
+  too long.
 - ``published`` becomes ``YYYY-MM-DD`` when it names a full calendar date (ISO, or forms such as
   ``Nov 15, 2016``; all-numeric forms are read month first, ``11/15/2016``). Anything else, such
   as ``2016`` or ``last Tuesday``, is kept as given, never guessed.
 - Encodings: UTF-8 (with or without BOM) and UTF-16 with a BOM; otherwise Windows-1252 when the
   bytes decode cleanly and read as plausible text (the usual legacy encoding of Western news),
-  otherwise charset-normalizer's best guess. NUL bytes, undecodable bytes and text that is mostly
-  control characters mark a binary file, which is skipped.
+  otherwise charset-normalizer's best guess. A file that is UTF-8 but for a few invalid bytes
+  (ten times more valid non-ASCII characters than bad sequences, or any after a UTF-8 BOM) is read
+  as UTF-8 with those bytes replaced by U+FFFD, and the lines named. NUL bytes, undecodable bytes
+  and text that is mostly control characters mark a binary file, which is skipped.
 - ``article_id`` is the first 16 hex digits of the SHA-1 of the text with whitespace runs collapsed
   to one space. An article whose id was already loaded is not loaded again; it is reported in
   ``Corpus.duplicates`` with the source of the copy that was kept.
@@ -43,6 +54,7 @@ order given, so the kept copy of a duplicate is the first one in that order.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -53,13 +65,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.formats import PARSERS, REQUIRED, Skip, parse_html
+from analysis.formats import (
+    MAX_FRONT_MATTER_CHARS,
+    MAX_HTML_CHARS,
+    MAX_SYMBOL_RUN,
+    MAX_TEXT_CHARS,
+    MAX_TEXT_TOKENS,
+    MAX_YAML_DEPTH,
+    PARSERS,
+    REQUIRED,
+    Skip,
+    bounded,
+    bounded_html,
+    parse_html,
+    readable,
+)
 from analysis.schema import ARTICLE_FIELDS
 from analysis.utils import short_hash
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "EXTENSIONS",
+    "MAX_FRONT_MATTER_CHARS",
+    "MAX_HTML_CHARS",
+    "MAX_SYMBOL_RUN",
+    "MAX_TEXT_CHARS",
+    "MAX_TEXT_TOKENS",
+    "MAX_YAML_DEPTH",
     "Corpus",
     "LoadError",
     "article_id",
@@ -84,6 +116,7 @@ EXTENSIONS: dict[str, str] = {
 
 SKIPPED_FIELDS = ["source", "line", "reason"]
 DUPLICATE_FIELDS = ["source", "line", "duplicate_of", "article_id"]
+CLEANED_FIELDS = ["source", "line", "note"]
 
 _MAX_REASON = 240
 
@@ -100,11 +133,15 @@ class Corpus:
             else the 1-based line), reason.
         duplicates: one row per article not loaded because its text was already loaded; columns
             source, line, duplicate_of (the ``source`` of the kept copy), article_id.
+        cleaned: one row per loaded article (or file) whose text was changed to be read at all or
+            at a bounded cost; columns source, line, note (what was changed: bytes replaced,
+            control characters removed, a punctuation run or the text cut).
     """
 
     articles: pd.DataFrame
     skipped: pd.DataFrame
     duplicates: pd.DataFrame
+    cleaned: pd.DataFrame = dataclasses.field(default_factory=lambda: _frame([], CLEANED_FIELDS, ints=("line",)))
 
 
 class LoadError(Exception):
@@ -260,6 +297,7 @@ class _Collector:
         self.articles: list[dict[str, str]] = []
         self.skipped: list[dict[str, object]] = []
         self.duplicates: list[dict[str, object]] = []
+        self.cleaned: list[dict[str, object]] = []
         self.kept: dict[str, str] = {}
 
     def skip(self, source: str, line: int, reason: str) -> None:
@@ -268,10 +306,18 @@ class _Collector:
             raise LoadError(skip_message(source, line, reason))
         self.skipped.append({"source": source, "line": line, "reason": reason})
 
+    def note(self, source: str, line: int, notes: list[str]) -> None:
+        if notes:
+            self.cleaned.append({"source": _name(source), "line": line, "note": _one_line("; ".join(notes))})
+
     def add_file(self, name: str, kind: str, data: bytes, *, url: str = "") -> None:
         parse = functools.partial(parse_html, url=url) if url else PARSERS[kind]
         try:
-            records, bad_lines = parse(_decode(data))
+            text, notes = _decode(data)
+            if kind == "html":
+                text = bounded_html(text, notes)
+            records, bad_lines = parse(text)
+            self.note(name, 0, notes)
         except Skip as skip:
             self.skip(name, skip.line, skip.reason)
             return
@@ -290,6 +336,9 @@ class _Collector:
                 self.skip(name, line, payload.reason)
 
     def add_article(self, name: str, line: int, fields: dict[str, str]) -> None:
+        notes: list[str] = []
+        fields = readable(fields, notes)
+        fields["text"] = bounded(fields.get("text", ""), notes)
         for field in REQUIRED:
             if not fields.get(field, "").strip():
                 self.skip(name, line, f"missing required field '{field}'")
@@ -310,12 +359,14 @@ class _Collector:
         row = {field: fields.get(field, "") for field in ARTICLE_FIELDS}
         row.update(article_id=identifier, source=source)
         self.articles.append(row)
+        self.note(name, line, notes)
 
     def corpus(self) -> Corpus:
         return Corpus(
             articles=_frame(self.articles, ARTICLE_FIELDS, ints=()),
             skipped=_frame(self.skipped, SKIPPED_FIELDS, ints=("line",)),
             duplicates=_frame(self.duplicates, DUPLICATE_FIELDS, ints=("line",)),
+            cleaned=_frame(self.cleaned, CLEANED_FIELDS, ints=("line",)),
         )
 
 
@@ -370,12 +421,16 @@ def _read_file(path: str, max_bytes: int) -> bytes:
     return data
 
 
-def _decode(data: bytes) -> str:
-    """Decode file bytes to text with LF line ends and no BOM; raise Skip for binary data."""
+def _decode(data: bytes) -> tuple[str, list[str]]:
+    """Decode file bytes to text with LF line ends and no BOM; raise Skip for binary data.
+
+    Returns the text and what was changed to read it (invalid UTF-8 bytes replaced), if anything.
+    """
     if not data.strip():
         raise Skip("empty file")
+    replaced: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
-        text = _strict_decode(data[3:], "utf-8")
+        text, replaced = _utf8_replacing(data[3:])  # the BOM says UTF-8: bad bytes are damage
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _strict_decode(data, "utf-16")
     elif b"\x00" in data:
@@ -384,7 +439,9 @@ def _decode(data: bytes) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = _legacy_decode(data)
+            text, replaced = _utf8_replacing(data)
+            if not _mostly_utf8(text, data):
+                text, replaced = _legacy_decode(data), []
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     sample = text[:100_000]
     controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\n\f")
@@ -392,7 +449,36 @@ def _decode(data: bytes) -> str:
         raise Skip("binary file (control characters)")
     if not text.strip():
         raise Skip("empty file")
-    return text
+    return text, replaced
+
+
+def _utf8_replacing(data: bytes) -> tuple[str, list[str]]:
+    """Decode UTF-8 with every invalid byte sequence replaced by U+FFFD; say on which lines."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    # CR is never part of a UTF-8 sequence: count lines as the parsers will, after CRLF -> LF
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    bad, count = [], 0
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+            count += len(line.decode("utf-8", "replace")) - len(line.decode("utf-8", "ignore"))
+    where = ", ".join(map(str, bad[:10])) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+    sequences = "sequence" if count == 1 else "sequences"
+    note = f"{count} invalid UTF-8 byte {sequences} replaced with U+FFFD (line{'s' if len(bad) != 1 else ''} {where})"
+    return data.decode("utf-8", "replace"), [note]
+
+
+def _mostly_utf8(text: str, data: bytes) -> bool:
+    """Whether bytes that are not valid UTF-8 still read as UTF-8 with a few bad sequences: far
+    more valid non-ASCII characters than replaced ones (Windows-1252 text has almost none)."""
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return non_ascii - replaced >= 10 * replaced
 
 
 def _strict_decode(data: bytes, encoding: str) -> str:
@@ -423,8 +509,9 @@ def _legacy_decode(data: bytes) -> str:
 
 
 def _name(name: str) -> str:
-    """A file name as shown in messages: control characters (newlines) become '?'."""
-    return re.sub(r"[\x00-\x1f\x7f]", "?", name)
+    """A file name as shown in messages: control characters (newlines) and the undecodable bytes
+    of a file name (lone surrogates, which no table can store) become '?'."""
+    return re.sub(r"[\x00-\x1f\x7f\ud800-\udfff]", "?", name)
 
 
 def _one_line(text: str) -> str:

@@ -26,6 +26,7 @@ LABEL_COLORS = {
     "event": "#56B4E9",
 }
 _OTHER = "#888888"
+_WEB_LINK = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&$:=\"'])")
 
 STYLE = """<style>
@@ -40,6 +41,17 @@ STYLE = """<style>
 .cl-legend span{display:inline-block;border-radius:3px;padding:0 5px;margin:0 4px 3px 0}
 .cl-legend .cl-key{border-bottom:3px solid;border-radius:0;font-weight:600}
 </style>"""
+
+
+def web_link(url: object) -> str:
+    """``url`` when it is an ``http`` or ``https`` address, else ``""``: a table shows only these as
+    links (an article's ``javascript:`` or ``data:`` URL would run in the dashboard's page).
+
+    >>> [web_link(u) for u in ["https://a.example/x", " JavaScript:alert(1)", "data:text/html,x", None]]
+    ['https://a.example/x', '', '', '']
+    """
+    raw = text_of(url).strip()
+    return raw if _WEB_LINK.fullmatch(raw) else ""
 
 
 def escape_markdown(text: object) -> str:

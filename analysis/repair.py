@@ -125,6 +125,7 @@ _LEFT_WORD = 2.0   # a lowercase stretch before a capital must be at least this 
 _KNOWN_CAMEL = 1.75  # a camelCase token this frequent as a whole is a brand (macOS)
 _MARGIN = 1.5      # a split must beat the whole token by this much (log10 probability)
 _MAX_SEG = 40      # longest lowercase stretch the segmenter looks at
+_MAX_TOKEN = 100   # longer tokens are not glue (judging one costs more, and recurses, with its length)
 
 
 def _segment(s: str) -> tuple[list[int], float] | None:
@@ -428,7 +429,7 @@ def repair_text(text: str, *, protected: Iterable[str] = ()) -> Repaired:
     # Each distinct token is judged once, alone: ordinary text costs a split and a set.
     glued: dict[str, list[int]] = {}
     for tok in set(text.split()):
-        if _suspect(tok, names):
+        if len(tok) <= _MAX_TOKEN and _suspect(tok, names):
             cuts = _split_token_fully(tok, names, name_set)
             if cuts:
                 glued[tok] = cuts

@@ -41,12 +41,25 @@ def text_of(value: object) -> str:
 
 
 def esc(value: object) -> str:
-    """``html.escape`` of any value (a missing one becomes the empty string).
+    """``html.escape`` of any value (a missing one becomes the empty string), for HTML.
 
     >>> esc('<img src=x onerror="alert(1)">')
     '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
     """
     return html.escape(text_of(value), quote=True)
+
+
+def plotly_esc(value: object) -> str:
+    """:func:`esc` for plotly's labels and hover text: ``&``, ``<`` and ``>`` only.
+
+    Plotly decodes ``&amp; &lt; &gt;`` (and numeric entities) when it draws, but not ``&quot;``,
+    which would show as typed in every label with a quote. Quotes need no escaping there: without
+    ``<`` no tag, and so no attribute, can be written.
+
+    >>> plotly_esc('<b onclick="x">Tom & "Jerry"</b>')
+    '&lt;b onclick="x"&gt;Tom &amp; "Jerry"&lt;/b&gt;'
+    """
+    return html.escape(text_of(value), quote=False)
 
 
 def display_title(title: object, text: object, *, words: int = 10) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / "data" / "corpus"
+ICON = ROOT / "data" / "icon.svg"  # served inline: a ":material/…" icon is fetched from Google's font CDN
 # A store holding more analysed articles than this is read per selection: up to this many selected
 # articles load whole (every view, tables equal to the CLI's); above it, the Overview, Entities and
 # per-outlet/per-entity tone come from the store's SQL aggregates over the whole selection, and the

@@ -27,7 +27,7 @@ TABS = ["Overview", "Entities", "Sentiment", "Emphasis", "Articles"]
 
 
 def main(argv: Sequence[str]) -> None:
-    st.set_page_config(page_title="Coverage Lens", page_icon=":material/compare:", layout="wide")
+    st.set_page_config(page_title="Coverage Lens", page_icon=str(options.ICON), layout="wide")
     sources, store = options.data_sources(argv), options.store_path(argv)
     limit = options.full_limit(argv)
     aliases = data.load_aliases()

@@ -139,7 +139,7 @@ def upload_progress(box, ids: list[str]) -> Callable[[int], None]:
 
 
 def report_loading(box, corpus: an.Corpus | None, uploads: an.Corpus, repeated: pd.DataFrame, added: int) -> None:
-    """One message per skipped file (names and reasons escaped), duplicates and what was added."""
+    """One message per skipped file (names and reasons escaped), duplicates, cleaned articles and what was added."""
     if added:
         box.success(f"Added {added} uploaded article{'s' if added != 1 else ''}.", icon=":material/check:")
     for row in uploads.skipped.itertuples(index=False):
@@ -150,12 +150,18 @@ def report_loading(box, corpus: an.Corpus | None, uploads: an.Corpus, repeated: 
     notes += [f"{r.source}: already in the corpus, counted once" for r in repeated.itertuples(index=False)]
     for note in notes:
         box.warning(reader.escape_markdown(note), icon=":material/content_copy:")
-    if corpus is not None and (len(corpus.skipped) or len(corpus.duplicates)):
-        with box.expander(f"Corpus: {len(corpus.skipped)} skipped, {len(corpus.duplicates)} duplicate files"):
+    for row in uploads.cleaned.itertuples(index=False):
+        box.info(reader.escape_markdown(an.loaders.skip_message(row.source, row.line, row.note)),
+                 icon=":material/content_cut:")
+    if corpus is not None and (len(corpus.skipped) or len(corpus.duplicates) or len(corpus.cleaned)):
+        with box.expander(f"Corpus: {len(corpus.skipped)} skipped, {len(corpus.duplicates)} duplicate, "
+                          f"{len(corpus.cleaned)} cleaned files"):
             for row in corpus.skipped.itertuples(index=False):
                 st.text(an.loaders.skip_message(row.source, row.line, row.reason))
             for row in corpus.duplicates.itertuples(index=False):
                 st.text(f"{row.source}: same text as {row.duplicate_of}, counted once")
+            for row in corpus.cleaned.itertuples(index=False):
+                st.text(an.loaders.skip_message(row.source, row.line, row.note))
 
 
 def store_caption(store: Path, summary: dict[str, int]) -> str:

@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -72,13 +73,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(*app_args: str) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on a free loopback port; yields its URL once healthy."""
+def streamlit_server(*app_args: str, address: bool = True) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free loopback port; yields its URL once healthy.
+
+    ``address=False`` starts it as ``make run`` does, without ``--server.address``."""
     port = _free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        "--server.port", str(port), *(["--server.address", "127.0.0.1"] if address else []),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]
     if app_args:
         command += ["--", *app_args]
@@ -89,15 +92,9 @@ def streamlit_server(*app_args: str) -> Iterator[str]:
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
-            while True:
+            while not _healthy(url):
                 if server.poll() is not None:
                     raise AssertionError(f"streamlit exited with {server.returncode}: {log.read_text()[-2000:]}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                        if answer.read().decode() == "ok":
-                            break
-                except OSError:
-                    pass
                 if time.monotonic() > deadline:
                     raise AssertionError("streamlit did not answer /_stcore/health within 60 s")
                 time.sleep(0.2)
@@ -109,6 +106,14 @@ def streamlit_server(*app_args: str) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+            return answer.read().decode() == "ok"
+    except OSError:
+        return False
 
 
 def _settled(page, timeout: float = 90_000) -> None:
@@ -225,4 +230,69 @@ def test_hostile_article_renders_as_text_and_runs_nothing(browser, tmp_path):
         _screenshots(page, "hostile")
         page.wait_for_timeout(1000)
         assert dialogs == []
+        page.close()
+
+
+def _outside_address() -> str | None:
+    """An address of this machine other than the loopback one, if it has any."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET: nothing is sent
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_nested_yaml_upload_leaves_the_server_serving(browser, tmp_path):
+    """Issue 16: a 60 KB front matter nested 30,000 levels deep killed the server for everyone. Started as
+    ``make run`` starts it, the server also listens on the loopback interface only, and the page asks no
+    other host for anything (its icon was a Material icon from Google's font CDN)."""
+    from playwright.sync_api import expect
+
+    hostile = ROOT / "tests" / "data" / "hostile"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "quoted.md").write_text(
+        '---\noutlet: \'The "Quoted" Times\'\nstory: Harbour\n---\nMicrosoft met OpenAI at the harbour.\n',
+        encoding="utf-8",
+    )
+    (corpus / "calm.md").write_text(
+        "---\noutlet: Calm Daily\nstory: Harbour\n---\nOpenAI and Microsoft talked about Azure.\n", encoding="utf-8"
+    )
+    with streamlit_server("--data", str(corpus), address=False) as url:
+        outside = _outside_address()
+        if outside is not None:  # .streamlit/config.toml: server.address = "127.0.0.1"
+            with pytest.raises(OSError):
+                socket.create_connection((outside, int(url.rsplit(":", 1)[1])), timeout=2).close()
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        hosts: set[str] = set()
+        errors: list[str] = []
+        page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or request.url[:5]))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url)
+        _settled(page)
+        expect(page.get_by_text("2 articles from 2 outlets")).to_be_visible()
+
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            [str(hostile / "deep_yaml.md"), str(hostile / "article.md")]
+        )
+        _settled(page)
+        expect(page.get_by_text("deep_yaml.md: YAML front matter nested too deeply")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Added 1 uploaded article.")).to_be_visible()
+        expect(page.get_by_text("3 articles from 3 outlets")).to_be_visible()
+
+        page.get_by_role("button", name="Remove Calm Daily").click()  # a filter change after the upload
+        _settled(page)
+        expect(page.get_by_text("2 articles from 2 outlets")).to_be_visible(timeout=60_000)
+        assert _healthy(url)  # the server process lives
+
+        page.wait_for_timeout(800)  # plotly draws after the script has sent the figure
+        labels = page.locator(".js-plotly-plot .xtick").all_text_contents()
+        assert 'The "Quoted" Times' in labels, labels  # not &quot; (issue 16 item 9)
+        icon = page.locator("link[rel='shortcut icon']").get_attribute("href")
+        assert icon.startswith("data:image/svg+xml"), icon[:80]
+        page.screenshot(path=str(ARTIFACTS / "hostile-upload.png"), full_page=True)
+        assert hosts <= {"127.0.0.1", "data:"}, hosts
+        assert not errors, errors
         page.close()

@@ -158,16 +158,25 @@ def test_uploads_load_like_files():
 HOSTILE_ARTICLES = {
     # source: (outlet, title)
     "article.md": ("Harbor Herald", "Tunnel to close"),
+    **{f"bad_links.jsonl:{i + 1}": ("Harbor Herald", f"Link {i}") for i in range(4)},
+    "control_chars.jsonl:1": ("Harbor Herald", "Null bytes"),
     "cp1252.md": ("Harbor Herald", "“Café culture” returns to the quay"),
     "crlf_bom.md": ("Bay Bulletin", "Ferry fares rise"),
     "feed.jsonl:1": ("Bay Bulletin", "Gulls return"),
+    "formulas.csv:2": ('＝HYPERLINK("http://evil.example","click")', "\u200b=1+2"),
     "feed.jsonl:10": ("Harbor Herald", ""),
     "mixed.csv:2": ("Harbor Herald", "Pier lights"),
     "mixed.csv:5": ("Bay Bulletin", "Market, Saturday"),
     "mixed.csv:8": ("Harbor Herald", "After the stray quote"),
     "nested/deep/more.jsonl:1": ("Bay Bulletin", ""),
+    "one_bad_byte.csv:2": ("Bay Bulletin", "“Café” reopens"),
+    "one_bad_byte.csv:3": ("Harbor Herald", "Naïve plan"),
+    "one_bad_byte.csv:4": ("Harbor Herald", "Crème de la crème"),
     "page.html": ("Harbor Herald", "Night market draws crowds"),
+    "punctuation_run.md": ("Bay Bulletin", "Shouting"),
     "semicolon.csv:2": ("Bay Bulletin", "Harbour swim"),
+    "surrogate.jsonl:1": ("Bay Bulletin", "Surrogates ahead"),
+    "surrogate.jsonl:2": ("Harbor Herald", "A lone \ufffd surrogate"),
 }
 HOSTILE_SKIPS = {
     # (source, line): words the reason must contain
@@ -175,6 +184,7 @@ HOSTILE_SKIPS = {
     ("billion_laughs.md", 0): "field 'outlet' must be text",
     ("binary.md", 0): "binary file",
     ("blank.txt", 0): "empty file",
+    ("deep_yaml.md", 0): "nested too deeply",
     ("empty.md", 0): "empty file",
     ("feed.jsonl", 2): "not valid JSON",
     ("feed.jsonl", 3): "not a JSON object",

@@ -28,7 +28,7 @@ def test_hostile_folder_keeps_the_good_and_explains_the_bad(tmp_path):
         assert any(name in line for line in result.stderr.splitlines() if line.startswith("skipped")), name
     assert any(line.startswith("duplicate") and "article_copy.md" in line for line in result.stderr.splitlines())
     articles = pd.read_csv(tmp_path / "articles.csv", keep_default_na=False)
-    assert len(articles) == 11  # the good articles of the fixture folder, duplicates once
+    assert len(articles) == 23  # the good articles of the fixture folder, duplicates once
     assert articles["article_id"].is_unique
 
 
@@ -57,12 +57,26 @@ def test_no_csv_cell_can_run_as_a_formula(tmp_path):
     assert "'-2+3 is what the spreadsheet would compute." in set(sentences["text"])
 
 
-@given(st.lists(st.one_of(st.text(max_size=12), st.floats(allow_nan=False), st.integers()), min_size=1, max_size=8))
+INVISIBLE = '"\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff'
+
+
+def _formula(text: str) -> bool:
+    """A spreadsheet may run it: a formula sign first, or after quotes, spaces or invisible characters."""
+    if text.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return True
+    rest = text.lstrip()
+    while rest and (rest[0] in INVISIBLE or rest[0].isspace()):
+        rest = rest[1:]
+    return rest.startswith(("=", "+", "-", "@", "＝", "＋", "－", "＠"))
+
+
+@given(st.lists(st.one_of(st.text(max_size=12), st.text(st.sampled_from(' "=+-@\t\u200b＝＠a1'), max_size=5),
+                          st.floats(allow_nan=False), st.integers()), min_size=1, max_size=8))
 def test_neutralise_prefixes_only_formula_text(values):
     table = pd.DataFrame({"v": pd.Series(values, dtype=object)})
     out = neutralise(table)
     for before, after in zip(values, out["v"], strict=True):
-        if isinstance(before, str) and before.startswith(("=", "+", "-", "@", "\t", "\r")):
+        if isinstance(before, str) and _formula(before):
             assert after == "'" + before
         else:
             assert after == before
@@ -72,3 +86,21 @@ def test_neutralise_prefixes_only_formula_text(values):
 def test_csv_bytes_keep_negative_numbers_numeric():
     data = to_csv_bytes(pd.DataFrame({"polarity": [-0.5, 0.25], "text": ["-bad", "good"]})).decode()
     assert data.splitlines() == ["polarity,text", "-0.5,'-bad", "0.25,good"]
+
+
+# --- formulas behind a quote, in full width, or after a zero-width space -------------------------------
+
+
+def test_no_cell_runs_as_a_formula_behind_a_quote_or_in_full_width(tmp_path):
+    result = run("export", str(HOSTILE / "formulas.csv"), str(HOSTILE / "article.md"), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    seen = set()
+    for name in TABLES:
+        with open(tmp_path / f"{name}.csv", newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                for column, value in row.items():
+                    if column not in NUMERIC:
+                        assert not _formula(value), (name, column, value)
+                        seen.add(value)
+    assert {"'＝HYPERLINK(\"http://evil.example\",\"click\")", "'\u200b=1+2", "'\"=cmd|' /C calc'!A0"} <= seen
+    assert any(value.startswith("'\"=2+3\" is what") for value in seen)  # a sentence

@@ -26,7 +26,10 @@ The package's layers: :mod:`.file` (the file, its locks, linger and transactions
 that runs the engine).
 """
 
-from .file import DEFAULT_STORE, SCHEMA_VERSION, StoreError
+from .file import DEFAULT_STORE, SCHEMA_VERSION, StoreError, StoreReadOnly
 from .write import IngestReport, Store, input_hash, open_store
 
-__all__ = ["DEFAULT_STORE", "SCHEMA_VERSION", "IngestReport", "Store", "StoreError", "input_hash", "open_store"]
+__all__ = [
+    "DEFAULT_STORE", "SCHEMA_VERSION", "IngestReport", "Store", "StoreError", "StoreReadOnly", "input_hash",
+    "open_store",
+]

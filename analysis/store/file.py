@@ -74,6 +74,9 @@ CREATE TABLE IF NOT EXISTS fetches (
     url VARCHAR NOT NULL, final_url VARCHAR NOT NULL, status INTEGER NOT NULL, reason VARCHAR NOT NULL,
     fetched_at VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, article_id VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ingests (owner VARCHAR PRIMARY KEY, host VARCHAR NOT NULL, pid BIGINT NOT NULL,
+    heartbeat TIMESTAMP NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, owner VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS exports (
     key VARCHAR NOT NULL, name VARCHAR NOT NULL, position INTEGER NOT NULL, csv BLOB NOT NULL,
     created TIMESTAMP NOT NULL, PRIMARY KEY (key, name)
@@ -82,12 +85,28 @@ CREATE TABLE IF NOT EXISTS exports (
 
 
 class StoreError(Exception):
-    """The store cannot be used as asked (missing, locked for too long, from a newer version)."""
+    """The store cannot be used as asked (missing, locked for too long, from a newer version, damaged)."""
+
+
+class StoreReadOnly(StoreError):
+    """The store's file (or its folder) cannot be written: it can still be opened ``read_only``."""
 
 
 def _busy(error: Exception) -> bool:
+    """Another process holds the file (not "block", which a damaged file's errors name)."""
     message = str(error).lower()
-    return "lock" in message or "different configuration" in message
+    return "could not set lock" in message or "conflicting lock" in message or "different configuration" in message
+
+
+def _damaged(error: Exception) -> bool:
+    """DuckDB says the file is not a whole, valid store (cut short, overwritten, not DuckDB at all)."""
+    message = str(error).lower()
+    return any(word in message for word in ("corrupt", "checksum", "not a valid duckdb", "could not read enough bytes"))
+
+
+def _unwritable(error: Exception) -> bool:
+    message = str(error).lower()
+    return "permission denied" in message or "read-only file system" in message
 
 
 def _waiting_file(path: Path) -> Path:
@@ -206,7 +225,11 @@ class StoreFile:
             with self.connect() as con:
                 self._check_schema(con)
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"cannot create the folder of the store {self.path.parent}: "
+                                 f"{error.strerror or error}") from None
             with self.connect(write=True) as con:
                 con.execute(_SCHEMA)
                 con.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0') ON CONFLICT DO NOTHING",
@@ -249,6 +272,10 @@ class StoreFile:
                     con = kept if kept is not None else duckdb.connect(str(self.path), read_only=not write)
                     break
                 except duckdb.Error as error:
+                    if _damaged(error):
+                        raise self._damaged_error(error) from None
+                    if write and _unwritable(error):
+                        raise StoreReadOnly(f"cannot write the store {self.path}: {error}") from None
                     if not _busy(error):
                         raise StoreError(f"cannot open {self.path}: {error}") from None
                     if time.monotonic() > deadline:
@@ -264,11 +291,19 @@ class StoreFile:
                 _waiting_file(self.path).unlink(missing_ok=True)
         try:
             yield con
+        except duckdb.Error as error:
+            if _damaged(error):  # blocks are read when a query needs them, not when the file opens
+                raise self._damaged_error(error) from None
+            raise
         finally:
             if kept is not None:
                 self._kept.release(con)
             else:
                 con.close()
+
+    def _damaged_error(self, error: Exception) -> StoreError:
+        return StoreError(f"the store {self.path} is damaged ({' '.join(str(error).split())}): restore it from a "
+                          "copy, or ingest the articles into a new --store path")
 
     def close(self) -> None:
         """Let go of the file now (a reader with ``linger`` keeps it open between operations)."""

@@ -4,6 +4,12 @@ prune, and kept exports. The only module of the store that runs the engine.
 Finished partitions are written in one transaction together with their articles (those that
 finish within ``WRITE_INTERVAL`` of each other together), so an interrupted ingest leaves
 complete articles only; the next ingest continues where it stopped.
+
+Two ingests at once share the work: each claims the articles it is about to analyse (table
+``claims``, its owner in ``ingests``), analyses only those no live ingest has claimed, then waits
+for the others' claims to be written and counts them as already analysed. A claim of an ingest
+that died (its process is gone, or it has written nothing for ``CLAIM_STALE`` seconds) is taken
+over.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import secrets
+import socket
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,6 +44,8 @@ EXPORT_MAX_BYTES = 256 * 2**20  # a larger export is rebuilt every time rather t
 # workers 0.4-1 s faster than a transaction per partition); an interruption loses at most that
 WRITE_INTERVAL = 1.0
 RESCORE_CHUNK = 1000  # articles per transaction when tones are scored again (rescore)
+CLAIM_STALE = 600.0  # seconds without a write after which another ingest's claims are taken over
+CLAIM_POLL = 0.5  # seconds between looks at the articles another ingest is analysing
 
 _RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities")
 _TONE_TABLES = ("tones", "article_tones", "article_entities")
@@ -53,6 +63,7 @@ class IngestReport:
     new: int
     analyser: str
     rescored: int = 0
+    shared: int = 0  # of ``reused``: analysed meanwhile by another ingest running at the same time
 
 
 def input_hash(title: str, text: str) -> str:
@@ -84,35 +95,74 @@ class Store(StoreQueries):
         analysed ones count at once). ``jobs``, ``backend``, ``scheduler``, ``scorers`` and
         ``partition_size`` go to :func:`analysis.engine.iter_batches`. Already analysed articles
         without tones for a scorer's current version are scored again (:meth:`rescore`, on this
-        machine; ``scoring(n)`` after each write). Does not mutate ``articles``.
+        machine; ``scoring(n)`` after each write). Articles another ingest is analysing at the
+        same time are not analysed twice: this one waits for them to be written (module
+        docstring). Does not mutate ``articles``.
         """
         rows = articles[ARTICLE_FIELDS].drop_duplicates("article_id").reset_index(drop=True)
         rows = rows.assign(input_hash=[input_hash(t, x) for t, x in zip(rows["title"], rows["text"], strict=True)])
+        owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         with self.connect(write=True) as con:
             con.register("incoming", rows[["article_id", "input_hash"]])
-            done = set(
-                con.execute(
-                    "SELECT i.article_id FROM incoming i JOIN analysed r ON r.article_id = i.article_id "
-                    "AND r.analyser = ? AND r.input_hash = i.input_hash",
-                    [self.analyser],
-                ).fetchnumpy()["article_id"].tolist()
-            )
+            done = self._analysed(con, "incoming")
             known = int(con.execute("SELECT count(*) FROM incoming JOIN articles USING (article_id)").fetchall()[0][0])
             # ingest order, fixed before the partitions finish in any order (kept for known articles)
             first = int(con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchall()[0][0])
             rows = rows.assign(seq=range(first + 1, first + 1 + len(rows)))
             reuse = rows[rows["article_id"].isin(done)]
+            with transaction(con, new_generation=False):
+                elsewhere = _claimed_elsewhere(con, self.analyser, owner)
+                todo = rows[~rows["article_id"].isin(done) & ~rows["article_id"].isin(elsewhere)]
+                _claim(con, self.analyser, owner, todo["article_id"])
             if len(reuse):
                 with transaction(con):
                     _write_articles(con, reuse)
+            con.unregister("incoming")
         if progress and len(reuse):
             progress(len(reuse))
-        todo = rows[~rows["article_id"].isin(done)]
-        analysed = 0
-        batches = iter_batches(
-            todo, aliases=self.aliases, jobs=jobs, backend=backend, scheduler=scheduler, scorers=scorers,
-            partition_size=partition_size,
+        waiting = rows[~rows["article_id"].isin(done) & rows["article_id"].isin(elsewhere)]
+        analysed = shared = 0
+        try:
+            while True:
+                analysed += self._analyse(todo, owner, jobs=jobs, backend=backend, scheduler=scheduler,
+                                          scorers=scorers, partition_size=partition_size, progress=progress)
+                if waiting.empty:
+                    break
+                found, todo = self._wait_for_others(waiting, owner)
+                if len(found):
+                    shared += len(found)
+                    if progress:
+                        progress(len(found))
+                waiting = waiting[~waiting["article_id"].isin(found["article_id"]) & ~waiting["article_id"].isin(
+                    todo["article_id"])]
+        finally:
+            with self.connect(write=True) as con, transaction(con, new_generation=False):
+                con.execute("DELETE FROM claims WHERE owner = ?", [owner])
+                con.execute("DELETE FROM ingests WHERE owner = ?", [owner])
+        # articles analysed before whose tone a scorer's new version has not scored yet
+        rescored = self.rescore(Selection(article_ids=reuse["article_id"]), scorers=scorers, jobs=jobs,
+                                progress=scoring) if len(reuse) else 0
+        return IngestReport(
+            articles=len(rows), analysed=analysed, reused=len(reuse) + shared, new=len(rows) - known,
+            analyser=self.analyser, rescored=rescored, shared=shared,
         )
+
+    def _analysed(self, con: duckdb.DuckDBPyConnection, incoming: str) -> set[str]:
+        """The ids of the registered table ``incoming`` (article_id, input_hash) analysed by the store's analyser."""
+        return set(
+            con.execute(
+                f"SELECT i.article_id FROM {incoming} i JOIN analysed r ON r.article_id = i.article_id "
+                "AND r.analyser = ? AND r.input_hash = i.input_hash",
+                [self.analyser],
+            ).fetchnumpy()["article_id"].tolist()
+        )
+
+    def _analyse(self, todo: pd.DataFrame, owner: str, *, progress, **engine) -> int:
+        """Analyse ``todo`` (claimed by ``owner``) partition by partition; returns the articles written."""
+        if todo.empty:
+            return 0
+        analysed = 0
+        batches = iter_batches(todo, aliases=self.aliases, **engine)
         held: list[Batch] = []  # finished, not written yet
         last_write = time.monotonic()
         for batch in itertools.chain(batches, [None]):
@@ -121,27 +171,43 @@ class Store(StoreQueries):
             # the partitions finished within WRITE_INTERVAL go in one transaction: each write costs
             # the main process CPU the workers need (opening the file, ~20 statements, the checkpoint)
             if held and (batch is None or time.monotonic() - last_write >= WRITE_INTERVAL):
-                written = self._write_batches(todo, held)
+                written = self._write_batches(todo, held, owner)
                 held.clear()
                 last_write = time.monotonic()
                 analysed += written
                 if progress:
                     progress(written)
-        # articles analysed before whose tone a scorer's new version has not scored yet
-        rescored = self.rescore(Selection(article_ids=reuse["article_id"]), scorers=scorers, jobs=jobs,
-                                progress=scoring) if len(reuse) else 0
-        return IngestReport(
-            articles=len(rows), analysed=analysed, reused=len(reuse), new=len(rows) - known, analyser=self.analyser,
-            rescored=rescored,
-        )
+        return analysed
 
-    def _write_batches(self, todo: pd.DataFrame, batches: list[Batch]) -> int:
-        """Write finished partitions and their article rows in one transaction; returns the articles."""
+    def _wait_for_others(self, waiting: pd.DataFrame, owner: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Wait until some of ``waiting`` (claimed by other ingests) are written, or their ingest
+        died. Returns (the rows written meanwhile, stored with this ingest's metadata; the rows
+        whose claims this ingest took over, to analyse)."""
+        while True:
+            time.sleep(CLAIM_POLL)
+            with self.connect(write=True) as con:
+                con.register("waiting", waiting[["article_id", "input_hash"]])
+                found = waiting[waiting["article_id"].isin(self._analysed(con, "waiting"))]
+                con.unregister("waiting")
+                with transaction(con, new_generation=bool(len(found))):
+                    if len(found):
+                        _write_articles(con, found)
+                    elsewhere = _claimed_elsewhere(con, self.analyser, owner)
+                    orphans = waiting[~waiting["article_id"].isin(found["article_id"])
+                                      & ~waiting["article_id"].isin(elsewhere)]
+                    _claim(con, self.analyser, owner, orphans["article_id"])
+            if len(found) or len(orphans):
+                return found, orphans
+
+    def _write_batches(self, todo: pd.DataFrame, batches: list[Batch], owner: str) -> int:
+        """Write finished partitions and their article rows in one transaction (saying that
+        ``owner`` is alive); returns the articles."""
         extracted, tones = concat_batches(batches)
         ids = extracted.articles["article_id"]
         with self.connect(write=True) as con, transaction(con):
             _write_articles(con, todo[todo["article_id"].isin(ids)])
             _write_results(con, batches[0].analyser, extracted, tones)
+            con.execute("UPDATE ingests SET heartbeat = now()::TIMESTAMP WHERE owner = ?", [owner])
         return len(ids)
 
     def rescore(
@@ -234,6 +300,46 @@ class Store(StoreQueries):
             )
             con.unregister("new_export")
         return True
+
+
+def _claim(con: duckdb.DuckDBPyConnection, analyser: str, owner: str, ids: pd.Series) -> None:
+    """Say that ``owner`` (this process's ingest) is alive and analyses ``ids``."""
+    host, pid = owner.split(":")[:2]
+    con.execute("INSERT INTO ingests VALUES (?, ?, ?, now()::TIMESTAMP) ON CONFLICT DO UPDATE SET heartbeat = "
+                "excluded.heartbeat", [owner, host, int(pid)])
+    if len(ids):
+        con.register("claimed", pd.DataFrame({"article_id": ids.to_numpy()}))
+        con.execute("INSERT INTO claims SELECT article_id, ?, ? FROM claimed", [analyser, owner])
+        con.unregister("claimed")
+
+
+def _claimed_elsewhere(con: duckdb.DuckDBPyConnection, analyser: str, owner: str) -> set[str]:
+    """The articles other live ingests claimed for ``analyser``; the claims of dead ones are dropped."""
+    ingests = con.execute(
+        "SELECT owner, host, pid, epoch(now()::TIMESTAMP) - epoch(heartbeat) FROM ingests WHERE owner <> ?", [owner]
+    ).fetchall()
+    dead = [other for other, host, pid, age in ingests if not _alive(host, int(pid), float(age))]
+    for other in dead:
+        con.execute("DELETE FROM claims WHERE owner = ?", [other])
+        con.execute("DELETE FROM ingests WHERE owner = ?", [other])
+    rows = con.execute("SELECT DISTINCT article_id FROM claims WHERE analyser = ? AND owner <> ?",
+                       [analyser, owner]).fetchnumpy()["article_id"]
+    return set(rows.tolist())
+
+
+def _alive(host: str, pid: int, age: float) -> bool:
+    """An ingest is alive while it writes within ``CLAIM_STALE`` and, on this machine, its process runs."""
+    if age > CLAIM_STALE:
+        return False
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _write_articles(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import charts
+from analysis import charts, reader
 from app.widgets import SCORE, TONE, chart, download, table
 
 
@@ -28,7 +28,7 @@ def render(tables: dict[str, pd.DataFrame], colors: dict[str, str], engine: str)
     else:
         st.caption("Attention over time appears when the selected articles were published on different days.")
     st.subheader("Articles")
-    table(articles, "table_articles", hide=["source"], first=["outlet", "title", "published", "words", "sentences",
-          "polarity", "subjectivity"], polarity=TONE, subjectivity=SCORE,
-          url=st.column_config.LinkColumn("url"))
+    table(articles.assign(url=articles["url"].map(reader.web_link)), "table_articles", hide=["source"],
+          first=["outlet", "title", "published", "words", "sentences", "polarity", "subjectivity"], polarity=TONE,
+          subjectivity=SCORE, url=st.column_config.LinkColumn("url"))  # javascript: and data: URLs are no links
     download(articles, "articles")
