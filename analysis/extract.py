@@ -208,7 +208,9 @@ def extract(
             start, end = _clean_span(doc_text, start, end)
             found = _canonical(doc_text[start:end], label, aliases)
             if found is not None:
-                mentions.append({"entity": found[0], "label": found[1], "text": doc_text[start:end], "start": start, "end": end})
+                mentions.append(
+                    {"entity": found[0], "label": found[1], "text": doc_text[start:end], "start": start, "end": end}
+                )
         mentions = _propagate(doc_text, mentions, aliases, gazetteer)
         _resolve_short_forms(mentions)
         mentions.sort(key=lambda m: m["start"])
@@ -266,7 +268,8 @@ def extract(
 
     # articles with an empty text produce no paragraph at all
     for article_id in articles["article_id"]:
-        article_rows.setdefault(article_id, {"article_id": article_id, "words": 0, "sentences": 0, "repairs": 0, "length": 0})
+        empty = {"article_id": article_id, "words": 0, "sentences": 0, "repairs": 0, "length": 0}
+        article_rows.setdefault(article_id, empty)
     return Extracted(
         articles=pd.DataFrame([article_rows[a] for a in articles["article_id"]], columns=EXTRACTED["articles"]),
         sentences=pd.DataFrame(sentence_rows, columns=EXTRACTED["sentences"]),

@@ -144,7 +144,7 @@ def _parse_csv(text: str) -> Records:
                     break
                 continue
             try:
-                fields = _metadata(dict(zip(columns, row)))
+                fields = _metadata(dict(zip(columns, row, strict=False)))  # a ragged row keeps what it has
             except Skip as skip:
                 bad.append(Skip(skip.reason, first))
                 continue

@@ -321,7 +321,7 @@ class _Collector:
         except Skip as skip:
             self.skip(name, skip.line, skip.reason)
             return
-        except Exception as error:  # noqa: BLE001 - user data must never raise a traceback
+        except Exception as error:
             self.skip(name, 0, f"could not be read ({type(error).__name__}: {error})")
             return
         # Report in line order, so strict mode stops at the first problem in the file.

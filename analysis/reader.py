@@ -35,7 +35,8 @@ STYLE = """<style>
 .cl-reader h3.cl-untitled{color:#666;font-style:italic;font-weight:500}
 .cl-reader .cl-meta{font-family:sans-serif;font-size:.85rem;color:#555;margin-bottom:.8rem}
 .cl-reader .cl-s{border-radius:3px;padding:1px 0}
-.cl-reader mark{background:rgba(255,255,255,.55);border-radius:2px;padding:0 1px;color:inherit;border-bottom:3px solid;font-weight:600}
+.cl-reader mark{background:rgba(255,255,255,.55);border-radius:2px;padding:0 1px;color:inherit;
+  border-bottom:3px solid;font-weight:600}
 .cl-reader p{margin:0 0 .9rem 0}
 .cl-legend{font-family:sans-serif;font-size:.8rem;color:#444;margin-bottom:.6rem}
 .cl-legend span{display:inline-block;border-radius:3px;padding:0 5px;margin:0 4px 3px 0}
@@ -110,7 +111,10 @@ def _sentence_html(sentence: Mapping, mentions: pd.DataFrame) -> str:
 
 def legend_html() -> str:
     """The colour key of the reader (entity types and tone tints)."""
-    entities = "".join(f'<span class="cl-key" style="border-bottom-color:{color}">{esc(label)}</span>' for label, color in LABEL_COLORS.items())
+    entities = "".join(
+        f'<span class="cl-key" style="border-bottom-color:{color}">{esc(label)}</span>'
+        for label, color in LABEL_COLORS.items()
+    )
     tones = (
         f'<span style="background-color:{tone_color(0.6)}">positive sentence</span>'
         f'<span style="background-color:{tone_color(-0.6)}">negative sentence</span>'
@@ -152,14 +156,16 @@ def article_html(article: Mapping, sentences: pd.DataFrame, mentions: pd.DataFra
         parts.append(legend_html())
     has_title_sentence = bool(len(sentences)) and sentences["is_title"].astype(bool).any()
     if not has_title_sentence:
-        parts.append(f'<h3 class="cl-untitled" title="No headline: the first words of the text">{esc(shown_title)}</h3>')
+        parts.append(
+            f'<h3 class="cl-untitled" title="No headline: the first words of the text">{esc(shown_title)}</h3>'
+        )
     meta_html = f'<div class="cl-meta">{" · ".join(meta)}</div>'
     if not has_title_sentence:
         parts.append(meta_html)
     if sentences.empty:
         parts.append("<p><em>This article has no text to show.</em></p>")
     ordered = sentences.sort_values("position")
-    for paragraph, rows in ordered.groupby("paragraph", sort=True):
+    for _, rows in ordered.groupby("paragraph", sort=True):
         pieces: list[str] = []
         heading = bool(rows["is_title"].astype(bool).all())
         end = None
@@ -184,7 +190,8 @@ ANGLE_STYLE = """<style>
 .cl-angle{margin:0 0 .8rem 0;padding:.45rem .6rem;border:1px solid #e3e3e3;border-radius:6px;background:#fcfcfc}
 .cl-angle .cl-own{color:#222}
 .cl-angle .cl-match{color:#666;font-size:.84rem;margin-top:.3rem;padding-left:.6rem;border-left:2px solid #ddd}
-.cl-angle .cl-score{display:inline-block;font-size:.75rem;font-weight:600;padding:0 .35rem;border-radius:3px;margin-right:.35rem}
+.cl-angle .cl-score{display:inline-block;font-size:.75rem;font-weight:600;padding:0 .35rem;border-radius:3px;
+  margin-right:.35rem}
 .cl-angle .cl-unique{background:#fde2c8;color:#8a3b00}
 .cl-angle .cl-shared{background:#e8e8e8;color:#444}
 </style>"""
@@ -213,7 +220,8 @@ def angles_html(angles: pd.DataFrame, *, outlet: str, color: str = "#888888") ->
         )
         parts.append(
             f'<div class="cl-angle"><div class="cl-own"><span class="cl-score {badge}" '
-            f'title="best match {esc(score_text)} (0 = nothing alike, 1 = the same point)">{label} · {esc(score_text)}</span>'
+            f'title="best match {esc(score_text)} (0 = nothing alike, 1 = the same point)">'
+            f'{label} · {esc(score_text)}</span>'
             f'{esc(row.get("sentence"))}</div><div class="cl-match">{match}</div></div>'
         )
     parts.append("</div>")

@@ -55,6 +55,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from .lexicon import lexicon, zipf
 
@@ -326,7 +327,7 @@ def _split_run(r: str, names: re.Pattern[str] | None, name_set: frozenset[str]) 
         return _split_case(r)
     cuts = set(bounds)
     edges = sorted({0, n} | bounds)
-    for lo, hi in zip(edges, edges[1:]):
+    for lo, hi in pairwise(edges):
         piece = r[lo:hi]
         if piece not in name_set:
             cuts.update(lo + c for c in _split_case(piece))
@@ -368,7 +369,7 @@ def _split_token_fully(
         return []
     out = set(cuts)
     edges = [0, *cuts, len(tok)]
-    for lo, hi in zip(edges, edges[1:]):
+    for lo, hi in pairwise(edges):
         out.update(lo + c for c in _split_token_fully(tok[lo:hi], names, name_set))
     return sorted(out)
 
