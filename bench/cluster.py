@@ -38,24 +38,26 @@ def project_dask() -> list[str]:
     return [str(Path(sys.executable).parent / "dask")]
 
 
-def dask_without_project(folder: Path) -> list[str]:
-    """A Python with every dependency of the project but not the project itself: a virtual
-    environment in ``folder`` that sees this environment's site-packages through a ``.pth`` line,
-    which does not run that folder's own ``.pth`` files, so the editable install's import hook
-    (``__editable__.coverage_lens-*.pth``) is not there. This is a machine set up with
-    ``pip install -r requirements.txt`` and not ``pip install -e .``: the issue's scheduler."""
+def dask_without_project(folder: Path, *, checkout: Path | None = None) -> list[str]:
+    """The ``dask`` command of a Python with every dependency of the project but not the project:
+    a virtual environment in ``folder`` that sees this environment's site-packages through a
+    ``.pth`` line, which does not run that folder's own ``.pth`` files, so the editable install's
+    import hook is not there. A machine set up with ``pip install -r requirements.txt`` and not
+    ``pip install -e .``: the issue's scheduler. With ``checkout``, the environment imports the
+    package of that folder instead (another copy of the project: other code). Takes 0.2 s."""
     import site
     import sysconfig
 
-    if not (folder / "bin" / "python").exists():
+    python = folder / "bin" / "python"
+    if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=60)
-    ours = sysconfig.get_paths()["purelib"]
     theirs = subprocess.run(
-        [str(folder / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True, timeout=60,
     ).stdout.strip()
-    Path(theirs, "dependencies.pth").write_text(ours + "\n" + "\n".join(site.getsitepackages()) + "\n")
-    return [str(folder / "bin" / "python"), "-m", "dask"]
+    paths = [*([str(checkout)] if checkout else []), sysconfig.get_paths()["purelib"], *site.getsitepackages()]
+    Path(theirs, "dependencies.pth").write_text("\n".join(paths) + "\n")
+    return [str(python), "-m", "dask"]
 
 
 try:  # loaded here: the child calls it between fork and exec, where importing is unsafe
@@ -108,47 +110,79 @@ class Cluster:
     scheduler: Process
     workers: list[Process] = field(default_factory=list)
 
-    def start_worker(self, dask: Sequence[str] | None = None, *, wait: bool = True, timeout: float = 60) -> Process:
-        """Start one more ``dask worker`` (the ``dask`` command given, default the project's)
-        and, with ``wait``, return once the scheduler counts it."""
-        expected = len(self.workers) + 1
+    client: object = None  # a distributed.Client to look at the cluster, made when first needed
+
+    def start_worker(
+        self, dask: Sequence[str] | None = None, *, env: dict[str, str] | None = None, wait: bool = True,
+        timeout: float = 60,
+    ) -> Process:
+        """Start one more ``dask worker`` (the ``dask`` command given, default the project's; ``env``:
+        more environment variables) and, with ``wait``, return once the scheduler counts it."""
         name = f"worker{len(self.workers) + 1}"
         command = [*(dask or project_dask()), "worker", self.address, "--nworkers", "1", "--nthreads", "1"]
-        worker = _start(name, command, self.folder)
+        worker = _start(name, command, self.folder, env)
         self.workers.append(worker)
         if wait:
-            self.wait_for_workers(expected, timeout=timeout)
+            self.wait_for_workers(len(self.running()), timeout=timeout)
         return worker
 
+    def stop_worker(self, worker: Process, *, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+        """Stop ``worker`` (SIGKILL: as if its machine died) and wait until the scheduler lets it go."""
+        worker.stop(sig=sig)
+        self.wait_for_workers(len(self.running()), timeout=timeout)
+
+    def running(self) -> list[Process]:
+        return [w for w in self.workers if w.popen.poll() is None]
+
+    def look(self):
+        """The cluster's client (for the harness: ``processing()``, ``scheduler_info()``)."""
+        if self.client is None:
+            from distributed import Client
+
+            self.client = Client(self.address, timeout="30s", set_as_default=False)
+        return self.client
+
     def wait_for_workers(self, n: int, *, timeout: float = 60) -> None:
-        from distributed import Client
-
+        """Until the scheduler counts exactly ``n`` workers; fails with their logs after ``timeout`` s."""
         deadline = time.monotonic() + timeout
-        with Client(self.address, timeout=f"{timeout}s", set_as_default=False) as client:
-            while len(client.scheduler_info(n_workers=-1)["workers"]) < n:
-                dead = [w for w in self.workers if w.popen.poll() is not None]
-                if dead or time.monotonic() > deadline:
-                    logs = "\n".join(f"--- {w.name}\n{w.tail()}" for w in self.workers)
-                    raise RuntimeError(f"{n} worker(s) did not join {self.address} in {timeout} s:\n{logs}")
-                time.sleep(0.1)
+        while len(self.look().scheduler_info(n_workers=-1)["workers"]) != n:
+            if time.monotonic() > deadline:
+                logs = "\n".join(f"--- {w.name}\n{w.tail()}" for w in self.workers)
+                raise RuntimeError(f"{self.address} did not count {n} worker(s) in {timeout} s:\n{logs}")
+            time.sleep(0.1)
 
-    def busy_workers(self) -> list[str]:
-        """Addresses of the workers running a task now."""
-        from distributed import Client
+    def busy(self) -> dict[str, list]:
+        """The tasks each worker is running now, by worker address (only busy workers)."""
+        return {address: keys for address, keys in self.look().processing().items() if keys}
 
-        with Client(self.address, timeout="10s", set_as_default=False) as client:
-            return [address for address, keys in client.processing().items() if keys]
+    def tasks(self) -> dict[str, str]:
+        """The scheduler's tasks and their states (a task is forgotten once its client let it go)."""
+        def states(dask_scheduler) -> dict[str, str]:  # local: pickled by value, the scheduler lacks bench/
+            return {str(key): task.state for key, task in dask_scheduler.tasks.items()}
+
+        return self.look().run_on_scheduler(states)
+
+    def worker_address(self, worker: Process) -> str:
+        """The address ``worker`` listens on, from its log."""
+        for line in worker.log.read_text(errors="replace").splitlines():
+            if "Start worker at:" in line:
+                return line.rsplit(" ", 1)[-1].strip()
+        raise RuntimeError(f"{worker.name} has not started:\n{worker.tail()}")
 
     def stop(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.close()
         for process in [*self.workers, self.scheduler]:
             process.stop()
 
 
-def _start(name: str, command: list[str], folder: Path) -> Process:
+def _start(name: str, command: list[str], folder: Path, env: dict[str, str] | None = None) -> Process:
     log = folder / f"{name}.log"
     with open(log, "wb") as out:
         popen = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                 start_new_session=True, preexec_fn=_die_with_parent)
+                                 env={**os.environ, **(env or {})}, start_new_session=True,
+                                 preexec_fn=_die_with_parent)
     return Process(name, popen, log)
 
 
@@ -159,17 +193,19 @@ def local_cluster(
     workers: int = 2,
     scheduler_dask: Sequence[str] | None = None,
     worker_dask: Sequence[str] | None = None,
+    scheduler_env: dict[str, str] | None = None,
     timeout: float = 60,
 ) -> Iterator[Cluster]:
     """``dask scheduler --host 127.0.0.1 --port PORT`` and ``workers`` x ``dask worker ADDRESS
     --nworkers 1 --nthreads 1`` (``scheduler_dask``/``worker_dask``: the ``dask`` command to run,
-    default :func:`project_dask`), run from ``folder`` (outside the checkout, so what they import
+    default :func:`project_dask`; ``scheduler_env``: more environment variables for the scheduler,
+    e.g. Dask settings), run from ``folder`` (outside the checkout, so what they import
     comes from the installed package) with logs there; stopped when the block ends."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     address = f"tcp://{HOST}:{port}"
     command = [*(scheduler_dask or project_dask()), "scheduler", "--host", HOST, "--port", str(port)]
-    cluster = Cluster(address, folder, _start("scheduler", command, folder))
+    cluster = Cluster(address, folder, _start("scheduler", command, folder, scheduler_env))
     try:
         deadline = time.monotonic() + timeout
         while True:
