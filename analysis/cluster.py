@@ -14,10 +14,13 @@ once rather than as a traceback from deep inside Dask:
 During the run, a worker that dies takes its partitions with it; Dask's scheduler runs them again
 on the other workers (up to ``distributed.scheduler.allowed-failures`` deaths per partition, then
 it gives up with ``KilledWorker``). ``retries=`` is not used: it re-runs a task that raised, and
-an exception in the analysis is a bug that happens again. When no worker is left for
-``WORKER_WAIT``, when the scheduler goes away, or when a worker that joined later cannot load the
-code, the run stops with an :class:`analysis.engine.EngineError`; what was yielded before stays
-valid (``ingest`` has written it), nothing half-done is yielded.
+an exception in the analysis is a bug that happens again (it propagates as one). A worker that
+joins after the checks without the project cannot read its first task, and Dask drops it and runs
+the task elsewhere; one with other code is refused by :func:`analysis.engine.iter_batches`, which
+compares every batch's analyser version. When a partition has killed too many workers, when no
+worker is left for ``WORKER_WAIT`` or when the scheduler goes away, the run stops with an
+:class:`analysis.engine.EngineError`; what was yielded before stays valid (``ingest`` has written
+it), and nothing half-done is yielded.
 """
 
 from __future__ import annotations
@@ -156,6 +159,7 @@ def _results(client, futures: dict, scheduler: str) -> Iterator[Batch]:
 
 
 def _result(future, articles: int, scheduler: str) -> Batch:
+    """The future's batch; an error in the analysis itself (a bug) is raised as it is."""
     from distributed import KilledWorker
     from distributed.utils import CancelledError
 
@@ -169,12 +173,11 @@ def _result(future, articles: int, scheduler: str) -> Batch:
         ) from None
     except CancelledError as error:  # the scheduler went away and took the task with it
         raise _lost_scheduler(scheduler, error) from None
-    # anything else is an error in the analysis itself: a bug, shown as one
 
 
 def _lost_scheduler(scheduler: str, error: BaseException) -> EngineError:
     return EngineError(
-        f"lost the Dask scheduler at {scheduler} mid-run ({_line(error) or type(error).__name__}): restart it and "
+        f"lost the Dask scheduler at {scheduler} mid-run ({_line(error)}): restart it and "
         "its workers and run the command again (an ingest keeps what was finished)"
     )
 
