@@ -25,6 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HOST = "127.0.0.1"
+# the README's recipe ('Running on several machines'), which fills these in with 0.0.0.0, 8786,
+# tcp://SCHEDULER:8786 and auto; here the loopback address, a free port and one process per worker
+SCHEDULER_ARGS = ("scheduler", "--host", "{host}", "--port", "{port}")
+WORKER_ARGS = ("worker", "{address}", "--nworkers", "{nworkers}", "--nthreads", "1")
 
 
 def free_port() -> int:
@@ -119,7 +123,7 @@ class Cluster:
         """Start one more ``dask worker`` (the ``dask`` command given, default the project's; ``env``:
         more environment variables) and, with ``wait``, return once the scheduler counts it."""
         name = f"worker{len(self.workers) + 1}"
-        command = [*(dask or project_dask()), "worker", self.address, "--nworkers", "1", "--nthreads", "1"]
+        command = [*(dask or project_dask()), *_fill(WORKER_ARGS, address=self.address, nworkers=1)]
         worker = _start(name, command, self.folder, env)
         self.workers.append(worker)
         if wait:
@@ -177,6 +181,10 @@ class Cluster:
             process.stop()
 
 
+def _fill(template: Sequence[str], **values: object) -> list[str]:
+    return [part.format(**values) for part in template]
+
+
 def _start(name: str, command: list[str], folder: Path, env: dict[str, str] | None = None) -> Process:
     log = folder / f"{name}.log"
     with open(log, "wb") as out:
@@ -204,7 +212,7 @@ def local_cluster(
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     address = f"tcp://{HOST}:{port}"
-    command = [*(scheduler_dask or project_dask()), "scheduler", "--host", HOST, "--port", str(port)]
+    command = [*(scheduler_dask or project_dask()), *_fill(SCHEDULER_ARGS, host=HOST, port=port)]
     cluster = Cluster(address, folder, _start("scheduler", command, folder, scheduler_env))
     try:
         deadline = time.monotonic() + timeout

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from analysis.store import open_store
-from bench.cluster import dask_without_project, free_port, local_cluster
+from bench.cluster import SCHEDULER_ARGS, WORKER_ARGS, dask_without_project, free_port, local_cluster, project_dask
 from bench.corpus import generate, write_markdown
 from tests.helpers import ROOT, assert_consistent_store, run_cli
 
@@ -89,6 +89,18 @@ def run_cli_with(settings: dict[str, object], *args: str, timeout: float = 300) 
     )
     return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout)
+
+
+def test_the_harness_runs_the_readme_recipe():
+    """The commands started here are the README's, with its placeholders filled in."""
+    readme = (ROOT / "README.md").read_text()
+    recipe = readme.split("### Running on several machines", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    dask = ".venv/bin/dask"
+    assert project_dask() == [str(Path(sys.executable).parent / "dask")] and Path(project_dask()[0]).exists()
+    assert "pip install -e ." in recipe and "PYTHONPATH" not in readme
+    assert f"{dask} " + " ".join(SCHEDULER_ARGS).format(host="0.0.0.0", port=8786) in recipe
+    assert f"{dask} " + " ".join(WORKER_ARGS).format(address="tcp://SCHEDULER:8786", nworkers="auto") in recipe
+    assert "coverage-lens ingest /data/feeds/2024-05/ --scheduler tcp://SCHEDULER:8786" in recipe
 
 
 def test_the_recipe_gives_the_local_tables_byte_for_byte(cluster, corpus, local_tables, tmp_path):
