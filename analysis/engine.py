@@ -9,9 +9,10 @@ exactly what ``extract`` gives for the whole table.
   core). Small inputs (one partition) run in this process: spawning workers and loading the
   model in each costs a few seconds, more than analysing a handful of articles.
 - ``backend="dask"``: the partitions become tasks on a Dask distributed cluster (``scheduler`` is
-  its address, e.g. ``tcp://10.0.0.5:8786``). The workers need the same code and models: each batch
-  carries the analyser version computed on its worker, and :func:`iter_batches` refuses a batch
-  whose version differs from this machine's, so results from another code base never mix in.
+  its address, e.g. ``tcp://10.0.0.5:8786``; :mod:`analysis.cluster` checks the cluster first and
+  says what is wrong with it). The workers need the same code and models: each batch carries the
+  analyser version computed on its worker, and :func:`iter_batches` refuses a batch whose version
+  differs from this machine's, so results from another code base never mix in.
 
 Sentence tone is computed in the workers too, for every sentiment scorer in ``scorers``: the store
 keeps it, so switching the scorer later costs nothing.
@@ -38,7 +39,6 @@ from .sentiment import SCORERS, score_texts
 from .versions import analyser_version, scorer_version
 
 BACKENDS = ("local", "dask")
-CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler
 
 
 class EngineError(RuntimeError):
@@ -175,7 +175,9 @@ def iter_batches(
     if backend == "dask":
         if not scheduler:
             raise EngineError("the dask engine needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
-        batches = _dask_batches(columns, aliases=aliases, scheduler=scheduler, scorers=scorers, size=partition_size)
+        from .cluster import dask_batches  # imports this module
+
+        batches = dask_batches(columns, aliases=aliases, scheduler=scheduler, scorers=scorers, size=partition_size)
     else:
         workers = jobs if jobs is not None else cores()
         parts = partitions(columns, workers=workers, size=partition_size)
@@ -228,33 +230,6 @@ def _pool_batches(
         finally:
             for future in pending:
                 future.cancel()
-
-
-def _dask_batches(
-    articles: pd.DataFrame, *, aliases: Aliases, scheduler: str, scorers: Sequence[str], size: int | None
-) -> Iterator[Batch]:
-    from distributed import Client, as_completed
-
-    try:
-        client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
-        raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
-    try:
-        workers = max(1, sum(client.nthreads().values()))
-        parts = partitions(articles, workers=workers, size=size)
-        if not parts:
-            return
-        shared = client.scatter(aliases, broadcast=True)
-        futures = [
-            client.submit(extract_partition, part, aliases=shared, scorers=tuple(scorers), index=i, pure=False)
-            for i, part in enumerate(parts)
-        ]
-        for future in as_completed(futures, loop=client.loop):
-            batch = future.result()
-            future.release()
-            yield batch
-    finally:
-        client.close()
 
 
 def concat_batches(batches: Iterable[Batch]) -> tuple[Extracted, pd.DataFrame]:

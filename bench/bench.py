@@ -3,6 +3,7 @@ aggregation latency and memory at 10k and 100k articles.
 
     python -m bench.bench                      # N=300 generated articles, jobs 1 and every core
     python -m bench.bench --n 1000 --source data/corpus --scale 10000 100000
+    python -m bench.bench --jobs 1 2 --dask 1 2 --ingest-only   # local processes against a Dask cluster
 
 (from the checkout, with the project installed: ``make bench`` runs the first).
 
@@ -12,7 +13,10 @@ included) and reports wall time and the peak memory of its whole process tree (s
 
 1. corpus: ``--n`` articles from ``bench/corpus.py`` (shuffled paragraphs, varied names), written
    as .md files the CLI reads;
-2. cold ingest with each ``--jobs`` value into a fresh store (``python -m analysis ingest``);
+2. cold ingest with each ``--jobs`` value into a fresh store (``python -m analysis ingest``), and
+   for each ``--dask`` value on a local Dask cluster of that many worker processes started as the
+   README's recipe says (cold and warm workers, see :func:`_dask_ingest`); ``--ingest-only`` stops
+   here;
 3. warm ingest of the same files into the same store (re-analyses nothing);
 4. ``python -m analysis export --store`` cold (new store) and warm (same store);
 5. the naive baseline on the first ``--baseline-n`` articles: spaCy's small English pipeline with
@@ -37,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -54,10 +59,12 @@ SELECTIONS = {
 # ------------------------------------------------------------------ measuring a process tree
 
 
-def _tree_rss(root: int) -> int:
-    """Resident memory (bytes) of ``root`` and all its descendants."""
+def _tree(*roots: int) -> tuple[int, float]:
+    """Resident memory (bytes) and CPU time used so far (seconds, user + system, with that of
+    children already waited for) of ``roots`` and all their descendants."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    usage: dict[int, tuple[int, float]] = {}
+    page, tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -65,19 +72,33 @@ def _tree_rss(root: int) -> int:
             with open(f"/proc/{entry}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry))
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            usage[int(entry)] = (int(fields[21]) * page, sum(int(x) for x in fields[11:15]) / tick)
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [root]
+    rss, cpu, stack = 0, 0.0, list(roots)
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        memory, seconds = usage.get(pid, (0, 0.0))
+        rss, cpu = rss + memory, cpu + seconds
         stack.extend(children.get(pid, []))
-    return total
+    return rss, cpu
 
 
-def measure(command: list[str]) -> dict:
-    """Run ``command``; returns seconds, peak tree memory (MB), return code, stdout, stderr."""
+def _tree_rss(*roots: int) -> int:
+    return _tree(*roots)[0]
+
+
+def measure(command: list[str], *, also: Sequence[int] = ()) -> dict:
+    """Run ``command``; returns seconds, peak tree memory (MB) of it and of the processes ``also``
+    (a Dask cluster's), the CPU seconds all of them used meanwhile (``cpu_s``: unlike the wall
+    time, hardly changed by other programs on a shared machine), return code, stdout, stderr."""
+    import resource
+
+    def children_cpu() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    cpu_before = children_cpu() + (_tree(*also)[1] if also else 0.0)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = 0
@@ -86,7 +107,7 @@ def measure(command: list[str]) -> dict:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            peak = max(peak, _tree_rss(process.pid, *also))
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -95,7 +116,9 @@ def measure(command: list[str]) -> dict:
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    return {"seconds": seconds, "peak_mb": peak / 2**20, "returncode": process.returncode, "stdout": out, "stderr": err}
+    cpu = children_cpu() + (_tree(*also)[1] if also else 0.0) - cpu_before
+    return {"seconds": seconds, "peak_mb": peak / 2**20, "cpu_s": cpu, "returncode": process.returncode,
+            "stdout": out, "stderr": err}
 
 
 def _cli(*args: str) -> list[str]:
@@ -266,12 +289,18 @@ def run(args: argparse.Namespace) -> dict:
             words_by_file = dict(zip(names, per_article["words"], strict=True))
             words = int(sum(words_by_file.values()))
         report["ingest"][j] = {
-            "seconds": cold["seconds"], "peak_mb": cold["peak_mb"],
+            "seconds": cold["seconds"], "peak_mb": cold["peak_mb"], "cpu_s": cold["cpu_s"],
             "articles_per_s": len(articles) / cold["seconds"], "words_per_s": words / cold["seconds"],
             "analysed": _analysed(cold["stderr"]),
         }
         last_store = store
     report["words"] = words
+    report["dask"] = {}
+    for n in args.dask:
+        report["dask"][n] = _dask_ingest(files, work, n, len(articles), words, log)
+    if args.ingest_only:
+        report["load_average_after"] = os.getloadavg()
+        return report
     log("warm ingest...")
     warm = _checked(measure(_cli("ingest", str(files), "--store", str(last_store))), "warm ingest")
     report["warm_ingest"] = {"seconds": warm["seconds"], "analysed": _analysed(warm["stderr"])}
@@ -320,6 +349,32 @@ def run(args: argparse.Namespace) -> dict:
     return report
 
 
+def _dask_ingest(files: Path, work: Path, workers: int, articles: int, words: int, log) -> dict:
+    """``ingest --scheduler`` on a local cluster of ``workers`` one-thread worker processes started
+    as the README's recipe says (bench/cluster.py), into a fresh store: once on new workers (cold:
+    each imports the project and loads spaCy on its first partition; starting the processes is not
+    counted, as a real cluster runs before the command) and once more, into another fresh store, on
+    the same workers (warm: the model already loaded). Memory: the command plus the cluster."""
+    from bench.cluster import local_cluster
+
+    entry = {}
+    with local_cluster(work / f"cluster-{workers}", workers=workers) as cluster:
+        pids = [process.popen.pid for process in [cluster.scheduler, *cluster.workers]]
+        for phase in ("cold", "warm"):
+            store = work / f"dask-{workers}-{phase}.duckdb"
+            for path in (store, Path(f"{store}.wal")):
+                path.unlink(missing_ok=True)
+            log(f"{phase} ingest on a Dask cluster of {workers} worker(s)...")
+            command = _cli("ingest", str(files), "--store", str(store), "--scheduler", cluster.address)
+            result = _checked(measure(command, also=pids), f"dask ingest ({workers} workers, {phase})")
+            entry[phase] = {
+                "seconds": result["seconds"], "peak_mb": result["peak_mb"], "cpu_s": result["cpu_s"],
+                "articles_per_s": articles / result["seconds"], "words_per_s": words / result["seconds"],
+                "analysed": _analysed(result["stderr"]),
+            }
+    return entry
+
+
 def _analysed(stderr: str) -> int | None:
     for line in reversed(stderr.splitlines()):
         if "analysed " in line:
@@ -329,6 +384,10 @@ def _analysed(stderr: str) -> int | None:
 
 def _sources(articles) -> list[str]:
     return [f"{i:06d}.md" for i in range(len(articles))]
+
+
+def _cpu(result: dict) -> str:
+    return f"{result['cpu_s']:.1f} s" if "cpu_s" in result else "?"
 
 
 def markdown(report: dict) -> str:
@@ -345,9 +404,19 @@ def markdown(report: dict) -> str:
     ]
     for j, r in report["ingest"].items():
         lines.append(
-            f"| cold ingest, {j} worker(s) (`ingest --jobs {j}`) | {r['seconds']:.1f} s | "
+            f"| cold ingest, {j} worker(s) (`ingest --jobs {j}`) | {r['seconds']:.1f} s ({_cpu(r)} CPU) | "
             f"{r['articles_per_s']:.1f} articles/s, {r['words_per_s']:,.0f} words/s | {r['peak_mb']:,.0f} MB |"
         )
+    for n, entry in report.get("dask", {}).items():
+        for phase, r in entry.items():
+            what = "new workers" if phase == "cold" else "the same workers again (spaCy loaded)"
+            lines.append(
+                f"| ingest on a local Dask cluster, {n} worker(s), {what} (`ingest --scheduler`) | "
+                f"{r['seconds']:.1f} s ({_cpu(r)} CPU) | {r['articles_per_s']:.1f} articles/s, "
+                f"{r['words_per_s']:,.0f} words/s | {r['peak_mb']:,.0f} MB |"
+            )
+    if "baseline" not in report:  # --ingest-only
+        return "\n".join(lines)
     b = report["baseline"]
     lines.append(
         f"| naive baseline ({b['articles']} articles: spaCy sm all components + TextBlob per sentence, 1 process) | "
@@ -390,6 +459,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=300, help="articles to generate (default 300)")
     parser.add_argument("--source", nargs="*", help="corpus files/folders to build from (default: the bundled corpus)")
     parser.add_argument("--jobs", type=int, nargs="*", help="worker counts to measure (default: 1 and every core)")
+    parser.add_argument("--dask", type=int, nargs="*", default=[], metavar="N",
+                        help="also ingest on a local Dask cluster of N worker processes (bench/cluster.py)")
+    parser.add_argument("--ingest-only", action="store_true",
+                        help="only the cold ingests (--jobs, --dask): no warm run, export, baseline or scaled store")
     parser.add_argument("--baseline-n", type=int, default=300, help="articles for the naive baseline (default 300)")
     parser.add_argument(
         "--scale", type=int, nargs="*", default=[10_000, 100_000], help="store sizes for the aggregations"

@@ -55,3 +55,28 @@ def make_corpus(source: pd.DataFrame, n: int, *, seed: int = 0) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=ARTICLE_FIELDS).astype(str)
+
+
+def assert_consistent_store(store) -> tuple[int, int]:
+    """Check that every stored article is complete (none half-written): its analysis, sentences and
+    tones; returns (articles, sentences)."""
+    with store.connect() as con:
+        articles, analysed = con.execute(
+            "SELECT count(*), count(r.article_id) FROM articles a LEFT JOIN analysed r USING (article_id)"
+        ).fetchone()
+        orphans = con.execute(
+            "SELECT count(*) FROM sentences s ANTI JOIN articles a USING (article_id)"
+        ).fetchone()[0]
+        short = con.execute(
+            "SELECT count(*) FROM analysed r LEFT JOIN (SELECT article_id, count(*) n FROM sentences GROUP BY 1) s "
+            "USING (article_id) WHERE coalesce(s.n, 0) <> r.sentences"
+        ).fetchone()[0]
+        unique_keys = con.execute("SELECT count(*) = count(DISTINCT akey) FROM articles").fetchone()[0]
+        # the pre-aggregated rows count every mention once per sentiment engine
+        aggregated = con.execute(
+            "SELECT (SELECT count(*) FROM mentions) * (SELECT count(DISTINCT scorer) FROM tones), "
+            "(SELECT coalesce(sum(n), 0) FROM article_entities)"
+        ).fetchone()
+    assert articles == analysed and orphans == 0 and short == 0
+    assert unique_keys and aggregated[0] == aggregated[1]
+    return articles, int(store.analysis().sentences.shape[0])

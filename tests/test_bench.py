@@ -76,6 +76,20 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path):
     assert isinstance(pd.read_pickle(tmp_path / "work" / "corpus.pkl"), pd.DataFrame)
 
 
+def test_bench_ingests_on_a_local_dask_cluster(tmp_path):
+    """``--dask 1 --ingest-only``: a cluster started as the README's recipe says, cold then warm."""
+    out = tmp_path / "r.json"
+    result = _run("bench", "--n", "3", "--jobs", "1", "--dask", "1", "--ingest-only", "--workdir",
+                  str(tmp_path / "work"), "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    assert report["ingest"]["1"]["analysed"] == 3 and "baseline" not in report
+    dask = report["dask"]["1"]
+    assert dask["cold"]["analysed"] == dask["warm"]["analysed"] == 3
+    assert dask["cold"]["peak_mb"] > report["ingest"]["1"]["peak_mb"] / 2  # the workers' memory counts
+    assert "| ingest on a local Dask cluster, 1 worker(s), new workers" in result.stdout
+
+
 def test_dashboard_bench_times_every_step(tmp_path, bundled_articles):
     """``bench/dashboard.py`` drives the app on a store through every tab (large-store mode here)."""
     from analysis.store import open_store

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import analysis.cluster as cluster_module
 import analysis.engine as engine_module
 from analysis import extract, read_aliases
 from analysis.aliases import Aliases
@@ -73,7 +74,7 @@ def test_a_worker_with_other_code_is_refused(corpus, monkeypatch):
 
 
 def test_engine_errors_are_user_errors(corpus, monkeypatch):
-    monkeypatch.setattr(engine_module, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(EngineError, match="unknown engine"):
         list(iter_batches(corpus, aliases=read_aliases(), backend="spark"))
     with pytest.raises(EngineError, match="needs --scheduler"):

@@ -23,7 +23,15 @@ from analysis.loaders import article_id
 from analysis.schema import ARTICLE_FIELDS, ENTITIES
 from analysis.store import DEFAULT_STORE, Store, StoreError, open_store
 from analysis.versions import analyser_version
-from tests.helpers import ROOT, TECHCRUNCH, TECHREPUBLIC, assert_same_analysis, make_corpus, run_cli
+from tests.helpers import (
+    ROOT,
+    TECHCRUNCH,
+    TECHREPUBLIC,
+    assert_consistent_store,
+    assert_same_analysis,
+    make_corpus,
+    run_cli,
+)
 
 
 def count_extracted(monkeypatch) -> list[int]:
@@ -284,30 +292,6 @@ _INGEST = textwrap.dedent(
 )
 
 
-def _consistent(store: Store) -> tuple[int, int]:
-    """Check that every stored article is complete; returns (articles, sentences)."""
-    with store.connect() as con:
-        articles, analysed = con.execute(
-            "SELECT count(*), count(r.article_id) FROM articles a LEFT JOIN analysed r USING (article_id)"
-        ).fetchone()
-        orphans = con.execute(
-            "SELECT count(*) FROM sentences s ANTI JOIN articles a USING (article_id)"
-        ).fetchone()[0]
-        short = con.execute(
-            "SELECT count(*) FROM analysed r LEFT JOIN (SELECT article_id, count(*) n FROM sentences GROUP BY 1) s "
-            "USING (article_id) WHERE coalesce(s.n, 0) <> r.sentences"
-        ).fetchone()[0]
-        unique_keys = con.execute("SELECT count(*) = count(DISTINCT akey) FROM articles").fetchone()[0]
-        # the pre-aggregated rows count every mention once per sentiment engine
-        aggregated = con.execute(
-            "SELECT (SELECT count(*) FROM mentions) * (SELECT count(DISTINCT scorer) FROM tones), "
-            "(SELECT coalesce(sum(n), 0) FROM article_entities)"
-        ).fetchone()
-    assert articles == analysed and orphans == 0 and short == 0
-    assert unique_keys and aggregated[0] == aggregated[1]
-    return articles, int(store.analysis().sentences.shape[0])
-
-
 def _start_ingest(
     tmp_path, corpus: pd.DataFrame, partition: int, name: str = "corpus", reads: os.PathLike | None = None
 ) -> tuple[subprocess.Popen, os.PathLike]:
@@ -332,13 +316,31 @@ def test_killed_ingest_leaves_complete_articles_and_resumes(tmp_path, bundled_ar
         time.sleep(0.2)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    done, _ = _consistent(open_store(path))
+    done, _ = assert_consistent_store(open_store(path))
     assert 4 <= done < 24, "killed before the end"
     seen = count_extracted(monkeypatch)
     report = open_store(path).ingest(corpus, jobs=1)
     assert report.analysed == 24 - done and sum(seen) == 24 - done
-    assert _consistent(open_store(path))[0] == 24
+    assert assert_consistent_store(open_store(path))[0] == 24
     assert_same_analysis(open_store(path, read_only=True).analysis(), analyse(corpus))
+
+
+def test_an_engine_failure_keeps_the_partitions_that_finished(tmp_path, bundled_articles, monkeypatch):
+    """A failing engine (a Dask cluster that lost every worker) after one partition: that one,
+    still held for the next write, is written whole; the other is not there at all."""
+    real = write_module.iter_batches
+
+    def failing(articles, **options):
+        yield next(real(articles, **{**options, "partition_size": 1}))
+        raise engine_module.EngineError("every Dask worker left")
+
+    monkeypatch.setattr(write_module, "iter_batches", failing)
+    monkeypatch.setattr(write_module, "WRITE_INTERVAL", 3600.0)
+    store = open_store(tmp_path / "s.duckdb")
+    with pytest.raises(engine_module.EngineError):
+        store.ingest(bundled_articles, jobs=1)
+    assert store.summary() == {"articles": 1, "analysed": 1, "pending": 0}
+    assert assert_consistent_store(store)[0] == 1
 
 
 @pytest.mark.parametrize("linger", [0, 60], ids=["opened per read", "kept open between reads"])
@@ -373,7 +375,7 @@ def test_reader_sees_consistent_growing_store_while_two_ingests_run(tmp_path, bu
     # kept open: some reads went through the kept instance (each write made it let go first)
     assert (kept[0] > 0) if linger else (kept[0] == 0 and len(opened) >= len(counts))
     reader.close()
-    assert _consistent(open_store(path))[0] == 16
+    assert assert_consistent_store(open_store(path))[0] == 16
     stored = open_store(path, read_only=True).analysis(Selection(article_ids=corpus["article_id"]))
     assert_same_analysis(stored, analyse(corpus))
 

@@ -3,7 +3,9 @@ prune, and kept exports. The only module of the store that runs the engine.
 
 Finished partitions are written in one transaction together with their articles (those that
 finish within ``WRITE_INTERVAL`` of each other together), so an interrupted ingest leaves
-complete articles only; the next ingest continues where it stopped.
+complete articles only; the next ingest continues where it stopped. When the engine fails (an
+:class:`analysis.engine.EngineError`: a Dask cluster that lost every worker, say), the partitions
+that finished are written before the error goes on.
 
 Two ingests at once share the work: each claims the articles it is about to analyse (table
 ``claims``, its owner in ``ingests``), analyses only those no live ingest has claimed, then waits
@@ -28,7 +30,7 @@ import pandas as pd
 
 from ..aliases import Aliases
 from ..cpu import cores
-from ..engine import Batch, concat_batches, iter_batches, iter_tones
+from ..engine import Batch, EngineError, concat_batches, iter_batches, iter_tones
 from ..entities import ARTICLE_ENTITIES_SQL
 from ..extract import Extracted
 from ..schema import ARTICLE_FIELDS, EXTRACTED, FETCHES, TONE, TONES
@@ -165,18 +167,23 @@ class Store(StoreQueries):
         batches = iter_batches(todo, aliases=self.aliases, **engine)
         held: list[Batch] = []  # finished, not written yet
         last_write = time.monotonic()
-        for batch in itertools.chain(batches, [None]):
-            if batch is not None:
-                held.append(batch)
-            # the partitions finished within WRITE_INTERVAL go in one transaction: each write costs
-            # the main process CPU the workers need (opening the file, ~20 statements, the checkpoint)
-            if held and (batch is None or time.monotonic() - last_write >= WRITE_INTERVAL):
-                written = self._write_batches(todo, held, owner)
-                held.clear()
-                last_write = time.monotonic()
-                analysed += written
-                if progress:
-                    progress(written)
+        try:
+            for batch in itertools.chain(batches, [None]):
+                if batch is not None:
+                    held.append(batch)
+                # the partitions finished within WRITE_INTERVAL go in one transaction: each write costs
+                # the main process CPU the workers need (opening the file, ~20 statements, the checkpoint)
+                if held and (batch is None or time.monotonic() - last_write >= WRITE_INTERVAL):
+                    written = self._write_batches(todo, held, owner)
+                    held.clear()
+                    last_write = time.monotonic()
+                    analysed += written
+                    if progress:
+                        progress(written)
+        except EngineError:  # the engine failed (a cluster lost its workers, say): keep what finished
+            if held:
+                self._write_batches(todo, held, owner)
+            raise
         return analysed
 
     def _wait_for_others(self, waiting: pd.DataFrame, owner: str) -> tuple[pd.DataFrame, pd.DataFrame]:
