@@ -526,3 +526,122 @@ def unique_angles(sentences: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
     if "unique" not in out:
         out = out.assign(unique=pd.NA)
     return out[ANGLES].reset_index(drop=True)
+
+
+# --- Share of voice ---------------------------------------------------------------------------
+
+# Entities compared in the share-of-voice chart (two to five at a time): colours of their own,
+# drawn from the end of the palette, so they do not read as the first outlets' colours.
+ENTITY_PALETTE = ("#332288", "#117733", "#AA4499", "#999933", "#661100", "#44AA99", "#882255")
+
+
+def voice_chart(
+    voice: pd.DataFrame, articles: pd.DataFrame, *, entities: Iterable[str], measure: str = "share"
+) -> go.Figure:
+    """Share of voice of a few ``entities``: one panel per outlet, a line per entity over the
+    periods (a day or a week, see :mod:`analysis.voice`), or grouped bars when there is one period.
+
+    ``measure`` is ``"share"`` (of the outlet's entity mentions in the period) or ``"mentions"``.
+    ``voice`` is the voice table (any rows; those of ``entities`` are drawn); ``articles`` (article_id,
+    outlet, published) are the selection's: a period in which an outlet published but did not
+    name an entity counts 0 for it. Undated articles are left out.
+    """
+    from .voice import outlet_share, period_unit
+
+    if measure not in {"share", "mentions"}:
+        raise ValueError(f"measure must be 'share' or 'mentions', not {measure!r}")
+    names = list(dict.fromkeys(entities))
+    rows = voice[voice["entity"].isin(names) & (voice["period"] != "")]
+    present = outlet_share(articles, unit=period_unit(articles["published"]))[["period", "outlet"]]
+    if not names or present.empty:
+        return empty_figure("Pick entities to compare (the articles need publication dates)." if not names
+                            else "No article in the selection has a publication date.")
+    grid = present.merge(pd.DataFrame({"entity": names}), how="cross").merge(
+        rows[["period", "outlet", "entity", "mentions", "share"]], how="left", on=["period", "outlet", "entity"]
+    ).fillna({"mentions": 0, "share": 0.0})
+    outlets = sorted(grid["outlet"].unique())
+    colors = {name: ENTITY_PALETTE[i % len(ENTITY_PALETTE)] for i, name in enumerate(names)}
+    what = "Share of voice" if measure == "share" else "Mentions"
+    unit = "% of the outlet's entity mentions" if measure == "share" else " mentions"
+    value = "%{y:.1%}" if measure == "share" else "%{y}"
+    if grid["period"].nunique() == 1:
+        fig = go.Figure()
+        for name in names:
+            mine = grid[grid["entity"] == name].sort_values("outlet")
+            fig.add_bar(
+                x=[esc(o) for o in mine["outlet"]], y=mine[measure], name=esc(name), marker_color=colors[name],
+                customdata=mine[["mentions"]].to_numpy(),
+                hovertemplate=f"<b>{esc(name)}</b> in %{{x}}<br>{value}{unit if measure == 'share' else ''}"
+                              "<br>%{customdata[0]} mentions<extra></extra>",
+            )
+        day = grid["period"].iloc[0]
+        _layout(fig, f"{what} on {day}: each entity's share of each outlet's entity mentions" if measure == "share"
+                else f"{what} on {day} per outlet", barmode="group")
+        fig.update_layout(legend={"title": {"text": "Entity"}})
+        fig.update_yaxes(title_text="Share of the outlet's entity mentions" if measure == "share" else "Mentions",
+                         tickformat=".0%" if measure == "share" else None, rangemode="tozero")
+        return fig
+    cols = min(3, len(outlets))
+    n_rows = -(-len(outlets) // cols)
+    fig = make_subplots(rows=n_rows, cols=cols, subplot_titles=[esc(o) for o in outlets], shared_xaxes="all",
+                        shared_yaxes="all", vertical_spacing=min(0.12, 0.5 / n_rows), horizontal_spacing=0.05)
+    for i, outlet in enumerate(outlets):
+        mine = grid[grid["outlet"] == outlet]
+        for name in names:
+            line = mine[mine["entity"] == name].sort_values("period")
+            fig.add_scatter(
+                x=pd.to_datetime(line["period"]), y=line[measure], mode="lines+markers", name=esc(name),
+                legendgroup=esc(name), showlegend=i == 0, line={"color": colors[name], "width": 2},
+                marker={"size": 5}, customdata=line[["mentions"]].to_numpy(),
+                hovertemplate=f"<b>{esc(name)}</b> in {esc(outlet)}<br>%{{x|%Y-%m-%d}}<br>{value}"
+                              f"{unit if measure == 'share' else ''}<br>%{{customdata[0]}} mentions<extra></extra>",
+                row=i // cols + 1, col=i % cols + 1,
+            )
+    per = "day" if period_unit(articles["published"]) == "day" else "week (from its Monday)"
+    title = (f"{what} per {per}: each entity's share of the outlet's entity mentions" if measure == "share"
+             else f"{what} per {per}, per outlet")
+    _layout(fig, title, height=80 + 240 * n_rows)
+    fig.update_layout(legend={"title": {"text": "Entity"}})
+    fig.update_yaxes(tickformat=".0%" if measure == "share" else None, rangemode="tozero")
+    return fig
+
+
+def outlet_share_chart(
+    shares: pd.DataFrame, *, colors: Mapping[str, str], measure: str = "share", story_name: Callable[[str], str] = str
+) -> go.Figure:
+    """Each outlet's share (or count, ``measure="articles"``) of the selection's articles, stacked:
+    per period when ``shares`` is :func:`analysis.voice.outlet_share` by period, per story (one
+    horizontal bar each, named by ``story_name``) when it is by story."""
+    if measure not in {"share", "articles"}:
+        raise ValueError(f"measure must be 'share' or 'articles', not {measure!r}")
+    by = "story" if "story" in shares.columns else "period"
+    if shares.empty:
+        return empty_figure("No article in the selection has a publication date." if by == "period"
+                            else "No articles in the selection.")
+    fig = go.Figure()
+    value = "%{customdata[1]:.1%} of the articles" if by == "period" else "%{customdata[1]:.1%} of the story's articles"
+    for outlet, rows in shares.groupby("outlet", sort=True):
+        common = {"name": esc(outlet), "marker_color": _color(colors, outlet),
+                  "customdata": rows[["articles", "share"]].to_numpy()}
+        if by == "period":
+            fig.add_bar(x=pd.to_datetime(rows["period"]), y=rows[measure], **common,
+                        hovertemplate=f"<b>{esc(outlet)}</b><br>%{{x|%Y-%m-%d}}<br>%{{customdata[0]}} articles"
+                                      f"<br>{value}<extra></extra>")
+        else:
+            fig.add_bar(y=[esc(story_name(s)) for s in rows["story"]], x=rows[measure], orientation="h", **common,
+                        hovertemplate=f"<b>{esc(outlet)}</b> in %{{y}}<br>%{{customdata[0]}} articles"
+                                      f"<br>{value}<extra></extra>")
+    label = "Share of the articles" if measure == "share" else "Articles"
+    if by == "period":
+        _layout(fig, "Each outlet's share of the selection's articles over time" if measure == "share"
+                else "The selection's articles over time, per outlet", barmode="stack", bargap=0.15)
+        fig.update_yaxes(title_text=label, tickformat=".0%" if measure == "share" else None, rangemode="tozero")
+        fig.update_xaxes(title_text="Publication date")
+    else:
+        stories = sorted(shares["story"].unique())
+        _layout(fig, "Each outlet's share of each story's articles" if measure == "share"
+                else "Articles per story and outlet", barmode="stack", height=max(220, 110 + 36 * len(stories)))
+        fig.update_yaxes(categoryorder="array", categoryarray=[esc(story_name(s)) for s in reversed(stories)],
+                         title_text=None)
+        fig.update_xaxes(title_text=label, tickformat=".0%" if measure == "share" else None, rangemode="tozero")
+    return fig

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-TABS = ["Overview", "Entities", "Sentiment", "Emphasis", "Articles"]
+TABS = ["Overview", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -129,7 +129,7 @@ def _screenshots(page, prefix: str) -> None:
         page.get_by_role("tab", name=name).click()  # only the open tab runs: a click reruns the script
         _settled(page)
         page.wait_for_timeout(800)  # plotly draws after the script has sent the figure
-        page.screenshot(path=str(ARTIFACTS / f"{prefix}-{name.lower()}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{prefix}-{name.lower().replace(' ', '-')}.png"), full_page=True)
 
 
 def _readme_shot(page) -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from analysis import Selection, build_tables, outlet_share, voice_table
 from analysis.schema import VOICE
 from analysis.store import open_store
-from analysis.voice import DAY_SPAN, period_unit, periods
+from analysis.voice import DAY_SPAN, period_unit, periods, typed_voice_table
 from tests.helpers import TECHCRUNCH, make_corpus
 
 
@@ -98,7 +98,7 @@ def test_sql_voice_equals_pandas(dated_store, outlets, since, until, sentiment, 
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     if entities is not None:  # a few entities' rows: the whole table's, shares of every mention
         whole = voice_table(chosen.mentions, chosen.articles)
-        kept = whole[whole["entity"].isin(entities)].reset_index(drop=True)
+        kept = typed_voice_table(whole[whole["entity"].isin(entities)])
         pd.testing.assert_frame_equal(got, kept, check_exact=True)
 
 
@@ -118,3 +118,103 @@ def test_sql_voice_without_stored_tones_counts_in_pandas(tmp_path, bundled_artic
     expected = voice_table(chosen.mentions, chosen.articles)
     pd.testing.assert_frame_equal(store.voice_table(sentiment="vader"), expected, check_exact=True)
     assert store.voice_table(sentiment="vader")["mentions"].sum() == len(chosen.mentions)
+
+
+# --- the Share of voice tab (AppTest) -----------------------------------------------------------
+
+
+def _app(monkeypatch, *args: str):
+    import sys
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", *args])
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.session_state["tab"] = "Share of voice"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_share_of_voice_view_compares_picked_entities(monkeypatch, bundled):
+    at = _app(monkeypatch)
+    picks = at.multiselect(key="voice_entities")
+    assert picks.value == ["Microsoft", "OpenAI", "Microsoft Azure"]  # the three most mentioned
+    picks.set_value(["Microsoft", "Google"]).run()
+    assert not at.exception
+    [table] = [f.value for f in at.dataframe]
+    expected = voice_table(bundled.mentions, bundled.articles, entities=["Microsoft", "Google"])
+    pd.testing.assert_frame_equal(table.reset_index(drop=True), expected)
+    charts = {c.proto.spec and json_title(c.proto.spec): c.proto.spec for c in at.get("plotly_chart")}
+    voice = next(spec for title, spec in charts.items() if title.startswith("Share of voice on 2016-11-15"))
+    bars = {trace["name"]: trace for trace in _json(voice)["data"]}
+    assert set(bars) == {"Microsoft", "Google"}
+    assert _values(bars["Microsoft"]["y"]) == pytest.approx([11 / 42, 17 / 56])  # TechCrunch, TechRepublic
+    assert _values(bars["Google"]["y"]) == pytest.approx([1 / 42, 1 / 56])
+    assert any(title.startswith("Each outlet&#x27;s share of each story") for title in charts)
+    assert "Download voice.csv" in {b.proto.label for b in at.get("download_button")}
+    at.toggle(key="voice_raw").set_value(True).run()
+    titles = [json_title(c.proto.spec) for c in at.get("plotly_chart")]
+    assert any(t.startswith("Mentions on 2016-11-15") for t in titles)
+    assert any(t.startswith("Articles per story and outlet") for t in titles)
+
+
+def test_share_of_voice_over_days_per_outlet(monkeypatch, tmp_path):
+    for i, (outlet, day, text) in enumerate([
+        ("Planet", "2024-03-01", "Microsoft and Google met. Microsoft spoke."),
+        ("Planet", "2024-03-02", "Google answered Microsoft."),
+        ("Gazette", "2024-03-01", "Google alone was named here."),
+        ("Gazette", "2024-03-03", "Microsoft replied to Google and Google again."),
+    ]):
+        (tmp_path / f"{i}.md").write_text(f'---\noutlet: "{outlet}"\npublished: "{day}"\n---\n{text}\n',
+                                          encoding="utf-8")
+    at = _app(monkeypatch, "--data", str(tmp_path))
+    at.multiselect(key="voice_entities").set_value(["Microsoft", "Google"]).run()
+    specs = [_json(c.proto.spec) for c in at.get("plotly_chart")]
+    voice = next(s for s in specs if json_title(s).startswith("Share of voice per day"))
+    lines = {(t["name"], t["xaxis"]): _values(t["y"]) for t in voice["data"]}
+    # one panel per outlet (Gazette first), a point per day an outlet published: 0 where it did not name it
+    assert lines[("Microsoft", "x")] == pytest.approx([0.0, 1 / 3])  # Gazette, 1 and 3 March
+    assert lines[("Google", "x2")] == pytest.approx([1 / 3, 1 / 2])  # Planet, 1 and 2 March
+    time = next(s for s in specs if json_title(s).startswith("Each outlet&#x27;s share of the selection"))
+    assert {t["name"] for t in time["data"]} == {"Gazette", "Planet"}
+
+
+def test_share_of_voice_of_a_large_store_reads_the_picks_from_sql(monkeypatch, tmp_path, bundled_articles):
+    import streamlit as st
+
+    from app import options
+
+    path = tmp_path / "coverage.duckdb"
+    store = open_store(path)
+    store.ingest(bundled_articles, jobs=1)
+    monkeypatch.setenv(options.FULL_LIMIT_ENV, "1")
+    st.cache_resource.clear()
+    at = _app(monkeypatch, "--store", str(path))
+    at.multiselect(key="voice_entities").set_value(["Tay", "Google"]).run()
+    [table] = [f.value for f in at.dataframe]
+    pd.testing.assert_frame_equal(table.reset_index(drop=True), store.voice_table(entities=["Tay", "Google"]))
+    assert set(table["entity"]) == {"Tay", "Google"} and len(table) == 3  # Tay in TechRepublic only
+
+
+def _json(spec):
+    import json
+
+    return json.loads(spec) if isinstance(spec, str) else spec
+
+
+def json_title(spec) -> str:
+    return _json(spec)["layout"]["title"]["text"]
+
+
+def _values(array) -> list[float]:
+    """A plotly array as numbers (plotly may send it as base64 typed data)."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
