@@ -536,43 +536,46 @@ ENTITY_PALETTE = ("#332288", "#117733", "#AA4499", "#999933", "#661100", "#44AA9
 
 
 def voice_chart(
-    voice: pd.DataFrame, articles: pd.DataFrame, *, entities: Iterable[str], measure: str = "share"
+    voice: pd.DataFrame, published: pd.DataFrame, *, entities: Iterable[str], unit: str = "day",
+    measure: str = "share", panels: int = 12,
 ) -> go.Figure:
     """Share of voice of a few ``entities``: one panel per outlet, a line per entity over the
-    periods (a day or a week, see :mod:`analysis.voice`), or grouped bars when there is one period.
+    periods (``unit``: ``"day"`` or ``"week"``, see :mod:`analysis.voice`), or grouped bars when
+    there is one period.
 
     ``measure`` is ``"share"`` (of the outlet's entity mentions in the period) or ``"mentions"``.
-    ``voice`` is the voice table (any rows; those of ``entities`` are drawn); ``articles`` (article_id,
-    outlet, published) are the selection's: a period in which an outlet published but did not
-    name an entity counts 0 for it. Undated articles are left out.
+    ``voice`` is the voice table (any rows; those of ``entities`` are drawn). ``published`` has the
+    periods in which each outlet published (columns period, outlet, articles: what
+    :func:`analysis.voice.outlet_share` gives per period): there an entity it did not name counts
+    0. Undated articles are left out. At most ``panels`` outlets, those with most articles.
     """
-    from .voice import outlet_share, period_unit
-
     if measure not in {"share", "mentions"}:
         raise ValueError(f"measure must be 'share' or 'mentions', not {measure!r}")
     names = list(dict.fromkeys(entities))
-    rows = voice[voice["entity"].isin(names) & (voice["period"] != "")]
-    present = outlet_share(articles, unit=period_unit(articles["published"]))[["period", "outlet"]]
-    if not names or present.empty:
-        return empty_figure("Pick entities to compare (the articles need publication dates)." if not names
+    if not names or published.empty:
+        return empty_figure("Pick entities to compare." if not names
                             else "No article in the selection has a publication date.")
+    sizes = published.groupby("outlet")["articles"].sum().reset_index()
+    outlets = sorted(sizes.sort_values(["articles", "outlet"], ascending=[False, True])["outlet"].head(panels))
+    present = published.loc[published["outlet"].isin(outlets), ["period", "outlet"]]
+    rows = voice.loc[voice["entity"].isin(names) & (voice["period"] != ""), ["period", "outlet", "entity", "mentions",
+                                                                              "share"]]
     grid = present.merge(pd.DataFrame({"entity": names}), how="cross").merge(
-        rows[["period", "outlet", "entity", "mentions", "share"]], how="left", on=["period", "outlet", "entity"]
+        rows, how="left", on=["period", "outlet", "entity"]
     ).fillna({"mentions": 0, "share": 0.0})
-    outlets = sorted(grid["outlet"].unique())
+    grid = grid.assign(entity=pd.Categorical(grid["entity"], categories=names)).sort_values(["outlet", "entity",
+                                                                                              "period"])
     colors = {name: ENTITY_PALETTE[i % len(ENTITY_PALETTE)] for i, name in enumerate(names)}
     what = "Share of voice" if measure == "share" else "Mentions"
-    unit = "% of the outlet's entity mentions" if measure == "share" else " mentions"
-    value = "%{y:.1%}" if measure == "share" else "%{y}"
+    value = "%{y:.1%} of the outlet's entity mentions" if measure == "share" else "%{y} mentions"
     if grid["period"].nunique() == 1:
         fig = go.Figure()
         for name in names:
-            mine = grid[grid["entity"] == name].sort_values("outlet")
+            mine = grid[grid["entity"] == name]
             fig.add_bar(
                 x=[esc(o) for o in mine["outlet"]], y=mine[measure], name=esc(name), marker_color=colors[name],
                 customdata=mine[["mentions"]].to_numpy(),
-                hovertemplate=f"<b>{esc(name)}</b> in %{{x}}<br>{value}{unit if measure == 'share' else ''}"
-                              "<br>%{customdata[0]} mentions<extra></extra>",
+                hovertemplate=f"<b>{esc(name)}</b> in %{{x}}<br>{value}<br>%{{customdata[0]}} mentions<extra></extra>",
             )
         day = grid["period"].iloc[0]
         _layout(fig, f"{what} on {day}: each entity's share of each outlet's entity mentions" if measure == "share"
@@ -581,37 +584,49 @@ def voice_chart(
         fig.update_yaxes(title_text="Share of the outlet's entity mentions" if measure == "share" else "Mentions",
                          tickformat=".0%" if measure == "share" else None, rangemode="tozero")
         return fig
+    grid["day"] = pd.to_datetime(grid["period"], format="%Y-%m-%d")
     cols = min(3, len(outlets))
     n_rows = -(-len(outlets) // cols)
-    fig = make_subplots(rows=n_rows, cols=cols, subplot_titles=[esc(o) for o in outlets], shared_xaxes="all",
+    titles = [esc(o if len(o) <= 40 else o[:39] + "…") for o in outlets]
+    fig = make_subplots(rows=n_rows, cols=cols, subplot_titles=titles, shared_xaxes="all",
                         shared_yaxes="all", vertical_spacing=min(0.12, 0.5 / n_rows), horizontal_spacing=0.05)
-    for i, outlet in enumerate(outlets):
-        mine = grid[grid["outlet"] == outlet]
-        for name in names:
-            line = mine[mine["entity"] == name].sort_values("period")
-            fig.add_scatter(
-                x=pd.to_datetime(line["period"]), y=line[measure], mode="lines+markers", name=esc(name),
-                legendgroup=esc(name), showlegend=i == 0, line={"color": colors[name], "width": 2},
-                marker={"size": 5}, customdata=line[["mentions"]].to_numpy(),
-                hovertemplate=f"<b>{esc(name)}</b> in {esc(outlet)}<br>%{{x|%Y-%m-%d}}<br>{value}"
-                              f"{unit if measure == 'share' else ''}<br>%{{customdata[0]}} mentions<extra></extra>",
-                row=i // cols + 1, col=i % cols + 1,
-            )
-    per = "day" if period_unit(articles["published"]) == "day" else "week (from its Monday)"
+    for (outlet, name), line in grid.groupby(["outlet", "entity"], sort=False, observed=True):
+        panel = outlets.index(outlet)
+        fig.add_scatter(
+            x=line["day"], y=line[measure], mode="lines+markers", name=esc(name), legendgroup=esc(name),
+            showlegend=panel == 0, line={"color": colors[name], "width": 2}, marker={"size": 5},
+            customdata=line[["mentions"]].to_numpy(),
+            hovertemplate=f"<b>{esc(name)}</b> in {esc(outlet)}<br>%{{x|%Y-%m-%d}}<br>{value}"
+                          "<br>%{customdata[0]} mentions<extra></extra>",
+            row=panel // cols + 1, col=panel % cols + 1,
+        )
+    per = "day" if unit == "day" else "week (from its Monday)"
     title = (f"{what} per {per}: each entity's share of the outlet's entity mentions" if measure == "share"
              else f"{what} per {per}, per outlet")
+    if sizes["outlet"].nunique() > len(outlets):
+        title += f" (the {len(outlets)} outlets with most articles)"
     _layout(fig, title, height=80 + 240 * n_rows)
     fig.update_layout(legend={"title": {"text": "Entity"}})
     fig.update_yaxes(tickformat=".0%" if measure == "share" else None, rangemode="tozero")
+    _day_ticks(fig, grid["day"], unit)
     return fig
 
 
+def _day_ticks(fig: go.Figure, days: pd.Series, unit: str) -> None:
+    """Date axes that tick whole days (about eight of them) when the periods are days; plotly's
+    own ticks would show hours between two days."""
+    if unit == "day" and len(days):
+        span = (days.max() - days.min()).days + 1
+        fig.update_xaxes(tickformat="%b %d", dtick=86_400_000 * max(1, -(-span // 8)))
+
+
 def outlet_share_chart(
-    shares: pd.DataFrame, *, colors: Mapping[str, str], measure: str = "share", story_name: Callable[[str], str] = str
+    shares: pd.DataFrame, *, colors: Mapping[str, str], measure: str = "share", story_name: Callable[[str], str] = str,
+    unit: str = "day",
 ) -> go.Figure:
     """Each outlet's share (or count, ``measure="articles"``) of the selection's articles, stacked:
-    per period when ``shares`` is :func:`analysis.voice.outlet_share` by period, per story (one
-    horizontal bar each, named by ``story_name``) when it is by story."""
+    per period (``unit``: day or week) when ``shares`` is :func:`analysis.voice.outlet_share` by
+    period, per story (one horizontal bar each, named by ``story_name``) when it is by story."""
     if measure not in {"share", "articles"}:
         raise ValueError(f"measure must be 'share' or 'articles', not {measure!r}")
     by = "story" if "story" in shares.columns else "period"
@@ -637,10 +652,12 @@ def outlet_share_chart(
                 else "The selection's articles over time, per outlet", barmode="stack", bargap=0.15)
         fig.update_yaxes(title_text=label, tickformat=".0%" if measure == "share" else None, rangemode="tozero")
         fig.update_xaxes(title_text="Publication date")
+        _day_ticks(fig, pd.to_datetime(shares["period"], format="%Y-%m-%d"), unit)
     else:
         stories = sorted(shares["story"].unique())
         _layout(fig, "Each outlet's share of each story's articles" if measure == "share"
                 else "Articles per story and outlet", barmode="stack", height=max(220, 110 + 36 * len(stories)))
+        fig.update_layout(legend={"traceorder": "normal"})
         fig.update_yaxes(categoryorder="array", categoryarray=[esc(story_name(s)) for s in reversed(stories)],
                          title_text=None)
         fig.update_xaxes(title_text=label, tickformat=".0%" if measure == "share" else None, rangemode="tozero")

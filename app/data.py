@@ -219,6 +219,21 @@ def zipped(key: str, engine: str, selection: Selection, messages: tuple[str, ...
     return an.zip_tables({name: tables[name] for name in TABLE_COLUMNS})  # in the CLI's order
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def report(key: str, engine: str, selection: Selection, messages: tuple[str, ...], entities: tuple[str, ...] | None,
+           note: str, _tables: LazyTables, _colors: dict[str, str]) -> bytes:
+    """The selection's report (``analysis.report.report_html``), as ``python -m analysis report`` writes it."""
+    from datetime import datetime
+
+    from analysis.report import report_html
+
+    tables = _tables.complete()
+    html = report_html({name: tables[name] for name in TABLE_COLUMNS}, selection=selection,
+                       sentiment=engine, messages=messages, entities=entities,
+                       colors=_colors, note=note, generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
+    return html.encode("utf-8")
+
+
 class LazyTables(dict):
     """A selection's tables, each made the first time a view asks for it: ``articles`` given,
     ``entities()``, ``mentions`` read from ``part()``, ``sentences()``, and the others built by

@@ -169,7 +169,7 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.
         _stop()
     n_out = articles["outlet"].nunique()
     story_list = sorted(articles["story"].unique())
-    head, zip_box = st.columns([3, 1], vertical_alignment="center")
+    head, zip_box, report_box = st.columns([4, 1.3, 1.3], vertical_alignment="center")
     about = [f"{count(len(articles), 'article')} from {count(n_out, 'outlet')}"]
     if len(story_list) > 1:
         about.append(f"{len(story_list)} stories (outlets are compared within each story)")
@@ -184,6 +184,17 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.
         "All tables (zip)", data=functools.partial(data.zipped, key, engine, choice.selection, tuple(messages), tables),
         file_name="coverage-lens-tables.zip", mime="application/zip", key="download_zip", on_click="ignore",
         width="stretch", icon=":material/folder_zip:", help=zip_help,
+    )
+    note = "" if partial is None else partial.note("Sentences, mentions, terms, quotes, messages and tone arcs cover")
+    picks = st.session_state.get("voice_entities")  # the entities compared in Share of voice, once it was opened
+    report_box.download_button(
+        "Download report", data=functools.partial(
+            data.report, key, engine, choice.selection, tuple(messages), None if picks is None else tuple(picks), note,
+            tables, colors),
+        file_name="coverage-lens-report.html", mime="text/html", key="download_report", on_click="ignore",
+        width="stretch", icon=":material/description:",
+        help="One HTML file to send: this selection's numbers, every view's charts, exclusive entities, unique angles, "
+             "quotes, key messages and each table's first rows. Opens offline in any browser; prints to PDF.",
     )
 
     def shown() -> pd.DataFrame:  # the Overview never asks: a large store aggregates entities on demand

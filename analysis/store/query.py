@@ -147,13 +147,14 @@ class StoreQueries(StoreFile):
         are the same for every scorer); when they are missing, pandas counts.
         """
         scorer = self.scorer(sentiment)
-        where, picked = ("TRUE", []) if entities is None else ("list_contains(?::VARCHAR[], names.entity)",
-                                                               [list(entities)])
+        where, picked = ("TRUE", []) if entities is None else (
+            "e.ekey IN (SELECT ekey FROM entity_names WHERE list_contains(?::VARCHAR[], entity))", [list(entities)])
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, selection)
             if not self._unscored(con, chosen, params, scorer):
                 query = f"WITH {chosen}, {VOICE_SQL.format(entities=where)}"
-                return typed_voice_table(frame(con, query, [*params, self.analyser, scorer, *picked]))
+                versions = [self.analyser, scorer]
+                return typed_voice_table(frame(con, query, [*params, *versions, *picked, *versions]))
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return voice_table(chosen_analysis.mentions, chosen_analysis.articles, entities=entities)
 

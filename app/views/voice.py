@@ -36,9 +36,11 @@ def render(tables, shown: pd.DataFrame, colors: dict[str, str]) -> None:
                        help="Off: shares (of the outlet's entity mentions, of the articles). On: mentions, articles.")
     if not options:
         st.info(NO_ENTITY)
+    over_time = an.outlet_share(articles, by="period", unit=unit)
     if picks:
         rows = tables.voice(picks)
-        chart(charts.voice_chart(rows, articles, entities=picks, measure="mentions" if raw else "share"), "chart_voice")
+        chart(charts.voice_chart(rows, over_time, entities=picks, unit=unit, measure="mentions" if raw else "share"),
+              "chart_voice")
         with st.expander("Share of voice of these entities as a table"):
             table(rows, "table_voice", share=PCT)
     elif options:
@@ -51,9 +53,9 @@ def render(tables, shown: pd.DataFrame, colors: dict[str, str]) -> None:
 
     st.subheader("Outlets: share of the selection's articles")
     measure = "articles" if raw else "share"
-    over_time = an.outlet_share(articles, by="period", unit=unit)
     if over_time["period"].nunique() > 1:
-        chart(charts.outlet_share_chart(over_time, colors=colors, measure=measure), "chart_outlet_share_time")
+        chart(charts.outlet_share_chart(over_time, colors=colors, measure=measure, unit=unit),
+              "chart_outlet_share_time")
     else:
         st.caption("Each outlet's share over time appears when the selected articles were published on different days.")
     chart(charts.outlet_share_chart(an.outlet_share(articles, by="story"), colors=colors, measure=measure,
