@@ -438,8 +438,12 @@ def terms_chart(terms: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10) 
         .groupby("outlet", sort=True).head(n)
     )
     outlets = sorted(best["outlet"].unique())
-    fig = make_subplots(rows=1, cols=len(outlets), subplot_titles=[esc(o) for o in outlets], horizontal_spacing=0.12)
-    for i, outlet in enumerate(outlets, start=1):
+    # at most four panels a row: plotly refuses the spacing of 12 panels in one row, and they would be unreadable
+    cols = min(4, len(outlets))
+    n_rows = -(-len(outlets) // cols)
+    fig = make_subplots(rows=n_rows, cols=cols, subplot_titles=[esc(o) for o in outlets], horizontal_spacing=0.12,
+                        vertical_spacing=min(0.12, 0.5 / n_rows))
+    for i, outlet in enumerate(outlets):
         rows = best[best["outlet"] == outlet].iloc[::-1]
         fig.add_bar(
             y=[esc(t) for t in rows["term"]], x=rows["z"], orientation="h", name=esc(outlet),
@@ -447,11 +451,11 @@ def terms_chart(terms: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10) 
             hovertemplate=(
                 "<b>%{y}</b><br>z = %{x:.2f}<br>used %{customdata[0]} times<extra>" + esc(outlet) + "</extra>"
             ),
-            row=1, col=i,
+            row=i // cols + 1, col=i % cols + 1,
         )
-        fig.update_xaxes(title_text="z (log-odds)", row=1, col=i)
-    _layout(fig, "Distinctive terms: words each outlet uses more than the others", height=max(300, 80 + 26 * n),
-            showlegend=False)
+        fig.update_xaxes(title_text="z (log-odds)", row=i // cols + 1, col=i % cols + 1)
+    _layout(fig, "Distinctive terms: words each outlet uses more than the others",
+            height=n_rows * max(300, 80 + 26 * n), showlegend=False)
     return fig
 
 

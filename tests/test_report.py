@@ -104,3 +104,26 @@ def test_cli_report_through_the_store(tmp_path):
     assert done.returncode == 0, done.stderr
     page = out.read_text(encoding="utf-8")
     assert "<dt>Outlets</dt><dd>TechCrunch</dd>" in page and "1 article from 1 outlet" in page
+
+
+def test_dashboard_report_equals_the_cli_report(monkeypatch, bundled):
+    """"Download report" serves the report ``python -m analysis report`` writes for the same selection."""
+    import sys
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from app import data
+
+    selection = Selection(outlets=("TechRepublic",))
+    lazy = data.lazy_tables("report-test", "textblob", selection, tuple(MESSAGES), bundled)
+    served = data.report("report-test", "textblob", selection, tuple(MESSAGES), None, "", lazy,
+                         {"TechCrunch": "#0072B2", "TechRepublic": "#D55E00"}).decode("utf-8")
+    written = report_html(build_tables(select(bundled, selection), messages=MESSAGES), selection=selection,
+                          messages=MESSAGES, colors={"TechCrunch": "#0072B2", "TechRepublic": "#D55E00"})
+    assert re.sub(r" · made [^<]*", "", served) == written
+
+    monkeypatch.setattr(sys, "argv", ["dashboard.py"])
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60).run()
+    [button] = [b.proto for b in at.get("download_button") if b.proto.label == "Download report"]
+    assert button.ignore_rerun
