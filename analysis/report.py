@@ -288,30 +288,35 @@ def _exclusive_html(entities: pd.DataFrame) -> str:
     only = entities[entities["exclusive"].astype(bool)] if len(entities) else entities
     if only.empty:
         return '<p class="note">No entity is named by one outlet alone (it takes two outlets in a story).</p>'
+    keys = ["story", "outlet"]
+    only = only.sort_values([*keys, "mentions", "entity"], ascending=[True, True, False, True])
+    items = only.assign(item=[f"{esc(e)} ({m})" for e, m in zip(only["entity"], only["mentions"], strict=True)])
+    names = items.groupby(keys, sort=True).head(15).groupby(keys, sort=True)["item"].agg(", ".join)
+    counts = only.groupby(keys, sort=True).size()
     several = only["story"].nunique() > 1
     parts = ['<ul class="exclusive">']
-    for (story, outlet), rows in only.groupby(["story", "outlet"], sort=True):
-        top = rows.sort_values(["mentions", "entity"], ascending=[False, True]).head(15)
-        names = ", ".join(f"{esc(r.entity)} ({r.mentions})" for r in top.itertuples(index=False))
-        more = f" and {len(rows) - len(top)} more" if len(rows) > len(top) else ""
+    for (story, outlet), listed in names.items():
+        more = counts[(story, outlet)] - min(15, counts[(story, outlet)])
         where = f" in {esc(_story(story))}" if several else ""
-        parts.append(f"<li><b>{esc(outlet)}</b>{where}: {names}{more}</li>")
+        parts.append(f"<li><b>{esc(outlet)}</b>{where}: {listed}{f' and {more} more' if more else ''}</li>")
     return "".join(parts) + "</ul>"
 
 
 def _angles_html(sentences: pd.DataFrame, colors: Mapping[str, str]) -> str:
-    angles = charts.unique_angles(sentences, n=5)
+    stories = sentences["story"].nunique()
+    n = 5 if stories <= 3 else 2  # a long report stays readable: two per outlet and story beyond three stories
+    angles = charts.unique_angles(sentences, n=n)
     if angles.empty:
         return '<p class="note">Unique angles need at least two outlets covering the same story.</p>'
-    parts = ['<p class="note">Each outlet\'s least-matched sentences above the closest sentence another outlet wrote '
-             "about the story (0 = nothing alike, 1 = the same point).</p>"]
+    parts = [f'<p class="note">Each outlet\'s {n} least-matched sentences per story above the closest sentence '
+             "another outlet wrote about it (0 = nothing alike, 1 = the same point).</p>"]
     for story, rows in angles.groupby("story", sort=True):
-        if angles["story"].nunique() > 1:
+        if stories > 1:
             parts.append(f"<p><b>Story: {esc(_story(story))}</b></p>")
-        parts.append('<div class="angles">' + "".join(
-            reader.angles_html(rows, outlet=outlet, color=colors.get(outlet, charts.NEUTRAL)).replace(
-                reader.ANGLE_STYLE, "")
-            for outlet in sorted(rows["outlet"].unique())) + "</div>")
+        cards = (reader.angles_html(mine, outlet=outlet, color=colors.get(outlet, charts.NEUTRAL))
+                 for outlet, mine in rows.groupby("outlet", sort=True))
+        parts.append('<div class="angles">' + "".join(card.replace(reader.ANGLE_STYLE, "") for card in cards)
+                     + "</div>")
     return "".join(parts)
 
 
