@@ -534,18 +534,20 @@ def unique_angles(sentences: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
 
 # --- Share of voice ---------------------------------------------------------------------------
 
-# Entities compared in the share-of-voice chart (two to five at a time): colours of their own,
-# drawn from the end of the palette, so they do not read as the first outlets' colours.
-ENTITY_PALETTE = ("#332288", "#117733", "#AA4499", "#999933", "#661100", "#44AA99", "#882255")
+# Entities compared in the share-of-voice chart (two to five at a time) are told apart by line
+# dash, marker and bar pattern, not colour: colour stays the outlet's, as in every other chart.
+ENTITY_STYLES = (("solid", "circle", ""), ("dash", "square", "/"), ("dot", "diamond", "."),
+                 ("dashdot", "triangle-up", "x"), ("longdash", "cross", "-"), ("longdashdot", "star", "+"))
+_KEY = "#555555"  # the legend's entity keys, in no outlet's colour
 
 
 def voice_chart(
-    voice: pd.DataFrame, published: pd.DataFrame, *, entities: Iterable[str], unit: str = "day",
-    measure: str = "share", panels: int = 12,
+    voice: pd.DataFrame, published: pd.DataFrame, *, entities: Iterable[str], colors: Mapping[str, str],
+    unit: str = "day", measure: str = "share", panels: int = 12,
 ) -> go.Figure:
-    """Share of voice of a few ``entities``: one panel per outlet, a line per entity over the
-    periods (``unit``: ``"day"`` or ``"week"``, see :mod:`analysis.voice`), or grouped bars when
-    there is one period.
+    """Share of voice of a few ``entities``: one panel per outlet (in its colour), a line per entity
+    (its own dash and marker) over the periods (``unit``: ``"day"`` or ``"week"``, see
+    :mod:`analysis.voice`), or grouped bars (an entity's own pattern) when there is one period.
 
     ``measure`` is ``"share"`` (of the outlet's entity mentions in the period) or ``"mentions"``.
     ``voice`` is the voice table (any rows; those of ``entities`` are drawn). ``published`` has the
@@ -569,7 +571,7 @@ def voice_chart(
     ).fillna({"mentions": 0, "share": 0.0})
     grid = grid.assign(entity=pd.Categorical(grid["entity"], categories=names)).sort_values(["outlet", "entity",
                                                                                               "period"])
-    colors = {name: ENTITY_PALETTE[i % len(ENTITY_PALETTE)] for i, name in enumerate(names)}
+    style = {name: ENTITY_STYLES[i % len(ENTITY_STYLES)] for i, name in enumerate(names)}
     what = "Share of voice" if measure == "share" else "Mentions"
     value = "%{y:.1%} of the outlet's entity mentions" if measure == "share" else "%{y} mentions"
     if grid["period"].nunique() == 1:
@@ -577,16 +579,22 @@ def voice_chart(
         for name in names:
             mine = grid[grid["entity"] == name]
             fig.add_bar(
-                x=[esc(o) for o in mine["outlet"]], y=mine[measure], name=esc(name), marker_color=colors[name],
+                x=[esc(o) for o in mine["outlet"]], y=mine[measure], name=esc(name), legendgroup=esc(name),
+                showlegend=False, marker={"color": [_color(colors, o) for o in mine["outlet"]],
+                                          "pattern": {"shape": style[name][2], "fgcolor": "white", "solidity": 0.4}},
                 customdata=mine[["mentions"]].to_numpy(),
                 hovertemplate=f"<b>{esc(name)}</b> in %{{x}}<br>{value}<br>%{{customdata[0]}} mentions<extra></extra>",
             )
+            fig.add_bar(x=[None], y=[None], name=esc(name), legendgroup=esc(name), hoverinfo="skip",
+                        marker={"color": _KEY, "pattern": {"shape": style[name][2], "fgcolor": "white",
+                                                           "solidity": 0.4}})
         day = grid["period"].iloc[0]
         _layout(fig, f"{what} on {day}: each entity's share of each outlet's entity mentions" if measure == "share"
                 else f"{what} on {day} per outlet", barmode="group")
         fig.update_layout(legend={"title": {"text": "Entity"}})
         fig.update_yaxes(title_text="Share of the outlet's entity mentions" if measure == "share" else "Mentions",
                          tickformat=".0%" if measure == "share" else None, rangemode="tozero")
+        fig.update_xaxes(type="category")
         return fig
     grid["day"] = pd.to_datetime(grid["period"], format="%Y-%m-%d")
     cols = min(3, len(outlets))
@@ -594,12 +602,18 @@ def voice_chart(
     titles = [esc(o if len(o) <= 40 else o[:39] + "…") for o in outlets]
     fig = make_subplots(rows=n_rows, cols=cols, subplot_titles=titles, shared_xaxes="all",
                         shared_yaxes="all", vertical_spacing=min(0.12, 0.5 / n_rows), horizontal_spacing=0.05)
+    for name in names:  # the legend's keys: each entity's dash and marker, in grey
+        dash, symbol, _ = style[name]
+        fig.add_scatter(x=[None], y=[None], mode="lines+markers", name=esc(name), legendgroup=esc(name),
+                        line={"color": _KEY, "dash": dash, "width": 2}, marker={"symbol": symbol, "size": 7},
+                        hoverinfo="skip", row=1, col=1)
     for (outlet, name), line in grid.groupby(["outlet", "entity"], sort=False, observed=True):
         panel = outlets.index(outlet)
+        dash, symbol, _ = style[name]
         fig.add_scatter(
             x=line["day"], y=line[measure], mode="lines+markers", name=esc(name), legendgroup=esc(name),
-            showlegend=panel == 0, line={"color": colors[name], "width": 2}, marker={"size": 5},
-            customdata=line[["mentions"]].to_numpy(),
+            showlegend=False, line={"color": _color(colors, outlet), "width": 2, "dash": dash},
+            marker={"size": 6, "symbol": symbol}, customdata=line[["mentions"]].to_numpy(),
             hovertemplate=f"<b>{esc(name)}</b> in {esc(outlet)}<br>%{{x|%Y-%m-%d}}<br>{value}"
                           "<br>%{customdata[0]} mentions<extra></extra>",
             row=panel // cols + 1, col=panel % cols + 1,
@@ -612,6 +626,7 @@ def voice_chart(
     _layout(fig, title, height=80 + 240 * n_rows)
     fig.update_layout(legend={"title": {"text": "Entity"}})
     fig.update_yaxes(tickformat=".0%" if measure == "share" else None, rangemode="tozero")
+    fig.update_xaxes(type="date")  # the legend keys carry no data: plotly would guess a number axis from them
     _day_ticks(fig, grid["day"], unit)
     return fig
 

@@ -155,7 +155,7 @@ def report_html(
              f"the dated articles lie at most {DAY_SPAN} days apart, else weeks from their Monday). Compared: "
              + esc(", ".join(picks) or "no entity") + ".</p>")
     over_time = outlet_share(articles, by="period", unit=unit)
-    page.chart(charts.voice_chart(tables["voice"], over_time, entities=picks, unit=unit))
+    page.chart(charts.voice_chart(tables["voice"], over_time, entities=picks, colors=colors, unit=unit))
     if over_time["period"].nunique() > 1:
         page.chart(charts.outlet_share_chart(over_time, colors=colors, unit=unit))
     page.chart(charts.outlet_share_chart(outlet_share(articles, by="story"), colors=colors, story_name=_story))

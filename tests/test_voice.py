@@ -149,8 +149,12 @@ def test_share_of_voice_view_compares_picked_entities(monkeypatch, bundled):
     pd.testing.assert_frame_equal(table.reset_index(drop=True), expected)
     charts = {c.proto.spec and json_title(c.proto.spec): c.proto.spec for c in at.get("plotly_chart")}
     voice = next(spec for title, spec in charts.items() if title.startswith("Share of voice on 2016-11-15"))
-    bars = {trace["name"]: trace for trace in _json(voice)["data"]}
+    data = _json(voice)["data"]
+    bars = {trace["name"]: trace for trace in data if trace.get("showlegend") is False}  # the legend keys aside
     assert set(bars) == {"Microsoft", "Google"}
+    # an outlet's colour for its bars, a pattern for each entity
+    assert bars["Microsoft"]["marker"]["color"] == ["#0072B2", "#D55E00"]
+    assert bars["Microsoft"]["marker"]["pattern"]["shape"] != bars["Google"]["marker"]["pattern"]["shape"]
     assert _values(bars["Microsoft"]["y"]) == pytest.approx([11 / 42, 17 / 56])  # TechCrunch, TechRepublic
     assert _values(bars["Google"]["y"]) == pytest.approx([1 / 42, 1 / 56])
     assert any(title.startswith("Each outlet&#x27;s share of each story") for title in charts)
@@ -174,7 +178,8 @@ def test_share_of_voice_over_days_per_outlet(monkeypatch, tmp_path):
     at.multiselect(key="voice_entities").set_value(["Microsoft", "Google"]).run()
     specs = [_json(c.proto.spec) for c in at.get("plotly_chart")]
     voice = next(s for s in specs if json_title(s).startswith("Share of voice per day"))
-    lines = {(t["name"], t["xaxis"]): _values(t["y"]) for t in voice["data"]}
+    lines = {(t["name"], t["xaxis"]): _values(t["y"]) for t in voice["data"] if t.get("showlegend") is False}
+    assert len(lines) == 4  # two outlets, two entities
     # one panel per outlet (Gazette first), a point per day an outlet published: 0 where it did not name it
     assert lines[("Microsoft", "x")] == pytest.approx([0.0, 1 / 3])  # Gazette, 1 and 3 March
     assert lines[("Google", "x2")] == pytest.approx([1 / 3, 1 / 2])  # Planet, 1 and 2 March

@@ -39,8 +39,8 @@ def render(tables, shown: pd.DataFrame, colors: dict[str, str]) -> None:
     over_time = an.outlet_share(articles, by="period", unit=unit)
     if picks:
         rows = tables.voice(picks)
-        chart(charts.voice_chart(rows, over_time, entities=picks, unit=unit, measure="mentions" if raw else "share"),
-              "chart_voice")
+        chart(charts.voice_chart(rows, over_time, entities=picks, colors=colors, unit=unit,
+                                 measure="mentions" if raw else "share"), "chart_voice")
         with st.expander("Share of voice of these entities as a table"):
             table(rows, "table_voice", share=PCT)
     elif options:
