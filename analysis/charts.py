@@ -580,14 +580,16 @@ def voice_chart(
             mine = grid[grid["entity"] == name]
             fig.add_bar(
                 x=[esc(o) for o in mine["outlet"]], y=mine[measure], name=esc(name), legendgroup=esc(name),
-                showlegend=False, marker={"color": [_color(colors, o) for o in mine["outlet"]],
+                offsetgroup=esc(name), showlegend=False, marker={"color": [_color(colors, o) for o in mine["outlet"]],
                                           "pattern": {"shape": style[name][2], "fgcolor": "white", "solidity": 0.4}},
                 customdata=mine[["mentions"]].to_numpy(),
                 hovertemplate=f"<b>{esc(name)}</b> in %{{x}}<br>{value}<br>%{{customdata[0]}} mentions<extra></extra>",
             )
-            fig.add_bar(x=[None], y=[None], name=esc(name), legendgroup=esc(name), hoverinfo="skip",
-                        marker={"color": _KEY, "pattern": {"shape": style[name][2], "fgcolor": "white",
-                                                           "solidity": 0.4}})
+            shape = style[name][2]  # the legend's key: the entity's pattern in grey on white (plain: all grey)
+            fig.add_bar(x=[None], y=[None], name=esc(name), legendgroup=esc(name), offsetgroup=esc(name),
+                        hoverinfo="skip",
+                        marker={"color": _KEY if not shape else "white", "line": {"color": _KEY, "width": 1},
+                                "pattern": {"shape": shape, "fgcolor": _KEY, "fillmode": "overlay", "solidity": 0.5}})
         day = grid["period"].iloc[0]
         _layout(fig, f"{what} on {day}: each entity's share of each outlet's entity mentions" if measure == "share"
                 else f"{what} on {day} per outlet", barmode="group")
