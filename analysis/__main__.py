@@ -25,13 +25,13 @@ from pathlib import Path
 
 from . import __version__
 from .aliases import read_aliases
+from .engine import EngineError, run_extract
 from .export import build_tables, check_writable, csv_tables, write_tables
 from .loaders import LoadError, load_corpus, skip_message
 from .messages import parse_messages
 from .pipeline import analyse, apply_sentiment, select
 from .selection import Selection
 from .sentiment import SCORERS
-from .engine import EngineError, run_extract
 from .store import DEFAULT_STORE, StoreError, StoreReadOnly, open_store
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -97,8 +97,10 @@ def _scale_options(command: argparse.ArgumentParser, *, store_default: Path | No
         "--store", nargs="?", const=DEFAULT_STORE, default=store_default, metavar="PATH",
         help=f"DuckDB store of per-article results, a .duckdb file (default {DEFAULT_STORE})",
     )
-    command.add_argument("--engine", choices=("local", "dask"), default=None, help="where the NLP step runs (default local)")
-    command.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask)")
+    command.add_argument("--engine", choices=("local", "dask"), default=None,
+                         help="where the NLP step runs (default local)")
+    command.add_argument("--scheduler", metavar="ADDRESS",
+                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask)")
 
 
 def _read_messages(path: str | None) -> list[str]:
@@ -107,7 +109,8 @@ def _read_messages(path: str | None) -> list[str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read messages file {path}: {error.strerror if isinstance(error, OSError) else error}")
+        reason = error.strerror if isinstance(error, OSError) else error
+        raise UsageError(f"cannot read messages file {path}: {reason}") from None
     return parse_messages(text)
 
 
@@ -117,7 +120,7 @@ def _aliases(path: str | None):
     try:
         return read_aliases(path)
     except (OSError, ValueError) as error:
-        raise UsageError(f"cannot read aliases: {error}")
+        raise UsageError(f"cannot read aliases: {error}") from None
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -327,14 +330,15 @@ class _ScoringBar:
     def __init__(self) -> None:
         self.bar = None
 
-    def __enter__(self) -> "_ScoringBar":
+    def __enter__(self) -> _ScoringBar:
         return self
 
     def update(self, n: int) -> None:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(unit="article", desc="scoring tone (new sentiment version)", file=sys.stderr, mininterval=0.5)
+            self.bar = tqdm(unit="article", desc="scoring tone (new sentiment version)", file=sys.stderr,
+                            mininterval=0.5)
         self.bar.update(n)
 
     def __exit__(self, *exc) -> None:
