@@ -157,7 +157,7 @@ def test_share_of_voice_view_compares_picked_entities(monkeypatch, bundled):
     assert bars["Microsoft"]["marker"]["pattern"]["shape"] != bars["Google"]["marker"]["pattern"]["shape"]
     assert _values(bars["Microsoft"]["y"]) == pytest.approx([11 / 42, 17 / 56])  # TechCrunch, TechRepublic
     assert _values(bars["Google"]["y"]) == pytest.approx([1 / 42, 1 / 56])
-    assert any(title.startswith("Each outlet&#x27;s share of each story") for title in charts)
+    assert any(title.startswith("Each outlet's share of each story") for title in charts)
     assert "Download voice.csv" in {b.proto.label for b in at.get("download_button")}
     at.toggle(key="voice_raw").set_value(True).run()
     titles = [json_title(c.proto.spec) for c in at.get("plotly_chart")]
@@ -183,7 +183,7 @@ def test_share_of_voice_over_days_per_outlet(monkeypatch, tmp_path):
     # one panel per outlet (Gazette first), a point per day an outlet published: 0 where it did not name it
     assert lines[("Microsoft", "x")] == pytest.approx([0.0, 1 / 3])  # Gazette, 1 and 3 March
     assert lines[("Google", "x2")] == pytest.approx([1 / 3, 1 / 2])  # Planet, 1 and 2 March
-    time = next(s for s in specs if json_title(s).startswith("Each outlet&#x27;s share of the selection"))
+    time = next(s for s in specs if json_title(s).startswith("Each outlet's share of the selection"))
     assert {t["name"] for t in time["data"]} == {"Gazette", "Planet"}
 
 
