@@ -27,6 +27,7 @@ from .segment import paragraphs
 from .selection import Selection
 from .sentiment import SCORERS, score_texts
 from .versions import __version__
+from .voice import outlet_share, voice_table
 
 __all__ = [
     "Aliases",
@@ -49,6 +50,7 @@ __all__ = [
     "load_corpus",
     "load_files",
     "neutralise",
+    "outlet_share",
     "paragraphs",
     "read_aliases",
     "repair_text",
@@ -58,6 +60,7 @@ __all__ = [
     "sentence_tables",
     "to_csv_bytes",
     "unrepair",
+    "voice_table",
     "write_tables",
     "zip_tables",
 ]

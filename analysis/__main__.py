@@ -1,5 +1,5 @@
-"""The command line: ``python -m analysis export [SOURCE ...] --out DIR``, ``ingest SOURCE ...`` and
-``collect URL ...``.
+"""The command line: ``python -m analysis export [SOURCE ...] --out DIR``, ``report [SOURCE ...] --out
+FILE``, ``ingest SOURCE ...`` and ``collect URL ...``.
 
 With ``--store [PATH]`` (default ``data/store/coverage.duckdb``) ``export`` keeps per-article
 results in the store: the SOURCEs are added to it, only articles the store has not analysed
@@ -25,13 +25,13 @@ from pathlib import Path
 
 from . import __version__
 from .aliases import read_aliases
+from .engine import EngineError, run_extract
 from .export import build_tables, check_writable, csv_tables, write_tables
 from .loaders import LoadError, load_corpus, skip_message
 from .messages import parse_messages
 from .pipeline import analyse, apply_sentiment, select
 from .selection import Selection
 from .sentiment import SCORERS
-from .engine import EngineError, run_extract
 from .store import DEFAULT_STORE, StoreError, StoreReadOnly, open_store
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -63,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
     export.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for the NLP step")
     _scale_options(export, store_default=None)
+    report = commands.add_parser("report", help="analyse SOURCEs and write one self-contained HTML report")
+    for action in export._actions:  # the same SOURCEs, filters and options as export, declared once
+        if action.dest not in {"help", "out"}:
+            report._add_action(action)
+    report.add_argument("--out", required=True, metavar="FILE", help="the HTML file to write (report.html)")
+    report.add_argument("--entity", action="append", metavar="NAME",
+                        help="an entity to compare in the share of voice (repeatable; default: the 3 most mentioned)")
     ingest = commands.add_parser("ingest", help="add SOURCEs to the store, analysing only what it lacks")
     ingest.add_argument("sources", nargs="*", metavar="SOURCE", help="files or folders (none: bring the whole store "
                         "up to date, analysing what the current analyser has not and scoring missing tones)")
@@ -90,8 +97,10 @@ def _scale_options(command: argparse.ArgumentParser, *, store_default: Path | No
         "--store", nargs="?", const=DEFAULT_STORE, default=store_default, metavar="PATH",
         help=f"DuckDB store of per-article results, a .duckdb file (default {DEFAULT_STORE})",
     )
-    command.add_argument("--engine", choices=("local", "dask"), default=None, help="where the NLP step runs (default local)")
-    command.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask)")
+    command.add_argument("--engine", choices=("local", "dask"), default=None,
+                         help="where the NLP step runs (default local)")
+    command.add_argument("--scheduler", metavar="ADDRESS",
+                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask)")
 
 
 def _read_messages(path: str | None) -> list[str]:
@@ -100,7 +109,8 @@ def _read_messages(path: str | None) -> list[str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read messages file {path}: {error.strerror if isinstance(error, OSError) else error}")
+        reason = error.strerror if isinstance(error, OSError) else error
+        raise UsageError(f"cannot read messages file {path}: {reason}") from None
     return parse_messages(text)
 
 
@@ -110,7 +120,7 @@ def _aliases(path: str | None):
     try:
         return read_aliases(path)
     except (OSError, ValueError) as error:
-        raise UsageError(f"cannot read aliases: {error}")
+        raise UsageError(f"cannot read aliases: {error}") from None
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -141,6 +151,51 @@ def _write(csvs, out: str) -> list[Path]:
         return write_tables(csvs, out)
     except OSError as error:  # the folder changed since _check_out, or the disk is full
         raise UsageError(f"cannot write the tables to --out {out}: {error.strerror or error}") from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    """``report``: the tables ``export`` would write, as one HTML page (``analysis.report``)."""
+    from datetime import datetime
+
+    from .report import report_html
+
+    out = Path(args.out)
+    if out.is_dir():
+        raise UsageError(f"--out expects a file to write, not the folder {out}")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out: the folder {out.parent} does not exist")
+    messages = _read_messages(args.messages)
+    aliases = _aliases(args.aliases)
+    engine = _engine(args)
+    if args.store is not None:
+        store = _open_store(args, aliases)
+        if args.sources:
+            corpus = _load(args, args.sources)
+            _report_ingest(store, _ingest_into(store, corpus.articles, args))
+            ids = list(corpus.articles["article_id"])
+        else:
+            ids = None
+            _update_store(store, args)
+        result = store.analysis(Selection(article_ids=ids), sentiment=args.sentiment)
+        if result.articles.empty:
+            raise UsageError(f"the store {store.path} holds no article: add some with "
+                             "`python -m analysis ingest SOURCE`")
+    else:
+        result = _load_and_analyse(args, aliases, engine)
+    selection = _selection(args)
+    chosen = _chosen(result, selection)
+    html = report_html(build_tables(chosen, messages=messages), selection=selection,
+                       sentiment=args.sentiment,
+                       messages=messages, entities=args.entity,
+                       generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as error:  # the folder changed since the check, or the disk is full
+        raise UsageError(f"cannot write the report to --out {out}: {error.strerror or error}") from None
+    print(f"analysed {len(result.articles)} articles; wrote the report of {len(chosen.articles)} articles from "
+          f"{chosen.articles['outlet'].nunique()} outlets to {out} ({len(html.encode()) / 2**20:.1f} MB)",
+          file=sys.stderr)
+    return 0
 
 
 def _selection(args: argparse.Namespace) -> Selection:
@@ -275,14 +330,15 @@ class _ScoringBar:
     def __init__(self) -> None:
         self.bar = None
 
-    def __enter__(self) -> "_ScoringBar":
+    def __enter__(self) -> _ScoringBar:
         return self
 
     def update(self, n: int) -> None:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(unit="article", desc="scoring tone (new sentiment version)", file=sys.stderr, mininterval=0.5)
+            self.bar = tqdm(unit="article", desc="scoring tone (new sentiment version)", file=sys.stderr,
+                            mininterval=0.5)
         self.bar.update(n)
 
     def __exit__(self, *exc) -> None:
@@ -395,6 +451,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.command == "export":
             return _export(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "ingest":
             return _ingest(args)
         if args.command == "collect":

@@ -18,6 +18,7 @@ from .pipeline import Analysis
 from .quotes import extract_quotes
 from .schema import TABLES
 from .terms import distinctive_terms
+from .voice import voice_table
 
 # OWASP's advice against CSV injection: a text cell starting with one of these is prefixed with '
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -40,6 +41,7 @@ def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[st
         "sentences": sentences,
         "mentions": analysis.mentions,
         "entities": entity_table(analysis.mentions, analysis.sentences, analysis.articles),
+        "voice": voice_table(analysis.mentions, analysis.articles),
         **sentence_tables(analysis, sentences, messages=messages),
     }
     return {name: _columns(table, name) for name, table in tables.items()}

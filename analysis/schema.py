@@ -30,6 +30,7 @@ ENTITIES = [
     "story", "outlet", "entity", "label", "mentions", "articles", "share", "polarity", "subjectivity",
     "exclusive", "emphasis", "first_seen",
 ]
+VOICE = ["period", "outlet", "entity", "mentions", "share"]
 TERMS = ["story", "outlet", "term", "count", "z"]
 QUOTES = ["story", "outlet", "article_id", "sentence", "speaker", "entity", "quote"]
 MESSAGES = ["story", "outlet", "message", "found", "similarity", "best_sentence", "article_id", "first_seen"]
@@ -57,6 +58,7 @@ TABLES: dict[str, list[str]] = {
     "sentences": SENTENCES,
     "mentions": MENTIONS,
     "entities": ENTITIES,
+    "voice": VOICE,
     "terms": TERMS,
     "quotes": QUOTES,
     "messages": MESSAGES,

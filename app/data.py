@@ -182,8 +182,23 @@ def lazy_tables(key: str, engine: str, selection: Selection, messages: Sequence[
     def everything() -> dict[str, pd.DataFrame]:
         return cached_tables(key, engine, selection, tuple(messages), chosen)
 
+    def voice(entities: tuple[str, ...] | None) -> pd.DataFrame:
+        return picked(cached_voice(key, engine, selection, chosen), entities)
+
     return LazyTables({"articles": an.article_table(chosen)}, entities=lambda: everything()["entities"],
-                      part=lambda: chosen, sentences=lambda: everything()["sentences"], tables=lambda _: everything())
+                      part=lambda: chosen, sentences=lambda: everything()["sentences"], tables=lambda _: everything(),
+                      voice=voice)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_voice(key: str, engine: str, selection: Selection, _chosen: an.Analysis) -> pd.DataFrame:
+    """``voice.csv`` of a loaded selection (a group-by of its mentions: no alignment, no entity table)."""
+    return an.voice_table(_chosen.mentions, _chosen.articles)
+
+
+def picked(voice: pd.DataFrame, entities: Sequence[str] | None) -> pd.DataFrame:
+    """The rows of ``entities`` (all rows when None) of a voice table, index reset."""
+    return voice if entities is None else voice[voice["entity"].isin(list(entities))].reset_index(drop=True)
 
 
 @st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
@@ -204,21 +219,49 @@ def zipped(key: str, engine: str, selection: Selection, messages: tuple[str, ...
     return an.zip_tables({name: tables[name] for name in TABLE_COLUMNS})  # in the CLI's order
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def report(key: str, engine: str, selection: Selection, messages: tuple[str, ...], entities: tuple[str, ...] | None,
+           note: str, _tables: LazyTables, _colors: dict[str, str]) -> bytes:
+    """The selection's report (``analysis.report.report_html``), as ``python -m analysis report`` writes it."""
+    from datetime import datetime
+
+    from analysis.report import report_html
+
+    tables = _tables.complete()
+    html = report_html({name: tables[name] for name in TABLE_COLUMNS}, selection=selection,
+                       sentiment=engine, messages=messages, entities=entities,
+                       colors=_colors, note=note, generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
+    return html.encode("utf-8")
+
+
 class LazyTables(dict):
     """A selection's tables, each made the first time a view asks for it: ``articles`` given,
     ``entities()``, ``mentions`` read from ``part()``, ``sentences()``, and the others built by
     ``tables(self)``. For a large store, entities come from the store's SQL, the sentences are
     aligned alone and the terms, quotes and messages are made from them, so the Overview never
     aggregates entities, no tab but the sentence-level ones loads a sentence, the Sentiment tab
-    builds no quote or term table, and nothing is aligned twice."""
+    builds no quote or term table, and nothing is aligned twice. ``voice(entities)`` gives the
+    share-of-voice rows of some entities (None: every row, ``self["voice"]``): a large store's
+    SQL then returns only the rows a chart draws."""
 
-    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables) -> None:
+    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables, voice) -> None:
         super().__init__(given)
         self._entities, self._part, self._sentences, self._tables = entities, part, sentences, tables
+        self._voice = voice
+
+    def voice(self, entities: Sequence[str] | None = None) -> pd.DataFrame:
+        """The voice table's rows of ``entities`` (every row when None)."""
+        if entities is None:
+            return self["voice"]
+        if "voice" in self:
+            return picked(self["voice"], entities)
+        return self._voice(tuple(entities))
 
     def __missing__(self, name: str) -> pd.DataFrame:
         if name == "entities":
             self[name] = self._entities()
+        elif name == "voice":
+            self[name] = self._voice(None)
         elif name == "mentions":  # as build_tables gives it, without aligning sentences
             self[name] = self._part().mentions[TABLE_COLUMNS["mentions"]].reset_index(drop=True)
         elif name == "sentences":  # as build_tables gives it, without the tables built from it
@@ -230,7 +273,7 @@ class LazyTables(dict):
         return self[name]
 
     def complete(self) -> LazyTables:
-        _ = self["entities"]  # loads it
+        _ = self["entities"], self["voice"]  # loads them
         self.update({k: v for k, v in self._tables(self).items() if k not in self})
         return self
 
@@ -272,6 +315,13 @@ def store_articles(path: str, generation: int, engine: str, alias_key: str, sele
 @st.cache_resource(show_spinner="Aggregating entities…", max_entries=32)
 def store_entities(path: str, generation: int, engine: str, alias_key: str, selection: Selection) -> pd.DataFrame:
     return open_store(path, alias_key).entity_table(selection, sentiment=engine)
+
+
+@st.cache_resource(show_spinner="Counting the share of voice…", max_entries=32)
+def store_voice(path: str, generation: int, engine: str, alias_key: str, selection: Selection,
+                entities: tuple[str, ...] | None) -> pd.DataFrame:
+    """``voice.csv`` of a selection from the store's SQL: ``entities``' rows only, or all (None)."""
+    return open_store(path, alias_key).voice_table(selection, sentiment=engine, entities=entities)
 
 
 @st.cache_resource(show_spinner="Reading the selected articles…", max_entries=8)
@@ -337,6 +387,10 @@ class StoreRead:
         def entities() -> pd.DataFrame:
             return store_entities(self.path, self.generation, self.engine, self.alias_key, selection)
 
+        def voice(names: tuple[str, ...] | None) -> pd.DataFrame:
+            return store_voice(self.path, self.generation, self.engine, self.alias_key, selection, names)
+
         tables = LazyTables({"articles": chosen[TABLE_COLUMNS["articles"]]}, entities=entities, part=part,
-                            sentences=lambda: cached_sentences(sample_key, self.engine, part()), tables=derived)
+                            sentences=lambda: cached_sentences(sample_key, self.engine, part()), tables=derived,
+                            voice=voice)
         return tables, part

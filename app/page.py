@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -19,15 +20,27 @@ import streamlit as st
 import analysis as an
 from analysis import charts, reader
 from analysis.schema import LABELS
-from app import data, options, sidebar, views
+from app import data, options, share, sidebar, views
 from app.sidebar import Choice, Panels
 from app.widgets import SELECT_OUTLET, SENTIMENT_NAMES, Partial, count
 
-TABS = ["Overview", "Entities", "Sentiment", "Emphasis", "Articles"]
+TABS = ["Overview", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
 
 
 def main(argv: Sequence[str]) -> None:
     st.set_page_config(page_title="Coverage Lens", page_icon=str(options.ICON), layout="wide")
+    share.begin()
+    _main(argv)
+    share.publish(tabs=TABS)
+
+
+def _stop() -> NoReturn:
+    """``st.stop()``, the URL written first (a change made after ``st.stop`` never reaches the page)."""
+    share.publish(tabs=TABS)
+    st.stop()
+
+
+def _main(argv: Sequence[str]) -> None:
     sources, store = options.data_sources(argv), options.store_path(argv)
     limit = options.full_limit(argv)
     aliases = data.load_aliases()
@@ -43,7 +56,7 @@ def main(argv: Sequence[str]) -> None:
             read = data.StoreRead.open(store, engine, alias_key)
         except StoreError as error:
             st.error(reader.escape_markdown(error))
-            st.stop()
+            _stop()
         summary = read.summary()
         if summary["analysed"] > limit:
             large_store(read, store, summary, messages=messages, limit=limit, panels=panels)
@@ -81,7 +94,7 @@ def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None,
         if missing:
             st.error("Corpus not found: " + ", ".join(reader.escape_markdown(p) for p in missing)
                      + ". Start the app with `-- --data PATH` pointing at a folder or file of articles.")
-            st.stop()
+            _stop()
         corpus, analysed, base_key = data.analyse_files(sources, aliases, engine)
         base_articles = corpus.articles
         if analysed is not None:
@@ -106,7 +119,7 @@ def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None,
             if read is not None else "No article could be loaded. Add"
         st.info(f"{where} article files in the sidebar, or start the app with `-- --data PATH` pointing at a folder "
                 "of articles.")
-        st.stop()
+        _stop()
     return data.stack(parts), key
 
 
@@ -138,10 +151,10 @@ def _title(choice: Choice) -> None:
     st.title("Coverage Lens")
     if not choice.selection.outlets:
         st.info(SELECT_OUTLET, icon=":material/filter_alt:")
-        st.stop()
+        _stop()
     if choice.selection.stories is not None and not choice.selection.stories:
         st.info("Select at least one story in the sidebar.", icon=":material/filter_alt:")
-        st.stop()
+        _stop()
 
 
 def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.Analysis], choice: Choice, *,
@@ -153,10 +166,10 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.
     if articles.empty:
         st.info("No article matches these filters: widen the date range or select more outlets or stories.",
                 icon=":material/filter_alt:")
-        st.stop()
+        _stop()
     n_out = articles["outlet"].nunique()
     story_list = sorted(articles["story"].unique())
-    head, zip_box = st.columns([3, 1], vertical_alignment="center")
+    head, zip_box, report_box = st.columns([4, 1.3, 1.3], vertical_alignment="center")
     about = [f"{count(len(articles), 'article')} from {count(n_out, 'outlet')}"]
     if len(story_list) > 1:
         about.append(f"{len(story_list)} stories (outlets are compared within each story)")
@@ -172,6 +185,17 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.
         file_name="coverage-lens-tables.zip", mime="application/zip", key="download_zip", on_click="ignore",
         width="stretch", icon=":material/folder_zip:", help=zip_help,
     )
+    note = "" if partial is None else partial.note("Sentences, mentions, terms, quotes, messages and tone arcs cover")
+    picks = st.session_state.get("voice_entities")  # the entities compared in Share of voice, once it was opened
+    report_box.download_button(
+        "Download report", data=functools.partial(
+            data.report, key, engine, choice.selection, tuple(messages), None if picks is None else tuple(picks), note,
+            tables, colors),
+        file_name="coverage-lens-report.html", mime="text/html", key="download_report", on_click="ignore",
+        width="stretch", icon=":material/description:",
+        help="One HTML file to send: this selection's numbers, every view's charts, exclusive entities, unique angles, "
+             "quotes, key messages and each table's first rows. Opens offline in any browser; prints to PDF.",
+    )
 
     def shown() -> pd.DataFrame:  # the Overview never asks: a large store aggregates entities on demand
         return choice.entities(tables["entities"])
@@ -182,10 +206,12 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.
 
     # Only the open tab runs (a tab click reruns from the caches): the first render draws one tab's
     # charts, and a big corpus never ships every table to the browser at once.
+    share.choice("tab", "tab", {share.tab_slug(t): t for t in TABS}, noun="tab")
     tabs = st.tabs(TABS, key="tab", on_change="rerun")
     tab_views = [
         lambda: views.overview.render(tables, colors, engine_name),
         entities,
+        lambda: views.voice.render(tables, shown(), colors),
         lambda: views.sentiment.render(tables, shown(), colors, engine_name, partial=partial),
         lambda: views.emphasis.render(tables, shown(), colors, n_out, messages, partial=partial),
         lambda: views.articles.render(full, articles, partial=partial),

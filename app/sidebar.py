@@ -18,6 +18,7 @@ from analysis.loaders import EXTENSIONS
 from analysis.messages import parse_messages
 from analysis.schema import ARTICLE_FIELDS
 from analysis.selection import Selection
+from app import share
 from app.widgets import SENTIMENT_NAMES, story_name
 
 
@@ -41,6 +42,8 @@ def panels() -> Panels:
 
 def settings(box) -> tuple[str, list[str]]:
     """The sentiment engine and the key messages."""
+    share.choice("engine", "sentiment", {name: name for name in an.SCORERS}, noun="sentiment engine")
+    share.text("messages", "message")
     engine = box.radio("Sentiment engine", list(an.SCORERS), format_func=SENTIMENT_NAMES.get, key="engine",
                        horizontal=True, help="TextBlob reads opinion adjectives; VADER also weighs negation "
                        "and strong words (it scores the Tay sentence −0.80 where TextBlob says 0.0).")
@@ -49,6 +52,8 @@ def settings(box) -> tuple[str, list[str]]:
         placeholder="e.g. Azure is OpenAI's preferred cloud",
         help="Which outlets carried each message, paraphrases included (Emphasis tab).",
     ))
+    share.record("sentiment", None if engine == an.SCORERS[0] else engine)
+    share.record("message", messages or None)
     return engine, messages
 
 
@@ -189,28 +194,43 @@ class Choice:
 def filters(box, all_outlets: list[str], all_stories: list[str], dates: Iterable[str], labels: list[str]) -> Choice:
     """The filter widgets over these choices (``dates``: the articles' days, as text)."""
     _sync_choice("outlets", all_outlets)
+    share.choices("outlets", "outlet", all_outlets, noun="outlet")
     outlets = box.multiselect("Outlets", all_outlets, key="outlets",
                               help="Every chart and table follows this selection.")
+    share.record("outlet", share.subset(outlets, all_outlets))
     stories: list[str] | None = None
     if len(all_stories) > 1:
         _sync_choice("stories", all_stories)
+        share.choices("stories", "story", all_stories, noun="story")
         stories = box.multiselect("Stories", all_stories, key="stories",
                                   format_func=story_name, help="Outlets are compared within each story.")
+        share.record("story", share.subset(stories, all_stories))
+    else:
+        share.check("story", all_stories, noun="story")
     days = sorted(d for d in dates if _is_day(d))
     start = end = None
     if len(days) > 1:
         first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
-        chosen = box.date_input("Published between", value=(first, last), min_value=first, max_value=last,
-                                key="dates", format="YYYY-MM-DD")
+        chosen = box.date_input("Published between", value=share.dates(first, last), min_value=first,
+                                max_value=last, key="dates", format="YYYY-MM-DD")
         chosen = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
         lo = chosen[0] if chosen else first
         hi = chosen[1] if len(chosen) > 1 else last
         if (lo, hi) != (first, last):  # the full range keeps undated articles too
             start, end = lo.isoformat(), hi.isoformat()
+    else:
+        share.check_dates()
+    share.record("since", start)
+    share.record("until", end)
     _sync_choice("entity_types", labels)
+    share.choices("entity_types", "type", labels, noun="entity type")
     entity_types = box.multiselect("Entity types", labels, key="entity_types")
-    min_mentions = int(box.number_input("Minimum mentions", min_value=1, value=1, step=1, key="min_mentions",
+    share.record("type", share.subset(entity_types, labels))
+    min_mentions = int(box.number_input("Minimum mentions", min_value=1,
+                                        value=share.number("min_mentions", default=1, minimum=1), step=1,
+                                        key="min_mentions",
                                         help="Hide entities an outlet names fewer times than this."))
+    share.record("min_mentions", None if min_mentions == 1 else str(min_mentions))
     selection = Selection(outlets=outlets, stories=stories, since=start, until=end)
     return Choice(selection, tuple(entity_types), min_mentions)
 

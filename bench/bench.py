@@ -23,8 +23,9 @@ included) and reports wall time and the peak memory of its whole process tree (s
    all components, then TextBlob per sentence, one process;
 6. the store scaled to each ``--scale`` size by copying the analysed articles under new ids,
    outlets, stories and dates (the NLP results are real, only repeated), then the dashboard's
-   tables for three selections: through DuckDB (``Store.articles_table`` + ``Store.entity_table``)
-   and through pandas (``Store.analysis`` + ``entity_table``), with the memory of each.
+   tables for three selections: through DuckDB (``Store.articles_table`` + ``Store.entity_table``,
+   then ``Store.voice_table``) and through pandas (``Store.analysis`` + ``entity_table``, then
+   ``voice_table``), with the memory of each.
 
 Results: a Markdown table on stdout and JSON in ``--json`` (default bench/results/latest.json).
 """
@@ -158,8 +159,11 @@ def _baseline(corpus_pickle: str, n: int) -> None:
 
 
 def _aggregate(store_path: str, mode: str, repeat: int) -> None:
-    """Time the dashboard's tables for each selection, through DuckDB (``sql``) or pandas."""
-    from analysis import Selection, entity_table
+    """Time the dashboard's tables for each selection, through DuckDB (``sql``) or pandas: articles
+    and entities together, then the share of voice (every entity, and the three the Share of
+    voice tab compares at first)."""
+    from analysis import Selection, entity_table, voice_table
+    from analysis.charts import top_entity_names
     from analysis.store import open_store
 
     store = open_store(store_path, read_only=True)
@@ -179,6 +183,18 @@ def _aggregate(store_path: str, mode: str, repeat: int) -> None:
             times.append(time.perf_counter() - start)
         median = sorted(times)[len(times) // 2]
         results[name] = {"seconds": median, "articles": len(articles), "entity_rows": len(entities)}
+        three = top_entity_names(entities, n=3)
+        for key, picked in (("voice", None), ("voice_three", three)):
+            voice_times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                if mode == "sql":
+                    voice = store.voice_table(selection, entities=picked)
+                else:
+                    voice = voice_table(chosen.mentions, chosen.articles, entities=picked)
+                voice_times.append(time.perf_counter() - start)
+            results[name][f"{key}_seconds"] = sorted(voice_times)[len(voice_times) // 2]
+            results[name][f"{key}_rows"] = len(voice)
     print(json.dumps(results))
 
 
@@ -444,6 +460,12 @@ def markdown(report: dict) -> str:
                     f"| {entry['articles']:,} articles, {name} ({r['articles']:,} selected): articles + entities "
                     f"tables, {label} | {r['seconds'] * 1000:,.0f} ms | | {entry[mode]['peak_mb']:,.0f} MB |"
                 )
+                if "voice_seconds" in r:
+                    lines.append(
+                        f"| {entry['articles']:,} articles, {name}: share of voice, every entity "
+                        f"({r['voice_rows']:,} rows) / three entities, {label} | {r['voice_seconds'] * 1000:,.0f} ms"
+                        f" / {r['voice_three_seconds'] * 1000:,.0f} ms | | |"
+                    )
     return "\n".join(lines)
 
 

@@ -28,9 +28,14 @@ def steps(app, outlets: list[str]) -> list[tuple[str, object]]:
         app.sidebar.multiselect(key="outlets").set_value(chosen)
 
     few, more = outlets[: max(1, len(outlets) // 4)], outlets[: max(1, len(outlets) // 3)]
+    half = outlets[: max(1, len(outlets) // 2)]  # a selection no earlier step has aggregated
 
     def tab(name: str):
         return lambda: app.session_state.__setitem__("tab", name)
+
+    def pick_others() -> None:  # the next three entities offered, instead of the first three
+        picks = app.multiselect(key="voice_entities")
+        picks.set_value(list(picks.options[3:6]))
 
     return [
         (f"Overview: {len(few)} outlets", lambda: choose(few)),
@@ -38,6 +43,10 @@ def steps(app, outlets: list[str]) -> list[tuple[str, object]]:
         ("open Entities", tab("Entities")),
         (f"Entities: {len(few)} outlets", lambda: choose(few)),
         (f"Entities: all {len(outlets)} outlets", lambda: choose(outlets)),
+        ("open Share of voice", tab("Share of voice")),
+        (f"Share of voice: {len(half)} outlets", lambda: choose(half)),
+        ("Share of voice: three other entities", pick_others),
+        (f"Share of voice: all {len(outlets)} outlets", lambda: choose(outlets)),
         ("open Sentiment", tab("Sentiment")),
         (f"Sentiment: {len(few)} outlets", lambda: choose(few)),
         ("open Emphasis", tab("Emphasis")),

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-TABS = ["Overview", "Entities", "Sentiment", "Emphasis", "Articles"]
+TABS = ["Overview", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -129,7 +129,7 @@ def _screenshots(page, prefix: str) -> None:
         page.get_by_role("tab", name=name).click()  # only the open tab runs: a click reruns the script
         _settled(page)
         page.wait_for_timeout(800)  # plotly draws after the script has sent the figure
-        page.screenshot(path=str(ARTIFACTS / f"{prefix}-{name.lower()}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{prefix}-{name.lower().replace(' ', '-')}.png"), full_page=True)
 
 
 def _readme_shot(page) -> None:
@@ -296,3 +296,57 @@ def test_nested_yaml_upload_leaves_the_server_serving(browser, tmp_path):
         assert hosts <= {"127.0.0.1", "data:"}, hosts
         assert not errors, errors
         page.close()
+
+
+def test_report_opens_offline_renders_its_charts_and_runs_nothing(browser, tmp_path):
+    """The report of the bundled corpus and a hostile article, opened from disk with every request
+    refused: the charts draw from the embedded plotly.js, nothing is fetched and nothing in the
+    article runs. Its screenshot goes to tests/artifacts/report.png."""
+    from playwright.sync_api import expect
+
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    (hostile / "evil.md").write_text(
+        "---\n"
+        'outlet: "Evil <img src=y onerror=window.__pwned=3> Times"\n'
+        "title: \"Breaking <script>window.__pwned=1</script> news\"\n"
+        'published: "2016-11-16"\n'
+        'story: "Microsoft–OpenAI partnership"\n'
+        "---\n"
+        "Microsoft said <script>window.__pwned=2;alert(2)</script> would not run.\n\n"
+        "OpenAI answered <img src=x onerror=\"window.__pwned=4\"> and <a href=\"javascript:alert(5)\">a link</a>.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.html"
+    done = subprocess.run([sys.executable, "-m", "analysis", "report", str(ROOT / "data" / "corpus"), str(hostile),
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    charts = out.read_text(encoding="utf-8").count('<div class="chart">')
+    page = browser.new_page(viewport={"width": 1300, "height": 1800})
+    requested: list[str] = []
+    dialogs: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    # the network is off: every request but the file itself is refused
+    page.route("**/*", lambda route: route.continue_() if route.request.url == out.as_uri() else route.abort())
+    page.goto(out.as_uri())
+    expect(page.locator(".js-plotly-plot")).to_have_count(charts, timeout=30_000)
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    page.wait_for_timeout(1000)
+    assert requested == [out.as_uri()]
+    assert page.locator(".js-plotly-plot .main-svg").count() >= charts
+    assert page.locator("#chart-1 .bars path").count() >= 3  # three outlets' bars drawn
+    assert page.evaluate("window.__pwned") is None and dialogs == []
+    body = page.locator("main")
+    expect(body).to_contain_text("Breaking <script>window.__pwned=1</script> news")
+    expect(body).to_contain_text("Evil <img src=y onerror=window.__pwned=3> Times")
+    # the only scripts in the page's body draw the charts (one each); no image, no javascript: link
+    assert page.locator("main script").count() == page.locator("main .chart script").count() == charts
+    assert page.locator("main img, main a[href^='javascript']").count() == 0
+    assert not problems, problems
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    page.close()

@@ -165,6 +165,10 @@ def test_terms_chart_ranks_by_z_per_outlet():
     assert list(traces["TechCrunch"].y) == ["gpu", "google"]  # drawn bottom-up: google (1.4) on top
     assert list(traces["TechRepublic"].y) == ["tay"]
     assert [a.text for a in fig.layout.annotations][:2] == ["TechCrunch", "TechRepublic"]
+    # twelve outlets: rows of four panels (plotly refused them all in one row)
+    many = pd.DataFrame([("s", f"Outlet {i:02d}", "word", 1, 1.0) for i in range(12)], columns=TERMS)
+    grid = charts.terms_chart(many, colors=COLORS)
+    assert len(grid.data) == 12 and {t.xaxis for t in grid.data} >= {"x", "x4", "x12"}
 
 
 def test_messages_chart_marks_found_cells():

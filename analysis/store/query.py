@@ -1,8 +1,9 @@
 """Reading the store: a :class:`analysis.selection.Selection` in, the tables of its articles out.
 
 - :meth:`StoreQueries.analysis` gives the same ``Analysis`` as ``select(analyse(articles), selection)``.
-- For the dashboard at scale, :meth:`StoreQueries.articles_table` (articles.csv without text) and
-  :meth:`StoreQueries.entity_table` (entities.csv) aggregate a selection inside DuckDB: loading
+- For the dashboard at scale, :meth:`StoreQueries.articles_table` (articles.csv without text),
+  :meth:`StoreQueries.entity_table` (entities.csv) and :meth:`StoreQueries.voice_table`
+  (voice.csv) aggregate a selection inside DuckDB: loading
   every mention of 100,000 articles into pandas takes seconds and gigabytes, their aggregate
   milliseconds.
 
@@ -26,6 +27,7 @@ from ..selection import Selection
 from ..sentiment import score_texts
 from ..utils import short_hash
 from ..versions import tables_version
+from ..voice import VOICE_SQL, typed_voice_table, voice_table
 from .file import StoreFile, generation
 
 EVERYTHING = Selection()
@@ -134,6 +136,27 @@ class StoreQueries(StoreFile):
                 return typed_entity_table(table)
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return entity_table(chosen_analysis.mentions, chosen_analysis.sentences, chosen_analysis.articles)
+
+    def voice_table(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob",
+                    entities: Sequence[str] | None = None) -> pd.DataFrame:
+        """``voice.csv`` for the selection, aggregated inside DuckDB (``analysis.schema.VOICE``, by
+        ``analysis.voice.VOICE_SQL``): equal to ``analysis.voice.voice_table`` on
+        ``self.analysis(...)``, shares to the last bit. ``entities`` keeps only their rows (a chart
+        of a few entities over 100,000 articles then transfers and sorts a few hundred rows, not
+        hundreds of thousands). ``sentiment`` picks the pre-aggregated rows to read (the counts
+        are the same for every scorer); when they are missing, pandas counts.
+        """
+        scorer = self.scorer(sentiment)
+        where, picked = ("TRUE", []) if entities is None else (
+            "e.ekey IN (SELECT ekey FROM entity_names WHERE list_contains(?::VARCHAR[], entity))", [list(entities)])
+        with self.connect(write=False) as con:
+            chosen, params = self._chosen(con, selection)
+            if not self._unscored(con, chosen, params, scorer):
+                query = f"WITH {chosen}, {VOICE_SQL.format(entities=where)}"
+                versions = [self.analyser, scorer]
+                return typed_voice_table(frame(con, query, [*params, *versions, *picked, *versions]))
+        chosen_analysis = self.analysis(selection, sentiment=sentiment)
+        return voice_table(chosen_analysis.mentions, chosen_analysis.articles, entities=entities)
 
     # ---------------------------------------------------------------- stored exports
 
