@@ -1,0 +1,224 @@
+"""Overview and Entities figures: coverage volume, tone and timeline per outlet; top entities."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
+from .base import _color, _layout, empty_figure
+
+# --- Overview -------------------------------------------------------------------------------
+
+
+def volume_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Figure:
+    """Coverage volume: words published per outlet, with articles and sentences on hover.
+
+    ``articles`` needs outlet, article_id, words, sentences (the ``articles`` table).
+    """
+    if articles.empty:
+        return empty_figure("No articles in the selection.")
+    per = _per_outlet(articles, words=("words", "sum"), sentences=("sentences", "sum"))
+    fig = _outlet_bars(per, colors, "words", lambda row: {
+        "text": [f"{row.articles} article{'s' if row.articles != 1 else ''}"], "textposition": "auto",
+        "customdata": [[row.articles, row.sentences]],
+        "hovertemplate": (
+            "<b>%{x}</b><br>%{y:,} words<br>%{customdata[0]} articles<br>%{customdata[1]} sentences<extra></extra>"
+        ),
+    })
+    _layout(fig, "Coverage volume: words published per outlet", showlegend=False)
+    fig.update_yaxes(title_text="Words", rangemode="tozero")
+    fig.update_xaxes(title_text="Outlet")
+    return fig
+
+
+def tone_chart(articles: pd.DataFrame, *, colors: Mapping[str, str], scorer: str = "TextBlob") -> go.Figure:
+    """Mean article tone per outlet (polarity, −1 negative to +1 positive), subjectivity on hover.
+
+    ``articles`` needs outlet, article_id, polarity, subjectivity.
+    """
+    if articles.empty:
+        return empty_figure("No articles in the selection.")
+    per = _per_outlet(articles, polarity=("polarity", "mean"), subjectivity=("subjectivity", "mean"))
+    fig = _outlet_bars(per, colors, "polarity", lambda row: {
+        "customdata": [[row.subjectivity, row.articles]],
+        "hovertemplate": "<b>%{x}</b><br>mean tone %{y:+.3f}<br>mean subjectivity %{customdata[0]:.3f}"
+                         "<br>over %{customdata[1]} articles<extra></extra>",
+    })
+    _layout(fig, f"Mean tone per outlet ({scorer}: −1 negative, +1 positive)", showlegend=False)
+    fig.update_yaxes(
+        title_text="Mean tone (polarity)", zeroline=True, zerolinecolor="#444", range=_tone_range(per["polarity"])
+    )
+    fig.update_xaxes(title_text="Outlet")
+    return fig
+
+
+def _per_outlet(articles: pd.DataFrame, **measures: tuple[str, str]) -> pd.DataFrame:
+    """One row per outlet (sorted): its ``articles`` and the named aggregates of ``measures``."""
+    return articles.groupby("outlet", sort=True).agg(articles=("article_id", "nunique"), **measures).reset_index()
+
+
+def _outlet_bars(per: pd.DataFrame, colors: Mapping[str, str], y: str, bar: Callable[[tuple], dict]) -> go.Figure:
+    """A bar per row of ``per`` (an outlet) as high as its ``y``, in the outlet's colour, with
+    ``bar(row)``'s options."""
+    fig = go.Figure()
+    for row in per.itertuples(index=False):
+        fig.add_bar(x=[esc(row.outlet)], y=[getattr(row, y)], name=esc(row.outlet),
+                    marker_color=_color(colors, row.outlet),
+                    **bar(row))
+    return fig
+
+
+def _tone_range(values: pd.Series) -> list[float]:
+    """Symmetric y range around 0 so positive and negative bars read at the same scale."""
+    top = float(values.abs().max()) if len(values) and values.notna().any() else 0.0
+    top = max(0.1, min(1.0, top * 1.25))
+    return [-top, top]
+
+
+def timeline_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Figure:
+    """Attention over time: articles published per day and outlet (undated articles left out).
+
+    ``articles`` needs outlet, published (``YYYY-MM-DD``), article_id, words.
+    """
+    day = pd.to_datetime(articles["published"].astype(str).str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    dated = articles.assign(day=day).dropna(subset=["day"])
+    if dated.empty:
+        return empty_figure("No article in the selection has a publication date.")
+    per = dated.groupby(["outlet", "day"]).agg(articles=("article_id", "nunique"), words=("words", "sum")).reset_index()
+    fig = go.Figure()
+    for outlet, rows in per.groupby("outlet", sort=True):
+        fig.add_scatter(
+            x=rows["day"], y=rows["articles"], mode="lines+markers", name=esc(outlet),
+            line={"color": _color(colors, outlet)}, customdata=rows[["words"]].to_numpy(),
+            hovertemplate=(
+                f"<b>{esc(outlet)}</b><br>%{{x|%Y-%m-%d}}<br>%{{y}} articles"
+                "<br>%{customdata[0]:,} words<extra></extra>"
+            ),
+        )
+    _layout(fig, "Attention over time: articles per day")
+    fig.update_yaxes(
+        title_text="Articles published", rangemode="tozero", dtick=1 if per["articles"].max() <= 10 else None
+    )
+    fig.update_xaxes(title_text="Publication date")
+    return fig
+
+
+# --- Entities -------------------------------------------------------------------------------
+
+
+def outlet_entities(entities: pd.DataFrame) -> pd.DataFrame:
+    """The entity table summed over stories: one row per outlet and entity.
+
+    Columns: outlet, entity, label, mentions, share (of the outlet's entity mentions in the selection),
+    polarity, subjectivity (mention-weighted means). With one story it equals that story's rows.
+    """
+    columns = ["outlet", "entity", "label", "mentions", "share", "polarity", "subjectivity"]
+    if entities.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in columns[3:] else "object") for c in columns})
+    weighted = entities.assign(
+        _p=entities["polarity"] * entities["mentions"], _s=entities["subjectivity"] * entities["mentions"]
+    )
+    label = (
+        entities.sort_values("mentions", ascending=False).drop_duplicates(["outlet", "entity"])
+        .set_index(["outlet", "entity"])["label"]
+    )
+    per = weighted.groupby(["outlet", "entity"]).agg(mentions=("mentions", "sum"), _p=("_p", "sum"), _s=("_s", "sum"))
+    per["polarity"] = per["_p"] / per["mentions"]
+    per["subjectivity"] = per["_s"] / per["mentions"]
+    per["share"] = per["mentions"] / per.groupby(level="outlet")["mentions"].transform("sum")
+    per = per.join(label).reset_index()
+    ordered = per.sort_values(["outlet", "mentions", "entity"], ascending=[True, False, True])
+    return ordered[columns].reset_index(drop=True)
+
+
+def top_entity_names(entities: pd.DataFrame, *, n: int = 10) -> list[str]:
+    """The ``n`` entities with most mentions across the selection (ties broken by name)."""
+    if entities.empty:
+        return []
+    totals = entities.groupby("entity")["mentions"].sum().reset_index()
+    totals = totals.sort_values(["mentions", "entity"], ascending=[False, True])
+    return totals["entity"].head(n).tolist()
+
+
+def _top_entities(entities: pd.DataFrame, *, n: int, measure: str = "share") -> tuple[pd.DataFrame, list[str]]:
+    """:func:`outlet_entities` and :func:`top_entity_names` for a chart of ``measure`` (share or mentions)."""
+    if measure not in {"share", "mentions"}:
+        raise ValueError(f"measure must be 'share' or 'mentions', not {measure!r}")
+    return outlet_entities(entities), top_entity_names(entities, n=n)
+
+
+def top_entities_chart(
+    entities: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10, measure: str = "share"
+) -> go.Figure:
+    """Grouped horizontal bars: the top ``n`` entities, one bar per outlet.
+
+    ``measure`` is ``"share"`` (of the outlet's entity mentions) or ``"mentions"`` (raw count).
+    ``entities`` is the entities table (any number of stories).
+    """
+    per, names = _top_entities(entities, n=n, measure=measure)
+    if not names:
+        return empty_figure("No entities in the selection.")
+    fig = go.Figure()
+    order = [esc(e) for e in reversed(names)]  # most mentioned at the top
+    # added in reverse so the first outlet's bar sits on top of each group, as in the legend
+    for outlet, rows in reversed(list(per[per["entity"].isin(names)].groupby("outlet", sort=True))):
+        fig.add_bar(
+            y=[esc(e) for e in rows["entity"]], x=rows[measure], orientation="h", name=esc(outlet),
+            marker_color=_color(colors, outlet), customdata=rows[["mentions", "share", "label"]].to_numpy(),
+            hovertemplate=(
+                f"<b>%{{y}}</b> in {esc(outlet)}<br>%{{customdata[0]}} mentions"
+                "<br>%{customdata[1]:.1%} of the outlet's entity mentions<br>%{customdata[2]}<extra></extra>"
+            ),
+        )
+    title = (
+        "Top entities: share of each outlet's mentions" if measure == "share" else "Top entities: mentions per outlet"
+    )
+    height = max(320, 40 + 28 * len(names) * max(1, min(3, per["outlet"].nunique())))
+    _layout(fig, title, height=height, barmode="group")
+    fig.update_layout(legend={"traceorder": "reversed"})
+    fig.update_yaxes(categoryorder="array", categoryarray=order, title_text=None)
+    fig.update_xaxes(
+        title_text="Share of the outlet's entity mentions" if measure == "share" else "Mentions",
+        tickformat=".0%" if measure == "share" else None, rangemode="tozero",
+    )
+    return fig
+
+
+def entity_heatmap(entities: pd.DataFrame, *, n: int = 20, measure: str = "share") -> go.Figure:
+    """Entity × outlet heatmap of ``measure`` (share or mentions) for the top ``n`` entities."""
+    per, names = _top_entities(entities, n=n, measure=measure)
+    if not names:
+        return empty_figure("No entities in the selection.")
+    grid = per.pivot_table(index="entity", columns="outlet", values=measure, aggfunc="sum").reindex(names)
+    grid = grid.fillna(0)
+    counts = per.pivot_table(index="entity", columns="outlet", values="mentions", aggfunc="sum").reindex(names)
+    counts = counts.reindex(columns=grid.columns).fillna(0).astype(int)
+    # an outlet that never names the entity gets an empty cell, not "0%"
+    text = [
+        [("" if c == 0 else f"{v:.0%}" if measure == "share" else f"{int(v)}") for v, c in zip(row, crow, strict=True)]
+        for row, crow in zip(grid.to_numpy(), counts.to_numpy(), strict=True)
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(), x=[esc(o) for o in grid.columns], y=[esc(e) for e in grid.index],
+            text=text, texttemplate="%{text}", colorscale="Blues", customdata=counts.to_numpy(),
+            colorbar={
+                "title": {"text": "Share" if measure == "share" else "Mentions"},
+                "tickformat": ".0%" if measure == "share" else None,
+            },
+            hovertemplate="<b>%{y}</b> in %{x}<br>%{customdata} mentions<br>"
+            + ("%{z:.1%} of the outlet's entity mentions" if measure == "share" else "")
+            + "<extra></extra>",
+            xgap=2, ygap=2,
+        )
+    )
+    _layout(
+        fig, "Who gets attention where: entity × outlet (empty = not mentioned)", height=max(300, 90 + 26 * len(names))
+    )
+    fig.update_layout(margin={"t": 90})
+    fig.update_yaxes(autorange="reversed", title_text=None)
+    fig.update_xaxes(title_text=None, side="top")
+    return fig

@@ -1,0 +1,153 @@
+"""Emphasis figures and display tables: exclusive entities, distinctive terms, key messages, unique angles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..utils import is_missing
+from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
+from .base import _color, _layout, _wrap, empty_figure
+
+# --- Emphasis -------------------------------------------------------------------------------
+
+
+def exclusive_chart(entities: pd.DataFrame, *, colors: Mapping[str, str], n: int = 15) -> go.Figure:
+    """Entities only one outlet mentions (``exclusive``), up to ``n`` per outlet, by mentions."""
+    if entities.empty or "exclusive" not in entities:
+        return empty_figure("No entities in the selection.")
+    only = entities[entities["exclusive"].astype(bool)]
+    if only.empty:
+        return empty_figure("No entity is mentioned by one outlet alone (select at least two outlets to compare).")
+    only = (
+        only.groupby(["outlet", "entity"]).agg(mentions=("mentions", "sum"), label=("label", "first"),
+                                               first_seen=("first_seen", "min")).reset_index()
+        .sort_values(["outlet", "mentions", "entity"], ascending=[True, False, True])
+        .groupby("outlet").head(n)
+    )
+    fig = go.Figure()
+    categories = []
+    for outlet, rows in only.groupby("outlet", sort=True):
+        ys = [f"{esc(e)} ({esc(outlet)})" for e in rows["entity"]]
+        categories.extend(ys)
+        fig.add_bar(
+            y=ys, x=rows["mentions"], orientation="h", name=esc(outlet), marker_color=_color(colors, outlet),
+            customdata=rows[["label", "first_seen"]].to_numpy(),
+            hovertemplate=(
+                "<b>%{y}</b><br>%{x} mentions<br>%{customdata[0]}"
+                "<br>first seen at %{customdata[1]:.0%} of the article (0% = headline)<extra></extra>"
+            ),
+        )
+    _layout(fig, "Only this outlet mentions: exclusive entities", height=max(260, 60 + 24 * len(categories)))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)), title_text=None)
+    fig.update_xaxes(title_text="Mentions", rangemode="tozero", dtick=1 if only["mentions"].max() <= 10 else None)
+    return fig
+
+
+def terms_chart(terms: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10) -> go.Figure:
+    """Distinctive terms: each outlet's top ``n`` terms by log-odds z, one panel per outlet.
+
+    ``terms`` needs outlet, term, count, z (the ``terms`` table; summed over stories by max z).
+    """
+    if terms.empty:
+        return empty_figure("No distinctive terms: select at least two outlets to compare.")
+    best = (
+        terms.sort_values(["z", "term"], ascending=[False, True]).drop_duplicates(["outlet", "term"])
+        .groupby("outlet", sort=True).head(n)
+    )
+    outlets = sorted(best["outlet"].unique())
+    # at most four panels a row: plotly refuses the spacing of 12 panels in one row, and they would be unreadable
+    cols = min(4, len(outlets))
+    n_rows = -(-len(outlets) // cols)
+    fig = make_subplots(rows=n_rows, cols=cols, subplot_titles=[esc(o) for o in outlets], horizontal_spacing=0.12,
+                        vertical_spacing=min(0.12, 0.5 / n_rows))
+    for i, outlet in enumerate(outlets):
+        rows = best[best["outlet"] == outlet].iloc[::-1]
+        fig.add_bar(
+            y=[esc(t) for t in rows["term"]], x=rows["z"], orientation="h", name=esc(outlet),
+            marker_color=_color(colors, outlet), customdata=rows[["count"]].to_numpy(),
+            hovertemplate=(
+                "<b>%{y}</b><br>z = %{x:.2f}<br>used %{customdata[0]} times<extra>" + esc(outlet) + "</extra>"
+            ),
+            row=i // cols + 1, col=i % cols + 1,
+        )
+        fig.update_xaxes(title_text="z (log-odds)", row=i // cols + 1, col=i % cols + 1)
+    _layout(fig, "Distinctive terms: words each outlet uses more than the others",
+            height=n_rows * max(300, 80 + 26 * n), showlegend=False)
+    return fig
+
+
+def messages_chart(messages: pd.DataFrame) -> go.Figure:
+    """Key-message pull-through: message × outlet grid, green with ✓ where found, similarity as text.
+
+    ``messages`` needs message, outlet, found, similarity, best_sentence.
+    """
+    if messages.empty:
+        return empty_figure("Type key messages in the sidebar (one per line) to see which outlets carried them.")
+    per = messages.sort_values("similarity", ascending=False).drop_duplicates(["message", "outlet"])
+    order = list(dict.fromkeys(messages["message"]))
+    outlets = sorted(per["outlet"].unique())
+    sim = per.pivot(index="message", columns="outlet", values="similarity").reindex(index=order, columns=outlets)
+    found = per.pivot(index="message", columns="outlet", values="found").reindex(index=order, columns=outlets)
+    best = per.pivot(index="message", columns="outlet", values="best_sentence").reindex(index=order, columns=outlets)
+    text = [
+        [("✓ " if bool(f) else "✗ ") + ("" if is_missing(s) else f"{s:.2f}") for f, s in zip(frow, srow, strict=True)]
+        for frow, srow in zip(found.fillna(False).to_numpy(), sim.to_numpy(), strict=True)
+    ]
+    custom = [[[_wrap(b, 60, 240), "" if is_missing(v) else f"{v:.2f}"] for b, v in zip(brow, srow, strict=True)]
+              for brow, srow in zip(best.to_numpy(), sim.to_numpy(), strict=True)]
+    # colour says found or not (messages.FOUND_THRESHOLD), the text gives the similarity
+    fig = go.Figure(
+        go.Heatmap(
+            z=found.fillna(False).astype(float).to_numpy(), x=[esc(o) for o in outlets],
+            y=[_wrap(m, 50, 160) for m in order], zmin=0, zmax=1, showscale=False,
+            colorscale=[[0.0, "#ececec"], [1.0, "#1a9850"]], text=text, texttemplate="%{text}",
+            customdata=custom, xgap=3, ygap=3,
+            hovertemplate=(
+                "<b>%{x}</b><br>similarity %{customdata[1]}<br>closest sentence:<br>%{customdata[0]}<extra></extra>"
+            ),
+        )
+    )
+    _layout(fig, "Key-message pull-through: which outlet carried which message (✓ found, with its similarity)",
+            height=max(240, 110 + 50 * len(order)))
+    fig.update_layout(margin={"t": 90})
+    fig.update_yaxes(autorange="reversed", title_text=None)
+    fig.update_xaxes(title_text=None, side="top")
+    return fig
+
+
+# --- tables for display ------------------------------------------------------------------------
+
+ANGLES = [
+    "story", "outlet", "sentence", "best_match", "unique", "closest_outlet", "closest_sentence", "article_id",
+    "position",
+]
+
+
+def unique_angles(sentences: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
+    """Each outlet's ``n`` least-matched sentences per story beside their closest counterpart.
+
+    ``sentences`` is the ``sentences`` table (best_match, unique, matched_outlet, matched_text).
+    Returns columns ``ANGLES``: story, outlet, sentence (its text), best_match, unique,
+    closest_outlet, closest_sentence (the other outlet's closest sentence), article_id, position;
+    sorted by story, outlet, best_match ascending. Empty when nothing was matched (one outlet in
+    the story). Headlines are left out: they are too short to compare.
+    """
+    have = sentences.dropna(subset=["best_match"]) if "best_match" in sentences else sentences.iloc[0:0]
+    if "is_title" in have:
+        have = have[~have["is_title"].astype(bool)]
+    if have.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "best_match" else "object") for c in ANGLES})
+    worst = (
+        have.sort_values(["story", "outlet", "best_match", "article_id", "position"])
+        .groupby(["story", "outlet"], sort=True).head(n)
+    )
+    out = worst.rename(
+        columns={"text": "sentence", "matched_outlet": "closest_outlet", "matched_text": "closest_sentence"}
+    )
+    if "unique" not in out:
+        out = out.assign(unique=pd.NA)
+    return out[ANGLES].reset_index(drop=True)

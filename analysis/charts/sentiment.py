@@ -1,0 +1,95 @@
+"""Sentiment figures: sentence tone per outlet, tone toward entities, an article's tone arc."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..utils import display_title
+from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
+from .base import _color, _layout, _wrap, empty_figure
+from .coverage import _top_entities
+
+# --- Sentiment ------------------------------------------------------------------------------
+
+
+def sentence_tone_chart(sentences: pd.DataFrame, *, colors: Mapping[str, str], scorer: str = "TextBlob") -> go.Figure:
+    """Tone per outlet: the spread of its sentences' polarity (box with every sentence as a dot).
+
+    ``sentences`` needs outlet, polarity, subjectivity, text.
+    """
+    if sentences.empty:
+        return empty_figure("No sentences in the selection.")
+    fig = go.Figure()
+    for outlet, rows in sentences.groupby("outlet", sort=True):
+        fig.add_box(
+            y=rows["polarity"], name=esc(outlet), marker_color=_color(colors, outlet), boxpoints="all",
+            jitter=0.4, pointpos=0, boxmean=True,
+            customdata=[[_wrap(t), s] for t, s in zip(rows["text"], rows["subjectivity"], strict=True)],
+            hovertemplate="tone %{y:+.3f} · subjectivity %{customdata[1]:.2f}<br>%{customdata[0]}<extra>%{x}</extra>",
+        )
+    _layout(fig, f"Tone per outlet: every sentence ({scorer}; dashed line = mean)", showlegend=False)
+    fig.update_yaxes(title_text="Sentence tone (polarity)", range=[-1.05, 1.05], zeroline=True, zerolinecolor="#444")
+    fig.update_xaxes(title_text="Outlet")
+    return fig
+
+
+def entity_tone_chart(
+    entities: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10, scorer: str = "TextBlob"
+) -> go.Figure:
+    """Diverging dots: the tone of the sentences mentioning each top entity, one dot per outlet."""
+    per, names = _top_entities(entities, n=n)
+    if not names:
+        return empty_figure("No entities in the selection.")
+    order = [esc(e) for e in reversed(names)]
+    fig = go.Figure()
+    fig.add_vline(x=0, line_color="#444", line_width=1)
+    for outlet, rows in per[per["entity"].isin(names)].groupby("outlet", sort=True):
+        fig.add_scatter(
+            y=[esc(e) for e in rows["entity"]], x=rows["polarity"], mode="markers", name=esc(outlet),
+            marker={"color": _color(colors, outlet), "size": 12, "line": {"width": 1, "color": "white"}},
+            customdata=rows[["mentions", "subjectivity"]].to_numpy(),
+            hovertemplate=(
+                f"<b>%{{y}}</b> in {esc(outlet)}<br>tone %{{x:+.3f}}<br>subjectivity %{{customdata[1]:.2f}}"
+                "<br>over %{customdata[0]} mentions<extra></extra>"
+            ),
+        )
+    _layout(fig, f"Tone toward each top entity, per outlet ({scorer})", height=max(320, 60 + 30 * len(names)))
+    fig.update_yaxes(categoryorder="array", categoryarray=order, title_text=None, showgrid=True)
+    fig.update_xaxes(title_text="Mean tone of the sentences naming it (−1 negative … +1 positive)", range=[-1.05, 1.05])
+    return fig
+
+
+def tone_arc_chart(
+    sentences: pd.DataFrame, articles: pd.DataFrame, *, colors: Mapping[str, str], scorer: str = "TextBlob"
+) -> go.Figure:
+    """Sentence-by-sentence tone arc of each article, one line per article coloured by outlet.
+
+    ``sentences`` needs article_id, outlet, position, polarity, text; ``articles`` needs article_id and
+    title (an untitled article is named by its first words).
+    """
+    if sentences.empty:
+        return empty_figure("No sentences in the selection.")
+    opening = sentences.sort_values("position").drop_duplicates("article_id").set_index("article_id")["text"]
+    names = {row.article_id: display_title(row.title, opening.get(row.article_id, ""), words=8)
+             for row in articles.itertuples(index=False)}
+    fig = go.Figure()
+    fig.add_hline(y=0, line_color="#444", line_width=1)
+    shown: set[str] = set()
+    for (outlet, article_id), rows in sentences.sort_values("position").groupby(["outlet", "article_id"], sort=True):
+        fig.add_scatter(
+            x=rows["position"] + 1, y=rows["polarity"], mode="lines+markers", legendgroup=esc(outlet),
+            name=esc(outlet), showlegend=outlet not in shown, line={"color": _color(colors, outlet), "width": 2},
+            marker={"size": 6}, customdata=[[_wrap(t)] for t in rows["text"]],
+            hovertemplate=(
+                f"<b>{esc(outlet)}</b>: {esc(names.get(article_id, article_id))}"
+                "<br>sentence %{x} · tone %{y:+.3f}<br>%{customdata[0]}<extra></extra>"
+            ),
+        )
+        shown.add(outlet)
+    _layout(fig, f"Tone arc: sentence by sentence through each article ({scorer})")
+    fig.update_yaxes(title_text="Sentence tone (polarity)", range=[-1.05, 1.05])
+    fig.update_xaxes(title_text="Sentence number (1 = headline or first sentence)", rangemode="tozero")
+    return fig
