@@ -26,7 +26,7 @@ import multiprocessing
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -36,6 +36,7 @@ from .extract import Extracted, extract
 from .nlp import load_pipeline
 from .schema import EXTRACTED, TONES
 from .sentiment import SCORERS, score_texts
+from .tone import mention_tones
 from .versions import analyser_version, scorer_version
 
 BACKENDS = ("local", "dask")
@@ -49,7 +50,8 @@ class EngineError(RuntimeError):
 class Batch:
     """The per-article results of one partition.
 
-    - ``extracted``: ``analysis.extract.Extracted`` for the partition's articles
+    - ``extracted``: ``analysis.extract.Extracted`` for the partition's articles, its mentions
+      with the tone toward each (``analysis.schema.ENTITY_TONE``)
     - ``tones``: ``analysis.schema.TONES`` (one row per sentence and sentiment scorer; ``scorer``
       is :func:`analysis.versions.scorer_version` of the scorer)
     - ``analyser``: :func:`analysis.versions.analyser_version` on the machine that computed it
@@ -68,6 +70,11 @@ def extract_partition(
     """Analyse one partition (columns article_id, title, text) in this process."""
     extracted = extract(articles, aliases=aliases)
     tones = tone_table(extracted.sentences, scorers=scorers)
+    # the tone toward each mention rides on the mentions (columns tone, tone_score), for the
+    # store to key by the tone model's version
+    tone = mention_tones(extracted.sentences, extracted.mentions)
+    extracted = replace(extracted, mentions=extracted.mentions.assign(
+        tone=tone["tone"].to_numpy(), tone_score=tone["tone_score"].to_numpy()))
     return Batch(extracted=extracted, tones=tones, analyser=analyser_version(aliases), index=index)
 
 
@@ -240,7 +247,7 @@ def concat_batches(batches: Iterable[Batch]) -> tuple[Extracted, pd.DataFrame]:
         frames = [f for f in frames if len(f)]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
-    extracted = Extracted(**{
+    extracted = Extracted(**{  # mentions keep their tones (ENTITY_TONE) when the batches have them
         name: join([getattr(b.extracted, name) for b in ordered], columns) for name, columns in EXTRACTED.items()
     })
     return extracted, join([b.tones for b in ordered], TONES)

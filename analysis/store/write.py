@@ -33,7 +33,8 @@ from ..cpu import cores
 from ..engine import Batch, EngineError, concat_batches, iter_batches, iter_tones
 from ..entities import ARTICLE_ENTITIES_SQL
 from ..extract import Extracted
-from ..schema import ARTICLE_FIELDS, EXTRACTED, FETCHES, TONE, TONES
+from ..schema import ARTICLE_FIELDS, ENTITY_TONE, EXTRACTED, FETCHES, TONE, TONES
+from ..tone import tone_version
 from ..selection import Selection
 from ..sentiment import SCORERS
 from ..utils import short_hash
@@ -49,7 +50,7 @@ RESCORE_CHUNK = 1000  # articles per transaction when tones are scored again (re
 CLAIM_STALE = 600.0  # seconds without a write after which another ingest's claims are taken over
 CLAIM_POLL = 0.5  # seconds between looks at the articles another ingest is analysing
 
-_RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities")
+_RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities", "mention_tones")
 _TONE_TABLES = ("tones", "article_tones", "article_entities")
 
 
@@ -400,6 +401,8 @@ def _write_results(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Ext
                     "entities FROM batch_sentences", [analyser])
         con.execute('INSERT INTO mentions SELECT article_id, ?, idx, entity, label, text, sentence, start, "end" '
                     "FROM batch_mentions", [analyser])
+        if set(ENTITY_TONE) <= set(extracted.mentions.columns):
+            _write_mention_tones(con, analyser, extracted)
     if len(tones):
         _write_tones(con, analyser, tones)
     for name in [*views, "batch_tones", "batch_article_tones"]:
@@ -407,6 +410,22 @@ def _write_results(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Ext
             con.unregister(name)
         except duckdb.Error:
             pass
+
+
+def _write_mention_tones(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Extracted) -> None:
+    """Replace the stored tones toward the mentions of ``extracted`` (its mentions carry
+    ``tone`` and ``tone_score``), keyed by the tone model's version."""
+    mentions = extracted.mentions.reset_index(drop=True)
+    con.register("batch_mention_tones", pd.DataFrame({
+        "article_id": mentions["article_id"].astype(str), "idx": range(len(mentions)),
+        "tone": mentions["tone"].astype(str), "tone_score": mentions["tone_score"].astype(float),
+    }))
+    con.execute("DELETE FROM mention_tones WHERE analyser = ? AND model = ? AND article_id IN "
+                "(SELECT DISTINCT article_id FROM batch_mention_tones)", [analyser, tone_version()])
+    # idx: the mention's row in the batch, as the mentions table numbers them
+    con.execute("INSERT INTO mention_tones SELECT article_id, ?, ?, idx, tone, tone_score FROM batch_mention_tones",
+                [analyser, tone_version()])
+    con.unregister("batch_mention_tones")
 
 
 def _write_tones(con: duckdb.DuckDBPyConnection, analyser: str, tones: pd.DataFrame) -> None:
