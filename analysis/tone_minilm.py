@@ -116,7 +116,8 @@ class MiniLMTone:
             x = _layer_norm(x + linear(context, "attention.output.dense"),
                             w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
             h = linear(x, "intermediate.dense")
-            x = _layer_norm(x + linear(_gelu(h), "output.dense"), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+            x = _layer_norm(x + linear(_gelu(h), "output.dense"),
+                            w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
             layer += 1
         return x
 

@@ -23,9 +23,9 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_tone import DEFAULT_DATA, SEED, folds, load, report  # noqa: E402
+from train_tone import DEFAULT_DATA, SEED, folds, load, report
 
-from analysis.tone_minilm import encode, save_weights  # noqa: E402
+from analysis.tone_minilm import encode, save_weights
 
 
 def sentences_of(data):

@@ -272,7 +272,8 @@ class Store(StoreQueries):
             articles = con.execute(
                 f"WITH {chosen} SELECT DISTINCT c.article_id, c.ord FROM chosen c JOIN mentions m ON "
                 "m.article_id = c.article_id AND m.analyser = ? ANTI JOIN mention_tones t ON "
-                "t.article_id = m.article_id AND t.analyser = m.analyser AND t.idx = m.idx AND t.model = ? ORDER BY c.ord",
+                "t.article_id = m.article_id AND t.analyser = m.analyser AND t.idx = m.idx AND t.model = ? "
+                "ORDER BY c.ord",
                 [*params, self.analyser, tone_version()],
             ).fetchnumpy()["article_id"].tolist()
         for first in range(0, len(articles), chunk):
