@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--c", type=float, default=0.003, help="inverse L2 strength of the regression")
     parser.add_argument("--sample", type=int, default=0, help="cross-validate on this many targets only")
+    parser.add_argument("--examples", type=int, default=0, help="cv: also print this many mistakes (seeded)")
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "tone_model.npz")
     args = parser.parse_args(argv)
     data = load(args.data)
@@ -128,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
             predicted[test] = (xs @ model.coef.T + model.intercept).argmax(axis=1)
     print(json.dumps({"model": args.model, "targets": len(data), "seconds": round(time.perf_counter() - started),
                       **report(data, predicted)}, indent=1))
+    wrong = data[predicted != data["label"].to_numpy()].assign(predicted=predicted[predicted != data["label"].to_numpy()])
+    for row in wrong.sample(min(args.examples, len(wrong)), random_state=SEED).itertuples():
+        marked = f"{row.text[:row.start]}[{row.text[row.start:row.end]}]{row.text[row.end:]}"
+        print(f"gold {LABELS[row.label]}, predicted {LABELS[row.predicted]}: {marked}")
     return 0
 
 
