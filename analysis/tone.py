@@ -34,10 +34,11 @@ DECAYS = (2.0, 6.0)  # words: a word d words away weighs exp(-d / decay)
 NEAR_WORDS = 6  # the words next to the mention that VADER reads on each side
 
 
-def _side_vectors(texts: Sequence[str], *, reverse: bool) -> np.ndarray:
+def _side_vectors(texts: Sequence[str], *, reverse: bool, decayed: bool = True) -> np.ndarray:
     """Per text: decayed sums for each of :data:`DECAYS`, then the SIF-weighted mean, of its token vectors.
 
-    ``reverse``: distance counts from the text's end (the words left of a mention)."""
+    ``reverse``: distance counts from the text's end (the words left of a mention); without
+    ``decayed`` the decayed sums stay zero (the mention itself needs only its mean)."""
     model = load_static_model()
     tokens = model.tokenise(list(texts))
     n, dim = len(tokens), model.vectors.shape[1]
@@ -51,7 +52,7 @@ def _side_vectors(texts: Sequence[str], *, reverse: bool) -> np.ndarray:
     vectors = model.unit[tokens.ids] * model.weights[tokens.ids, None]
     has = lengths > 0
     starts = tokens.offsets[:-1][has]
-    for k, decay in enumerate(DECAYS):  # each text's pieces are contiguous: sums by reduceat
+    for k, decay in enumerate(DECAYS if decayed else ()):  # each text's pieces are contiguous: reduceat
         weighted = vectors * np.exp(-distance / decay).astype(np.float32)[:, None]
         out[has, k * dim : (k + 1) * dim] = np.add.reduceat(weighted, starts, axis=0)
     out[has, len(DECAYS) * dim :] = np.add.reduceat(vectors, starts, axis=0) / lengths[has, None]
@@ -101,12 +102,12 @@ def features(texts: Sequence[str], starts: Sequence[int], ends: Sequence[int]) -
     >>> features(["Smith praised Jones."], [0], [5]).shape
     (1, 911)
     """
-    texts = [normalise_quotes(str(t)) for t in texts]
+    texts = [t if t.isascii() else normalise_quotes(t) for t in map(str, texts)]
     lefts = [t[:s] for t, s in zip(texts, starts, strict=True)]
     rights = [t[e:] for t, e in zip(texts, ends, strict=True)]
     targets = [t[s:e] for t, s, e in zip(texts, starts, ends, strict=True)]
     static = load_static_model()
-    target_vectors = _side_vectors(targets, reverse=False)[:, -static.vectors.shape[1] :]
+    target_vectors = _side_vectors(targets, reverse=False, decayed=False)[:, -static.vectors.shape[1] :]
     near_left = [" ".join(x.split()[-NEAR_WORDS:]) for x in lefts]
     near_right = [" ".join(x.split()[:NEAR_WORDS]) for x in rights]
     # VADER's rules (negation, "but") on the words next to the mention; on whole clauses it
