@@ -26,7 +26,7 @@ import multiprocessing
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -34,7 +34,7 @@ from .aliases import Aliases
 from .cpu import cores
 from .extract import Extracted, extract
 from .nlp import load_pipeline
-from .schema import EXTRACTED, TONES
+from .schema import ENTITY_TONE, EXTRACTED, TONES
 from .sentiment import SCORERS, score_texts
 from .tone import mention_tones
 from .versions import analyser_version, scorer_version
@@ -50,8 +50,7 @@ class EngineError(RuntimeError):
 class Batch:
     """The per-article results of one partition.
 
-    - ``extracted``: ``analysis.extract.Extracted`` for the partition's articles, its mentions
-      with the tone toward each (``analysis.schema.ENTITY_TONE``)
+    - ``extracted``: ``analysis.extract.Extracted`` for the partition's articles
     - ``tones``: ``analysis.schema.TONES`` (one row per sentence and sentiment scorer; ``scorer``
       is :func:`analysis.versions.scorer_version` of the scorer)
     - ``analyser``: :func:`analysis.versions.analyser_version` on the machine that computed it
@@ -62,6 +61,8 @@ class Batch:
     tones: pd.DataFrame
     analyser: str
     index: int
+    # ``analysis.schema.ENTITY_TONE`` per row of ``extracted.mentions`` (``analysis.tone``), or None
+    mention_tones: pd.DataFrame | None = None
 
 
 def extract_partition(
@@ -72,10 +73,10 @@ def extract_partition(
     tones = tone_table(extracted.sentences, scorers=scorers)
     # the tone toward each mention rides on the mentions (columns tone, tone_score), for the
     # store to key by the tone model's version
-    tone = mention_tones(extracted.sentences, extracted.mentions)
-    extracted = replace(extracted, mentions=extracted.mentions.assign(
-        tone=tone["tone"].to_numpy(), tone_score=tone["tone_score"].to_numpy()))
-    return Batch(extracted=extracted, tones=tones, analyser=analyser_version(aliases), index=index)
+    # the tone toward each mention, when sentence tones are asked for (an ingest, not run_extract)
+    toward = mention_tones(extracted.sentences, extracted.mentions) if scorers else None
+    return Batch(extracted=extracted, tones=tones, analyser=analyser_version(aliases), index=index,
+                 mention_tones=toward)
 
 
 def tone_table(sentences: pd.DataFrame, *, scorers: Sequence[str] = SCORERS) -> pd.DataFrame:
@@ -247,10 +248,20 @@ def concat_batches(batches: Iterable[Batch]) -> tuple[Extracted, pd.DataFrame]:
         frames = [f for f in frames if len(f)]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
-    extracted = Extracted(**{  # mentions keep their tones (ENTITY_TONE) when the batches have them
+    extracted = Extracted(**{
         name: join([getattr(b.extracted, name) for b in ordered], columns) for name, columns in EXTRACTED.items()
     })
     return extracted, join([b.tones for b in ordered], TONES)
+
+
+def concat_mention_tones(batches: Iterable[Batch]) -> pd.DataFrame | None:
+    """The batches' ``mention_tones`` in partition order (rows as :func:`concat_batches`' mentions),
+    or None when a batch has none."""
+    ordered = sorted(batches, key=lambda b: b.index)
+    if any(b.mention_tones is None for b in ordered):
+        return None
+    frames = [b.mention_tones for b in ordered if len(b.mention_tones)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ENTITY_TONE)
 
 
 def run_extract(articles: pd.DataFrame, *, aliases: Aliases, **options) -> Extracted:

@@ -137,7 +137,9 @@ class ToneModel:
         if not len(texts):
             return np.zeros((0, len(LABELS)))
         x = (features(texts, starts, ends) - self.mean) / self.scale
-        logits = x.astype(np.float64) @ self.coef.T + self.intercept
+        # einsum's own loop, not BLAS: a mention's score must not depend on the rows scored with it
+        # (the store's tables equal whatever partitions the ingest used, bit for bit)
+        logits = np.einsum("ij,kj->ik", x.astype(np.float64), self.coef.astype(np.float64)) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)

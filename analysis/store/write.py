@@ -30,10 +30,10 @@ import pandas as pd
 
 from ..aliases import Aliases
 from ..cpu import cores
-from ..engine import Batch, EngineError, concat_batches, iter_batches, iter_tones
+from ..engine import Batch, EngineError, concat_batches, concat_mention_tones, iter_batches, iter_tones
 from ..entities import ARTICLE_ENTITIES_SQL
 from ..extract import Extracted
-from ..schema import ARTICLE_FIELDS, ENTITY_TONE, EXTRACTED, FETCHES, TONE, TONES
+from ..schema import ARTICLE_FIELDS, EXTRACTED, FETCHES, TONE, TONES
 from ..selection import Selection
 from ..sentiment import SCORERS
 from ..tone import mention_tones, tone_version
@@ -215,6 +215,9 @@ class Store(StoreQueries):
         with self.connect(write=True) as con, transaction(con):
             _write_articles(con, todo[todo["article_id"].isin(ids)])
             _write_results(con, batches[0].analyser, extracted, tones)
+            toward = concat_mention_tones(batches)
+            if toward is not None:
+                _write_mention_tones(con, batches[0].analyser, extracted, toward)
             con.execute("UPDATE ingests SET heartbeat = now()::TIMESTAMP WHERE owner = ?", [owner])
         return len(ids)
 
@@ -437,8 +440,6 @@ def _write_results(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Ext
                     "entities FROM batch_sentences", [analyser])
         con.execute('INSERT INTO mentions SELECT article_id, ?, idx, entity, label, text, sentence, start, "end" '
                     "FROM batch_mentions", [analyser])
-        if set(ENTITY_TONE) <= set(extracted.mentions.columns):
-            _write_mention_tones(con, analyser, extracted)
     if len(tones):
         _write_tones(con, analyser, tones)
     for name in [*views, "batch_tones", "batch_article_tones"]:
@@ -448,13 +449,14 @@ def _write_results(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Ext
             pass
 
 
-def _write_mention_tones(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Extracted) -> None:
-    """Replace the stored tones toward the mentions of ``extracted`` (its mentions carry
-    ``tone`` and ``tone_score``), keyed by the tone model's version."""
+def _write_mention_tones(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Extracted,
+                         toward: pd.DataFrame) -> None:
+    """Replace the stored tones toward the mentions of ``extracted`` (``toward``: tone and
+    tone_score per mention, in order), keyed by the tone model's version."""
     mentions = extracted.mentions.reset_index(drop=True)
     con.register("batch_mention_tones", pd.DataFrame({
-        "article_id": mentions["article_id"].astype(str), "idx": range(len(mentions)),
-        "tone": mentions["tone"].astype(str), "tone_score": mentions["tone_score"].astype(float),
+        "article_id": mentions["article_id"].astype(str).to_numpy(), "idx": range(len(mentions)),
+        "tone": toward["tone"].astype(str).to_numpy(), "tone_score": toward["tone_score"].astype(float).to_numpy(),
     }))
     con.execute("DELETE FROM mention_tones WHERE analyser = ? AND model = ? AND article_id IN "
                 "(SELECT DISTINCT article_id FROM batch_mention_tones)", [analyser, tone_version()])
