@@ -155,6 +155,13 @@ def load_model(path: str | None = None) -> ToneModel:
         return ToneModel(*(data[k].astype(np.float32) for k in ("mean", "scale", "coef", "intercept")))
 
 
+def warm_tone_model() -> None:
+    """Load the model, the static vectors and VADER now (before worker processes fork)."""
+    load_model()
+    load_static_model()
+    _vader()
+
+
 @lru_cache(maxsize=1)
 def tone_version() -> str:
     """The version of the entity tones: a hash of this module and of the model's weights."""
