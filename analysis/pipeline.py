@@ -63,7 +63,7 @@ def apply_sentiment(
     )
     with_tone = extracted.mentions.assign(
         tone=tones["tone"].to_numpy(), tone_score=tones["tone_score"].to_numpy().astype(float)
-    )
+    ).astype({"tone": "str"})
     mentions = meta[_META].merge(with_tone, on="article_id", how="inner").merge(
         sentences[["article_id", "position", *TONE]].rename(columns={"position": "sentence"}),
         on=["article_id", "sentence"],

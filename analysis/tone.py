@@ -176,10 +176,9 @@ def score_mentions(texts: Sequence[str], starts: Sequence[int], ends: Sequence[i
     ['tone', 'tone_score']
     """
     p = load_model().probabilities(texts, starts, ends)
-    return pd.DataFrame(
-        {"tone": np.array(LABELS, dtype=object)[p.argmax(axis=1)] if len(p) else np.array([], object),
-         "tone_score": (p[:, 2] - p[:, 0]) if len(p) else np.array([], float)}
-    )
+    labels = np.array(LABELS, dtype=object)[p.argmax(axis=1)] if len(p) else np.array([], object)
+    return pd.DataFrame({"tone": pd.Series(labels, dtype="str"),
+                         "tone_score": pd.Series((p[:, 2] - p[:, 0]) if len(p) else [], dtype=float)})
 
 
 def mention_tones(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:

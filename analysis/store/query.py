@@ -289,7 +289,7 @@ class StoreQueries(StoreFile):
         con.unregister("picked")
         tables = {"articles": meta, "sentences": sentences, "mentions": mentions}
         extracted = Extracted(**{name: typed(tables[name][columns], columns) for name, columns in EXTRACTED.items()})
-        tones = pd.DataFrame({"tone": mentions["tone"].astype(object).to_numpy(),
+        tones = pd.DataFrame({"tone": mentions["tone"].astype("str").to_numpy(),
                               "tone_score": mentions["tone_score"].astype(float).to_numpy()})
         return typed(meta[ARTICLE_FIELDS], ARTICLE_FIELDS), extracted, sentences[TONE].astype(float), tones
 
