@@ -129,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             predicted[test] = (xs @ model.coef.T + model.intercept).argmax(axis=1)
     print(json.dumps({"model": args.model, "targets": len(data), "seconds": round(time.perf_counter() - started),
                       **report(data, predicted)}, indent=1))
-    wrong = data[predicted != data["label"].to_numpy()].assign(predicted=predicted[predicted != data["label"].to_numpy()])
+    missed = predicted != data["label"].to_numpy()
+    wrong = data[missed].assign(predicted=predicted[missed])
     for row in wrong.sample(min(args.examples, len(wrong)), random_state=SEED).itertuples():
         marked = f"{row.text[:row.start]}[{row.text[row.start:row.end]}]{row.text[row.end:]}"
         print(f"gold {LABELS[row.label]}, predicted {LABELS[row.predicted]}: {marked}")
