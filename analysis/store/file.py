@@ -68,6 +68,10 @@ CREATE TABLE IF NOT EXISTS mention_tones (
     article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, model VARCHAR NOT NULL, idx BIGINT,
     tone VARCHAR, tone_score DOUBLE
 );
+CREATE TABLE IF NOT EXISTS article_entity_tones (
+    analyser VARCHAR NOT NULL, model VARCHAR NOT NULL, article_id VARCHAR NOT NULL, akey BIGINT NOT NULL,
+    ekey INTEGER NOT NULL, n BIGINT NOT NULL, tone_sum DOUBLE, negative BIGINT NOT NULL, positive BIGINT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS entity_names (ekey INTEGER PRIMARY KEY, entity VARCHAR NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS article_entities (
     analyser VARCHAR NOT NULL, scorer VARCHAR NOT NULL, article_id VARCHAR NOT NULL, akey BIGINT NOT NULL,

@@ -138,10 +138,9 @@ class StoreQueries(StoreFile):
             chosen, params = self._chosen(con, selection)
             if not self._unscored(con, chosen, params, scorer):
                 tone = frame(con, f"WITH {chosen} {_ENTITY_TONE_SQL}", [*params, self.analyser, tone_version()])
-                if tone.empty or (tone["scored"] == tone["n"]).all():
-                    table = frame(con, f"WITH {chosen}, {ENTITIES_SQL}", [*params, self.analyser, scorer])
-                    table = table.drop(columns=[c for c in _TONE_COLUMNS if c in table.columns]).merge(
-                        tone.drop(columns=["scored", "n"]), on=["story", "outlet", "entity"], how="left")
+                table = frame(con, f"WITH {chosen}, {ENTITIES_SQL}", [*params, self.analyser, scorer])
+                table = table.merge(tone, on=["story", "outlet", "entity"], how="left")
+                if table["scored"].eq(table["mentions"]).all():
                     return typed_entity_table(table[ENTITIES])
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return entity_table(chosen_analysis.mentions, chosen_analysis.sentences, chosen_analysis.articles)
@@ -295,16 +294,16 @@ class StoreQueries(StoreFile):
 
 
 # The tone toward each entity (``analysis.entities.entity_table``'s tone, negative_mentions and
-# positive_mentions) from the stored mention tones of the tone model's version; ``scored`` < ``n``
-# when some mention has none (a store written before that model), and the table is built in pandas.
-_TONE_COLUMNS = ["tone", "negative_mentions", "positive_mentions"]
+# positive_mentions) from the per-article sums of the tone model's version (``article_entity_tones``);
+# ``scored`` < the entity's mentions when some mention has no tone (a store written before that
+# model), and the table is built in pandas. Parameters after the ``chosen`` ones: analyser, model.
 _ENTITY_TONE_SQL = """
-SELECT c.story, c.outlet, m.entity, avg(t.tone_score) AS tone,
-       count(*) FILTER (WHERE t.tone = 'negative') AS negative_mentions,
-       count(*) FILTER (WHERE t.tone = 'positive') AS positive_mentions, count(t.tone_score) AS scored, count(*) AS n
-FROM chosen c JOIN mentions m ON m.article_id = c.article_id AND m.analyser = ?
-LEFT JOIN mention_tones t ON t.article_id = m.article_id AND t.analyser = m.analyser AND t.idx = m.idx AND t.model = ?
-GROUP BY ALL
+SELECT c.story, c.outlet, names.entity, sum(t.tone_sum) / sum(t.n) AS tone,
+       sum(t.negative)::BIGINT AS negative_mentions, sum(t.positive)::BIGINT AS positive_mentions,
+       sum(t.n)::BIGINT AS scored
+FROM chosen c JOIN article_entity_tones t ON t.akey = c.akey AND t.analyser = ? AND t.model = ?
+JOIN entity_names names ON names.ekey = t.ekey
+GROUP BY c.story, c.outlet, names.entity
 """
 
 

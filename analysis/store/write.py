@@ -50,7 +50,8 @@ RESCORE_CHUNK = 1000  # articles per transaction when tones are scored again (re
 CLAIM_STALE = 600.0  # seconds without a write after which another ingest's claims are taken over
 CLAIM_POLL = 0.5  # seconds between looks at the articles another ingest is analysing
 
-_RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities", "mention_tones")
+_RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities", "mention_tones",
+                  "article_entity_tones")
 _TONE_TABLES = ("tones", "article_tones", "article_entities")
 
 
@@ -216,8 +217,9 @@ class Store(StoreQueries):
             _write_articles(con, todo[todo["article_id"].isin(ids)])
             _write_results(con, batches[0].analyser, extracted, tones)
             toward = concat_mention_tones(batches)
-            if toward is not None:
-                _write_mention_tones(con, batches[0].analyser, extracted, toward)
+            if toward is not None:  # idx: the mention's row in the batch, as the mentions table numbers them
+                _write_mention_tones(con, batches[0].analyser, extracted.mentions, toward,
+                                     range(len(extracted.mentions)))
             con.execute("UPDATE ingests SET heartbeat = now()::TIMESTAMP WHERE owner = ?", [owner])
         return len(ids)
 
@@ -289,15 +291,8 @@ class Store(StoreQueries):
                     [part, part, self.analyser],
                 ).fetchnumpy()["idx"]
             tone = mention_tones(extracted.sentences, extracted.mentions)
-            rows = pd.DataFrame({"article_id": extracted.mentions["article_id"].astype(str).to_numpy(), "idx": idx,
-                                 "tone": tone["tone"].to_numpy(), "tone_score": tone["tone_score"].to_numpy()})
             with self.connect(write=True) as con, transaction(con):
-                con.register("batch_mention_tones", rows)
-                con.execute("DELETE FROM mention_tones WHERE analyser = ? AND model = ? AND article_id IN "
-                            "(SELECT DISTINCT article_id FROM batch_mention_tones)", [self.analyser, tone_version()])
-                con.execute("INSERT INTO mention_tones SELECT article_id, ?, ?, idx, tone, tone_score "
-                            "FROM batch_mention_tones", [self.analyser, tone_version()])
-                con.unregister("batch_mention_tones")
+                _write_mention_tones(con, self.analyser, extracted.mentions, tone, idx)
         return articles
 
     def _sentence_parts(self, chunks: list[list[str]], held: list) -> Iterator[pd.DataFrame]:
@@ -449,20 +444,29 @@ def _write_results(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Ext
             pass
 
 
-def _write_mention_tones(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Extracted,
-                         toward: pd.DataFrame) -> None:
-    """Replace the stored tones toward the mentions of ``extracted`` (``toward``: tone and
-    tone_score per mention, in order), keyed by the tone model's version."""
-    mentions = extracted.mentions.reset_index(drop=True)
+def _write_mention_tones(con: duckdb.DuckDBPyConnection, analyser: str, mentions: pd.DataFrame,
+                         toward: pd.DataFrame, idx) -> None:
+    """Replace the stored tones toward ``mentions`` (article_id, entity; ``toward``: tone and
+    tone_score per mention, in order; ``idx``: each mention's number in the mentions table) and
+    their sums per article and entity (``article_entity_tones``, which the entities table reads),
+    keyed by the tone model's version. The mentions' entities must be in ``entity_names``."""
     con.register("batch_mention_tones", pd.DataFrame({
-        "article_id": mentions["article_id"].astype(str).to_numpy(), "idx": range(len(mentions)),
+        "article_id": mentions["article_id"].astype(str).to_numpy(), "idx": idx,
+        "entity": mentions["entity"].astype(str).to_numpy(),
         "tone": toward["tone"].astype(str).to_numpy(), "tone_score": toward["tone_score"].astype(float).to_numpy(),
     }))
-    con.execute("DELETE FROM mention_tones WHERE analyser = ? AND model = ? AND article_id IN "
-                "(SELECT DISTINCT article_id FROM batch_mention_tones)", [analyser, tone_version()])
-    # idx: the mention's row in the batch, as the mentions table numbers them
+    for table in ("mention_tones", "article_entity_tones"):
+        con.execute(f"DELETE FROM {table} WHERE analyser = ? AND model = ? AND article_id IN "
+                    "(SELECT DISTINCT article_id FROM batch_mention_tones)", [analyser, tone_version()])
     con.execute("INSERT INTO mention_tones SELECT article_id, ?, ?, idx, tone, tone_score FROM batch_mention_tones",
                 [analyser, tone_version()])
+    con.execute(
+        "INSERT INTO article_entity_tones SELECT ?, ?, t.article_id, a.akey, e.ekey, count(*), sum(t.tone_score), "
+        "count(*) FILTER (WHERE t.tone = 'negative'), count(*) FILTER (WHERE t.tone = 'positive') "
+        "FROM batch_mention_tones t JOIN articles a ON a.article_id = t.article_id "
+        "JOIN entity_names e ON e.entity = t.entity GROUP BY ALL",
+        [analyser, tone_version()],
+    )
     con.unregister("batch_mention_tones")
 
 
