@@ -34,8 +34,9 @@ from .aliases import Aliases
 from .cpu import cores
 from .extract import Extracted, extract
 from .nlp import load_pipeline
-from .schema import EXTRACTED, TONES
+from .schema import ENTITY_TONE, EXTRACTED, TONES
 from .sentiment import SCORERS, score_texts
+from .tone import mention_tones, warm_tone_model
 from .versions import analyser_version, scorer_version
 
 BACKENDS = ("local", "dask")
@@ -60,6 +61,8 @@ class Batch:
     tones: pd.DataFrame
     analyser: str
     index: int
+    # ``analysis.schema.ENTITY_TONE`` per row of ``extracted.mentions`` (``analysis.tone``), or None
+    mention_tones: pd.DataFrame | None = None
 
 
 def extract_partition(
@@ -68,7 +71,12 @@ def extract_partition(
     """Analyse one partition (columns article_id, title, text) in this process."""
     extracted = extract(articles, aliases=aliases)
     tones = tone_table(extracted.sentences, scorers=scorers)
-    return Batch(extracted=extracted, tones=tones, analyser=analyser_version(aliases), index=index)
+    # the tone toward each mention rides on the mentions (columns tone, tone_score), for the
+    # store to key by the tone model's version
+    # the tone toward each mention, when sentence tones are asked for (an ingest, not run_extract)
+    toward = mention_tones(extracted.sentences, extracted.mentions) if scorers else None
+    return Batch(extracted=extracted, tones=tones, analyser=analyser_version(aliases), index=index,
+                 mention_tones=toward)
 
 
 def tone_table(sentences: pd.DataFrame, *, scorers: Sequence[str] = SCORERS) -> pd.DataFrame:
@@ -145,9 +153,12 @@ def partitions(articles: pd.DataFrame, *, workers: int, size: int | None = None)
     return [articles.iloc[start : start + length] for start, length in zip(starts, sizes, strict=True)]
 
 
-def _warm(names: tuple[str, ...]) -> None:
-    """Worker initialiser: load the pipeline once, before the first partition arrives."""
+def _warm(names: tuple[str, ...], tones: bool = False) -> None:
+    """Worker initialiser: load the pipeline once, before the first partition arrives (and, for
+    an ingest, the entity-tone model and the static vectors it reads: 0.5 s a worker otherwise)."""
     load_pipeline(names)
+    if tones:
+        warm_tone_model()
 
 
 def iter_batches(
@@ -213,10 +224,10 @@ def _pool_batches(
 ) -> Iterator[Batch]:
     method = _start_method()
     if method == "fork":
-        _warm(aliases.names)  # once here, inherited by every worker
+        _warm(aliases.names, bool(scorers))  # once here, inherited by every worker
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_warm, initargs=(aliases.names,)
+        max_workers=workers, mp_context=context, initializer=_warm, initargs=(aliases.names, bool(scorers))
     ) as pool:
         pending = {
             pool.submit(extract_partition, part, aliases=aliases, scorers=tuple(scorers), index=i)
@@ -244,6 +255,16 @@ def concat_batches(batches: Iterable[Batch]) -> tuple[Extracted, pd.DataFrame]:
         name: join([getattr(b.extracted, name) for b in ordered], columns) for name, columns in EXTRACTED.items()
     })
     return extracted, join([b.tones for b in ordered], TONES)
+
+
+def concat_mention_tones(batches: Iterable[Batch]) -> pd.DataFrame | None:
+    """The batches' ``mention_tones`` in partition order (rows as :func:`concat_batches`' mentions),
+    or None when a batch has none."""
+    ordered = sorted(batches, key=lambda b: b.index)
+    if any(b.mention_tones is None for b in ordered):
+        return None
+    frames = [b.mention_tones for b in ordered if len(b.mention_tones)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ENTITY_TONE)
 
 
 def run_extract(articles: pd.DataFrame, *, aliases: Aliases, **options) -> Extracted:

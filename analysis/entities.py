@@ -13,7 +13,7 @@ import pandas as pd
 
 from .schema import ENTITIES
 
-_FLOATS = {"share", "polarity", "subjectivity", "emphasis", "first_seen"}
+_FLOATS = {"share", "polarity", "subjectivity", "tone", "emphasis", "first_seen"}
 
 
 def entity_table(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -24,6 +24,8 @@ def entity_table(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.D
     - mentions: how many times the outlet names it; articles: in how many of its articles
     - share: mentions / all entity mentions of that outlet in that story (sums to 1 per outlet and story)
     - polarity, subjectivity: mean tone of the distinct sentences that mention it
+    - tone: mean ``tone_score`` of its mentions (the tone toward it, ``analysis.tone``);
+      negative_mentions, positive_mentions: how many of its mentions have that ``tone``
     - exclusive: no other outlet in the selection mentions it in that story (False when the story
       has a single outlet in the selection: there is nothing to compare with)
     - emphasis: share / the entity's share across the other outlets of the story (NaN when exclusive
@@ -36,8 +38,11 @@ def entity_table(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.D
     if mentions.empty:
         return empty_entity_table()
     keys = ["story", "outlet", "entity"]
-    counts = mentions.groupby(keys, sort=False).agg(
-        mentions=("entity", "size"), articles=("article_id", "nunique")
+    counts = mentions.assign(
+        negative=mentions["tone"].eq("negative"), positive=mentions["tone"].eq("positive")
+    ).groupby(keys, sort=False).agg(
+        mentions=("entity", "size"), articles=("article_id", "nunique"), tone=("tone_score", "mean"),
+        negative_mentions=("negative", "sum"), positive_mentions=("positive", "sum"),
     )
     labels = (
         mentions.groupby([*keys, "label"], sort=False).size().rename("n").reset_index()
@@ -100,7 +105,7 @@ def _first_seen(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.Da
 
 
 def _dtype(column: str) -> str:
-    if column in {"mentions", "articles"}:
+    if column in {"mentions", "articles", "negative_mentions", "positive_mentions"}:
         return "int64"
     if column == "exclusive":
         return "bool"

@@ -15,6 +15,7 @@ from .extract import Extracted, extract
 from .schema import ARTICLES, FROM_ARTICLE, MENTIONS, SENTENCES, TONE
 from .selection import Selection
 from .sentiment import score_texts
+from .tone import mention_tones
 
 _META = ["article_id", *FROM_ARTICLE]
 
@@ -36,14 +37,19 @@ class Analysis:
 
 
 def apply_sentiment(
-    articles: pd.DataFrame, extracted: Extracted, *, sentiment: str = "textblob", scores: pd.DataFrame | None = None
+    articles: pd.DataFrame, extracted: Extracted, *, sentiment: str = "textblob", scores: pd.DataFrame | None = None,
+    tones: pd.DataFrame | None = None,
 ) -> Analysis:
     """Join metadata to the extracted tables and score every sentence with ``sentiment``.
 
     ``scores`` (polarity, subjectivity; one row per row of ``extracted.sentences``) are used as
-    given when a store already holds them. Article tone is the mean of its sentences' tone
-    (headline included); an entity mention's tone is its sentence's. Does not mutate its inputs.
+    given when a store already holds them, and so are ``tones`` (tone, tone_score; one row per
+    row of ``extracted.mentions``; ``analysis.tone.mention_tones`` otherwise). Article tone is the mean of
+    its sentences' tone (headline included); a mention's polarity and subjectivity are its
+    sentence's, its ``tone`` the tone toward it. Does not mutate its inputs.
     """
+    if tones is None:
+        tones = mention_tones(extracted.sentences, extracted.mentions)
     meta = articles[[c for c in articles.columns if c in {*ARTICLES, "text"}]]
     if scores is None:
         scores = score_texts(extracted.sentences["text"], scorer=sentiment)
@@ -55,7 +61,10 @@ def apply_sentiment(
     table = meta.merge(extracted.articles, on="article_id", how="left").merge(
         tone, left_on="article_id", right_index=True, how="left"
     )
-    mentions = meta[_META].merge(extracted.mentions, on="article_id", how="inner").merge(
+    with_tone = extracted.mentions.assign(
+        tone=tones["tone"].to_numpy(), tone_score=tones["tone_score"].to_numpy().astype(float)
+    ).astype({"tone": "str"})
+    mentions = meta[_META].merge(with_tone, on="article_id", how="inner").merge(
         sentences[["article_id", "position", *TONE]].rename(columns={"position": "sentence"}),
         on=["article_id", "sentence"],
         how="left",

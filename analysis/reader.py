@@ -92,9 +92,11 @@ def _sentence_html(sentence: Mapping, mentions: pd.DataFrame) -> str:
             continue  # outside this sentence or overlapping an earlier highlight
         pieces.append(esc(text[cursor:start]))
         label = str(m.label)
+        score = getattr(m, "tone_score", None)  # the tone toward this mention (analysis.tone)
+        toward = "" if is_missing(score) else f", {esc(m.tone)} toward it ({float(score):+.2f})"
         pieces.append(
             f'<mark class="cl-e" style="border-bottom-color:{LABEL_COLORS.get(label, _OTHER)}" '
-            f'title="{esc(m.entity)} ({esc(label)})">{esc(text[start:end])}</mark>'
+            f'title="{esc(m.entity)} ({esc(label)}){toward}">{esc(text[start:end])}</mark>'
         )
         cursor = end
     pieces.append(esc(text[cursor:]))

@@ -24,11 +24,11 @@ SENTENCES = [
 ]
 MENTIONS = [
     "article_id", "outlet", "story", "entity", "label", "text", "sentence", "start", "end",
-    "polarity", "subjectivity",
+    "polarity", "subjectivity", "tone", "tone_score",
 ]
 ENTITIES = [
     "story", "outlet", "entity", "label", "mentions", "articles", "share", "polarity", "subjectivity",
-    "exclusive", "emphasis", "first_seen",
+    "tone", "negative_mentions", "positive_mentions", "exclusive", "emphasis", "first_seen",
 ]
 VOICE = ["period", "outlet", "entity", "mentions", "share"]
 TERMS = ["story", "outlet", "term", "count", "z"]
@@ -38,6 +38,7 @@ MESSAGES = ["story", "outlet", "message", "found", "similarity", "best_sentence"
 TONE = ["polarity", "subjectivity"]  # a sentence's tone, and the means of it
 # the columns ``analysis.align.align_sentences`` adds to the sentences
 ALIGNMENT = ["best_match", "matched_outlet", "matched_article_id", "matched_position", "matched_text", "unique"]
+ENTITY_TONE = ["tone", "tone_score"]  # the tone toward a mention (``analysis.tone``)
 FROM_ARTICLE = ["outlet", "story"]  # joined from the article by ``analysis.pipeline.apply_sentiment``
 
 # Per-article results of ``analysis.extract`` (the store keeps them per analyser version): the
@@ -45,7 +46,7 @@ FROM_ARTICLE = ["outlet", "story"]  # joined from the article by ``analysis.pipe
 EXTRACTED = {
     "articles": ["article_id", "words", "sentences", "repairs", "length"],  # length: of the analysed document
     "sentences": [c for c in SENTENCES if c not in {*FROM_ARTICLE, *TONE, *ALIGNMENT}],
-    "mentions": [c for c in MENTIONS if c not in {*FROM_ARTICLE, *TONE}],
+    "mentions": [c for c in MENTIONS if c not in {*FROM_ARTICLE, *TONE, *ENTITY_TONE}],
 }
 # Sentence tone by a sentiment scorer (``scorer``: its version), as the engine's workers compute it.
 TONES = ["article_id", "position", "scorer", *TONE]

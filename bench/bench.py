@@ -233,7 +233,9 @@ def scale_store(source: Path, target: Path, size: int) -> int:
             "c.story, a.text, a.source, a.input_hash, a.ingested_at "
             "FROM clone c JOIN articles a ON a.article_id = c.original"
         )
-        for table in ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities"):
+        tables = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities", "mention_tones",
+                  "article_entity_tones")
+        for table in tables:
             columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
             select = ", ".join(f"c.{col}" if col in {"article_id", "akey"} else f't."{col}"' for col in columns)
             con.execute(f"INSERT INTO {table} SELECT {select} FROM clone c JOIN {table} t ON t.article_id = c.original")

@@ -34,10 +34,12 @@ def _traces_by_name(fig):
 
 
 def _entities(rows):
-    """Entity rows: (story, outlet, entity, label, mentions, share, polarity, exclusive)."""
+    """Entity rows: (story, outlet, entity, label, mentions, share, polarity, exclusive); the tone
+    toward each is its polarity here."""
     columns = ["story", "outlet", "entity", "label", "mentions", "share", "polarity", "exclusive"]
     frame = pd.DataFrame(rows, columns=columns)
-    return frame.assign(articles=1, subjectivity=0.5, emphasis=float("nan"), first_seen=0.5)[ENTITIES]
+    return frame.assign(articles=1, subjectivity=0.5, emphasis=float("nan"), first_seen=0.5, tone=frame["polarity"],
+                        negative_mentions=0, positive_mentions=0)[ENTITIES]
 
 
 ENTITY_ROWS = _entities([
@@ -126,7 +128,7 @@ def test_heatmap_leaves_unmentioned_cells_empty():
     assert [list(r) for r in heat.text] == [["60%", "75%"], ["40%", ""], ["", "25%"]]
 
 
-def test_entity_tone_chart_plots_polarity_per_outlet():
+def test_entity_tone_chart_plots_the_tone_toward_it_per_outlet():
     traces = _traces_by_name(charts.entity_tone_chart(ENTITY_ROWS, colors=COLORS, n=3))
     republic = dict(zip(traces["TechRepublic"].y, traces["TechRepublic"].x, strict=True))
     assert republic == pytest.approx({"Microsoft": 0.1, "Tay": -0.8})

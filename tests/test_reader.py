@@ -76,9 +76,12 @@ def test_every_mention_is_highlighted_with_its_canonical_name(bundled):
     marks = re.findall(r'<mark [^>]*title="([^"]*)">([^<]*)</mark>', page)
     assert len(marks) == len(mentions)
     titles = [html.unescape(t) for t, _ in marks]
+    # each title ends with the tone toward that mention, e.g. "…, positive toward it (+0.86)"
+    assert all(re.search(r", (negative|neutral|positive) toward it \([+-]\d\.\d\d\)$", t) for t in titles)
+    titles = [t.rsplit(", ", 1)[0] for t in titles]
     assert titles.count("OpenAI (organization)") == 10  # hand-counted in the TechRepublic seed
     assert "Tay (product)" in titles
-    assert ("Satya Nadella (person)", "Nadella") in [(html.unescape(t), s) for t, s in marks]
+    assert ("Satya Nadella (person)", "Nadella") in [(html.unescape(t).rsplit(", ", 1)[0], s) for t, s in marks]
 
 
 def test_headline_is_a_heading_and_untitled_articles_get_their_first_words(bundled):

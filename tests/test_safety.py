@@ -17,7 +17,9 @@ HOSTILE = ROOT / "tests" / "data" / "hostile"
 INJECTION = ROOT / "tests" / "data" / "injection"
 NUMERIC = {"words", "sentences", "polarity", "subjectivity", "repairs", "position", "paragraph", "start", "end",
            "best_match", "matched_position", "sentence", "mentions", "articles", "share", "emphasis",
-           "first_seen", "count", "z", "similarity"}
+           "first_seen", "count", "z", "similarity", "tone_score", "negative_mentions", "positive_mentions"}
+# ``tone`` is a number in entities.csv (a mean) and a word in mentions.csv
+NUMERIC_IN = {"entities": {"tone"}}
 
 
 def test_hostile_folder_keeps_the_good_and_explains_the_bad(tmp_path):
@@ -46,7 +48,7 @@ def test_no_csv_cell_can_run_as_a_formula(tmp_path):
             rows = list(csv.DictReader(handle))
         for row in rows:
             for column, value in row.items():
-                if column in NUMERIC and value != "":
+                if (column in NUMERIC or column in NUMERIC_IN.get(name, ())) and value != "":
                     float(value)  # numbers stay numbers, negative ones included
                 elif value:
                     assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (name, column, value)
@@ -99,7 +101,7 @@ def test_no_cell_runs_as_a_formula_behind_a_quote_or_in_full_width(tmp_path):
         with open(tmp_path / f"{name}.csv", newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 for column, value in row.items():
-                    if column not in NUMERIC:
+                    if column not in NUMERIC and column not in NUMERIC_IN.get(name, ()):
                         assert not _formula(value), (name, column, value)
                         seen.add(value)
     assert {"'＝HYPERLINK(\"http://evil.example\",\"click\")", "'\u200b=1+2", "'\"=cmd|' /C calc'!A0"} <= seen

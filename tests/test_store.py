@@ -576,7 +576,7 @@ def generated_store(tmp_path_factory, bundled_articles):
     return store
 
 
-_MEANS = ["polarity", "subjectivity", "first_seen"]
+_MEANS = ["polarity", "subjectivity", "tone", "first_seen"]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

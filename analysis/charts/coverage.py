@@ -113,21 +113,28 @@ def outlet_entities(entities: pd.DataFrame) -> pd.DataFrame:
     """The entity table summed over stories: one row per outlet and entity.
 
     Columns: outlet, entity, label, mentions, share (of the outlet's entity mentions in the selection),
-    polarity, subjectivity (mention-weighted means). With one story it equals that story's rows.
+    polarity, subjectivity, tone (mention-weighted means), negative_mentions, positive_mentions
+    (sums). With one story it equals that story's rows.
     """
-    columns = ["outlet", "entity", "label", "mentions", "share", "polarity", "subjectivity"]
+    columns = ["outlet", "entity", "label", "mentions", "share", "polarity", "subjectivity", "tone",
+               "negative_mentions", "positive_mentions"]
     if entities.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in columns[3:] else "object") for c in columns})
     weighted = entities.assign(
-        _p=entities["polarity"] * entities["mentions"], _s=entities["subjectivity"] * entities["mentions"]
+        _p=entities["polarity"] * entities["mentions"], _s=entities["subjectivity"] * entities["mentions"],
+        _t=entities["tone"] * entities["mentions"],
     )
     label = (
         entities.sort_values("mentions", ascending=False).drop_duplicates(["outlet", "entity"])
         .set_index(["outlet", "entity"])["label"]
     )
-    per = weighted.groupby(["outlet", "entity"]).agg(mentions=("mentions", "sum"), _p=("_p", "sum"), _s=("_s", "sum"))
+    per = weighted.groupby(["outlet", "entity"]).agg(
+        mentions=("mentions", "sum"), _p=("_p", "sum"), _s=("_s", "sum"), _t=("_t", "sum"),
+        negative_mentions=("negative_mentions", "sum"), positive_mentions=("positive_mentions", "sum"),
+    )
     per["polarity"] = per["_p"] / per["mentions"]
     per["subjectivity"] = per["_s"] / per["mentions"]
+    per["tone"] = per["_t"] / per["mentions"]
     per["share"] = per["mentions"] / per.groupby(level="outlet")["mentions"].transform("sum")
     per = per.join(label).reset_index()
     ordered = per.sort_values(["outlet", "mentions", "entity"], ascending=[True, False, True])

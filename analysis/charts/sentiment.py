@@ -39,7 +39,9 @@ def sentence_tone_chart(sentences: pd.DataFrame, *, colors: Mapping[str, str], s
 def entity_tone_chart(
     entities: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10, scorer: str = "TextBlob"
 ) -> go.Figure:
-    """Diverging dots: the tone of the sentences mentioning each top entity, one dot per outlet."""
+    """Diverging dots: the tone toward each top entity (mean ``tone_score`` of its mentions, by the
+    target-aware model of ``analysis.tone``), one dot per outlet; the sentence tone by ``scorer``
+    and the negative and positive mentions on hover."""
     per, names = _top_entities(entities, n=n)
     if not names:
         return empty_figure("No entities in the selection.")
@@ -48,17 +50,18 @@ def entity_tone_chart(
     fig.add_vline(x=0, line_color="#444", line_width=1)
     for outlet, rows in per[per["entity"].isin(names)].groupby("outlet", sort=True):
         fig.add_scatter(
-            y=[esc(e) for e in rows["entity"]], x=rows["polarity"], mode="markers", name=esc(outlet),
+            y=[esc(e) for e in rows["entity"]], x=rows["tone"], mode="markers", name=esc(outlet),
             marker={"color": _color(colors, outlet), "size": 12, "line": {"width": 1, "color": "white"}},
-            customdata=rows[["mentions", "subjectivity"]].to_numpy(),
+            customdata=rows[["mentions", "negative_mentions", "positive_mentions", "polarity"]].to_numpy(),
             hovertemplate=(
-                f"<b>%{{y}}</b> in {esc(outlet)}<br>tone %{{x:+.3f}}<br>subjectivity %{{customdata[1]:.2f}}"
-                "<br>over %{customdata[0]} mentions<extra></extra>"
+                f"<b>%{{y}}</b> in {esc(outlet)}<br>tone toward it %{{x:+.3f}}"
+                "<br>%{customdata[1]} negative, %{customdata[2]} positive of %{customdata[0]} mentions"
+                f"<br>tone of the sentences naming it ({scorer}) %{{customdata[3]:+.3f}}<extra></extra>"
             ),
         )
-    _layout(fig, f"Tone toward each top entity, per outlet ({scorer})", height=max(320, 60 + 30 * len(names)))
+    _layout(fig, "Tone toward each top entity, per outlet", height=max(320, 60 + 30 * len(names)))
     fig.update_yaxes(categoryorder="array", categoryarray=order, title_text=None, showgrid=True)
-    fig.update_xaxes(title_text="Mean tone of the sentences naming it (−1 negative … +1 positive)", range=[-1.05, 1.05])
+    fig.update_xaxes(title_text="Mean tone toward it (P(positive) − P(negative) per mention)", range=[-1.05, 1.05])
     return fig
 
 

@@ -32,7 +32,7 @@ from ..sentiment import SCORERS
 from ..versions import analyser_version, scorer_version
 
 DEFAULT_STORE = Path(__file__).resolve().parents[2] / "data" / "store" / "coverage.duckdb"
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 WAITING_FRESH = 120.0  # seconds: a writer's waiting file older than this is a dead writer's
 
 _SCHEMA = """
@@ -63,6 +63,14 @@ CREATE TABLE IF NOT EXISTS tones (
 CREATE TABLE IF NOT EXISTS article_tones (
     article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, scorer VARCHAR NOT NULL,
     polarity DOUBLE, subjectivity DOUBLE
+);
+CREATE TABLE IF NOT EXISTS mention_tones (
+    article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, model VARCHAR NOT NULL, idx BIGINT,
+    tone VARCHAR, tone_score DOUBLE
+);
+CREATE TABLE IF NOT EXISTS article_entity_tones (
+    analyser VARCHAR NOT NULL, model VARCHAR NOT NULL, article_id VARCHAR NOT NULL, akey BIGINT NOT NULL,
+    ekey INTEGER NOT NULL, n BIGINT NOT NULL, tone_sum DOUBLE, negative BIGINT NOT NULL, positive BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS entity_names (ekey INTEGER PRIMARY KEY, entity VARCHAR NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS article_entities (

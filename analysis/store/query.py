@@ -22,9 +22,10 @@ import pandas as pd
 from ..entities import ENTITIES_SQL, entity_table, typed_entity_table
 from ..extract import Extracted
 from ..pipeline import Analysis, apply_sentiment
-from ..schema import ARTICLE_FIELDS, ARTICLES, EXTRACTED, FETCHES, TONE
+from ..schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, ENTITY_TONE, EXTRACTED, FETCHES, TONE
 from ..selection import Selection
 from ..sentiment import score_texts
+from ..tone import mention_tones, tone_version
 from ..utils import short_hash
 from ..versions import tables_version
 from ..voice import VOICE_SQL, typed_voice_table, voice_table
@@ -80,7 +81,7 @@ class StoreQueries(StoreFile):
         ``extract`` would give them: in the order of ``selection.article_ids`` when given, else
         in ingest order."""
         with self.connect(write=False) as con:
-            meta, extracted, _ = self._load(con, selection, None)
+            meta, extracted, _, _ = self._load(con, selection, None)
         return meta, extracted
 
     def analysis(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob") -> Analysis:
@@ -91,12 +92,16 @@ class StoreQueries(StoreFile):
         """
         scorer = self.scorer(sentiment)
         with self.connect(write=False) as con:
-            meta, extracted, scores = self._load(con, selection, scorer)
+            meta, extracted, scores, tones = self._load(con, selection, scorer)
         missing = scores["polarity"].isna().to_numpy()
         if missing.any():
             fresh = score_texts(extracted.sentences.loc[missing, "text"], scorer=sentiment)
             scores.loc[missing, TONE] = fresh.to_numpy()
-        return apply_sentiment(meta, extracted, sentiment=sentiment, scores=scores)
+        unscored = tones["tone_score"].isna().to_numpy()
+        if unscored.any():  # a store written before this tone model: score those mentions now
+            fresh = mention_tones(extracted.sentences, extracted.mentions[unscored])
+            tones.loc[unscored, ENTITY_TONE] = fresh.to_numpy()
+        return apply_sentiment(meta, extracted, sentiment=sentiment, scores=scores, tones=tones)
 
     def articles_table(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob") -> pd.DataFrame:
         """``Analysis.articles`` of the selection without ``text`` (``analysis.schema.ARTICLES`` plus
@@ -132,8 +137,11 @@ class StoreQueries(StoreFile):
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, selection)
             if not self._unscored(con, chosen, params, scorer):
+                tone = frame(con, f"WITH {chosen} {_ENTITY_TONE_SQL}", [*params, self.analyser, tone_version()])
                 table = frame(con, f"WITH {chosen}, {ENTITIES_SQL}", [*params, self.analyser, scorer])
-                return typed_entity_table(table)
+                table = table.merge(tone, on=["story", "outlet", "entity"], how="left")
+                if table["scored"].eq(table["mentions"]).all():
+                    return typed_entity_table(table[ENTITIES])
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return entity_table(chosen_analysis.mentions, chosen_analysis.sentences, chosen_analysis.articles)
 
@@ -271,14 +279,32 @@ class StoreQueries(StoreFile):
         )
         mentions = frame(
             con,
-            "SELECT m.article_id, m.entity, m.label, m.text, m.sentence, m.start, m.\"end\" "
-            "FROM picked c JOIN mentions m ON m.article_id = c.article_id AND m.analyser = ? ORDER BY c.ord, m.idx",
-            [self.analyser],
+            "SELECT m.article_id, m.entity, m.label, m.text, m.sentence, m.start, m.\"end\", t.tone, t.tone_score "
+            "FROM picked c JOIN mentions m ON m.article_id = c.article_id AND m.analyser = ? "
+            "LEFT JOIN mention_tones t ON t.article_id = m.article_id AND t.analyser = m.analyser AND t.idx = m.idx "
+            "AND t.model = ? ORDER BY c.ord, m.idx",
+            [self.analyser, tone_version()],
         )
         con.unregister("picked")
         tables = {"articles": meta, "sentences": sentences, "mentions": mentions}
         extracted = Extracted(**{name: typed(tables[name][columns], columns) for name, columns in EXTRACTED.items()})
-        return typed(meta[ARTICLE_FIELDS], ARTICLE_FIELDS), extracted, sentences[TONE].astype(float)
+        tones = pd.DataFrame({"tone": mentions["tone"].astype("str").to_numpy(),
+                              "tone_score": mentions["tone_score"].astype(float).to_numpy()})
+        return typed(meta[ARTICLE_FIELDS], ARTICLE_FIELDS), extracted, sentences[TONE].astype(float), tones
+
+
+# The tone toward each entity (``analysis.entities.entity_table``'s tone, negative_mentions and
+# positive_mentions) from the per-article sums of the tone model's version (``article_entity_tones``);
+# ``scored`` < the entity's mentions when some mention has no tone (a store written before that
+# model), and the table is built in pandas. Parameters after the ``chosen`` ones: analyser, model.
+_ENTITY_TONE_SQL = """
+SELECT c.story, c.outlet, names.entity, sum(t.tone_sum) / sum(t.n) AS tone,
+       sum(t.negative)::BIGINT AS negative_mentions, sum(t.positive)::BIGINT AS positive_mentions,
+       sum(t.n)::BIGINT AS scored
+FROM chosen c JOIN article_entity_tones t ON t.akey = c.akey AND t.analyser = ? AND t.model = ?
+JOIN entity_names names ON names.ekey = t.ekey
+GROUP BY c.story, c.outlet, names.entity
+"""
 
 
 def frame(con: duckdb.DuckDBPyConnection, query: str, params: list) -> pd.DataFrame:

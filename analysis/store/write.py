@@ -30,12 +30,13 @@ import pandas as pd
 
 from ..aliases import Aliases
 from ..cpu import cores
-from ..engine import Batch, EngineError, concat_batches, iter_batches, iter_tones
+from ..engine import Batch, EngineError, concat_batches, concat_mention_tones, iter_batches, iter_tones
 from ..entities import ARTICLE_ENTITIES_SQL
 from ..extract import Extracted
 from ..schema import ARTICLE_FIELDS, EXTRACTED, FETCHES, TONE, TONES
 from ..selection import Selection
 from ..sentiment import SCORERS
+from ..tone import mention_tones, tone_version
 from ..utils import short_hash
 from .file import transaction
 from .query import EVERYTHING, StoreQueries
@@ -49,7 +50,8 @@ RESCORE_CHUNK = 1000  # articles per transaction when tones are scored again (re
 CLAIM_STALE = 600.0  # seconds without a write after which another ingest's claims are taken over
 CLAIM_POLL = 0.5  # seconds between looks at the articles another ingest is analysing
 
-_RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities")
+_RESULT_TABLES = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities", "mention_tones",
+                  "article_entity_tones")
 _TONE_TABLES = ("tones", "article_tones", "article_entities")
 
 
@@ -214,6 +216,10 @@ class Store(StoreQueries):
         with self.connect(write=True) as con, transaction(con):
             _write_articles(con, todo[todo["article_id"].isin(ids)])
             _write_results(con, batches[0].analyser, extracted, tones)
+            toward = concat_mention_tones(batches)
+            if toward is not None:  # idx: the mention's row in the batch, as the mentions table numbers them
+                _write_mention_tones(con, batches[0].analyser, extracted.mentions, toward,
+                                     range(len(extracted.mentions)))
             con.execute("UPDATE ingests SET heartbeat = now()::TIMESTAMP WHERE owner = ?", [owner])
         return len(ids)
 
@@ -258,7 +264,36 @@ class Store(StoreQueries):
                     _write_results(con, self.analyser, extracted, tones, tables=_TONE_TABLES)
                 if progress:
                     progress(len(part))
-        return len(missing)
+        retoned = self._retone(selection, chunk=chunk)
+        return len(set(missing) | set(retoned))
+
+    def _retone(self, selection: Selection, *, chunk: int) -> list[str]:
+        """Score the tone toward the mentions of the selected articles that have none stored for
+        the tone model's current version (``analysis.tone.tone_version``), from the stored
+        sentences and mentions: spaCy does not run again. In this process (about 0.5 ms a
+        mention), ``chunk`` articles per transaction. Returns the articles scored."""
+        with self.connect(write=False) as con:
+            chosen, params = self._chosen(con, selection)
+            articles = con.execute(
+                f"WITH {chosen} SELECT DISTINCT c.article_id, c.ord FROM chosen c JOIN mentions m ON "
+                "m.article_id = c.article_id AND m.analyser = ? ANTI JOIN mention_tones t ON "
+                "t.article_id = m.article_id AND t.analyser = m.analyser AND t.idx = m.idx AND t.model = ? "
+                "ORDER BY c.ord",
+                [*params, self.analyser, tone_version()],
+            ).fetchnumpy()["article_id"].tolist()
+        for first in range(0, len(articles), chunk):
+            part = articles[first : first + chunk]
+            with self.connect(write=False) as con:
+                _, extracted, _, _ = self._load(con, Selection(article_ids=part), None)
+                idx = con.execute(  # the stored numbering of the mentions, in the order _load reads them
+                    "SELECT m.idx FROM (SELECT unnest(?) AS article_id, generate_subscripts(?, 1) AS ord) c "
+                    "JOIN mentions m ON m.article_id = c.article_id AND m.analyser = ? ORDER BY c.ord, m.idx",
+                    [part, part, self.analyser],
+                ).fetchnumpy()["idx"]
+            tone = mention_tones(extracted.sentences, extracted.mentions)
+            with self.connect(write=True) as con, transaction(con):
+                _write_mention_tones(con, self.analyser, extracted.mentions, tone, idx)
+        return articles
 
     def _sentence_parts(self, chunks: list[list[str]], held: list) -> Iterator[pd.DataFrame]:
         """Each chunk's sentences (article_id, position, text), read from the store only when
@@ -407,6 +442,32 @@ def _write_results(con: duckdb.DuckDBPyConnection, analyser: str, extracted: Ext
             con.unregister(name)
         except duckdb.Error:
             pass
+
+
+def _write_mention_tones(con: duckdb.DuckDBPyConnection, analyser: str, mentions: pd.DataFrame,
+                         toward: pd.DataFrame, idx) -> None:
+    """Replace the stored tones toward ``mentions`` (article_id, entity; ``toward``: tone and
+    tone_score per mention, in order; ``idx``: each mention's number in the mentions table) and
+    their sums per article and entity (``article_entity_tones``, which the entities table reads),
+    keyed by the tone model's version. The mentions' entities must be in ``entity_names``."""
+    con.register("batch_mention_tones", pd.DataFrame({
+        "article_id": mentions["article_id"].astype(str).to_numpy(), "idx": idx,
+        "entity": mentions["entity"].astype(str).to_numpy(),
+        "tone": toward["tone"].astype(str).to_numpy(), "tone_score": toward["tone_score"].astype(float).to_numpy(),
+    }))
+    for table in ("mention_tones", "article_entity_tones"):
+        con.execute(f"DELETE FROM {table} WHERE analyser = ? AND model = ? AND article_id IN "
+                    "(SELECT DISTINCT article_id FROM batch_mention_tones)", [analyser, tone_version()])
+    con.execute("INSERT INTO mention_tones SELECT article_id, ?, ?, idx, tone, tone_score FROM batch_mention_tones",
+                [analyser, tone_version()])
+    con.execute(
+        "INSERT INTO article_entity_tones SELECT ?, ?, t.article_id, a.akey, e.ekey, count(*), sum(t.tone_score), "
+        "count(*) FILTER (WHERE t.tone = 'negative'), count(*) FILTER (WHERE t.tone = 'positive') "
+        "FROM batch_mention_tones t JOIN articles a ON a.article_id = t.article_id "
+        "JOIN entity_names e ON e.entity = t.entity GROUP BY ALL",
+        [analyser, tone_version()],
+    )
+    con.unregister("batch_mention_tones")
 
 
 def _write_tones(con: duckdb.DuckDBPyConnection, analyser: str, tones: pd.DataFrame) -> None:

@@ -28,15 +28,15 @@ def render(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
                "selected outlet names it; emphasis = share ÷ the other outlets' share; first_seen = 0 in the "
                "headline, else how far into the article it first appears (0–1)."
                + (" Filtered by entity type or minimum mentions." if filtered else ""))
-    table(shown, "table_entities", share=PCT, polarity=TONE, subjectivity=SCORE,
+    table(shown, "table_entities", share=PCT, polarity=TONE, subjectivity=SCORE, tone=TONE,
           emphasis=st.column_config.NumberColumn(format="%.2f×"), first_seen=PCT)
     download(shown, "entities-filtered" if filtered else "entities")
     if partial is None:
         with st.expander("Every mention"):
-            table(tables["mentions"], "table_mentions", polarity=TONE, subjectivity=SCORE)
+            table(tables["mentions"], "table_mentions", polarity=TONE, subjectivity=SCORE, tone_score=TONE)
             download(tables["mentions"], "mentions")
     # a large selection: the mentions load (about a second) only when asked for
     elif st.toggle(f"Every mention of the {partial.loaded:,} most recent articles", key="show_mentions"):
         st.caption(partial.note("Mentions list"))
-        table(tables["mentions"], "table_mentions", polarity=TONE, subjectivity=SCORE)
+        table(tables["mentions"], "table_mentions", polarity=TONE, subjectivity=SCORE, tone_score=TONE)
         download(tables["mentions"], "mentions-recent")

@@ -1,0 +1,62 @@
+"""The tone toward each entity mention (analysis.tone) and how the store keeps it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.store import open_store
+from analysis.tone import features, mention_tones, score_mentions
+
+
+def test_two_entities_of_one_sentence_get_their_own_tone():
+    text = "Smith praised the plan while attacking Jones."
+    tones = score_mentions([text, text], [0, 39], [5, 44])
+    assert tones["tone"].tolist() == ["positive", "negative"]
+    assert tones["tone_score"].iloc[0] > 0.5 > -0.2 > tones["tone_score"].iloc[1]
+
+
+def test_an_event_against_the_target_is_negative_where_the_sentence_scorers_see_nothing():
+    text = "Democrats will ask Congress to censure Mr. Trump."  # TextBlob 0.0, VADER 0.0
+    assert score_mentions([text], [39], [48])["tone"].iloc[0] == "negative"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(min_size=1, max_size=80), st.data())
+def test_tone_score_stays_in_range_and_matches_the_label(text, data):
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    tones = score_mentions([text], [start], [end])
+    score = tones["tone_score"].iloc[0]
+    assert -1.0 <= score <= 1.0
+    assert features([text], [start], [end]).shape[0] == 1
+
+
+def test_mention_tones_read_each_mention_in_its_own_sentence():
+    sentences = pd.DataFrame({"article_id": ["a", "a"], "position": [0, 1], "start": [0, 20],
+                              "text": ["Headline about Acme.", "Smith praised the plan while attacking Jones."]})
+    mentions = pd.DataFrame({"article_id": ["a", "a", "a"], "sentence": [0, 1, 1], "start": [15, 20, 59],
+                             "end": [19, 25, 64]})
+    tones = mention_tones(sentences, mentions)
+    assert tones["tone"].tolist()[1:] == ["positive", "negative"]
+    alone = score_mentions(["Smith praised the plan while attacking Jones."], [39], [44])
+    assert tones["tone_score"].iloc[2] == pytest.approx(alone["tone_score"].iloc[0], abs=1e-12)
+
+
+def test_store_keeps_mention_tones_and_scores_them_again_without_spacy(bundled_articles, tmp_path, monkeypatch):
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(bundled_articles, jobs=1)
+    before = store.analysis().mentions
+    entities = store.entity_table()
+    with store.connect(write=True) as con:
+        con.execute("DELETE FROM mention_tones")  # as after a new tone model: no tone of its version
+    def no_spacy(*args, **kwargs):
+        raise AssertionError("spaCy ran again")
+
+    monkeypatch.setattr("analysis.engine.extract", no_spacy)
+    assert store.rescore() == len(bundled_articles)
+    pd.testing.assert_frame_equal(store.analysis().mentions, before)
+    pd.testing.assert_frame_equal(store.entity_table(), entities)
+    assert {"tone", "negative_mentions", "positive_mentions"} <= set(entities.columns)
