@@ -705,3 +705,25 @@ def test_cli_export_rebuilds_when_the_filters_or_messages_change(tmp_path):
     found = pd.read_csv(tmp_path / "again" / "messages.csv", keep_default_na=False)
     assert set(found["message"]) == {"Azure is OpenAI's preferred cloud"}
     assert (tmp_path / "again" / "messages.csv").read_bytes() == (tmp_path / "messages" / "messages.csv").read_bytes()
+
+
+def test_a_schema_3_store_is_upgraded_by_a_writer_and_named_to_a_reader(tmp_path, bundled_articles):
+    """A store written before the entity-tone tables (schema 3) is not lost: opening it to write adds
+    them (an ingest then scores what they lack), and a reader that cannot write says in one line how
+    to upgrade it."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    open_store(path).ingest(bundled_articles, jobs=1)
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE mention_tones; DROP TABLE article_entity_tones")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+    con.close()
+    with pytest.raises(StoreError, match=r"older Coverage Lens \(schema 3\).*ingest --store"):
+        open_store(path, read_only=True)
+    open_store(path).ingest(bundled_articles, jobs=1)
+    fresh = tmp_path / "fresh.duckdb"
+    open_store(fresh).ingest(bundled_articles, jobs=1)
+    upgraded = open_store(path, read_only=True).entity_table()
+    assert upgraded["tone"].notna().all()
+    pd.testing.assert_frame_equal(upgraded, open_store(fresh, read_only=True).entity_table())

@@ -242,6 +242,8 @@ class StoreFile:
                 con.execute(_SCHEMA)
                 con.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0') ON CONFLICT DO NOTHING",
                             [SCHEMA_VERSION])
+                # schema 3 lacks only the entity-tone tables, which _SCHEMA has just created
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema' AND value = '3'", [SCHEMA_VERSION])
                 self._check_schema(con)
 
     def __repr__(self) -> str:
@@ -257,6 +259,9 @@ class StoreFile:
     def _check_schema(con: duckdb.DuckDBPyConnection) -> None:
         rows = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall()
         row = rows[0] if rows else None
+        if row is not None and row[0] == "3":
+            raise StoreError("the store was written by an older Coverage Lens (schema 3): run "
+                             "`python -m analysis ingest --store PATH` once to upgrade it")
         if row is None or row[0] != SCHEMA_VERSION:
             raise StoreError(f"store schema {row[0] if row else '?'} is not {SCHEMA_VERSION}: use a new --store path")
 
