@@ -80,3 +80,14 @@ def assert_consistent_store(store) -> tuple[int, int]:
     assert articles == analysed and orphans == 0 and short == 0
     assert unique_keys and aggregated[0] == aggregated[1]
     return articles, int(store.analysis().sentences.shape[0])
+
+
+def run_app(monkeypatch, *args: str, timeout: float = 60):
+    """The dashboard run once by AppTest with ``args`` on its command line; fails on any exception."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", *args])
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at

@@ -23,6 +23,7 @@ from analysis.selection import Selection
 from analysis.similarity import load_model
 from app import data, options, sidebar, widgets
 from app.page import TABS
+from tests.helpers import run_app
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard.py"
@@ -31,11 +32,7 @@ MESSAGES = ["Google lags behind Amazon on GPU virtual machines", "Microsoft Azur
 
 
 def _run(monkeypatch, *args: str) -> AppTest:
-    monkeypatch.setattr(sys, "argv", ["dashboard.py", *args])
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_app(monkeypatch, *args)
 
 
 @pytest.fixture

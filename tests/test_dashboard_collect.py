@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,8 +10,7 @@ from streamlit.testing.v1 import AppTest
 from analysis import reader
 from app import data
 from tests.fake_web import guard_network, serve
-
-APP = Path(__file__).resolve().parents[1] / "dashboard.py"
+from tests.helpers import run_app
 
 
 @pytest.fixture
@@ -26,11 +23,7 @@ def site(monkeypatch):
 
 
 def _app(monkeypatch, *args: str) -> AppTest:
-    monkeypatch.setattr(sys, "argv", ["dashboard.py", *args])
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_app(monkeypatch, *args, timeout=120)
 
 
 def _collect(at: AppTest, text: str) -> AppTest:
