@@ -22,10 +22,10 @@ import pandas as pd
 from . import charts, reader
 from .schema import TABLES
 from .selection import Selection
-from .utils import esc, text_of
+from .sentiment import SCORER_NAMES
+from .utils import esc, published_days, text_of
 from .voice import DAY_SPAN, outlet_share, period_unit
 
-ENGINES = {"textblob": "TextBlob", "vader": "VADER"}  # the sentiment engines, as the report names them
 ARC_ARTICLES = 12  # articles in the tone arc, as the dashboard shows at first
 PICKS = 3  # entities compared in the share of voice when none are given
 CELL = 100  # characters of a text cell in the tables' first rows
@@ -120,7 +120,7 @@ def report_html(
         The HTML page (UTF-8 text). Does not mutate ``tables``.
     """
     articles = tables["articles"]
-    sentiment = ENGINES.get(sentiment, sentiment)
+    sentiment = SCORER_NAMES.get(sentiment, sentiment)
     colors = dict(colors) if colors is not None else charts.outlet_colors(articles["outlet"])
     entity_table = tables["entities"]
     picks = list(entities) if entities is not None else charts.top_entity_names(entity_table, n=PICKS)
@@ -141,8 +141,7 @@ def report_html(
     page.section("overview")
     page.chart(charts.volume_chart(articles, colors=colors))
     page.chart(charts.tone_chart(articles, colors=colors, scorer=sentiment))
-    days = articles["published"].astype(str).str.slice(0, 10)
-    if days[days != ""].nunique() > 1:
+    if charts.spans_several_days(articles):
         page.chart(charts.timeline_chart(articles, colors=colors))
 
     page.section("entities")
@@ -257,7 +256,7 @@ def _selection_html(selection: Selection | None, articles: pd.DataFrame, message
     def listed(values, everything: str) -> str:
         return everything if values is None else (", ".join(_story(v) if v == "" else v for v in values) or "none")
 
-    days = articles["published"].astype(str).str.slice(0, 10)
+    days = published_days(articles["published"])
     dated = days[days != ""]
     asked = ("any day" if selection.since is None and selection.until is None
              else f"{selection.since or 'any day'} to {selection.until or 'any day'}")

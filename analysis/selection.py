@@ -23,6 +23,8 @@ from datetime import date
 
 import pandas as pd
 
+from .utils import published_days
+
 __all__ = ["Selection"]
 
 
@@ -78,7 +80,7 @@ class Selection:
         if self.article_ids is not None:
             keep &= articles["article_id"].isin(list(self.article_ids))
         if self.since is not None or self.until is not None:
-            day = articles["published"].astype(str).str.slice(0, 10)
+            day = published_days(articles["published"])
             if self.since is not None:
                 keep &= (day != "") & (day >= self.since)
             if self.until is not None:

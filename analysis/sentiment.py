@@ -21,6 +21,7 @@ from functools import lru_cache
 import pandas as pd
 
 SCORERS = ("textblob", "vader")
+SCORER_NAMES = {"textblob": "TextBlob", "vader": "VADER"}  # each scorer as the analyst reads it
 _STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "′": "'"})
 
 

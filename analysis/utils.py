@@ -73,3 +73,18 @@ def display_title(title: object, text: object, *, words: int = 10) -> str:
         return title
     tokens = text_of(text).split()
     return " ".join(tokens[:words]) + ("…" if len(tokens) > words else "") if tokens else "(untitled)"
+
+
+def published_days(published: pd.Series) -> pd.Series:
+    """The day (``YYYY-MM-DD``) of each ``published`` value as text (``""`` when undated: the loaders
+    never leave a field missing).
+
+    >>> published_days(pd.Series(["2016-11-15T08:00", ""])).tolist()
+    ['2016-11-15', '']
+    """
+    return published.astype(str).str.slice(0, 10)
+
+
+def published_dates(published: pd.Series) -> pd.Series:
+    """The day of each ``published`` value as a datetime (NaT when undated or malformed)."""
+    return pd.to_datetime(published_days(published), format="%Y-%m-%d", errors="coerce")

@@ -23,13 +23,9 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .schema import VOICE
+from .utils import published_dates
 
 DAY_SPAN = 31  # days between the first and last dated article of a selection counted per day; more: weeks
-
-
-def _days(published: pd.Series) -> pd.Series:
-    """Publication days as datetimes (NaT when undated or malformed)."""
-    return pd.to_datetime(published.astype(str).str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
 
 
 def period_unit(published: pd.Series) -> str:
@@ -41,7 +37,7 @@ def period_unit(published: pd.Series) -> str:
     >>> period_unit(pd.Series(["2016-11-01", "2016-12-03"]))
     'week'
     """
-    days = _days(published).dropna()
+    days = published_dates(published).dropna()
     if days.empty or (days.max() - days.min()).days <= DAY_SPAN:
         return "day"
     return "week"
@@ -56,7 +52,7 @@ def periods(published: pd.Series, *, unit: str) -> pd.Series:
     """
     if unit not in {"day", "week"}:
         raise ValueError(f"unit must be 'day' or 'week', not {unit!r}")
-    days = _days(published)
+    days = published_dates(published)
     if unit == "week":
         days = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     return days.dt.strftime("%Y-%m-%d").fillna("").astype(str)

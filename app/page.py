@@ -20,9 +20,11 @@ import streamlit as st
 import analysis as an
 from analysis import charts, reader
 from analysis.schema import LABELS
+from analysis.sentiment import SCORER_NAMES
+from analysis.utils import published_days
 from app import data, options, share, sidebar, views
 from app.sidebar import Choice, Panels
-from app.widgets import SELECT_OUTLET, SENTIMENT_NAMES, Partial, count
+from app.widgets import SELECT_OUTLET, Partial, count
 
 TABS = ["Overview", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
 
@@ -66,7 +68,7 @@ def _main(argv: Sequence[str]) -> None:
     articles = full.articles
     all_outlets = sorted(articles["outlet"].unique())
     choice = sidebar.filters(panels.filters, all_outlets, sorted(articles["story"].unique()),
-                             articles["published"].astype(str).str.slice(0, 10).unique(),
+                             published_days(articles["published"]).unique(),
                              sorted(full.mentions["label"].dropna().unique()))
     _title(choice)
     tables = data.lazy_tables(key, engine, choice.selection, messages, full)
@@ -161,7 +163,7 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.
            key: str, colors: dict[str, str], engine: str, messages: list[str], partial: Partial | None = None) -> None:
     """The header, the zip download and the open tab, for a selection's ``tables`` (``key``: its
     corpus's cache key)."""
-    engine_name = SENTIMENT_NAMES.get(engine, engine)
+    engine_name = SCORER_NAMES.get(engine, engine)
     articles = tables["articles"]
     if articles.empty:
         st.info("No article matches these filters: widen the date range or select more outlets or stories.",

@@ -18,8 +18,9 @@ from analysis.loaders import EXTENSIONS
 from analysis.messages import parse_messages
 from analysis.schema import ARTICLE_FIELDS
 from analysis.selection import Selection
+from analysis.sentiment import SCORER_NAMES
 from app import share
-from app.widgets import SENTIMENT_NAMES, story_name
+from app.widgets import story_name
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,7 +45,7 @@ def settings(box) -> tuple[str, list[str]]:
     """The sentiment engine and the key messages."""
     share.choice("engine", "sentiment", {name: name for name in an.SCORERS}, noun="sentiment engine")
     share.text("messages", "message")
-    engine = box.radio("Sentiment engine", list(an.SCORERS), format_func=SENTIMENT_NAMES.get, key="engine",
+    engine = box.radio("Sentiment engine", list(an.SCORERS), format_func=SCORER_NAMES.get, key="engine",
                        horizontal=True, help="TextBlob reads opinion adjectives; VADER also weighs negation "
                        "and strong words (it scores the Tay sentence −0.80 where TextBlob says 0.0).")
     messages = parse_messages(box.text_area(

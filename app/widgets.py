@@ -12,7 +12,6 @@ import streamlit as st
 
 import analysis as an
 
-SENTIMENT_NAMES = {"textblob": "TextBlob", "vader": "VADER"}  # the sentiment engines, as the analyst reads them
 NO_STORY = "(no story)"
 SELECT_OUTLET = "Select at least one outlet in the sidebar."
 NO_ENTITY = "No entity matches the sidebar filters: select more entity types or lower the minimum mentions."

@@ -16,6 +16,7 @@ from .base import NEUTRAL, PALETTE, TONE_SCALE, empty_figure, outlet_colors, tem
 from .coverage import (
     entity_heatmap,
     outlet_entities,
+    spans_several_days,
     timeline_chart,
     tone_chart,
     top_entities_chart,
@@ -29,6 +30,7 @@ from .voice import ENTITY_STYLES, outlet_share_chart, voice_chart
 __all__ = [
     "ANGLES", "ENTITY_STYLES", "NEUTRAL", "PALETTE", "TONE_SCALE", "empty_figure", "entity_heatmap",
     "entity_tone_chart", "exclusive_chart", "messages_chart", "outlet_colors", "outlet_entities",
-    "outlet_share_chart", "sentence_tone_chart", "template", "terms_chart", "timeline_chart", "tone_arc_chart",
-    "tone_chart", "top_entities_chart", "top_entity_names", "unique_angles", "voice_chart", "volume_chart",
+    "outlet_share_chart", "sentence_tone_chart", "spans_several_days", "template", "terms_chart", "timeline_chart",
+    "tone_arc_chart", "tone_chart", "top_entities_chart", "top_entity_names", "unique_angles", "voice_chart",
+    "volume_chart",
 ]

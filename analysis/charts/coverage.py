@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
+from ..utils import published_dates, published_days
 from .base import _color, _layout, empty_figure
 
 # --- Overview -------------------------------------------------------------------------------
@@ -78,12 +79,18 @@ def _tone_range(values: pd.Series) -> list[float]:
     return [-top, top]
 
 
+def spans_several_days(articles: pd.DataFrame) -> bool:
+    """Whether the dated ``articles`` were published on more than one day (the timeline's condition)."""
+    days = published_days(articles["published"])
+    return days[days != ""].nunique() > 1
+
+
 def timeline_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Figure:
     """Attention over time: articles published per day and outlet (undated articles left out).
 
     ``articles`` needs outlet, published (``YYYY-MM-DD``), article_id, words.
     """
-    day = pd.to_datetime(articles["published"].astype(str).str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    day = published_dates(articles["published"])
     dated = articles.assign(day=day).dropna(subset=["day"])
     if dated.empty:
         return empty_figure("No article in the selection has a publication date.")

@@ -9,7 +9,6 @@ through :func:`analysis.loaders.load_page`, the path ``.html`` files take.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 from collections import deque
@@ -21,6 +20,7 @@ import pandas as pd
 
 from analysis.loaders import load_page
 from analysis.schema import ARTICLE_FIELDS, FETCHES
+from analysis.utils import short_hash
 
 from .fetch import MEDIA, Fetch, Fetcher, FetchPolicy, Resolver
 from .sources import is_url, normalise_url, parse_listing, read_url_list
@@ -215,7 +215,7 @@ class _Run:
             "status": fetch.status,
             "reason": fetch.reason,
             "fetched_at": fetch.fetched_at,
-            "content_hash": hashlib.sha1(fetch.body).hexdigest()[:16] if fetch.ok else "",
+            "content_hash": short_hash(fetch.body) if fetch.ok else "",
             "article_id": "",
         }
         self.fetches.append(row)

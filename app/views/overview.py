@@ -22,8 +22,7 @@ def render(tables: dict[str, pd.DataFrame], colors: dict[str, str], engine: str)
         chart(charts.volume_chart(articles, colors=colors), "chart_volume")
     with right:
         chart(charts.tone_chart(articles, colors=colors, scorer=engine), "chart_tone")
-    days = articles["published"].astype(str).str.slice(0, 10)
-    if days[days != ""].nunique() > 1:
+    if charts.spans_several_days(articles):
         chart(charts.timeline_chart(articles, colors=colors), "chart_timeline")
     else:
         st.caption("Attention over time appears when the selected articles were published on different days.")
