@@ -46,8 +46,13 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
+def _prog() -> str:
+    """How the user ran us: ``coverage-lens`` (the console script) or ``python -m analysis``."""
+    return "coverage-lens" if Path(sys.argv[0]).name == "coverage-lens" else "python -m analysis"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m analysis", description="Coverage Lens: compare how outlets cover the same story.")
+    parser = _Parser(prog=_prog(), description="Coverage Lens: compare how outlets cover the same story.")
     parser.add_argument("--version", action="version", version=f"coverage-lens {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     export = commands.add_parser("export", help="analyse SOURCEs and write every metric table as CSV")

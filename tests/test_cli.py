@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -91,3 +95,16 @@ def test_export_reads_every_input_format(tmp_path):
     matched = sentences[sentences["matched_article_id"] != ""]
     story_of = dict(zip(articles["article_id"], articles["story"], strict=True))
     assert (matched["matched_article_id"].map(story_of) == matched["story"]).all()
+
+
+def test_console_script_names_itself(tmp_path):
+    """The installed ``coverage-lens`` command says ``coverage-lens`` in its help and errors, not ``python -m``."""
+    script = Path(sys.executable).with_name("coverage-lens")
+    if not script.exists():
+        pytest.skip("the package is not installed with its console script in this environment")
+    shown = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0 and shown.stdout.startswith("usage: coverage-lens ")
+    failed = subprocess.run([str(script), "export", str(ROOT / "data" / "corpus")], capture_output=True, text=True,
+                            timeout=120)
+    assert failed.returncode == 2 and "coverage-lens export:" in failed.stderr
+    assert run("--help").stdout.startswith("usage: python -m analysis ")
