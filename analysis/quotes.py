@@ -368,11 +368,17 @@ def _subject(state: _Article, para: _Paragraph, offset: int, lead: str) -> _Spea
         if last.strip() and not _AGE.match(last.strip()):
             if participle and not _namelike(last, state, para.start + offset + start) and not _pronoun(last):
                 continue
+            at = para.start + offset
+            if len(pieces) > 1 and _namelike(last) and not _person_in(state, at + start, at + start + len(last)):
+                # "Charlotte Moore, Controller BBC One says": the title, after the person it describes
+                before_start, before = pieces[-2]
+                if _person_in(state, at + before_start, at + before_start + len(before)):
+                    return _phrase(state, para, offset + before_start, before)
             return _phrase(state, para, offset + start, last)
         if participle:
             continue  # ", calling them “…”": the subject is the clause's, before
         # "Gill Sandford, dean of the faculty, said:" / "Armstead, 32, testified": the subject in apposition
-        for start, piece in pieces[:-1]:
+        for start, piece in reversed(pieces[:-1]):
             if piece.strip() and not _AGE.match(piece.strip()) and _namelike(piece, state, para.start + offset + start):
                 return _phrase(state, para, offset + start, piece)
         return None
@@ -390,6 +396,7 @@ def _chunks(text: str, start: int) -> list[tuple[int, str]]:
 
 def _clause(state: _Article, para: _Paragraph, start: int, clause: str, *, inverted: bool) -> _Speaker | None:
     """The speaker in an attribution clause: its first piece, or the name in apposition to it."""
+    clause = re.sub(r"\.\s*$", "", clause)  # the sentence's full stop
     pieces = [(start + s, p) for s, p in _chunks(clause, 0) if p.strip()]
     pieces = [(s, p) for s, p in pieces if not _AGE.match(p.strip())]
     if not pieces:
