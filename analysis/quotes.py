@@ -29,8 +29,8 @@ author when the text names one (``a statement from Waitrose``, ``the NCAA report
 Microsoft said`` … ``the post said``), else nobody. A pronoun is never a speaker.
 
 ``entity`` is the canonical entity of the person mention (``mentions`` table) the speaker names,
-else of the first mention inside the speaker phrase, else the phrase's run of capitalised words
-(``Microsoft spokesperson`` -> ``Microsoft``).
+else of the last mention inside the speaker phrase that is no possessive, else the phrase's run of
+capitalised words (``Microsoft spokesperson`` -> ``Microsoft``).
 """
 
 from __future__ import annotations
@@ -625,9 +625,14 @@ def _capitalised(name: str) -> str:
 
 
 def _entity_in(state: _Article, start: int, end: int, name: str) -> str:
-    """The entity of the first mention in the speaker phrase, else its capitalised words."""
+    """The entity of the last mention in the speaker phrase that is not a possessive (``New York-based
+    Human Rights Watch``; ``the NFL's policy``), else of its first mention, else its capitalised words."""
     if state.mentions is not None:
-        inside = state.mentions.within(start, end)
+        m = state.mentions
+        inside = m.within(start, end)
+        for i in reversed(inside):
+            if not _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 2).startswith(("'s", "’s")):
+                return str(m.entities[i])
         if len(inside):
-            return str(state.mentions.entities[inside[0]])
+            return str(m.entities[inside[0]])
     return _capitalised(name)
