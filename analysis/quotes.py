@@ -117,6 +117,9 @@ class _Article:
     unnamed: list[str] = field(default_factory=list)  # unnamed speakers so far (``Western diplomat``)
     attributions: list[tuple[int, str, _Speaker]] = field(default_factory=list)  # offset, sentence, speaker
 
+    def __post_init__(self) -> None:
+        self.starts = sorted(self.text)
+
 
 def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Direct quotations of each article with their speaker.
@@ -506,11 +509,10 @@ def _person_in(state: _Article, start: int, end: int) -> _Speaker | None:
 
 def _doc_text(state: _Article, start: int, end: int) -> str:
     """The document's text from ``start`` to ``end``, within the paragraph that holds ``end``."""
-    starts = sorted(state.text)
-    k = bisect_right(starts, max(end - 1, start)) - 1
+    k = bisect_right(state.starts, max(end - 1, start)) - 1
     if k < 0:
         return ""
-    base = starts[k]
+    base = state.starts[k]
     return state.text[base][max(start - base, 0) : end - base]
 
 
