@@ -64,7 +64,8 @@ _AFTER = re.compile(
     rf"^\s*[,.]?\s*(?P<clause>[^;:!?“”\"]{{1,160}}?)\s+(?:(?:has|had|have|also|later|then|once|often)\s+)*(?:{_VERBS})\b"
 )
 _ACCORDING = re.compile(r"\baccording to (?P<speaker>[^,;:!?“”\"]{1,80}?)\s*(?:[,;:!?]|\.\s|\.?$)")
-_QUOTE = re.compile(r"“(?P<curly>[^“”]*)(?:”|$)|\"(?P<straight>[^\"]*)(?:\"|$)")
+# a quote opens with “ or " and closes with ” or " (texts mix them: "Hide, she's got a gun!”)
+_QUOTE = re.compile(r"[“\"](?P<body>[^“”\"]*)(?:[”\"]|$)")
 _MARKS = ('"', "“", "”")
 _DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "our", "one", "another"}
 _LEADING = {"a", "an", "the", "with", "and", "but", "as", "while", "when", "then", "so", "also", "which", "who",
@@ -105,6 +106,7 @@ class _Mentions:
 class _Speaker:
     name: str
     entity: str
+    organisation: bool = False
 
 
 @dataclass
@@ -249,7 +251,7 @@ def _article_quotes(article_id: str, article: list, mentions: _Mentions | None) 
         for match in _QUOTE.finditer(text):
             if (index, match.start()) < skip_until:
                 continue
-            body = match.group("curly") if match.group("curly") is not None else match.group("straight")
+            body = match.group("body")
             closed = match.end() > match.start() + 1 + len(body)
             words = len(re.findall(r"\w+(?:['’]\w+)?", body))
             continued = None
@@ -280,7 +282,7 @@ def _article_quotes(article_id: str, article: list, mentions: _Mentions | None) 
                 speaker = _lead_in(state, paragraphs, index)
             if speaker is not None:
                 start, end, _ = para.sentence_at(match.start())
-                state.attributions.append((doc_start, text[start:end], speaker))
+                state.attributions.append((doc_end, text[start:end], speaker))
             if speaker is None and previous is not None and index - previous[1] <= 1:
                 speaker = previous[0]
             if speaker is None and match.start() == _first_mark(text) and index > 0:
@@ -481,12 +483,14 @@ def _phrase(state: _Article, para: _Paragraph, start: int, phrase: str) -> _Spea
     head = words[-1]
     if first.lower() == "the" and head[:1].islower() and len(words) <= 4:
         return _role(state, doc_start, name, head.lower())
-    if words[0][:1].islower() and first.lower() not in _DETERMINERS and not any(w[:1].isupper() for w in words):
-        return None  # "testified that after she overheard someone": no speaker
     if first.lower() in _DETERMINERS and first[:1].islower():
         state.unnamed.append(name)  # an unnamed speaker: "a senior officer", "her nephew"
+    elif not _namelike(name):
+        return None  # "testified that after she overheard someone", "People quoted him as": no speaker
     entity = _entity_in(state, doc_start, doc_start + len(phrase), name)
-    return _Speaker(name, entity)
+    organisation = state.mentions is not None and any(
+        state.mentions.labels[i] == "organization" for i in state.mentions.within(doc_start, doc_start + len(phrase)))
+    return _Speaker(name, entity, organisation)
 
 
 def _person_in(state: _Article, start: int, end: int) -> _Speaker | None:
@@ -529,18 +533,27 @@ def _in_relative_clause(state: _Article, start: int) -> bool:
 
 
 def _last_named(state: _Article, before: int, *, person: bool) -> _Speaker | None:
-    """The person (or organisation) last named before ``before``, outside quotes."""
-    if state.mentions is None:
-        if person and state.attributions:
-            return state.attributions[-1][2]
-        return None
-    m = state.mentions
-    want = "person" if person else "organization"
-    for i in reversed(np.flatnonzero(m.starts < before)):
-        if m.labels[i] == want and _outside_quotes(state, int(m.starts[i]), int(m.ends[i])) \
-                and not _in_relative_clause(state, int(m.starts[i])):
-            return _Speaker(str(m.entities[i]), str(m.entities[i]))
-    return None
+    """The person (or organisation) last named before ``before``, outside quotes. For a person, the
+    last quote's speaker instead when it came later (a name spaCy did not see as a person's, or
+    ``a senior officer`` … ``he added``), unless that speaker is an organisation."""
+    spoke = None
+    if person:
+        for offset, _, speaker in reversed(state.attributions):
+            if offset <= before:
+                spoke = (offset, speaker) if not speaker.organisation else None
+                break
+    named = None
+    if state.mentions is not None:
+        m = state.mentions
+        want = "person" if person else "organization"
+        for i in reversed(np.flatnonzero(m.starts < before)):
+            if m.labels[i] == want and _outside_quotes(state, int(m.starts[i]), int(m.ends[i])) \
+                    and not _in_relative_clause(state, int(m.starts[i])):
+                named = (int(m.starts[i]), _Speaker(str(m.entities[i]), str(m.entities[i]), not person))
+                break
+    if spoke is not None and (named is None or spoke[0] > named[0]):
+        return spoke[1]
+    return named[1] if named is not None else None
 
 
 def _role(state: _Article, before: int, name: str, head: str) -> _Speaker | None:

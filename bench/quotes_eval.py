@@ -12,11 +12,11 @@ Scores, per split: ``precision`` = right speakers / quotes given a speaker (a sp
 is no quotation, or on a spurious quote that matches no labelled span, counts as wrong);
 ``coverage`` = right speakers / quotes with a gold speaker; ``any speaker`` = quotes with a gold
 speaker given any speaker / quotes with a gold speaker. A speaker is right when it names the gold
-speaker: equal after case, articles, dots and hyphen spacing are set aside, or one is the other
-with words left out that keep the last word, courtesy titles and ranks
-(``Mr``, ``Insp``, ``Sgt``) aside (``Kempthorne``, ``Dirk Kempthorne`` and ``Interior
-Secretary Dirk A. Kempthorne`` all name ``Dirk A. Kempthorne``); the canonical ``entity`` may match
-instead. A pronoun given as a speaker is counted on its own line.
+speaker: equal once case, articles, dots, hyphen spacing and courtesy titles or ranks (``Mr``,
+``Insp``, ``Sgt``) are set aside, or one is the other with words left out that keep the last word
+(``Kempthorne``, ``Dirk Kempthorne`` and ``Interior Secretary Dirk A. Kempthorne`` all name ``Dirk A.
+Kempthorne``; two speakers, ``Craig Zadan and Neil Meron``, only exactly); the canonical ``entity``
+may match instead. A pronoun given as a speaker is counted on its own line.
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ def names_speaker(given: str, gold: str) -> bool:
         return False
     if g == s:
         return True
+    if "and" in s:  # two speakers: "Craig Zadan and Neil Meron" only as such
+        return False
     short, long = (g, s) if len(g) < len(s) else (s, g)
     return short[-1] == long[-1] and set(short) <= set(long)
 
