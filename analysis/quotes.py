@@ -227,22 +227,12 @@ def _paragraphs(article: list) -> list[_Paragraph]:
     return out
 
 
-@dataclass
-class _Quote:
-    paragraph: int  # index into the article's paragraphs
-    start: int  # local offsets in that paragraph
-    end: int
-    body: str
-    closed: bool
-    row: dict = field(default_factory=dict)
-
-
 def _article_quotes(article_id: str, article: list, mentions: _Mentions | None) -> list[dict]:
     paragraphs = _paragraphs(article)
     state = _Article({p.start: p.text for p in paragraphs}, mentions)
     rows: list[dict] = []
     previous: tuple[_Speaker, int] | None = None  # the last quote's speaker and paragraph index
-    open_quote: _Quote | None = None  # a quote left open at the end of its paragraph, without a speaker
+    open_quote: tuple[int, dict] | None = None  # paragraph index and row of a quote left open, no speaker
     skip_until: tuple[int, int] = (-1, -1)  # text (paragraph index, local offset) a continued quote took
     for index, para in enumerate(paragraphs):
         text = para.text
@@ -287,9 +277,9 @@ def _article_quotes(article_id: str, article: list, mentions: _Mentions | None) 
                 speaker = previous[0]
             if speaker is None and match.start() == _first_mark(text) and index > 0:
                 speaker = _reported(state, paragraphs[index - 1])
-            if speaker is not None and open_quote is not None and index == open_quote.paragraph + 1 \
+            if speaker is not None and open_quote is not None and index == open_quote[0] + 1 \
                     and match.start() == _first_mark(text):
-                open_quote.row["speaker"], open_quote.row["entity"] = speaker.name, speaker.entity
+                open_quote[1]["speaker"], open_quote[1]["entity"] = speaker.name, speaker.entity
             open_quote = None
             row = {
                 "story": article[0].story,
@@ -304,7 +294,7 @@ def _article_quotes(article_id: str, article: list, mentions: _Mentions | None) 
             if speaker is not None:
                 previous = (speaker, index if continued is None else close_index)
             elif not closed and continued is None:
-                open_quote = _Quote(index, match.start(), match.end(), body, closed, row)
+                open_quote = (index, row)
     return rows
 
 

@@ -266,3 +266,20 @@ def test_a_pronoun_is_never_a_speaker_and_speakers_come_from_the_text(parts):
     assert not q["speaker"].str.lower().isin(PRONOUNS).any()
     for speaker in q["speaker"]:
         assert speaker == "" or all(word in joined for word in speaker.split())
+
+
+def test_a_quote_over_paragraphs_takes_the_speaker_of_its_end():
+    # News style: the first paragraph's quote is left open, the next opens again and is attributed.
+    q = extract_quotes(one_paragraph("“We did not see this coming at all.",
+                                     "“Nobody did, and we are sorry,” Ann Lee said.", paragraphs=[0, 1]))
+    assert q["speaker"].tolist() == ["Ann Lee", "Ann Lee"]
+    # One sentence a paragraph: the quote closes in a later paragraph, where the attribution is.
+    q = extract_quotes(one_paragraph('"We did not see this coming at all.',
+                                     'Nobody did, and we are sorry," Ann Lee said.', paragraphs=[0, 1]))
+    assert q[["speaker", "quote"]].values.tolist() == [
+        ["Ann Lee", "We did not see this coming at all. Nobody did, and we are sorry"]]
+
+
+def test_mixed_quote_marks_keep_the_attribution_outside():
+    q = extract_quotes(one_paragraph('"Hide, she has got a gun right here!” Frank Vanore said.'))
+    assert q[["speaker", "quote"]].values.tolist() == [["Frank Vanore", "Hide, she has got a gun right here!"]]
