@@ -17,6 +17,7 @@ from .messages import message_pullthrough
 from .pipeline import Analysis
 from .quotes import extract_quotes
 from .schema import TABLES
+from .stories import stories_table
 from .terms import distinctive_terms
 from .voice import voice_table
 
@@ -33,7 +34,7 @@ def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[st
     Columns of each are ``analysis.schema.TABLES[name]``. Comparisons between outlets (exclusive
     entities, sentence alignment, distinctive terms) are made within each story, between the
     outlets of the selection. ``messages`` are the key messages for ``messages``; without any,
-    that table is empty.
+    that table is empty. ``stories`` names the outlets of the selection that skipped each story.
     """
     sentences = align_sentences(analysis.sentences)
     tables = {
@@ -43,6 +44,7 @@ def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[st
         "entities": entity_table(analysis.mentions, analysis.sentences, analysis.articles),
         "voice": voice_table(analysis.mentions, analysis.articles),
         **sentence_tables(analysis, sentences, messages=messages),
+        "stories": stories_table(analysis.articles, analysis.mentions),
     }
     return {name: _columns(table, name) for name, table in tables.items()}
 

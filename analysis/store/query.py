@@ -3,7 +3,8 @@
 - :meth:`StoreQueries.analysis` gives the same ``Analysis`` as ``select(analyse(articles), selection)``.
 - For the dashboard at scale, :meth:`StoreQueries.articles_table` (articles.csv without text),
   :meth:`StoreQueries.entity_table` (entities.csv) and :meth:`StoreQueries.voice_table`
-  (voice.csv) aggregate a selection inside DuckDB: loading
+  (voice.csv) aggregate a selection inside DuckDB, and :meth:`StoreQueries.stories_table`
+  (stories.csv) counts the entities that name its stories there: loading
   every mention of 100,000 articles into pandas takes seconds and gigabytes, their aggregate
   milliseconds.
 
@@ -25,6 +26,7 @@ from ..pipeline import Analysis, apply_sentiment
 from ..schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, ENTITY_TONE, EXTRACTED, FETCHES, TONE
 from ..selection import Selection
 from ..sentiment import score_texts
+from ..stories import STORY_ENTITIES_SQL, stories_from, story_entities
 from ..tone import mention_tones, tone_version
 from ..utils import short_hash
 from ..versions import tables_version
@@ -165,6 +167,18 @@ class StoreQueries(StoreFile):
                 return typed_voice_table(frame(con, query, [*params, *versions, *picked, *versions]))
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return voice_table(chosen_analysis.mentions, chosen_analysis.articles, entities=entities)
+
+    def stories_table(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob") -> pd.DataFrame:
+        """``stories.csv`` for the selection (``analysis.schema.STORIES``): equal to
+        ``analysis.stories_table`` on ``self.analysis(...)``, with the per-story entity counts that
+        name the stories aggregated inside DuckDB (no mention is loaded) and the articles from
+        :meth:`articles_table`."""
+        articles = self.articles_table(selection, sentiment=sentiment)
+        with self.connect(write=False) as con:
+            chosen, params = self._chosen(con, selection)
+            counts = frame(con, f"WITH {chosen} {STORY_ENTITIES_SQL}", [*params, self.analyser])
+        entities = story_entities(pd.DataFrame(columns=["article_id", "story", "entity"])) if counts.empty else counts
+        return stories_from(articles, entities.astype({"articles": "int64", "mentions": "int64"}))
 
     # ---------------------------------------------------------------- stored exports
 
