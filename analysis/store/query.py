@@ -66,6 +66,16 @@ class StoreQueries(StoreFile):
                 for key, column in (("outlets", "outlet"), ("stories", "story"), ("dates", "substr(published, 1, 10)"))
             }
 
+    def copies(self) -> int:
+        """How many stored articles are wire copies of another (a non-empty ``copy_of``); 0 when the
+        store's articles have no ``copy_of`` column (then :class:`Selection`'s ``hide_copies`` cannot
+        be asked of it)."""
+        with self.connect(write=False) as con:
+            columns = {row[0] for row in con.execute("SELECT * FROM articles LIMIT 0").description}
+            if "copy_of" not in columns:
+                return 0
+            return int(con.execute("SELECT count(*) FROM articles WHERE coalesce(copy_of, '') <> ''").fetchall()[0][0])
+
     def pending(self) -> pd.DataFrame:
         """Stored articles (columns ``analysis.schema.ARTICLE_FIELDS``) the store's analyser has not
         analysed yet, in ingest order: pass them to :meth:`ingest` to bring the store up to date."""
@@ -201,6 +211,8 @@ class StoreQueries(StoreFile):
             ).fetchall()[0]
         filters = {"outlets": selection.outlets, "stories": selection.stories, "since": selection.since,
                    "until": selection.until}
+        if selection.hide_copies:
+            filters["hide_copies"] = True
         inputs = {"tables": tables_version(), "analyser": self.analyser, "scorer": self.scorer(sentiment),
                   "articles": [int(count), rows], "filters": filters, "messages": list(messages)}
         return short_hash(json.dumps(inputs, sort_keys=True, default=str), length=40)
