@@ -86,7 +86,7 @@ def test_choosing_a_story_filters_every_other_view(monkeypatch, corpus):
     assert at.query_params["story"] == NICHOLS
     assert "4 articles from 1 outlet" in _header(at)
     # the matrix still lists every story, to choose another
-    assert len(at.dataframe(key="stories_matrix").value) == 4
+    assert len(at.dataframe[0].value) == 4
     at.session_state["tab"] = "Overview"
     at.run()
     overview = at.dataframe[0].value  # the Overview's articles table

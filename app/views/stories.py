@@ -13,6 +13,7 @@ import streamlit as st
 
 import analysis as an
 from analysis import reader
+from analysis.utils import short_hash
 from app import sidebar
 from app.widgets import count, download
 
@@ -59,8 +60,10 @@ def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...
                                                    "blank: not covered") for o in outlets}
     config["Story"] = st.column_config.TextColumn("Story", width="large", help="Its main entities and first day")
     config["Skipped by"] = st.column_config.TextColumn("Skipped by", help="The selected outlets that did not cover it")
-    st.dataframe(frame, key="stories_matrix", hide_index=True, column_config=config, on_select=functools.partial(
-        _picked_row, ids), selection_mode="single-row", height=min(38 + 35 * len(frame), 640))
+    # a new key when the story filter changes: the ticked row then never outlives the filter it set
+    key = "stories_matrix" if not chosen else f"stories_matrix_{short_hash(*chosen, length=8)}"
+    st.dataframe(frame, key=key, hide_index=True, column_config=config, on_select=functools.partial(
+        _picked_row, key, ids), selection_mode="single-row", height=min(38 + 35 * len(frame), 640))
     labels = dict(zip(ranked["story"], ranked["name"] + " — " + ranked.apply(
         lambda r: sidebar.story_counts(r["articles"], r["copies"], r["outlets"]), axis=1), strict=True))
     st.selectbox("Show one story", ids, index=None, key="stories_focus", format_func=labels.get,
@@ -78,8 +81,8 @@ def _sorted(stories: pd.DataFrame, order: str) -> pd.DataFrame:
     return stories.reset_index(drop=True)  # stories_table's order: most articles first
 
 
-def _picked_row(ids: tuple[str, ...]) -> None:
-    rows = st.session_state["stories_matrix"].selection.rows
+def _picked_row(key: str, ids: tuple[str, ...]) -> None:
+    rows = st.session_state[key].selection.rows
     sidebar.show_stories([ids[rows[0]]] if rows else None)
 
 
