@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .schema import STORIES
-from .utils import published_days
+from .utils import published_dates
 
 NAME_ENTITIES = 2  # entities in a story's name
 SEPARATOR = " · "  # between a name's entities and its first day
@@ -55,8 +55,16 @@ def story_entities(mentions: pd.DataFrame) -> pd.DataFrame:
 
 
 # The same per-story entity counts inside the store, over the ``chosen`` CTE of a selection
-# (``analysis.store.query``); parameter: the analyser version.
+# (``analysis.store.query``): from the per-article entity rows kept for a sentiment scorer (one
+# ``is_first`` row per article and entity; parameters: analyser, scorer), or, where those are
+# missing, from the mentions themselves (parameter: analyser).
 STORY_ENTITIES_SQL = """
+SELECT c.story, names.entity, sum(e.is_first::BIGINT)::BIGINT AS articles, sum(e.n)::BIGINT AS mentions
+FROM chosen c JOIN article_entities e ON e.akey = c.akey AND e.analyser = ? AND e.scorer = ?
+JOIN entity_names names ON names.ekey = e.ekey
+GROUP BY c.story, names.entity
+"""
+STORY_MENTIONS_SQL = """
 SELECT c.story, m.entity, count(DISTINCT m.article_id) AS articles, count(*) AS mentions
 FROM chosen c JOIN mentions m ON m.article_id = c.article_id AND m.analyser = ?
 GROUP BY c.story, m.entity
@@ -78,18 +86,29 @@ def story_names(articles: pd.DataFrame, entities: pd.DataFrame) -> pd.Series:
     {'s': 'Microsoft, OpenAI · 2016-11-15', 't': 't'}
     """
     stories = pd.Index(pd.unique(articles["story"].astype(str)), name="story")
-    days = published_days(articles["published"]).where(lambda d: d.str.len() == 10, "")
-    first = days[days != ""].groupby(articles["story"].astype(str)[days != ""]).min()
+    first = _days(articles)[0]
     ranked = entities.sort_values(["story", "articles", "mentions", "entity"], ascending=[True, False, False, True])
-    top = ranked.groupby("story", sort=False)["entity"].agg(lambda e: ", ".join(e.head(NAME_ENTITIES)))
-    names = {}
-    for story in stories:
-        name = top.get(story) or story or "(no story)"
-        day = first.get(story, "")
-        names[story] = f"{name}{SEPARATOR}{day}" if day else name
-    series = pd.Series(names, dtype="str").reindex(stories)
+    top = ranked.groupby("story", sort=False).head(NAME_ENTITIES)
+    place = top.groupby("story", sort=False).cumcount()
+    named = pd.Series("", index=stories, dtype=object)
+    for rank in range(NAME_ENTITIES):  # one column per rank, not one Python call per story
+        entity = top.loc[place == rank].set_index("story")["entity"].reindex(stories)
+        joined = entity if rank == 0 else named + ", " + entity
+        named = named.where(entity.isna(), joined)
+    fallback = pd.Series(stories, index=stories).replace("", "(no story)")
+    names = named.mask(named == "", fallback)
+    day = first.reindex(stories).fillna("")
+    series = names.where(day == "", names + SEPARATOR + day).astype(str)
     clash = series.duplicated(keep=False)
-    return series.where(~clash, series + " (" + series.index.to_series().replace("", "no story") + ")")
+    return series.where(~clash, series + " (" + fallback.str.replace("(no story)", "no story", regex=False) + ")")
+
+
+def _days(articles: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The first and last publication day (``YYYY-MM-DD``) of each story with a dated article."""
+    dates = published_dates(articles["published"])
+    dated = dates.notna()
+    grouped = dates[dated].groupby(articles["story"].astype(str)[dated])
+    return grouped.min().dt.strftime("%Y-%m-%d"), grouped.max().dt.strftime("%Y-%m-%d")
 
 
 def stories_table(articles: pd.DataFrame, mentions: pd.DataFrame, outlets: Iterable[str] | None = None) -> pd.DataFrame:
@@ -125,23 +144,23 @@ def stories_from(
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in {"articles", "copies", "outlets"} else "str")
                              for c in STORIES})
     chosen = sorted(set(outlets) if outlets is not None else set(articles["outlet"].astype(str)))
-    days = published_days(articles["published"]).where(lambda d: d.str.len() == 10, "")
-    frame = pd.DataFrame({"story": articles["story"].astype(str), "outlet": articles["outlet"].astype(str),
-                          "day": days.mask(days == "").astype(object), "copy": is_copy(articles)})
-    grouped = frame.groupby("story", sort=False)
+    story, outlet = articles["story"].astype(str), articles["outlet"].astype(str)
+    counts = pd.crosstab(story, outlet)  # articles per story and outlet
+    first, last = _days(articles)
     table = pd.DataFrame({
-        "first_date": grouped["day"].min(), "last_date": grouped["day"].max(),
-        "articles": grouped.size(), "copies": grouped["copy"].sum(), "outlets": grouped["outlet"].nunique(),
+        "articles": counts.sum(axis=1), "copies": is_copy(articles).groupby(story).sum(),
+        "outlets": counts.gt(0).sum(axis=1),
     })
-    covered = grouped["outlet"].agg(set)
-    table["missing_outlets"] = [("; ".join(o for o in chosen if o not in covered[s])) for s in table.index]
+    present = counts.reindex(columns=chosen, fill_value=0).gt(0).to_numpy()
+    table["missing_outlets"] = ["; ".join(o for o, seen in zip(chosen, row, strict=True) if not seen)
+                                for row in present]
+    table["first_date"] = first.reindex(table.index).fillna("")
+    table["last_date"] = last.reindex(table.index).fillna("")
     table["name"] = story_names(articles, entities).reindex(table.index)
     table = table.rename_axis("story").reset_index()
-    table[["first_date", "last_date"]] = table[["first_date", "last_date"]].fillna("")
     table = table.astype({"story": "str", "name": "str", "first_date": "str", "last_date": "str",
                           "articles": "int64", "copies": "int64", "outlets": "int64", "missing_outlets": "str"})
-    undated = table["first_date"].eq("")
-    table = table.assign(_undated=undated).sort_values(
+    table = table.assign(_undated=table["first_date"].eq("")).sort_values(
         ["articles", "_undated", "first_date", "story"], ascending=[False, True, True, True], kind="stable")
     return table[STORIES].reset_index(drop=True)
 

@@ -26,7 +26,7 @@ from ..pipeline import Analysis, apply_sentiment
 from ..schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, ENTITY_TONE, EXTRACTED, FETCHES, TONE
 from ..selection import Selection
 from ..sentiment import score_texts
-from ..stories import STORY_ENTITIES_SQL, stories_from, story_entities
+from ..stories import STORY_ENTITIES_SQL, STORY_MENTIONS_SQL, stories_from, story_entities
 from ..tone import mention_tones, tone_version
 from ..utils import short_hash
 from ..versions import tables_version
@@ -184,9 +184,13 @@ class StoreQueries(StoreFile):
         name the stories aggregated inside DuckDB (no mention is loaded) and the articles from
         :meth:`articles_table`."""
         articles = self.articles_table(selection, sentiment=sentiment)
+        scorer = self.scorer(sentiment)
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, selection)
-            counts = frame(con, f"WITH {chosen} {STORY_ENTITIES_SQL}", [*params, self.analyser])
+            if not self._unscored(con, chosen, params, scorer):  # the per-article rows are there
+                counts = frame(con, f"WITH {chosen} {STORY_ENTITIES_SQL}", [*params, self.analyser, scorer])
+            else:
+                counts = frame(con, f"WITH {chosen} {STORY_MENTIONS_SQL}", [*params, self.analyser])
         entities = story_entities(pd.DataFrame(columns=["article_id", "story", "entity"])) if counts.empty else counts
         return stories_from(articles, entities.astype({"articles": "int64", "mentions": "int64"}))
 
