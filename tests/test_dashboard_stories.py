@@ -132,3 +132,22 @@ def test_without_copy_of_there_is_no_hide_copies_box(monkeypatch):
     assert "18 articles from 3 outlets" in _header(at)
     stories = pd.Series(at.sidebar.multiselect(key="stories").options)
     assert stories.str.contains(" — 4 articles, 1 outlet").sum() == 2
+
+
+def test_a_large_store_lists_its_stories_from_sql(monkeypatch, tmp_path):
+    """Above the full limit the matrix and the picker come from the store's SQL (``Store.stories_table``);
+    the store keeps no ``copy_of`` yet, so there is nothing to hide."""
+    from analysis.store import open_store
+
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(an.load_corpus([FIXTURE]).articles, jobs=1)
+    at = _stories_tab(run_app(monkeypatch, "--store", str(tmp_path / "s.duckdb"), "--full-limit", "5"))
+    picker = at.sidebar.multiselect(key="stories")
+    assert picker.options[2] == "Brian Nichols, Atlanta · 2024-01-13 — 4 articles, 1 outlet"
+    assert not [c for c in at.sidebar.checkbox if c.key == "hide_copies"]
+    matrix = at.dataframe(key="stories_matrix").value.set_index("Story")
+    tara = "Tara Reid, Promises Treatment Center · 2024-01-05"
+    assert matrix.loc[tara, ["Articles", "Gazette "]].tolist() == [5, "2"]
+    at.selectbox(key="stories_focus").set_value(TARA).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "5 articles from 3 outlets" in _header(at)
