@@ -17,7 +17,7 @@ from analysis.utils import short_hash
 from app import sidebar
 from app.widgets import count, download
 
-SORTS = {"Size": "most articles first", "Date": "newest first"}
+SORTS = ["Size", "Date"]
 
 
 def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...] | None,
@@ -35,9 +35,11 @@ def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...
     n_stories = f"{len(stories):,} stor{'y' if len(stories) == 1 else 'ies'}"
     left.caption(f"{n_stories} in {count(len(outlets), 'outlet')}: {count(n_articles, 'article')}"
                  f"{copies}. Each cell counts an outlet's articles on the story (copies in brackets); a blank cell is "
-                 f"a story that outlet did not cover. Click a row to show only that story in every tab.")
-    order = right.radio("Sort by", list(SORTS), key="stories_sort", horizontal=True,
-                        help="Size: most articles first. Date: newest first day first (undated last).")
+                 f"a story that outlet did not cover."
+                 + (" Click a row to show only that story in every tab." if len(stories) > 1 else ""))
+    order = "Size" if len(stories) == 1 else right.radio(
+        "Sort by", list(SORTS), key="stories_sort", horizontal=True,
+        help="Size: most articles first. Date: newest first day first (undated last).")
     ranked = _sorted(stories, order)
     if chosen:
         names = ranked.set_index("story").reindex(list(chosen))["name"].dropna()
@@ -56,14 +58,20 @@ def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...
     if not n_copies:
         frame = frame.drop(columns="Copies")
     ids = tuple(ranked["story"])
-    config = {f"{o} ": st.column_config.TextColumn(o, help=f"{o}'s articles on the story (copies in brackets); "
-                                                   "blank: not covered") for o in outlets}
-    config["Story"] = st.column_config.TextColumn("Story", width="large", help="Its main entities and first day")
+    config = {f"{o} ": st.column_config.TextColumn(o, alignment="right", help=f"{o}'s articles on the story "
+                                                   "(copies in brackets); blank: not covered") for o in outlets}
+    config["Story"] = st.column_config.TextColumn("Story", width="large", pinned=True,
+                                                  help="Its main entities and first day")
     config["Skipped by"] = st.column_config.TextColumn("Skipped by", help="The selected outlets that did not cover it")
     # a new key when the story filter changes: the ticked row then never outlives the filter it set
     key = "stories_matrix" if not chosen else f"stories_matrix_{short_hash(*chosen, length=8)}"
+    height = min(38 + 35 * len(frame), 640)
+    if len(ids) == 1:  # nothing to choose between
+        st.dataframe(frame, key=key, hide_index=True, column_config=config, height=height)
+        download(download_table, "stories")
+        return
     st.dataframe(frame, key=key, hide_index=True, column_config=config, on_select=functools.partial(
-        _picked_row, key, ids), selection_mode="single-row", height=min(38 + 35 * len(frame), 640))
+        _picked_row, key, ids), selection_mode="single-row", height=height)
     labels = dict(zip(ranked["story"], ranked["name"] + " — " + ranked.apply(
         lambda r: sidebar.story_counts(r["articles"], r["copies"], r["outlets"]), axis=1), strict=True))
     st.selectbox("Show one story", ids, index=None, key="stories_focus", format_func=labels.get,
