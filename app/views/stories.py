@@ -60,7 +60,7 @@ def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...
     ids = tuple(ranked["story"])
     config = {f"{o} ": st.column_config.TextColumn(o, alignment="right", help=f"{o}'s articles on the story "
                                                    "(copies in brackets); blank: not covered") for o in outlets}
-    config["Story"] = st.column_config.TextColumn("Story", width="large", pinned=True,
+    config["Story"] = st.column_config.TextColumn("Story", width="large",
                                                   help="Its main entities and first day")
     config["Skipped by"] = st.column_config.TextColumn("Skipped by", help="The selected outlets that did not cover it")
     # a new key when the story filter changes: the ticked row then never outlives the filter it set
