@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--story", action="append", metavar="NAME", help="keep only this story (repeatable)")
     export.add_argument("--since", metavar="YYYY-MM-DD", help="keep articles published on or after this day")
     export.add_argument("--until", metavar="YYYY-MM-DD", help="keep articles published on or before this day")
+    export.add_argument("--hide-copies", action="store_true",
+                        help="leave out wire copies (articles whose copy_of names another)")
     export.add_argument("--sentiment", choices=SCORERS, default="textblob", help="sentiment engine (default textblob)")
     export.add_argument("--messages", metavar="FILE", help="key messages, one per line, for messages.csv")
     export.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
@@ -199,8 +201,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _selection(args: argparse.Namespace) -> Selection:
-    """The articles ``--outlet``, ``--story``, ``--since`` and ``--until`` choose."""
-    return Selection(outlets=args.outlet, stories=args.story, since=args.since, until=args.until)
+    """The articles ``--outlet``, ``--story``, ``--since``, ``--until`` and ``--hide-copies`` choose."""
+    return Selection(outlets=args.outlet, stories=args.story, since=args.since, until=args.until,
+                     hide_copies=args.hide_copies)
 
 
 def _chosen(result, selection: Selection):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -66,13 +67,16 @@ class StoreQueries(StoreFile):
                 for key, column in (("outlets", "outlet"), ("stories", "story"), ("dates", "substr(published, 1, 10)"))
             }
 
+    @staticmethod
+    def _has_copies_column(con: duckdb.DuckDBPyConnection) -> bool:
+        return "copy_of" in {row[0] for row in con.execute("SELECT * FROM articles LIMIT 0").description}
+
     def copies(self) -> int:
         """How many stored articles are wire copies of another (a non-empty ``copy_of``); 0 when the
         store's articles have no ``copy_of`` column (then :class:`Selection`'s ``hide_copies`` cannot
         be asked of it)."""
         with self.connect(write=False) as con:
-            columns = {row[0] for row in con.execute("SELECT * FROM articles LIMIT 0").description}
-            if "copy_of" not in columns:
+            if not self._has_copies_column(con):
                 return 0
             return int(con.execute("SELECT count(*) FROM articles WHERE coalesce(copy_of, '') <> ''").fetchall()[0][0])
 
@@ -245,7 +249,10 @@ class StoreQueries(StoreFile):
     def _chosen(self, con: duckdb.DuckDBPyConnection, selection: Selection) -> tuple[str, list]:
         """The ``chosen`` CTE (the selected, analysed articles with their stats and order ``ord``)
         and its parameters. ``selection.article_ids`` are joined, in their order, as a registered
-        frame rather than listed in the query."""
+        frame rather than listed in the query. ``hide_copies`` hides nothing in a store whose
+        articles have no ``copy_of``."""
+        if selection.hide_copies and not self._has_copies_column(con):
+            selection = replace(selection, hide_copies=False)
         where, params = selection.sql("a")
         order, join = "a.seq", ""
         if selection.article_ids is not None:
