@@ -96,6 +96,16 @@ class Selection:
                 keep &= (day != "") & (day <= self.until)
         return keep
 
+    def outlets_among(self, known: Iterable[str]) -> list[str]:
+        """The ``known`` outlets this selection keeps, sorted (all of them without an outlet filter):
+        the outlets a story can be missing from.
+
+        >>> Selection(outlets=("Y", "Nowhere")).outlets_among(["X", "Y"]), Selection().outlets_among(["Y", "X"])
+        (['Y'], ['X', 'Y'])
+        """
+        outlets = sorted({str(outlet) for outlet in known})
+        return outlets if self.outlets is None else [o for o in outlets if o in self.outlets]
+
     def apply(self, articles: pd.DataFrame) -> pd.DataFrame:
         """The chosen rows of ``articles``, in their order, index reset. Never adds rows or mutates."""
         return articles[self.mask(articles)].reset_index(drop=True)

@@ -165,7 +165,7 @@ def cached_tables(key: str, engine: str, selection: Selection, messages: tuple[s
                   _chosen: an.Analysis) -> dict[str, pd.DataFrame]:
     """Every metric table of a selection, exactly what the CLI exports with the same filters.
     ``_chosen`` is the already selected analysis; the other arguments key the cache."""
-    return an.build_tables(_chosen, messages=messages)
+    return an.build_tables(_chosen, messages=messages, outlets=selection.outlets)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -194,7 +194,8 @@ def lazy_tables(key: str, engine: str, selection: Selection, messages: Sequence[
 def story_tables(key: str, engine: str, selection: Selection,
                  _chosen: an.Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``stories.csv`` (as ``build_tables`` gives it) and the story × outlet coverage of a loaded selection."""
-    return an.stories_table(_chosen.articles, _chosen.mentions), an.story_coverage(_chosen.articles)
+    stories = an.stories_table(_chosen.articles, _chosen.mentions, outlets=selection.outlets)
+    return stories, an.story_coverage(_chosen.articles)
 
 
 def story_overview(key: str, engine: str, selection: Selection,

@@ -109,9 +109,14 @@ def test_cli_export_writes_stories_csv(tmp_path):
                      "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(tmp_path / "stories.csv", keep_default_na=False).set_index("story")
-    # Herald's articles are filtered out: the 1a story has four, and no selected outlet skipped it
+    # Herald's articles are filtered out: the 1a story has three, and no selected outlet skipped it
     assert table.loc["ecb-1a", ["articles", "outlets", "missing_outlets"]].tolist() == [3, 2, ""]
     assert table.loc["ecb-3a", "missing_outlets"] == "Gazette"
+    one = run_cli("export", str(FIXTURE), "--story", "ecb-3a", "--out", str(tmp_path / "one"))
+    assert one.returncode == 0, one.stderr
+    # one story chosen: still missing from the two outlets the selection keeps
+    assert pd.read_csv(tmp_path / "one" / "stories.csv", keep_default_na=False)["missing_outlets"].tolist() == [
+        "Gazette; Herald"]
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +131,10 @@ def store(tmp_path_factory):
     Selection(since="2024-02-01"), Selection(outlets=("Nowhere",)),
 ])
 def test_the_store_gives_the_same_stories_table(store, selection):
-    chosen = store.analysis(selection)
-    expected = an.build_tables(chosen)["stories"]
+    everything = store.analysis()
+    chosen = an.select(everything, selection)
+    outlets = selection.outlets_among(everything.articles["outlet"])
+    expected = an.build_tables(chosen, outlets=outlets)["stories"]
     pd.testing.assert_frame_equal(store.stories_table(selection), expected)
 
 

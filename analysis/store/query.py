@@ -182,11 +182,15 @@ class StoreQueries(StoreFile):
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return voice_table(chosen_analysis.mentions, chosen_analysis.articles, entities=entities)
 
-    def stories_table(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob") -> pd.DataFrame:
+    def stories_table(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob",
+                      outlets: Sequence[str] | None = None) -> pd.DataFrame:
         """``stories.csv`` for the selection (``analysis.schema.STORIES``): equal to
         ``analysis.stories_table`` on ``self.analysis(...)``, with the per-story entity counts that
         name the stories aggregated inside DuckDB (no mention is loaded) and the articles from
-        :meth:`articles_table`."""
+        :meth:`articles_table`. A story is missing from ``outlets`` that did not cover it (default:
+        the store's outlets the selection keeps)."""
+        if outlets is None:
+            outlets = selection.outlets_among(self.options()["outlets"])
         articles = self.articles_table(selection, sentiment=sentiment)
         scorer = self.scorer(sentiment)
         with self.connect(write=False) as con:
@@ -196,7 +200,7 @@ class StoreQueries(StoreFile):
             else:
                 counts = frame(con, f"WITH {chosen} {STORY_MENTIONS_SQL}", [*params, self.analyser])
         entities = story_entities(pd.DataFrame(columns=["article_id", "story", "entity"])) if counts.empty else counts
-        return stories_from(articles, entities.astype({"articles": "int64", "mentions": "int64"}))
+        return stories_from(articles, entities.astype({"articles": "int64", "mentions": "int64"}), outlets=outlets)
 
     # ---------------------------------------------------------------- stored exports
 
