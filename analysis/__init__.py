@@ -26,6 +26,7 @@ from .schema import TABLES
 from .segment import paragraphs
 from .selection import Selection
 from .sentiment import SCORERS, score_texts
+from .stories import coverage_matrix, is_copy, stories_table, story_coverage
 from .versions import __version__
 from .voice import outlet_share, voice_table
 
@@ -44,9 +45,11 @@ __all__ = [
     "apply_sentiment",
     "article_table",
     "build_tables",
+    "coverage_matrix",
     "csv_tables",
     "entity_table",
     "extract",
+    "is_copy",
     "load_corpus",
     "load_files",
     "neutralise",
@@ -58,6 +61,8 @@ __all__ = [
     "select",
     "sentence_table",
     "sentence_tables",
+    "stories_table",
+    "story_coverage",
     "to_csv_bytes",
     "unrepair",
     "voice_table",

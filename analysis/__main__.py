@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--story", action="append", metavar="NAME", help="keep only this story (repeatable)")
     export.add_argument("--since", metavar="YYYY-MM-DD", help="keep articles published on or after this day")
     export.add_argument("--until", metavar="YYYY-MM-DD", help="keep articles published on or before this day")
+    export.add_argument("--hide-copies", action="store_true",
+                        help="leave out wire copies (articles whose copy_of names another)")
     export.add_argument("--sentiment", choices=SCORERS, default="textblob", help="sentiment engine (default textblob)")
     export.add_argument("--messages", metavar="FILE", help="key messages, one per line, for messages.csv")
     export.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
@@ -136,8 +138,9 @@ def _export(args: argparse.Namespace) -> int:
     if args.store is not None:
         return _export_through_store(args, aliases, messages)
     result = _load_and_analyse(args, aliases, engine)
-    chosen = _chosen(result, _selection(args))
-    paths = _write(build_tables(chosen, messages=messages), args.out)
+    selection = _selection(args)
+    chosen = _chosen(result, selection)
+    paths = _write(build_tables(chosen, messages=messages, outlets=_outlets(result, selection)), args.out)
     _report_export(args, len(result.articles), len(paths), chosen)
     return 0
 
@@ -189,8 +192,8 @@ def _report(args: argparse.Namespace) -> int:
         result = _load_and_analyse(args, aliases, engine)
     selection = _selection(args)
     chosen = _chosen(result, selection)
-    html = report_html(build_tables(chosen, messages=messages), selection=selection,
-                       sentiment=args.sentiment,
+    tables = build_tables(chosen, messages=messages, outlets=_outlets(result, selection))
+    html = report_html(tables, selection=selection, sentiment=args.sentiment,
                        messages=messages, entities=args.entity,
                        generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
     try:
@@ -204,8 +207,14 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _selection(args: argparse.Namespace) -> Selection:
-    """The articles ``--outlet``, ``--story``, ``--since`` and ``--until`` choose."""
-    return Selection(outlets=args.outlet, stories=args.story, since=args.since, until=args.until)
+    """The articles ``--outlet``, ``--story``, ``--since``, ``--until`` and ``--hide-copies`` choose."""
+    return Selection(outlets=args.outlet, stories=args.story, since=args.since, until=args.until,
+                     hide_copies=args.hide_copies)
+
+
+def _outlets(result, selection: Selection) -> list[str]:
+    """The outlets of the loaded articles the selection keeps: a story not covered by one is "missing" there."""
+    return selection.outlets_among(result.articles["outlet"])
 
 
 def _chosen(result, selection: Selection):
@@ -253,7 +262,7 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
     if result.articles.empty:
         raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
     chosen = _chosen(result, selection)
-    csvs = csv_tables(build_tables(chosen, messages=messages))
+    csvs = csv_tables(build_tables(chosen, messages=messages, outlets=_outlets(result, selection)))
     paths = _write(csvs, args.out)
     if not store.read_only:
         store.keep_export(key, csvs)

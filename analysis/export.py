@@ -17,6 +17,7 @@ from .messages import message_pullthrough
 from .pipeline import Analysis
 from .quotes import extract_quotes
 from .schema import TABLES
+from .stories import stories_table
 from .terms import distinctive_terms
 from .voice import voice_table
 
@@ -27,13 +28,16 @@ _HIDDEN_LEAD = r"^[\s\"\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+"
 _WIDE_START = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+def build_tables(
+    analysis: Analysis, *, messages: Sequence[str] = (), outlets: Sequence[str] | None = None
+) -> dict[str, pd.DataFrame]:
     """Every metric table for an (already selected) analysis, keyed by CSV name without ``.csv``.
 
     Columns of each are ``analysis.schema.TABLES[name]``. Comparisons between outlets (exclusive
     entities, sentence alignment, distinctive terms) are made within each story, between the
     outlets of the selection. ``messages`` are the key messages for ``messages``; without any,
-    that table is empty.
+    that table is empty. ``stories`` names the ``outlets`` (default: those of the analysis; give the
+    selected ones, :meth:`analysis.Selection.outlets_among`) that skipped each story.
     """
     sentences = align_sentences(analysis.sentences)
     tables = {
@@ -43,6 +47,7 @@ def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[st
         "entities": entity_table(analysis.mentions, analysis.sentences, analysis.articles),
         "voice": voice_table(analysis.mentions, analysis.articles),
         **sentence_tables(analysis, sentences, messages=messages),
+        "stories": stories_table(analysis.articles, analysis.mentions, outlets=outlets),
     }
     return {name: _columns(table, name) for name, table in tables.items()}
 

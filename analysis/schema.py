@@ -34,6 +34,7 @@ VOICE = ["period", "outlet", "entity", "mentions", "share"]
 TERMS = ["story", "outlet", "term", "count", "z"]
 QUOTES = ["story", "outlet", "article_id", "sentence", "speaker", "entity", "quote"]
 MESSAGES = ["story", "outlet", "message", "found", "similarity", "best_sentence", "article_id", "first_seen"]
+STORIES = ["story", "name", "first_date", "last_date", "articles", "copies", "outlets", "missing_outlets"]
 
 TONE = ["polarity", "subjectivity"]  # a sentence's tone, and the means of it
 # the columns ``analysis.align.align_sentences`` adds to the sentences
@@ -63,6 +64,7 @@ TABLES: dict[str, list[str]] = {
     "terms": TERMS,
     "quotes": QUOTES,
     "messages": MESSAGES,
+    "stories": STORIES,
 }
 
 # Entity labels shown to analysts, mapped from spaCy's OntoNotes labels.

@@ -165,7 +165,7 @@ def cached_tables(key: str, engine: str, selection: Selection, messages: tuple[s
                   _chosen: an.Analysis) -> dict[str, pd.DataFrame]:
     """Every metric table of a selection, exactly what the CLI exports with the same filters.
     ``_chosen`` is the already selected analysis; the other arguments key the cache."""
-    return an.build_tables(_chosen, messages=messages)
+    return an.build_tables(_chosen, messages=messages, outlets=selection.outlets)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -187,7 +187,22 @@ def lazy_tables(key: str, engine: str, selection: Selection, messages: Sequence[
 
     return LazyTables({"articles": an.article_table(chosen)}, entities=lambda: everything()["entities"],
                       part=lambda: chosen, sentences=lambda: everything()["sentences"], tables=lambda _: everything(),
-                      voice=voice)
+                      voice=voice, stories=lambda: story_tables(key, engine, selection, chosen)[0])
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def story_tables(key: str, engine: str, selection: Selection,
+                 _chosen: an.Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``stories.csv`` (as ``build_tables`` gives it) and the story × outlet coverage of a loaded selection."""
+    stories = an.stories_table(_chosen.articles, _chosen.mentions, outlets=selection.outlets)
+    return stories, an.story_coverage(_chosen.articles)
+
+
+def story_overview(key: str, engine: str, selection: Selection,
+                   analysis: an.Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stories and their coverage for a selection of a loaded corpus (the Stories view and the
+    sidebar's story picker pass it without its story filter)."""
+    return story_tables(key, engine, selection, cached_selection(key, engine, selection, analysis))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -236,18 +251,18 @@ def report(key: str, engine: str, selection: Selection, messages: tuple[str, ...
 
 class LazyTables(dict):
     """A selection's tables, each made the first time a view asks for it: ``articles`` given,
-    ``entities()``, ``mentions`` read from ``part()``, ``sentences()``, and the others built by
-    ``tables(self)``. For a large store, entities come from the store's SQL, the sentences are
-    aligned alone and the terms, quotes and messages are made from them, so the Overview never
-    aggregates entities, no tab but the sentence-level ones loads a sentence, the Sentiment tab
-    builds no quote or term table, and nothing is aligned twice. ``voice(entities)`` gives the
-    share-of-voice rows of some entities (None: every row, ``self["voice"]``): a large store's
-    SQL then returns only the rows a chart draws."""
+    ``entities()``, ``mentions`` read from ``part()``, ``sentences()``, ``stories()``, and the others
+    built by ``tables(self)``. For a large store, entities and stories come from the store's SQL,
+    the sentences are aligned alone and the terms, quotes and messages are made from them, so the
+    Overview never aggregates entities, no tab but the sentence-level ones loads a sentence, the
+    Sentiment tab builds no quote or term table, and nothing is aligned twice. ``voice(entities)``
+    gives the share-of-voice rows of some entities (None: every row, ``self["voice"]``): a large
+    store's SQL then returns only the rows a chart draws."""
 
-    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables, voice) -> None:
+    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables, voice, stories) -> None:
         super().__init__(given)
         self._entities, self._part, self._sentences, self._tables = entities, part, sentences, tables
-        self._voice = voice
+        self._voice, self._stories = voice, stories
 
     def voice(self, entities: Sequence[str] | None = None) -> pd.DataFrame:
         """The voice table's rows of ``entities`` (every row when None)."""
@@ -262,6 +277,8 @@ class LazyTables(dict):
             self[name] = self._entities()
         elif name == "voice":
             self[name] = self._voice(None)
+        elif name == "stories":  # names from entity counts: never aligns sentences
+            self[name] = self._stories()
         elif name == "mentions":  # as build_tables gives it, without aligning sentences
             self[name] = self._part().mentions[TABLE_COLUMNS["mentions"]].reset_index(drop=True)
         elif name == "sentences":  # as build_tables gives it, without the tables built from it
@@ -273,7 +290,7 @@ class LazyTables(dict):
         return self[name]
 
     def complete(self) -> LazyTables:
-        _ = self["entities"], self["voice"]  # loads them
+        _ = self["entities"], self["voice"], self["stories"]  # loads them
         self.update({k: v for k, v in self._tables(self).items() if k not in self})
         return self
 
@@ -324,6 +341,16 @@ def store_voice(path: str, generation: int, engine: str, alias_key: str, selecti
     return open_store(path, alias_key).voice_table(selection, sentiment=engine, entities=entities)
 
 
+@st.cache_resource(show_spinner="Naming the stories…", max_entries=32)
+def store_stories(path: str, generation: int, engine: str, alias_key: str, selection: Selection) -> pd.DataFrame:
+    return open_store(path, alias_key).stories_table(selection, sentiment=engine)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def store_copies(path: str, generation: int, alias_key: str) -> int:
+    return open_store(path, alias_key).copies()
+
+
 @st.cache_resource(show_spinner="Reading the selected articles…", max_entries=8)
 def store_part(path: str, generation: int, engine: str, alias_key: str, ids: tuple[str, ...]) -> an.Analysis:
     """The ``Analysis`` of some articles of a large store (at most the full limit)."""
@@ -361,6 +388,16 @@ class StoreRead:
     def articles(self, selection: Selection) -> pd.DataFrame:
         return store_articles(self.path, self.generation, self.engine, self.alias_key, selection)
 
+    def stories(self, selection: Selection) -> pd.DataFrame:
+        return store_stories(self.path, self.generation, self.engine, self.alias_key, selection)
+
+    def copies(self) -> int:
+        return store_copies(self.path, self.generation, self.alias_key)
+
+    def story_overview(self, selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The stories (SQL) and their coverage (from the articles table) of a selection of a large store."""
+        return self.stories(selection), an.story_coverage(self.articles(selection))
+
     def part(self, ids: tuple[str, ...]) -> an.Analysis:
         return store_part(self.path, self.generation, self.engine, self.alias_key, ids)
 
@@ -392,5 +429,5 @@ class StoreRead:
 
         tables = LazyTables({"articles": chosen[TABLE_COLUMNS["articles"]]}, entities=entities, part=part,
                             sentences=lambda: cached_sentences(sample_key, self.engine, part()), tables=derived,
-                            voice=voice)
+                            voice=voice, stories=lambda: self.stories(selection))
         return tables, part

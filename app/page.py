@@ -9,6 +9,7 @@ store's SQL aggregates and its sentence-level views from its most recent article
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,13 +21,15 @@ import streamlit as st
 import analysis as an
 from analysis import charts, reader
 from analysis.schema import LABELS
+from analysis.selection import Selection
 from analysis.sentiment import SCORER_NAMES
 from analysis.utils import published_days
 from app import data, options, share, sidebar, views
 from app.sidebar import Choice, Panels
 from app.widgets import SELECT_OUTLET, Partial, count
 
-TABS = ["Overview", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
+TABS = ["Overview", "Stories", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
+StoryOverview = Callable[[Selection], tuple[pd.DataFrame, pd.DataFrame]]  # stories and their coverage
 
 
 def main(argv: Sequence[str]) -> None:
@@ -66,13 +69,20 @@ def _main(argv: Sequence[str]) -> None:
     full, key = loaded(sources, read, store, summary, aliases=aliases, engine=engine, panels=panels,
                        allow_private=options.allow_private(argv))
     articles = full.articles
+
+    def story_overview(selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return data.story_overview(key, engine, selection, full)
+
     all_outlets = sorted(articles["outlet"].unique())
-    choice = sidebar.filters(panels.filters, all_outlets, sorted(articles["story"].unique()),
-                             published_days(articles["published"]).unique(),
-                             sorted(full.mentions["label"].dropna().unique()))
+    all_stories = sorted(articles["story"].unique())
+    choice = sidebar.filters(panels.filters, all_outlets, all_stories, published_days(articles["published"]).unique(),
+                             sorted(full.mentions["label"].dropna().unique()),
+                             stories=story_overview(Selection())[0] if len(all_stories) > 1 else None,
+                             copies=int(an.is_copy(full.articles).sum()))
     _title(choice)
     tables = data.lazy_tables(key, engine, choice.selection, messages, full)
-    render(tables, full, choice, key=key, colors=charts.outlet_colors(all_outlets), engine=engine, messages=messages)
+    render(tables, full, choice, key=key, colors=charts.outlet_colors(all_outlets), engine=engine, messages=messages,
+           stories=story_overview)
 
 
 def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None, summary: dict[str, int] | None, *,
@@ -135,17 +145,20 @@ def large_store(read: data.StoreRead, store: Path, summary: dict[str, int], *, m
     found = read.options()
     labels = sorted(set(LABELS.values()))  # every type the extractor gives (the store's own would cost a scan)
     colors = charts.outlet_colors(found["outlets"])
-    choice = sidebar.filters(panels.filters, found["outlets"], found["stories"], found["dates"], labels)
+    many = len(found["stories"]) > 1
+    choice = sidebar.filters(panels.filters, found["outlets"], found["stories"], found["dates"], labels,
+                             stories=read.stories(Selection()) if many else None, copies=read.copies())
     _title(choice)
     chosen = read.articles(choice.selection)
     if len(chosen) <= limit:  # the whole selection loads: every view as for a small corpus
         tables, part = read.whole(choice.selection, messages, chosen)
-        render(tables, part, choice, key=read.key, colors=colors, engine=read.engine, messages=messages)
+        render(tables, part, choice, key=read.key, colors=colors, engine=read.engine, messages=messages,
+               stories=read.story_overview)
         return
     ids = tuple(data.recent_ids(chosen, limit))
     tables, part = read.sample(choice.selection, messages, chosen, ids)
     render(tables, part, choice, key=read.key, colors=colors, engine=read.engine, messages=messages,
-           partial=Partial(selected=len(chosen), loaded=len(ids), limit=limit))
+           stories=read.story_overview, partial=Partial(selected=len(chosen), loaded=len(ids), limit=limit))
 
 
 def _title(choice: Choice) -> None:
@@ -160,9 +173,10 @@ def _title(choice: Choice) -> None:
 
 
 def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.Analysis], choice: Choice, *,
-           key: str, colors: dict[str, str], engine: str, messages: list[str], partial: Partial | None = None) -> None:
+           key: str, colors: dict[str, str], engine: str, messages: list[str], stories: StoryOverview,
+           partial: Partial | None = None) -> None:
     """The header, the zip download and the open tab, for a selection's ``tables`` (``key``: its
-    corpus's cache key)."""
+    corpus's cache key; ``stories(selection)``: the stories and coverage the Stories tab shows)."""
     engine_name = SCORER_NAMES.get(engine, engine)
     articles = tables["articles"]
     if articles.empty:
@@ -172,11 +186,16 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.
     n_out = articles["outlet"].nunique()
     story_list = sorted(articles["story"].unique())
     head, zip_box, report_box = st.columns([4, 1.3, 1.3], vertical_alignment="center")
-    about = [f"{count(len(articles), 'article')} from {count(n_out, 'outlet')}"]
+    # copies are counted from stories.csv: the articles table holds copy_of only where grouping gives it
+    n_copies = int(tables["stories"]["copies"].sum()) if choice.copies else 0
+    copied = f", {n_copies:,} of them copies," if n_copies else ""
+    about = [f"{count(len(articles), 'article')}{copied} from {count(n_out, 'outlet')}"]
     if len(story_list) > 1:
         about.append(f"{len(story_list)} stories (outlets are compared within each story)")
     elif story_list[0]:
-        about.append("story: " + reader.escape_markdown(story_list[0]))
+        named = stories(dataclasses.replace(choice.selection, stories=None))[0]
+        name = named.set_index("story")["name"].get(story_list[0], story_list[0])
+        about.append("story: " + reader.escape_markdown(name))
     head.caption(" · ".join([*about, f"tone by {engine_name}"]))
     zip_help = "Every table of this selection as CSV, as `python -m analysis export` writes them."
     if partial is not None:
@@ -210,8 +229,13 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.
     # charts, and a big corpus never ships every table to the browser at once.
     share.choice("tab", "tab", {share.tab_slug(t): t for t in TABS}, noun="tab")
     tabs = st.tabs(TABS, key="tab", on_change="rerun")
+    def story_view() -> None:
+        overview, coverage = stories(dataclasses.replace(choice.selection, stories=None))
+        views.stories.render(overview, coverage, choice.selection.stories, tables["stories"])
+
     tab_views = [
-        lambda: views.overview.render(tables, colors, engine_name),
+        lambda: views.overview.render(tables, colors, engine_name, copies=n_copies),
+        story_view,
         entities,
         lambda: views.voice.render(tables, shown(), colors),
         lambda: views.sentiment.render(tables, shown(), colors, engine_name, partial=partial),

@@ -1,8 +1,9 @@
 """Views you can share: every filter and the open tab live in the page's URL.
 
 The parameters are the CLI's words: ``outlet``, ``story``, ``since``, ``until``, ``sentiment``
-and ``message`` (each repeatable where the CLI's flag is), plus the dashboard's ``type`` (entity
-types), ``min_mentions``, ``tab`` and ``entity`` (the entities compared in Share of voice). A
+and ``message`` (each repeatable where the CLI's flag is), plus the dashboard's ``copies=hide``
+(wire copies hidden), ``type`` (entity types), ``min_mentions``, ``tab`` and ``entity`` (the
+entities compared in Share of voice). A
 filter left at its default is left out: no ``outlet`` means every outlet, so a link stays short
 and still shows the outlets a store gains later; ``outlet=`` (empty) means none.
 
@@ -26,7 +27,8 @@ import streamlit as st
 
 from analysis import reader
 
-PARAMS = ("outlet", "story", "since", "until", "type", "min_mentions", "sentiment", "message", "tab", "entity")
+PARAMS = ("outlet", "story", "since", "until", "copies", "type", "min_mentions", "sentiment", "message", "tab",
+          "entity")
 _VIEW = {"tab", "entity"}  # what the analyst looks at, not which articles: changing it keeps the notes
 _EMBED = {"embed", "embed_options"}  # Streamlit's own
 _OPENED, _NOTES, _NOW, _FIRST, _BOX = "_share_opened", "_share_notes", "_share_now", "_share_first", "_share_box"
@@ -141,6 +143,17 @@ def choice(key: str, param: str, options: Mapping[str, object], *, noun: str) ->
         st.session_state[key] = options[values[-1]]
     else:
         _unknown(noun, values[-1:])
+
+
+def flag(key: str, param: str, value: str) -> None:
+    """Seed a checkbox (``key``) from the URL's ``param``: ticked when it is ``value``."""
+    values = _take(param)
+    if not values:
+        return
+    if values[-1] == value:
+        st.session_state[key] = True
+    else:
+        _unknown(f"{param} value", values[-1:])
 
 
 def number(param: str, *, default: int, minimum: int) -> int:

@@ -181,33 +181,52 @@ def store_caption(store: Path, summary: dict[str, int]) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Choice:
-    """The sidebar's filter values: the articles' ``selection`` and the entity filters."""
+    """The sidebar's filter values: the articles' ``selection``, the entity filters and how many
+    wire copies the data holds."""
 
     selection: Selection
     entity_types: tuple[str, ...]
     min_mentions: int
+    copies: int = 0  # wire copies in the whole data (0: nothing to count or hide)
 
     def entities(self, table: pd.DataFrame) -> pd.DataFrame:
         """The rows of an entities table of the chosen types, named at least ``min_mentions`` times."""
         return table[table["label"].isin(self.entity_types) & (table["mentions"] >= self.min_mentions)]
 
 
-def filters(box, all_outlets: list[str], all_stories: list[str], dates: Iterable[str], labels: list[str]) -> Choice:
-    """The filter widgets over these choices (``dates``: the articles' days, as text)."""
+def filters(box, all_outlets: list[str], all_stories: list[str], dates: Iterable[str], labels: list[str], *,
+            stories: pd.DataFrame | None = None, copies: int = 0) -> Choice:
+    """The filter widgets over these choices (``dates``: the articles' days, as text). ``stories``
+    (``stories.csv`` of everything: story, name, articles, copies, outlets) names the stories in the
+    picker, biggest first; ``copies``: how many articles are wire copies (a "Hide copies" box when any)."""
     _sync_choice("outlets", all_outlets)
     share.choices("outlets", "outlet", all_outlets, noun="outlet")
     outlets = box.multiselect("Outlets", all_outlets, key="outlets",
                               help="Every chart and table follows this selection.")
     share.record("outlet", share.subset(outlets, all_outlets))
-    stories: list[str] | None = None
+    chosen_stories: list[str] | None = None
     if len(all_stories) > 1:
-        _sync_choice("stories", all_stories)
+        ordered, label = story_options(all_stories, stories)
+        if "stories" in st.session_state:  # a story the data no longer holds
+            st.session_state["stories"] = [s for s in st.session_state["stories"] if s in all_stories]
         share.choices("stories", "story", all_stories, noun="story")
-        stories = box.multiselect("Stories", all_stories, key="stories",
-                                  format_func=story_name, help="Outlets are compared within each story.")
-        share.record("story", share.subset(stories, all_stories))
+        picked = box.multiselect(
+            "Stories", ordered, key="stories", format_func=label, placeholder=f"All {len(all_stories):,} stories",
+            help="Type to search by name. Empty: every story. Outlets are compared within each story; the Stories "
+                 "tab shows which outlet covered which.")
+        chosen_stories = list(picked) or None
+        share.record("story", chosen_stories)
     else:
         share.check("story", all_stories, noun="story")
+    hide_copies = False
+    if copies:
+        share.flag("hide_copies", "copies", "hide")
+        hide_copies = box.checkbox(f"Hide copies ({copies:,})", key="hide_copies",
+                                   help="Leave out articles that nearly duplicate an earlier one (wire copies), "
+                                        "so each report counts once.")
+        share.record("copies", "hide" if hide_copies else None)
+    else:
+        share.check("copies", ["hide"], noun="copies value")
     days = sorted(d for d in dates if _is_day(d))
     start = end = None
     if len(days) > 1:
@@ -232,8 +251,32 @@ def filters(box, all_outlets: list[str], all_stories: list[str], dates: Iterable
                                         key="min_mentions",
                                         help="Hide entities an outlet names fewer times than this."))
     share.record("min_mentions", None if min_mentions == 1 else str(min_mentions))
-    selection = Selection(outlets=outlets, stories=stories, since=start, until=end)
-    return Choice(selection, tuple(entity_types), min_mentions)
+    selection = Selection(outlets=outlets, stories=chosen_stories, since=start, until=end, hide_copies=hide_copies)
+    return Choice(selection, tuple(entity_types), min_mentions, copies)
+
+
+def show_stories(stories: list[str] | None) -> None:
+    """A widget callback: keep only ``stories`` in the sidebar's story filter (None: every story)."""
+    st.session_state["stories"] = list(stories or [])
+
+
+def story_options(all_stories: list[str], stories: pd.DataFrame | None) -> tuple[list[str], Callable[[str], str]]:
+    """The picker's stories, biggest first (as ``stories`` lists them; the rest after, by id), and
+    their labels: "name · 48 articles, 3 outlets" (the story id without a table)."""
+    if stories is None or stories.empty:
+        return list(all_stories), story_name
+    known = stories[stories["story"].isin(all_stories)]
+    ordered = [*known["story"], *sorted(set(all_stories) - set(known["story"]))]
+    labels = {row.story: f"{row.name} — {story_counts(row.articles, row.copies, row.outlets)}"
+              for row in known.itertuples(index=False)}
+    return ordered, lambda story: labels.get(story, story_name(story))
+
+
+def story_counts(articles: int, copies: int, outlets: int) -> str:
+    """``48 articles (9 copies), 3 outlets``."""
+    copied = f" ({copies:,} cop{'y' if copies == 1 else 'ies'})" if copies else ""
+    plural = "s" if outlets != 1 else ""
+    return f"{articles:,} article{'s' if articles != 1 else ''}{copied}, {outlets:,} outlet{plural}"
 
 
 def _sync_choice(key: str, options: list[str]) -> None:

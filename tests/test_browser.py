@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-TABS = ["Overview", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
+TABS = ["Overview", "Stories", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

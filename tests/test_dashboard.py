@@ -86,14 +86,15 @@ def test_app_runs_and_every_tab_renders(app):
         assert len(tab.children) > 0, name
         assert all(len(t.children) == 0 for t in app.tabs if t.label != name)  # only the open tab ran
         charts[name] = len(app.get("plotly_chart"))
-    assert charts == {"Overview": 2, "Entities": 2, "Share of voice": 2, "Sentiment": 3, "Emphasis": 2, "Articles": 0}
+    assert charts == {"Overview": 2, "Stories": 0, "Entities": 2, "Share of voice": 2, "Sentiment": 3, "Emphasis": 2,
+                      "Articles": 0}
     assert app.get("html"), "the article reader"
 
 
 def test_download_buttons_under_every_table(app):
     buttons = _downloads(app)
     labels = set(buttons)
-    for name in ["articles", "entities", "voice", "mentions", "sentences", "terms", "quotes", "messages"]:
+    for name in ["articles", "entities", "voice", "mentions", "sentences", "terms", "quotes", "messages", "stories"]:
         assert f"Download {name}.csv" in labels
     assert "All tables (zip)" in labels
     for label, proto in buttons.items():

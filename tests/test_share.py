@@ -107,7 +107,7 @@ def test_unknown_or_malformed_values_are_ignored_with_a_note(monkeypatch, corpus
         "entity": "Tay", "colour": "red",
     })
     assert at.sidebar.multiselect(key="outlets").value == ["Herald"]
-    assert at.sidebar.multiselect(key="stories").value == ["Bridge", "Budget"]  # only unknown: all kept
+    assert at.sidebar.multiselect(key="stories").value == []  # only unknown: every story (none picked)
     assert at.sidebar.date_input(key="dates").value == (dt.date(2024, 3, 1), dt.date(2024, 3, 3))
     assert at.sidebar.number_input(key="min_mentions").value == 1
     assert at.sidebar.radio(key="engine").value == "textblob"

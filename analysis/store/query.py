@@ -3,7 +3,8 @@
 - :meth:`StoreQueries.analysis` gives the same ``Analysis`` as ``select(analyse(articles), selection)``.
 - For the dashboard at scale, :meth:`StoreQueries.articles_table` (articles.csv without text),
   :meth:`StoreQueries.entity_table` (entities.csv) and :meth:`StoreQueries.voice_table`
-  (voice.csv) aggregate a selection inside DuckDB: loading
+  (voice.csv) aggregate a selection inside DuckDB, and :meth:`StoreQueries.stories_table`
+  (stories.csv) counts the entities that name its stories there: loading
   every mention of 100,000 articles into pandas takes seconds and gigabytes, their aggregate
   milliseconds.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -25,6 +27,7 @@ from ..pipeline import Analysis, apply_sentiment
 from ..schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, ENTITY_TONE, EXTRACTED, FETCHES, TONE
 from ..selection import Selection
 from ..sentiment import score_texts
+from ..stories import STORY_ENTITIES_SQL, STORY_MENTIONS_SQL, stories_from, story_entities
 from ..tone import mention_tones, tone_version
 from ..utils import short_hash
 from ..versions import tables_version
@@ -63,6 +66,19 @@ class StoreQueries(StoreFile):
                 ).fetchall()]
                 for key, column in (("outlets", "outlet"), ("stories", "story"), ("dates", "substr(published, 1, 10)"))
             }
+
+    @staticmethod
+    def _has_copies_column(con: duckdb.DuckDBPyConnection) -> bool:
+        return "copy_of" in {row[0] for row in con.execute("SELECT * FROM articles LIMIT 0").description}
+
+    def copies(self) -> int:
+        """How many stored articles are wire copies of another (a non-empty ``copy_of``); 0 when the
+        store's articles have no ``copy_of`` column (then :class:`Selection`'s ``hide_copies`` cannot
+        be asked of it)."""
+        with self.connect(write=False) as con:
+            if not self._has_copies_column(con):
+                return 0
+            return int(con.execute("SELECT count(*) FROM articles WHERE coalesce(copy_of, '') <> ''").fetchall()[0][0])
 
     def pending(self) -> pd.DataFrame:
         """Stored articles (columns ``analysis.schema.ARTICLE_FIELDS``) the store's analyser has not
@@ -166,6 +182,26 @@ class StoreQueries(StoreFile):
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return voice_table(chosen_analysis.mentions, chosen_analysis.articles, entities=entities)
 
+    def stories_table(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob",
+                      outlets: Sequence[str] | None = None) -> pd.DataFrame:
+        """``stories.csv`` for the selection (``analysis.schema.STORIES``): equal to
+        ``analysis.stories_table`` on ``self.analysis(...)``, with the per-story entity counts that
+        name the stories aggregated inside DuckDB (no mention is loaded) and the articles from
+        :meth:`articles_table`. A story is missing from ``outlets`` that did not cover it (default:
+        the store's outlets the selection keeps)."""
+        if outlets is None:
+            outlets = selection.outlets_among(self.options()["outlets"])
+        articles = self.articles_table(selection, sentiment=sentiment)
+        scorer = self.scorer(sentiment)
+        with self.connect(write=False) as con:
+            chosen, params = self._chosen(con, selection)
+            if not self._unscored(con, chosen, params, scorer):  # the per-article rows are there
+                counts = frame(con, f"WITH {chosen} {STORY_ENTITIES_SQL}", [*params, self.analyser, scorer])
+            else:
+                counts = frame(con, f"WITH {chosen} {STORY_MENTIONS_SQL}", [*params, self.analyser])
+        entities = story_entities(pd.DataFrame(columns=["article_id", "story", "entity"])) if counts.empty else counts
+        return stories_from(articles, entities.astype({"articles": "int64", "mentions": "int64"}), outlets=outlets)
+
     # ---------------------------------------------------------------- stored exports
 
     def export_key(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob",
@@ -187,6 +223,8 @@ class StoreQueries(StoreFile):
             ).fetchall()[0]
         filters = {"outlets": selection.outlets, "stories": selection.stories, "since": selection.since,
                    "until": selection.until}
+        if selection.hide_copies:
+            filters["hide_copies"] = True
         inputs = {"tables": tables_version(), "analyser": self.analyser, "scorer": self.scorer(sentiment),
                   "articles": [int(count), rows], "filters": filters, "messages": list(messages)}
         return short_hash(json.dumps(inputs, sort_keys=True, default=str), length=40)
@@ -215,7 +253,10 @@ class StoreQueries(StoreFile):
     def _chosen(self, con: duckdb.DuckDBPyConnection, selection: Selection) -> tuple[str, list]:
         """The ``chosen`` CTE (the selected, analysed articles with their stats and order ``ord``)
         and its parameters. ``selection.article_ids`` are joined, in their order, as a registered
-        frame rather than listed in the query."""
+        frame rather than listed in the query. ``hide_copies`` hides nothing in a store whose
+        articles have no ``copy_of``."""
+        if selection.hide_copies and not self._has_copies_column(con):
+            selection = replace(selection, hide_copies=False)
         where, params = selection.sql("a")
         order, join = "a.seq", ""
         if selection.article_ids is not None:
