@@ -33,8 +33,13 @@ def entity_table(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.D
     - first_seen: :func:`first_seen` of its first mention in each article, averaged over the
       outlet's articles that mention it (low = prominent)
 
+    An outlet naming itself (``self_mention``, see ``analysis.names.self_mentions``) is left out:
+    it is neither a row nor part of any share.
+
     Inputs are the tables of an ``Analysis`` (a selection of it); none is mutated.
     """
+    if "self_mention" in mentions.columns:
+        mentions = mentions[~mentions["self_mention"].astype(bool)]
     if mentions.empty:
         return empty_entity_table()
     keys = ["story", "outlet", "entity"]

@@ -80,6 +80,8 @@ def voice_table(
     [['2016-11-15', 'X', 'Microsoft', 2, 0.667], ['2016-11-15', 'X', 'Google', 1, 0.333],
      ['2016-11-16', 'X', 'Google', 1, 1.0]]
     """
+    if "self_mention" in mentions.columns:  # an outlet naming itself is not attention (analysis.names)
+        mentions = mentions[~mentions["self_mention"].astype(bool)]
     if mentions.empty:
         return empty_voice_table()
     unit = unit or period_unit(articles["published"])

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..entities import ENTITIES_SQL, entity_table, typed_entity_table
 from ..extract import Extracted
+from ..names import INVENTORY, NameLinks, link_names, self_mentions
 from ..pipeline import Analysis, apply_sentiment
 from ..schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, ENTITY_TONE, EXTRACTED, FETCHES, TONE
 from ..selection import Selection
@@ -93,6 +94,7 @@ class StoreQueries(StoreFile):
         scorer = self.scorer(sentiment)
         with self.connect(write=False) as con:
             meta, extracted, scores, tones = self._load(con, selection, scorer)
+            names = self._names(con)
         missing = scores["polarity"].isna().to_numpy()
         if missing.any():
             fresh = score_texts(extracted.sentences.loc[missing, "text"], scorer=sentiment)
@@ -101,7 +103,7 @@ class StoreQueries(StoreFile):
         if unscored.any():  # a store written before this tone model: score those mentions now
             fresh = mention_tones(extracted.sentences, extracted.mentions[unscored])
             tones.loc[unscored, ENTITY_TONE] = fresh.to_numpy()
-        return apply_sentiment(meta, extracted, sentiment=sentiment, scores=scores, tones=tones)
+        return apply_sentiment(meta, extracted, sentiment=sentiment, scores=scores, tones=tones, names=names)
 
     def articles_table(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob") -> pd.DataFrame:
         """``Analysis.articles`` of the selection without ``text`` (``analysis.schema.ARTICLES`` plus
@@ -131,16 +133,19 @@ class StoreQueries(StoreFile):
         Equal to ``analysis.entity_table`` on ``self.analysis(...)``: counts, labels, shares,
         exclusivity and emphasis exactly, the means (polarity, subjectivity, first_seen) to the
         last bits of a double (summation order). When tones for ``sentiment`` are missing, they
-        are scored on read and the table is aggregated in pandas.
+        are scored on read and the table is aggregated in pandas, and so it is when a selected
+        name is linked to another entity or is an outlet naming itself (:meth:`_relinked`).
         """
         scorer = self.scorer(sentiment)
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, selection)
-            if not self._unscored(con, chosen, params, scorer):
+            if not self._unscored(con, chosen, params, scorer) and not self._relinked(con, chosen, params):
                 tone = frame(con, f"WITH {chosen} {_ENTITY_TONE_SQL}", [*params, self.analyser, tone_version()])
                 table = frame(con, f"WITH {chosen}, {ENTITIES_SQL}", [*params, self.analyser, scorer])
                 table = table.merge(tone, on=["story", "outlet", "entity"], how="left")
                 if table["scored"].eq(table["mentions"]).all():
+                    labels = self._names(con).labels
+                    table["label"] = table["entity"].map(labels).fillna(table["label"])
                     return typed_entity_table(table[ENTITIES])
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return entity_table(chosen_analysis.mentions, chosen_analysis.sentences, chosen_analysis.articles)
@@ -159,7 +164,7 @@ class StoreQueries(StoreFile):
             "e.ekey IN (SELECT ekey FROM entity_names WHERE list_contains(?::VARCHAR[], entity))", [list(entities)])
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, selection)
-            if not self._unscored(con, chosen, params, scorer):
+            if not self._unscored(con, chosen, params, scorer) and not self._relinked(con, chosen, params):
                 query = f"WITH {chosen}, {VOICE_SQL.format(entities=where)}"
                 versions = [self.analyser, scorer]
                 return typed_voice_table(frame(con, query, [*params, *versions, *picked, *versions]))
@@ -209,6 +214,60 @@ class StoreQueries(StoreFile):
             except duckdb.CatalogException:  # a store written before the fetch log, opened read only
                 table = pd.DataFrame(columns=FETCHES)
         return table.astype({c: "int64" if c == "status" else "str" for c in FETCHES})
+
+    # ---------------------------------------------------------------- names across the store
+
+    def name_links(self) -> NameLinks:
+        """The names of every analysed article linked across its story and the whole store
+        (``analysis.names.link_names`` of the store's inventory), as a plain export of the same
+        articles links them."""
+        with self.connect(write=False) as con:
+            return self._names(con)
+
+    def _names(self, con: duckdb.DuckDBPyConnection) -> NameLinks:
+        memo = getattr(self, "_names_memo", None)
+        key = (generation(con), self.analyser)
+        if memo is not None and memo[0] == key:
+            return memo[1]
+        inventory = frame(
+            con,
+            "SELECT a.story, m.entity, m.label, count(*)::BIGINT AS mentions FROM mentions m "
+            "JOIN analysed r ON r.article_id = m.article_id AND r.analyser = m.analyser "
+            "JOIN articles a ON a.article_id = r.article_id AND a.input_hash = r.input_hash "
+            "WHERE m.analyser = ? GROUP BY ALL ORDER BY ALL",
+            [self.analyser],
+        )
+        inventory = inventory.astype({"story": "str", "entity": "str", "label": "str", "mentions": "int64"})[INVENTORY]
+        names = link_names(inventory, aliases=self.aliases)
+        outlets = [row[0] for row in con.execute(
+            "SELECT DISTINCT a.outlet FROM articles a JOIN analysed r ON r.article_id = a.article_id "
+            "AND r.analyser = ? AND r.input_hash = a.input_hash", [self.analyser]).fetchall()]
+        entities = sorted(set(inventory["entity"]) | set(names.links["linked"]))
+        pairs = pd.DataFrame([(o, e) for o in outlets for e in entities], columns=["outlet", "entity"])
+        selves = pairs[self_mentions(pairs["outlet"], pairs["entity"])] if len(pairs) else pairs
+        self._names_memo = (key, names, selves.reset_index(drop=True).astype("str"))
+        return names
+
+    def _relinked(self, con: duckdb.DuckDBPyConnection, chosen: str, params: list) -> bool:
+        """Whether a selected article names an entity that linking changes (another name, or an
+        outlet naming itself): the pre-aggregated rows per article and name cannot say how many
+        distinct articles and sentences the merged entity has, so the tables are built in pandas."""
+        names = self._names(con)
+        selves = self._names_memo[2]
+        if names.links.empty and selves.empty:
+            return False
+        con.register("linked_names", pd.concat([names.links[["story", "entity"]].assign(outlet=""),
+                                                selves.assign(story="")], ignore_index=True).astype("str"))
+        try:
+            found = con.execute(
+                f"WITH {chosen} SELECT count(*) FROM chosen c JOIN article_entities e ON e.akey = c.akey "
+                "AND e.analyser = ? JOIN entity_names n ON n.ekey = e.ekey JOIN linked_names l "
+                "ON l.entity = n.entity AND (l.story = c.story OR l.outlet = c.outlet)",
+                [*params, self.analyser],
+            ).fetchall()[0][0]
+        finally:
+            con.unregister("linked_names")
+        return found > 0
 
     # ---------------------------------------------------------------- the selection in SQL
 
