@@ -178,7 +178,7 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
         best = sorted(forms, key=lambda f: (not listed(f), len(f.split()) != 2, -form_counts[f], f))[0]
         for form in forms:
             canonical_of[form] = form if listed(form) else best
-        full_forms[key] = form_counts[forms].groupby(lambda f: best).sum()
+        full_forms[key] = pd.Series({best: form_counts[forms].sum()})
     # mentions per (surname -> full name) across the corpus, for short forms no story article spells out
     by_surname: dict[str, dict[str, int]] = {}
     for (_, last), counts in full_forms.items():
@@ -193,7 +193,7 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
             full = canonical_of.get(base)
             if full is not None:
                 in_story.setdefault(full.split()[-1], set()).add(full)
-        for entity, base in zip(names["entity"].unique(), names.drop_duplicates("entity")["base"]):
+        for entity, base in zip(names["entity"].unique(), names.drop_duplicates("entity")["base"], strict=False):
             target = canonical_of.get(base, base)
             if " " not in base and not listed(base) and base_person.get(base, 0) > 0:
                 if base_majority.get(base) != "place" or base_person.get(base, 0) >= 0.5:
@@ -236,7 +236,7 @@ def _majority(totals: pd.Series) -> dict[str, str]:
     frame = totals.rename("n").reset_index()
     frame.columns = ["name", "label", "n"]
     frame = frame.sort_values(["name", "n", "label"], ascending=[True, False, True]).drop_duplicates("name")
-    return dict(zip(frame["name"], frame["label"]))
+    return dict(zip(frame["name"], frame["label"], strict=False))
 
 
 def _outlet_key(name: str) -> str:

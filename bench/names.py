@@ -47,9 +47,11 @@ def read_ecbplus(path: Path, limit: int | None = None) -> tuple[pd.DataFrame, li
     for row in rows:
         first, _, rest = row["text"].partition("\n\n")
         headline = (bool(rest.strip()) and len(first) <= 150 and len(first.split()) >= 3
-                    and sum(ch.isdigit() for ch in first) <= 2 and not first.rstrip().endswith((".", "?", "!", '"', "”")))
+                    and sum(ch.isdigit() for ch in first) <= 2
+                    and not first.rstrip().endswith((".", "?", "!", '"', "”")))
         articles.append({
-            "article_id": row["doc"], "outlet": row["outlet"] or "(no site)", "title": first if headline else "",
+            "article_id": row["doc"], "outlet": row["outlet"] or "(no site)",
+            "title": first if headline else "",
             "published": "", "url": row["url"], "author": "", "story": row["story"],
             "text": rest if headline else row["text"], "source": str(path),
         })
@@ -81,7 +83,7 @@ def measure(articles: pd.DataFrame, rows: list[dict], mentions: pd.DataFrame, ti
             wanted += 1
             kept += name in entities
     one = sum(len(names) == 1 for names in instance_names.values())
-    text_of = dict(zip(articles["article_id"], articles["title"].fillna("") + "\n\n" + articles["text"]))
+    text_of = dict(zip(articles["article_id"], articles["title"].fillna("") + "\n\n" + articles["text"], strict=False))
     fragments = datelines = 0
     for article_id, group in mentions.groupby("article_id"):
         end = titles.get(article_id, 0)
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
 
     articles, rows = read_ecbplus(args.data, args.limit)
     result = analysis.analyse(articles)
-    titles = {a: (len(t) if t else 0) for a, t in zip(articles["article_id"], articles["title"])}
+    titles = {a: (len(t) if t else 0) for a, t in zip(articles["article_id"], articles["title"], strict=False)}
     figures = measure(articles, rows, result.mentions, titles)
     print(f"analysis from {Path(analysis.__file__).parent}")
     for key, value in figures.items():
