@@ -262,6 +262,22 @@ def self_mentions(outlets: pd.Series, entities: pd.Series) -> pd.Series:
     return pd.Series([keys[(o, e)] for o, e in pairs.itertuples(index=False)], index=outlets.index, dtype="bool")
 
 
+def self_mention_pairs(outlets, entities) -> pd.DataFrame:
+    """Every (outlet, entity) of the given ones where the outlet names itself (:func:`self_mentions`),
+    found by key, not by trying every pair. Columns: outlet, entity.
+
+    >>> self_mention_pairs(["Fox News", "CNN"], ["Fox News", "Obama", "CNN"]).values.tolist()
+    [['CNN', 'CNN'], ['Fox News', 'Fox News']]
+    """
+    by_key: dict[str, list[str]] = {}
+    for outlet in outlets:
+        key = _outlet_key(outlet)
+        if key:
+            by_key.setdefault(key, []).append(outlet)
+    rows = [(o, e) for e in entities for o in by_key.get(_outlet_key(e), ())]
+    return pd.DataFrame(sorted(rows), columns=["outlet", "entity"], dtype="str")
+
+
 def apply_links(mentions: pd.DataFrame, names: NameLinks) -> pd.DataFrame:
     """``mentions`` (with story, outlet, entity, label) with each name replaced by the entity it
     stands for (``names.links``), the entity's corpus label (``names.labels``) and a boolean ``self_mention``

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..entities import ENTITIES_SQL, entity_table, typed_entity_table
 from ..extract import Extracted
-from ..names import INVENTORY, NameLinks, link_names, self_mentions
+from ..names import INVENTORY, NameLinks, link_names, self_mention_pairs
 from ..pipeline import Analysis, apply_sentiment
 from ..schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, ENTITY_TONE, EXTRACTED, FETCHES, TONE
 from ..selection import Selection
@@ -258,8 +258,7 @@ class StoreQueries(StoreFile):
             "SELECT DISTINCT a.outlet FROM articles a JOIN analysed r ON r.article_id = a.article_id "
             "AND r.analyser = ? AND r.input_hash = a.input_hash", [self.analyser]).fetchall()]
         entities = sorted(set(inventory["entity"]) | set(names.links["linked"]))
-        pairs = pd.DataFrame([(o, e) for o in outlets for e in entities], columns=["outlet", "entity"], dtype="str")
-        selves = pairs[self_mentions(pairs["outlet"], pairs["entity"])] if len(pairs) else pairs
+        selves = self_mention_pairs(outlets, entities)
         frames = {
             "name_map": name_map,
             "extra_names": pd.DataFrame({"ekey": pd.Series(list(extra.values()), dtype="int64"),
