@@ -177,8 +177,8 @@ ORDER BY p.akey, p.ekey
 # entity (``analysis.store.query``). Parameters after the ``chosen`` ones: analyser, scorer. The
 # label here is the one most of its selected mentions carry (ties to the alphabetically first); the
 # store replaces it with the corpus's (``analysis.names``). Aggregated per label first (the rows
-# are per article, entity and label; the per-article values sit on one of them), then per entity: 0.1 s less at 100,000 articles
-# than one pass with a vote column per label.
+# are per article, entity and label; the per-article values sit on one of them), then per entity:
+# 0.1 s less at 100,000 articles than one pass with a vote column per label.
 ENTITIES_SQL = """
 all_names AS (SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names),
 per_label AS (
