@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 import pandas as pd
 
@@ -126,8 +128,7 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
     inv = inventory[INVENTORY]
     totals = inv.groupby(["entity", "label"], sort=True)["mentions"].sum()
     per_entity = totals.groupby(level=0).sum()
-    person_share = (totals.xs("person", level=1) if "person" in totals.index.get_level_values(1) else
-                    pd.Series(dtype="int64")).reindex(per_entity.index, fill_value=0) / per_entity
+    person_share = _person_share(totals)
     majority = _majority(totals)
 
     # step 1, per name: titles off, group and place variants
@@ -148,9 +149,7 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
     # step 2, full names: the commonest full form of each (first, last) in the corpus, and per story
     stories = inv.assign(base=inv["entity"].map(lambda n: rename.get(n, n)))
     base_totals = stories.groupby(["base", "label"], sort=True)["mentions"].sum()
-    base_all = base_totals.groupby(level=0).sum()
-    base_person = (base_totals.xs("person", level=1) if "person" in base_totals.index.get_level_values(1)
-                   else pd.Series(dtype="int64")).reindex(base_all.index, fill_value=0) / base_all
+    base_person = _person_share(base_totals)
     base_majority = _majority(base_totals)
 
     def personal(name: str) -> bool:
@@ -159,26 +158,26 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
             return aliases.lookup(name)[1] == "person"
         return base_majority.get(name) == "person" or base_person.get(name, 0) >= 0.5
 
-    form_counts = stories.groupby("base")["mentions"].sum()
+    form_counts = {k: int(v) for k, v in stories.groupby("base")["mentions"].sum().items()}
     by_key: dict[tuple[str, str], list[str]] = {}
-    for form in form_counts.index:
+    for form in form_counts:
         key = _person_key(form) if " " in form and personal(form) else None
         if key is not None:
             by_key.setdefault(key, []).append(form)
     canonical_of: dict[str, str] = {}
-    full_forms: dict[tuple[str, str], pd.Series] = {}
+    full_forms: dict[tuple[str, str], dict[str, int]] = {}
     for key, forms in by_key.items():
         middles = {tuple(_SUFFIX.sub("", strip_titles(f)).split()[1:-1]) for f in forms} - {()}
         if len(middles) > 1:  # George W. Bush and George H. W. Bush: two people, each as written
             for form in forms:
                 canonical_of[form] = form
-            full_forms[key] = form_counts[forms]
+            full_forms[key] = {f: form_counts[f] for f in forms}
             continue
         # a listed form wins, then the one without middle names, then the commonest, then the first
         best = sorted(forms, key=lambda f: (not listed(f), len(f.split()) != 2, -form_counts[f], f))[0]
         for form in forms:
             canonical_of[form] = form if listed(form) else best
-        full_forms[key] = pd.Series({best: form_counts[forms].sum()})
+        full_forms[key] = {best: sum(form_counts[f] for f in forms)}
     # mentions per (surname -> full name) across the corpus, for short forms no story article spells out
     by_surname: dict[str, dict[str, int]] = {}
     for (_, last), counts in full_forms.items():
@@ -187,19 +186,22 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
             by_surname[last][full] = by_surname[last].get(full, 0) + int(n)
 
     rows: list[tuple[str, str, str]] = []
-    for story, names in stories.groupby("story", sort=True):
+    pairs = stories.drop_duplicates(["story", "entity"]).sort_values(["story", "entity"])
+    triples = zip(pairs["story"].tolist(), pairs["entity"].tolist(), pairs["base"].tolist(), strict=True)
+    for story, group in groupby(triples, key=itemgetter(0)):
+        names = [(entity, base) for _, entity, base in group]
         in_story: dict[str, set[str]] = {}
-        for base in names["base"].unique():
+        for _, base in names:
             full = canonical_of.get(base)
             if full is not None:
                 in_story.setdefault(full.split()[-1], set()).add(full)
-        for entity, base in zip(names["entity"].unique(), names.drop_duplicates("entity")["base"], strict=False):
+        for entity, base in names:
             target = canonical_of.get(base, base)
             if " " not in base and not listed(base) and base_person.get(base, 0) > 0:
                 if base_majority.get(base) != "place" or base_person.get(base, 0) >= 0.5:
                     candidates = in_story.get(base)
                     if candidates is not None:
-                        target = next(iter(candidates)) if len(candidates) == 1 else base
+                        target = min(candidates) if len(candidates) == 1 else base
                     else:
                         target = _corpus_full_name(by_surname.get(base, {})) or base
             if target != entity:
@@ -216,6 +218,15 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
         elif entity in VARIANTS and VARIANTS[entity][0] == entity:
             labels[entity] = VARIANTS[entity][1]
     return NameLinks(links, labels)
+
+
+def _person_share(totals: pd.Series) -> dict[str, float]:
+    """name -> the share of its mentions labelled person, from a Series indexed by (name, label)."""
+    frame = totals.rename("n").reset_index()
+    frame.columns = ["name", "label", "n"]
+    person = frame[frame["label"] == "person"].groupby("name")["n"].sum()
+    every = frame.groupby("name")["n"].sum()
+    return (person.reindex(every.index, fill_value=0) / every).to_dict()
 
 
 def _corpus_full_name(counts: dict[str, int]) -> str | None:
