@@ -20,6 +20,7 @@ from .export import (
 )
 from .extract import Extracted, extract
 from .loaders import Corpus, LoadError, load_corpus, load_files
+from .names import NameLinks, apply_links, link_mentions, link_names, name_inventory, self_mentions
 from .pipeline import Analysis, analyse, apply_sentiment, select
 from .repair import Repaired, repair_text, unrepair
 from .schema import TABLES
@@ -36,12 +37,14 @@ __all__ = [
     "Corpus",
     "Extracted",
     "LoadError",
+    "NameLinks",
     "Repaired",
     "SCORERS",
     "Selection",
     "__version__",
     "TABLES",
     "analyse",
+    "apply_links",
     "apply_sentiment",
     "article_table",
     "build_tables",
@@ -50,8 +53,11 @@ __all__ = [
     "entity_table",
     "extract",
     "is_copy",
+    "link_mentions",
+    "link_names",
     "load_corpus",
     "load_files",
+    "name_inventory",
     "neutralise",
     "outlet_share",
     "paragraphs",
@@ -59,6 +65,7 @@ __all__ = [
     "repair_text",
     "score_texts",
     "select",
+    "self_mentions",
     "sentence_table",
     "sentence_tables",
     "stories_table",

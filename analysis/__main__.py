@@ -288,7 +288,7 @@ def _load_and_analyse(args: argparse.Namespace, aliases, engine: str):
     corpus = _load(args, args.sources or [DEFAULT_SOURCE])
     if engine == "dask":
         extracted = run_extract(corpus.articles, aliases=aliases, backend="dask", scheduler=args.scheduler)
-        result = apply_sentiment(corpus.articles, extracted, sentiment=args.sentiment)
+        result = apply_sentiment(corpus.articles, extracted, sentiment=args.sentiment, aliases=aliases)
     else:
         result = analyse(corpus.articles, sentiment=args.sentiment, aliases=aliases, n_process=args.jobs or 1)
     return result

@@ -33,8 +33,13 @@ def entity_table(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.D
     - first_seen: :func:`first_seen` of its first mention in each article, averaged over the
       outlet's articles that mention it (low = prominent)
 
+    An outlet naming itself (``self_mention``, see ``analysis.names.self_mentions``) is left out:
+    it is neither a row nor part of any share.
+
     Inputs are the tables of an ``Analysis`` (a selection of it); none is mutated.
     """
+    if "self_mention" in mentions.columns:
+        mentions = mentions[~mentions["self_mention"].astype(bool)]
     if mentions.empty:
         return empty_entity_table()
     keys = ["story", "outlet", "entity"]
@@ -165,18 +170,27 @@ ORDER BY p.akey, p.ekey
 """
 
 # The entities table of the articles in ``chosen`` (a CTE the caller puts first) from
-# ``article_entities``, as :func:`entity_table` computes it. Parameters after the ``chosen``
-# ones: analyser, scorer. An entity's label is the one most of its mentions carry, ties to the
-# alphabetically first. Aggregated per label first (the rows are per article, entity and label;
-# the per-article values sit on one of them), then per entity: 0.1 s less at 100,000 articles
-# than one pass with a vote column per label.
+# ``article_entities``, as :func:`entity_table` computes it, with names linked: the caller registers
+# ``name_map`` (story, ekey, lkey: a name of a story read as the entity ``lkey``), ``extra_names``
+# (ekey, entity: linked entities no mention is stored under, negative keys) and ``self_keys``
+# (outlet, ekey: an outlet naming itself, left out); exact while no article holds two names of one
+# entity (``analysis.store.query``). Parameters after the ``chosen`` ones: analyser, scorer. The
+# label here is the one most of its selected mentions carry (ties to the alphabetically first); the
+# store replaces it with the corpus's (``analysis.names``). Aggregated per label first (the rows
+# are per article, entity and label; the per-article values sit on one of them), then per entity:
+# 0.1 s less at 100,000 articles than one pass with a vote column per label.
 ENTITIES_SQL = """
+all_names AS (SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names),
 per_label AS (
-    SELECT c.story, c.outlet, e.ekey, e.label, sum(e.n) AS n, sum(e.is_first::BIGINT) AS articles,
+    SELECT c.story, c.outlet, coalesce(nm.lkey, e.ekey) AS ekey, e.label, sum(e.n) AS n,
+           sum(e.is_first::BIGINT) AS articles,
            sum(e.polarity_sum) AS polarity_sum, sum(e.subjectivity_sum) AS subjectivity_sum,
            sum(e.sentences) AS sentences, sum(e.first_seen) AS first_seen_sum, count(e.first_seen) AS first_seen_n
     FROM chosen c JOIN article_entities e ON e.akey = c.akey AND e.analyser = ? AND e.scorer = ?
-    GROUP BY c.story, c.outlet, e.ekey, e.label
+    LEFT JOIN name_map nm ON nm.story = c.story AND nm.ekey = e.ekey
+    LEFT JOIN self_keys sk ON sk.outlet = c.outlet AND sk.ekey = coalesce(nm.lkey, e.ekey)
+    WHERE sk.ekey IS NULL
+    GROUP BY c.story, c.outlet, coalesce(nm.lkey, e.ekey), e.label
 ),
 agg AS (
     SELECT story, outlet, ekey, first(label ORDER BY n DESC, label) AS label, sum(n)::BIGINT AS mentions,
@@ -198,6 +212,6 @@ SELECT story, outlet, names.entity, label, mentions, articles, mentions::DOUBLE 
             THEN (mentions::DOUBLE / outlet_total) / ((entity_total - mentions) / (story_total - outlet_total))
        END AS emphasis,
        first_seen
-FROM totals JOIN entity_names names USING (ekey)
+FROM totals JOIN all_names names USING (ekey)
 ORDER BY story, outlet, mentions DESC, names.entity
 """

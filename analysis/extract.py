@@ -23,7 +23,19 @@ from .segment import document, paragraphs
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _POSSESSIVE = re.compile(r"(?:['’‘]s|s['’‘]|['’‘])$")
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
-_TITLES = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Gen|Sen|Rep|Gov|President|CEO)\.?\s+")
+_TITLES = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Gen|Sen|Senator|Rep|Representative|Gov|Governor|President|CEO)\.?\s+)+"
+)
+# A dateline opening the body: "WASHINGTON (AP) —", "NEW YORK —", "SAN FRANCISCO, Calif. —",
+# "Mannheim, Germany (Sports Network) -". Its place and agency are where the story was filed,
+# not what it is about.
+_DATELINE = re.compile(
+    r"(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+)*(?:,\s+[A-Z][A-Za-z.]+(?:\s+[\w.]+)?)?"
+    r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+[A-Z][a-z.]+(?:\s[A-Z][a-z]+)?)"
+    r"\s*(?:\([^()\n]{1,40}\))?\s*(?:[—–]|--?)\s"
+)
+_LAST_WORD = re.compile(r"\S+$")
+_HEADLINE_WORD = re.compile(r"[A-Za-z][\w'’-]{3,}")
 _MARKER = re.compile(r"^(?:[-*•·–—]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])$")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-"
 # spaCy refuses a text of over 1,000,000 characters (E088). The loaders cut articles well below
@@ -59,6 +71,13 @@ def _clean_span(doc_text: str, start: int, end: int) -> tuple[int, int]:
         end -= len(poss.group())
     while start < end and doc_text[start] in _EDGE_PUNCT + " \n":
         start += 1
+    # "Trump in the interview": a name does not end in a lower-case word
+    last = _LAST_WORD.search(doc_text, start, end)
+    while last is not None and last.start() > start and not any(ch.isupper() or ch.isdigit() for ch in last.group()):
+        end = last.start()
+        while end > start and doc_text[end - 1] in _EDGE_PUNCT + " \n":
+            end -= 1
+        last = _LAST_WORD.search(doc_text, start, end)
     return start, end
 
 
@@ -93,6 +112,48 @@ def _resolve_short_forms(mentions: list[dict]) -> None:
         if len(candidates) == 1:
             m["entity"] = next(iter(candidates))
             m["label"] = "person"
+
+
+def title_case(headline: str) -> bool:
+    """Whether a headline capitalises most of its words (four letters or more), as title-case
+    headlines do: then a capital is no sign of a name.
+
+    >>> title_case("Glenn Beck Rips Obama Over Health Care"), title_case("Lawyer: Lindsay Lohan checks into rehab")
+    (True, False)
+    """
+    words = _HEADLINE_WORD.findall(headline)
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def _dateline(doc_text: str, body_start: int) -> tuple[int, int]:
+    """The span of the dateline opening the body (see ``_DATELINE``), or ``(0, 0)``."""
+    while body_start < len(doc_text) and doc_text[body_start].isspace():
+        body_start += 1
+    found = _DATELINE.match(doc_text, body_start)
+    if found is None or "\n" in found.group():
+        return 0, 0
+    return found.start(), found.end()
+
+
+def _headline_surnames(doc_text: str, title_end: int, mentions: list[dict]) -> list[dict]:
+    """Mentions in a title-case headline of the surname of a person the body names in full."""
+    taken = [(m["start"], m["end"]) for m in mentions if m["start"] < title_end]
+    people: dict[str, set[str]] = {}
+    for m in mentions:
+        if m["label"] == "person" and " " in m["entity"] and m["start"] >= title_end:
+            people.setdefault(m["entity"].split()[-1], set()).add(m["entity"])
+    unique = {last: next(iter(full)) for last, full in people.items() if len(full) == 1}
+    pattern = _name_pattern(unique)
+    if pattern is None:
+        return []
+    extra = []
+    for match in pattern.finditer(doc_text, 0, title_end):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        extra.append({"entity": unique[match.group()], "label": "person", "text": match.group(),
+                      "start": start, "end": end})
+    return extra
 
 
 def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
@@ -203,15 +264,24 @@ def extract(
 
     def finish(article_id: str) -> None:
         doc_text, repairs, sentences, raw = pending.pop(article_id)
+        title_end = max((s["end"] for s in sentences if s["is_title"]), default=0)
+        dateline = _dateline(doc_text, title_end)
+        trusted = 0 if not title_end or not title_case(doc_text[:title_end]) else title_end
         mentions = []
         for start, end, label in raw:
+            if start < trusted:  # a title-case headline: its capitals say nothing; names come from the body
+                continue
             start, end = _clean_span(doc_text, start, end)
             found = _canonical(doc_text[start:end], label, aliases)
             if found is not None:
                 mentions.append(
                     {"entity": found[0], "label": found[1], "text": doc_text[start:end], "start": start, "end": end}
                 )
+        mentions = [m for m in mentions if not (dateline[0] <= m["start"] < dateline[1])]
         mentions = _propagate(doc_text, mentions, aliases, gazetteer)
+        if trusted:
+            mentions += _headline_surnames(doc_text, trusted, mentions)
+        mentions = [m for m in mentions if not (dateline[0] <= m["start"] < dateline[1])]
         _resolve_short_forms(mentions)
         mentions.sort(key=lambda m: m["start"])
         sent_starts = [s["start"] for s in sentences]

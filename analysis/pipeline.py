@@ -12,6 +12,7 @@ import pandas as pd
 
 from .aliases import Aliases, read_aliases
 from .extract import Extracted, extract
+from .names import NameLinks, apply_links, link_names, name_inventory
 from .schema import ARTICLES, FROM_ARTICLE, MENTIONS, SENTENCES, TONE
 from .selection import Selection
 from .sentiment import score_texts
@@ -38,7 +39,7 @@ class Analysis:
 
 def apply_sentiment(
     articles: pd.DataFrame, extracted: Extracted, *, sentiment: str = "textblob", scores: pd.DataFrame | None = None,
-    tones: pd.DataFrame | None = None,
+    tones: pd.DataFrame | None = None, names: NameLinks | None = None, aliases: Aliases | None = None,
 ) -> Analysis:
     """Join metadata to the extracted tables and score every sentence with ``sentiment``.
 
@@ -46,7 +47,10 @@ def apply_sentiment(
     given when a store already holds them, and so are ``tones`` (tone, tone_score; one row per
     row of ``extracted.mentions``; ``analysis.tone.mention_tones`` otherwise). Article tone is the mean of
     its sentences' tone (headline included); a mention's polarity and subjectivity are its
-    sentence's, its ``tone`` the tone toward it. Does not mutate its inputs.
+    sentence's, its ``tone`` the tone toward it. Names are linked across each story and the
+    corpus by ``names`` (a store's, of all it holds), else by ``analysis.names.link_names`` of
+    these articles' mentions (with ``aliases``), and each sentence's ``entities`` lists the linked
+    names. Does not mutate its inputs.
     """
     if tones is None:
         tones = mention_tones(extracted.sentences, extracted.mentions)
@@ -69,12 +73,26 @@ def apply_sentiment(
         on=["article_id", "sentence"],
         how="left",
     )
+    if names is None:
+        names = link_names(name_inventory(mentions), aliases=aliases)
+    mentions = apply_links(mentions, names)
+    sentences = sentences.assign(entities=_sentence_entities(sentences, mentions))
     return Analysis(
         articles=table[[*ARTICLES, "text", "length"]],
         sentences=sentences[[c for c in SENTENCES if c in sentences.columns]],
         mentions=mentions[MENTIONS],
         sentiment=sentiment,
     )
+
+
+def _sentence_entities(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
+    """Each sentence's entities, "; "-joined in the order they are first named (as ``extract`` lists them)."""
+    if mentions.empty:
+        return pd.Series("", index=sentences.index, dtype="str")
+    firsts = mentions.drop_duplicates(["article_id", "sentence", "entity"])  # mentions are in text order
+    joined = firsts.groupby(["article_id", "sentence"], sort=False)["entity"].agg("; ".join)
+    keys = pd.MultiIndex.from_arrays([sentences["article_id"], sentences["position"]])
+    return pd.Series(joined.reindex(keys).to_numpy(), index=sentences.index).fillna("").astype("str")
 
 
 def analyse(
@@ -87,7 +105,7 @@ def analyse(
     """Analyse loaded articles (columns ``analysis.schema.ARTICLE_FIELDS``). Does not mutate them."""
     aliases = aliases if aliases is not None else read_aliases()
     extracted = extract(articles, aliases=aliases, n_process=n_process)
-    return apply_sentiment(articles, extracted, sentiment=sentiment)
+    return apply_sentiment(articles, extracted, sentiment=sentiment, aliases=aliases)
 
 
 def select(analysis: Analysis, selection: Selection) -> Analysis:

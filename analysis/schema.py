@@ -24,7 +24,7 @@ SENTENCES = [
 ]
 MENTIONS = [
     "article_id", "outlet", "story", "entity", "label", "text", "sentence", "start", "end",
-    "polarity", "subjectivity", "tone", "tone_score",
+    "polarity", "subjectivity", "tone", "tone_score", "self_mention",
 ]
 ENTITIES = [
     "story", "outlet", "entity", "label", "mentions", "articles", "share", "polarity", "subjectivity",
@@ -47,7 +47,7 @@ FROM_ARTICLE = ["outlet", "story"]  # joined from the article by ``analysis.pipe
 EXTRACTED = {
     "articles": ["article_id", "words", "sentences", "repairs", "length"],  # length: of the analysed document
     "sentences": [c for c in SENTENCES if c not in {*FROM_ARTICLE, *TONE, *ALIGNMENT}],
-    "mentions": [c for c in MENTIONS if c not in {*FROM_ARTICLE, *TONE, *ENTITY_TONE}],
+    "mentions": [c for c in MENTIONS if c not in {*FROM_ARTICLE, *TONE, *ENTITY_TONE, "self_mention"}],
 }
 # Sentence tone by a sentiment scorer (``scorer``: its version), as the engine's workers compute it.
 TONES = ["article_id", "position", "scorer", *TONE]

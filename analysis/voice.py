@@ -80,6 +80,8 @@ def voice_table(
     [['2016-11-15', 'X', 'Microsoft', 2, 0.667], ['2016-11-15', 'X', 'Google', 1, 0.333],
      ['2016-11-16', 'X', 'Google', 1, 1.0]]
     """
+    if "self_mention" in mentions.columns:  # an outlet naming itself is not attention (analysis.names)
+        mentions = mentions[~mentions["self_mention"].astype(bool)]
     if mentions.empty:
         return empty_voice_table()
     unit = unit or period_unit(articles["published"])
@@ -146,11 +148,12 @@ def outlet_share(articles: pd.DataFrame, *, by: str = "period", unit: str | None
 
 # --- the same table in SQL, for the store ------------------------------------------------------
 
-# ``voice.csv`` of the articles in ``chosen`` (a CTE the caller puts first, with ``akey``, ``outlet``
-# and ``published``) from ``article_entities``, as :func:`voice_table` computes it. Parameters
-# after the ``chosen`` ones: analyser, scorer (the pre-aggregated rows are kept per scorer; the
-# counts are the same for each), those of ``{entities}``, a condition on ``e.ekey`` the caller
-# fills in (``TRUE`` for every entity), then analyser and scorer again. ``DATE - DATE`` is a
+# ``voice.csv`` of the articles in ``chosen`` (a CTE the caller puts first, with ``akey``, ``outlet``,
+# ``story`` and ``published``) from ``article_entities``, as :func:`voice_table` computes it, names
+# linked as in ``analysis.entities.ENTITIES_SQL`` (``name_map``, ``extra_names``, ``self_keys``).
+# Parameters after the ``chosen`` ones: analyser, scorer (the pre-aggregated rows are kept per
+# scorer; the counts are the same for each), then those of ``{entities}``, a condition on the
+# linked ``ekey`` the caller fills in (``TRUE`` for every entity). ``DATE - DATE`` is a
 # number of days in DuckDB. The totals per period and outlet are summed apart from the counts, so
 # a few entities' rows of 100,000 articles group a few thousand rows, not millions.
 VOICE_SQL = f"""
@@ -163,18 +166,22 @@ periods AS (
                 ELSE strftime(date_trunc('week', d.day), '%Y-%m-%d') END AS period
     FROM days d, span
 ),
-counts AS (
-    SELECT p.period, p.outlet, e.ekey, sum(e.n)::BIGINT AS mentions
-    FROM periods p JOIN article_entities e ON e.akey = p.akey AND e.analyser = ? AND e.scorer = ?
-    WHERE {{entities}}
-    GROUP BY p.period, p.outlet, e.ekey
+all_names AS (SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names),
+linked AS (
+    SELECT p.period, p.outlet, coalesce(nm.lkey, e.ekey) AS ekey, e.n
+    FROM periods p JOIN chosen c ON c.akey = p.akey
+    JOIN article_entities e ON e.akey = p.akey AND e.analyser = ? AND e.scorer = ?
+    LEFT JOIN name_map nm ON nm.story = c.story AND nm.ekey = e.ekey
+    LEFT JOIN self_keys sk ON sk.outlet = p.outlet AND sk.ekey = coalesce(nm.lkey, e.ekey)
+    WHERE sk.ekey IS NULL
 ),
-totals AS (
-    SELECT p.period, p.outlet, sum(e.n)::DOUBLE AS total
-    FROM periods p JOIN article_entities e ON e.akey = p.akey AND e.analyser = ? AND e.scorer = ?
-    GROUP BY p.period, p.outlet
-)
+counts AS (
+    SELECT period, outlet, ekey, sum(n)::BIGINT AS mentions FROM linked
+    WHERE {{entities}}
+    GROUP BY period, outlet, ekey
+),
+totals AS (SELECT period, outlet, sum(n)::DOUBLE AS total FROM linked GROUP BY period, outlet)
 SELECT c.period, c.outlet, names.entity, c.mentions, c.mentions::DOUBLE / t.total AS share
-FROM counts c JOIN totals t USING (period, outlet) JOIN entity_names names USING (ekey)
+FROM counts c JOIN totals t USING (period, outlet) JOIN all_names names USING (ekey)
 ORDER BY c.period = '', c.period, c.outlet, c.mentions DESC, names.entity
 """

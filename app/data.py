@@ -119,8 +119,9 @@ def extract_upload(key: str, _article: pd.DataFrame, _aliases: an.Aliases) -> an
 
 
 @st.cache_resource(show_spinner="Scoring tone…", max_entries=8)
-def scored(key: str, engine: str, _articles: pd.DataFrame, _extracted: an.Extracted) -> an.Analysis:
-    return an.apply_sentiment(_articles, _extracted, sentiment=engine)
+def scored(key: str, engine: str, _articles: pd.DataFrame, _extracted: an.Extracted,
+           _aliases: an.Aliases | None = None) -> an.Analysis:
+    return an.apply_sentiment(_articles, _extracted, sentiment=engine, aliases=_aliases)
 
 
 def analyse_files(sources: list[Path], aliases: an.Aliases, engine: str) -> tuple[an.Corpus, an.Analysis | None, str]:
@@ -133,7 +134,7 @@ def analyse_files(sources: list[Path], aliases: an.Aliases, engine: str) -> tupl
         return corpus, None, key
     warm_model(aliases.names)
     extracted = extract_corpus(corpus_key(corpus.articles, aliases, columns=TEXT_ONLY), corpus.articles, aliases)
-    return corpus, scored(key, engine, corpus.articles, extracted), key
+    return corpus, scored(key, engine, corpus.articles, extracted, aliases), key
 
 
 def analyse_uploads(added: pd.DataFrame, aliases: an.Aliases, engine: str, *,
@@ -146,7 +147,7 @@ def analyse_uploads(added: pd.DataFrame, aliases: an.Aliases, engine: str, *,
         pieces.append(extract_upload(corpus_key(one, aliases, columns=TEXT_ONLY), one, aliases))
         done(i + 1)
     key = corpus_key(added, aliases)
-    return scored(key, engine, added, stack(pieces)), key
+    return scored(key, engine, added, stack(pieces), aliases), key
 
 
 def collect_links(urls: Sequence[str], known: frozenset[str], *, allow_private: bool,

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..entities import ENTITIES_SQL, entity_table, typed_entity_table
 from ..extract import Extracted
+from ..names import INVENTORY, NameLinks, link_names, self_mention_pairs
 from ..pipeline import Analysis, apply_sentiment
 from ..schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, ENTITY_TONE, EXTRACTED, FETCHES, TONE
 from ..selection import Selection
@@ -109,6 +110,7 @@ class StoreQueries(StoreFile):
         scorer = self.scorer(sentiment)
         with self.connect(write=False) as con:
             meta, extracted, scores, tones = self._load(con, selection, scorer)
+            names = self._names(con)
         missing = scores["polarity"].isna().to_numpy()
         if missing.any():
             fresh = score_texts(extracted.sentences.loc[missing, "text"], scorer=sentiment)
@@ -117,7 +119,7 @@ class StoreQueries(StoreFile):
         if unscored.any():  # a store written before this tone model: score those mentions now
             fresh = mention_tones(extracted.sentences, extracted.mentions[unscored])
             tones.loc[unscored, ENTITY_TONE] = fresh.to_numpy()
-        return apply_sentiment(meta, extracted, sentiment=sentiment, scores=scores, tones=tones)
+        return apply_sentiment(meta, extracted, sentiment=sentiment, scores=scores, tones=tones, names=names)
 
     def articles_table(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob") -> pd.DataFrame:
         """``Analysis.articles`` of the selection without ``text`` (``analysis.schema.ARTICLES`` plus
@@ -147,16 +149,19 @@ class StoreQueries(StoreFile):
         Equal to ``analysis.entity_table`` on ``self.analysis(...)``: counts, labels, shares,
         exclusivity and emphasis exactly, the means (polarity, subjectivity, first_seen) to the
         last bits of a double (summation order). When tones for ``sentiment`` are missing, they
-        are scored on read and the table is aggregated in pandas.
+        are scored on read and the table is aggregated in pandas, and so it is when an article
+        holds two names of one linked entity (:meth:`_collides`).
         """
         scorer = self.scorer(sentiment)
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, selection)
-            if not self._unscored(con, chosen, params, scorer):
+            if not self._unscored(con, chosen, params, scorer) and not self._collides(con, chosen, params):
                 tone = frame(con, f"WITH {chosen} {_ENTITY_TONE_SQL}", [*params, self.analyser, tone_version()])
                 table = frame(con, f"WITH {chosen}, {ENTITIES_SQL}", [*params, self.analyser, scorer])
                 table = table.merge(tone, on=["story", "outlet", "entity"], how="left")
                 if table["scored"].eq(table["mentions"]).all():
+                    labels = self._names(con).labels
+                    table["label"] = table["entity"].map(labels).fillna(table["label"])
                     return typed_entity_table(table[ENTITIES])
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return entity_table(chosen_analysis.mentions, chosen_analysis.sentences, chosen_analysis.articles)
@@ -172,13 +177,12 @@ class StoreQueries(StoreFile):
         """
         scorer = self.scorer(sentiment)
         where, picked = ("TRUE", []) if entities is None else (
-            "e.ekey IN (SELECT ekey FROM entity_names WHERE list_contains(?::VARCHAR[], entity))", [list(entities)])
+            "ekey IN (SELECT ekey FROM all_names WHERE list_contains(?::VARCHAR[], entity))", [list(entities)])
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, selection)
-            if not self._unscored(con, chosen, params, scorer):
+            if not self._unscored(con, chosen, params, scorer) and not self._collides(con, chosen, params):
                 query = f"WITH {chosen}, {VOICE_SQL.format(entities=where)}"
-                versions = [self.analyser, scorer]
-                return typed_voice_table(frame(con, query, [*params, *versions, *picked, *versions]))
+                return typed_voice_table(frame(con, query, [*params, self.analyser, scorer, *picked]))
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return voice_table(chosen_analysis.mentions, chosen_analysis.articles, entities=entities)
 
@@ -247,6 +251,85 @@ class StoreQueries(StoreFile):
             except duckdb.CatalogException:  # a store written before the fetch log, opened read only
                 table = pd.DataFrame(columns=FETCHES)
         return table.astype({c: "int64" if c == "status" else "str" for c in FETCHES})
+
+    # ---------------------------------------------------------------- names across the store
+
+    def name_links(self) -> NameLinks:
+        """The names of every analysed article linked across its story and the whole store
+        (``analysis.names.link_names`` of the store's inventory), as a plain export of the same
+        articles links them."""
+        with self.connect(write=False) as con:
+            return self._names(con)
+
+    def _names(self, con: duckdb.DuckDBPyConnection) -> NameLinks:
+        """:meth:`name_links`, kept for the store's generation; registers on ``con`` the frames the
+        SQL aggregates read names through (``name_map``, ``extra_names``, ``self_keys``: see
+        ``analysis.entities.ENTITIES_SQL``)."""
+        key = (generation(con), self.analyser)
+        memo = getattr(self, "_names_memo", None)
+        if memo is None or memo[0] != key:
+            memo = (key, *self._link(con))
+            self._names_memo = memo
+        for name, table in memo[2].items():
+            con.register(name, table)
+        return memo[1]
+
+    def _link(self, con: duckdb.DuckDBPyConnection) -> tuple[NameLinks, dict[str, pd.DataFrame]]:
+        inventory = frame(
+            con,
+            "SELECT a.story, m.entity, m.label, count(*)::BIGINT AS mentions FROM mentions m "
+            "JOIN analysed r ON r.article_id = m.article_id AND r.analyser = m.analyser "
+            "JOIN articles a ON a.article_id = r.article_id AND a.input_hash = r.input_hash "
+            "WHERE m.analyser = ? GROUP BY ALL ORDER BY ALL",
+            [self.analyser],
+        )
+        inventory = inventory.astype({"story": "str", "entity": "str", "label": "str", "mentions": "int64"})[INVENTORY]
+        names = link_names(inventory, aliases=self.aliases)
+        ekeys = dict(con.execute("SELECT entity, ekey FROM entity_names").fetchall())
+        extra = {name: -(i + 1) for i, name in enumerate(sorted(set(names.links["linked"]) - set(ekeys)))}
+        keys = {**ekeys, **extra}
+        links = names.links[names.links["entity"].isin(list(ekeys))]
+        name_map = pd.DataFrame({"story": links["story"].astype("str").to_numpy(),
+                                 "ekey": links["entity"].map(keys).astype("int64").to_numpy(),
+                                 "lkey": links["linked"].map(keys).astype("int64").to_numpy()})
+        outlets = [row[0] for row in con.execute(
+            "SELECT DISTINCT a.outlet FROM articles a JOIN analysed r ON r.article_id = a.article_id "
+            "AND r.analyser = ? AND r.input_hash = a.input_hash", [self.analyser]).fetchall()]
+        entities = sorted(set(inventory["entity"]) | set(names.links["linked"]))
+        selves = self_mention_pairs(outlets, entities)
+        frames = {
+            "name_map": name_map,
+            "extra_names": pd.DataFrame({"ekey": pd.Series(list(extra.values()), dtype="int64"),
+                                         "entity": pd.Series(list(extra), dtype="str")}),
+            "self_keys": pd.DataFrame({"outlet": selves["outlet"].astype("str").to_numpy(),
+                                       "ekey": selves["entity"].map(keys).astype("int64").to_numpy()}),
+        }
+        return names, frames
+
+    def _collides(self, con: duckdb.DuckDBPyConnection, chosen: str, params: list) -> bool:
+        """Whether a selected article holds two names that linking makes one entity ("Donald J.
+        Trump" and "Donald Trump"): the pre-aggregated rows per article and name cannot say how
+        many distinct sentences the entity has there, so the tables are built in pandas. Within an
+        article ``extract`` already resolves short forms, so this is rare."""
+        self._names(con)
+        found = con.execute(
+            f"WITH {chosen} SELECT count(*) FROM (SELECT c.akey, coalesce(nm.lkey, e.ekey) AS k FROM chosen c "
+            "JOIN article_entities e ON e.akey = c.akey AND e.analyser = ? "
+            "JOIN name_map nm ON nm.story = c.story AND nm.ekey = e.ekey "
+            "GROUP BY ALL) linked JOIN article_entities e ON e.akey = linked.akey AND e.ekey = linked.k "
+            "AND e.analyser = ?",
+            [*params, self.analyser, self.analyser],
+        ).fetchall()[0][0]
+        if found:
+            return True
+        twice = con.execute(
+            f"WITH {chosen} SELECT count(*) FROM (SELECT c.akey, nm.lkey FROM chosen c "
+            "JOIN article_entities e ON e.akey = c.akey AND e.analyser = ? "
+            "JOIN name_map nm ON nm.story = c.story AND nm.ekey = e.ekey "
+            "GROUP BY ALL HAVING count(DISTINCT e.ekey) > 1)",
+            [*params, self.analyser],
+        ).fetchall()[0][0]
+        return twice > 0
 
     # ---------------------------------------------------------------- the selection in SQL
 
@@ -335,7 +418,8 @@ class StoreQueries(StoreFile):
 
 
 # The tone toward each entity (``analysis.entities.entity_table``'s tone, negative_mentions and
-# positive_mentions) from the per-article sums of the tone model's version (``article_entity_tones``);
+# positive_mentions) from the per-article sums of the tone model's version (``article_entity_tones``),
+# names linked as in ``analysis.entities.ENTITIES_SQL`` (self-mentions drop out in the merge with it);
 # ``scored`` < the entity's mentions when some mention has no tone (a store written before that
 # model), and the table is built in pandas. Parameters after the ``chosen`` ones: analyser, model.
 _ENTITY_TONE_SQL = """
@@ -343,7 +427,9 @@ SELECT c.story, c.outlet, names.entity, sum(t.tone_sum) / sum(t.n) AS tone,
        sum(t.negative)::BIGINT AS negative_mentions, sum(t.positive)::BIGINT AS positive_mentions,
        sum(t.n)::BIGINT AS scored
 FROM chosen c JOIN article_entity_tones t ON t.akey = c.akey AND t.analyser = ? AND t.model = ?
-JOIN entity_names names ON names.ekey = t.ekey
+LEFT JOIN name_map nm ON nm.story = c.story AND nm.ekey = t.ekey
+JOIN (SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names) names
+  ON names.ekey = coalesce(nm.lkey, t.ekey)
 GROUP BY c.story, c.outlet, names.entity
 """
 

@@ -1,0 +1,315 @@
+"""Names linked across a story and the corpus: one name and one label per entity.
+
+``extract`` names what one article says ("Obama", "Mr. Trump", "Donald J. Trump"); this module
+decides, over a whole corpus, which entity each of those names is:
+
+- a person's short or titled form takes the full name an article of the same story uses
+  ("Obama" -> "Barack Obama", "Donald J. Trump" -> "Donald Trump", "Representative Bruce
+  Braley" -> "Bruce Braley") unless the story holds two people it could be (two Bushes); a short
+  form no article of the story spells out takes the corpus's full name for that surname when the
+  corpus has one such person, or one by a wide margin (:data:`WIDE_MARGIN`);
+- variants of one group or place are one entity (:data:`VARIANTS`: Republican / Republicans /
+  GOP, U.S. / US / United States);
+- each entity gets one label, the one most of its mentions carry across the corpus;
+- the aliases file has the last word: a name it lists is never relinked, and its label wins.
+
+And :func:`self_mentions` marks an outlet naming itself ("Fox News" in Fox News), which
+``analysis.entities`` and ``analysis.voice`` keep out of exclusives and shares.
+
+Everything works on an *inventory* (:func:`name_inventory`: one row per story, entity and label
+with its mention count), which the store computes in SQL, so a store read links names exactly
+as a plain export of the same articles does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
+
+import pandas as pd
+
+from .aliases import IGNORE, Aliases
+
+INVENTORY = ["story", "entity", "label", "mentions"]
+LINKS = ["story", "entity", "linked"]
+
+# a short form takes the corpus's full name when that person has this many times the mentions
+# of the next one with the surname
+WIDE_MARGIN = 5
+
+# Titles, offices and honorifics before a person's name (matched case-insensitively, with or without
+# a full stop); "Former" and "Vice" compound with the next one.
+_TITLE_WORDS = (
+    "mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|lord|lady|gen|general|lt|col|colonel|maj|major|capt|captain|"
+    "adm|admiral|sgt|sergeant|sen|senator|rep|representative|congressman|congresswoman|gov|governor|"
+    "president|vice|former|prime|minister|secretary|chancellor|judge|justice|chief|king|queen|prince|princess|"
+    "pope|rev|reverend|father|mayor|attorney|ambassador|sheriff|officer|detective|coach|ceo|chairman|"
+    "chairwoman|speaker|leader|state|house|senate|majority|minority|first|u\\.s|us|gop|democratic|republican|"
+    "st|saint"
+)
+_TITLES = re.compile(rf"^(?:(?:{_TITLE_WORDS})\.?\s+)+", re.IGNORECASE)
+_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+
+# Built-in variants of one group or place: variant -> (entity, label). The aliases file overrides.
+VARIANTS: dict[str, tuple[str, str]] = {
+    **{v: ("Republicans", "group") for v in ("Republican", "Republicans", "GOP", "G.O.P.", "G.O.P")},
+    **{v: ("Democrats", "group") for v in ("Democrat", "Democrats", "Democratic", "Dems")},
+    **{v: ("United States", "place") for v in ("U.S", "U.S.", "US", "USA", "U.S.A", "U.S.A.", "United States",
+                                                "the United States", "United States of America")},
+    **{v: ("United Kingdom", "place") for v in ("U.K", "U.K.", "UK", "United Kingdom", "Britain", "Great Britain")},
+    **{v: ("European Union", "organization") for v in ("EU", "E.U", "E.U.", "European Union")},
+    **{v: ("United Nations", "organization") for v in ("UN", "U.N", "U.N.", "United Nations")},
+}
+
+
+@dataclass(frozen=True)
+class NameLinks:
+    """What :func:`link_names` decided for a corpus.
+
+    - ``links``: columns story, entity, linked (:data:`LINKS`): a name of a story that stands for
+      another entity; names that stay as they are are not listed
+    - ``labels``: every entity's one label
+    """
+
+    links: pd.DataFrame
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def name_inventory(mentions: pd.DataFrame) -> pd.DataFrame:
+    """How often each story names each entity under each label.
+
+    ``mentions`` needs story, entity, label. Columns (:data:`INVENTORY`): story, entity, label,
+    mentions. Sorted by story, entity, label. Does not mutate ``mentions``.
+    """
+    if mentions.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "mentions" else "str") for c in INVENTORY})
+    table = mentions.groupby(["story", "entity", "label"], sort=True).size().rename("mentions").reset_index()
+    return table.astype({"story": "str", "entity": "str", "label": "str", "mentions": "int64"})[INVENTORY]
+
+
+def _person_key(name: str) -> tuple[str, str] | None:
+    """``(first, last)`` of a full person name without titles, middle names or initials, or None."""
+    words = _SUFFIX.sub("", strip_titles(name)).split()
+    words = [w for w in words if not _INITIAL.match(w)] if len(words) > 2 else words
+    if len(words) < 2:
+        return None
+    return words[0], words[-1]
+
+
+def strip_titles(name: str) -> str:
+    """``name`` without the titles or offices before it (``"Representative Bruce Braley"`` ->
+    ``"Bruce Braley"``); a name that is only a title stays as it is.
+
+    >>> strip_titles("President Donald J. Trump"), strip_titles("Mr. Trump"), strip_titles("President")
+    ('Donald J. Trump', 'Trump', 'President')
+    """
+    stripped = _TITLES.sub("", name).strip()
+    return stripped if stripped else name
+
+
+def _tokens_ok(name: str) -> bool:
+    return all(w[:1].isupper() or w[:1].isdigit() for w in name.split())
+
+
+def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> NameLinks:
+    """Decide the entity every name of every story stands for, and every entity's label.
+
+    ``inventory`` is :func:`name_inventory` of the whole corpus (or store). Returns
+    :class:`NameLinks`: ``links`` (columns :data:`LINKS`: story, entity, linked) lists the names of a
+    story that become another entity (names that stay as they are are left out); ``labels`` maps
+    every resulting entity to its label: the aliases file's when it lists the entity, else the
+    label most of its mentions carry across the corpus (ties to the alphabetically first).
+    Does not mutate ``inventory``.
+    """
+    listed = (lambda name: aliases.lookup(name) is not None) if aliases is not None else (lambda name: False)
+    inv = inventory[INVENTORY]
+    totals = inv.groupby(["entity", "label"], sort=True)["mentions"].sum()
+    per_entity = totals.groupby(level=0).sum()
+    person_share = _person_share(totals)
+    majority = _majority(totals)
+
+    # step 1, per name: titles off, group and place variants
+    rename: dict[str, str] = {}
+    for name in per_entity.index:
+        if listed(name):
+            continue
+        variant = VARIANTS.get(name)
+        if variant is not None:
+            if variant[0] != name:
+                rename[name] = variant[0]
+            continue
+        if person_share.get(name, 0) > 0 or majority.get(name) == "person":
+            plain = strip_titles(name)
+            if plain != name and _tokens_ok(plain):
+                rename[name] = plain
+
+    # step 2, full names: the commonest full form of each (first, last) in the corpus, and per story
+    stories = inv.assign(base=inv["entity"].map(lambda n: rename.get(n, n)))
+    base_totals = stories.groupby(["base", "label"], sort=True)["mentions"].sum()
+    base_person = _person_share(base_totals)
+    base_majority = _majority(base_totals)
+
+    def personal(name: str) -> bool:
+        """A person by the aliases file, else by most of its mentions."""
+        if listed(name):
+            return aliases.lookup(name)[1] == "person"
+        return base_majority.get(name) == "person" or base_person.get(name, 0) >= 0.5
+
+    form_counts = {k: int(v) for k, v in stories.groupby("base")["mentions"].sum().items()}
+    by_key: dict[tuple[str, str], list[str]] = {}
+    for form in form_counts:
+        key = _person_key(form) if " " in form and personal(form) else None
+        if key is not None:
+            by_key.setdefault(key, []).append(form)
+    canonical_of: dict[str, str] = {}
+    full_forms: dict[tuple[str, str], dict[str, int]] = {}
+    for key, forms in by_key.items():
+        middles = {tuple(_SUFFIX.sub("", strip_titles(f)).split()[1:-1]) for f in forms} - {()}
+        if len(middles) > 1:  # George W. Bush and George H. W. Bush: two people, each as written
+            for form in forms:
+                canonical_of[form] = form
+            full_forms[key] = {f: form_counts[f] for f in forms}
+            continue
+        # a listed form wins, then the one without middle names, then the commonest, then the first
+        best = sorted(forms, key=lambda f: (not listed(f), len(f.split()) != 2, -form_counts[f], f))[0]
+        for form in forms:
+            canonical_of[form] = form if listed(form) else best
+        full_forms[key] = {best: sum(form_counts[f] for f in forms)}
+    # mentions per (surname -> full name) across the corpus, for short forms no story article spells out
+    by_surname: dict[str, dict[str, int]] = {}
+    for (_, last), counts in full_forms.items():
+        for full, n in counts.items():
+            by_surname.setdefault(last, {})
+            by_surname[last][full] = by_surname[last].get(full, 0) + int(n)
+
+    rows: list[tuple[str, str, str]] = []
+    pairs = stories.drop_duplicates(["story", "entity"]).sort_values(["story", "entity"])
+    triples = zip(pairs["story"].tolist(), pairs["entity"].tolist(), pairs["base"].tolist(), strict=True)
+    for story, group in groupby(triples, key=itemgetter(0)):
+        names = [(entity, base) for _, entity, base in group]
+        in_story: dict[str, set[str]] = {}
+        for _, base in names:
+            full = canonical_of.get(base)
+            if full is not None:
+                in_story.setdefault(full.split()[-1], set()).add(full)
+        for entity, base in names:
+            target = canonical_of.get(base, base)
+            if " " not in base and not listed(base) and base_person.get(base, 0) > 0:
+                if base_majority.get(base) != "place" or base_person.get(base, 0) >= 0.5:
+                    candidates = in_story.get(base)
+                    if candidates is not None:
+                        target = min(candidates) if len(candidates) == 1 else base
+                    else:
+                        target = _corpus_full_name(by_surname.get(base, {})) or base
+            if target != entity:
+                rows.append((story, entity, target))
+    links = pd.DataFrame(rows, columns=LINKS).astype("str")
+
+    # one label per resulting entity, across the corpus
+    linked = inv.merge(links, on=["story", "entity"], how="left")
+    linked["linked"] = linked["linked"].fillna(linked["entity"])
+    labels = _majority(linked.groupby(["linked", "label"], sort=True)["mentions"].sum())
+    for entity in labels:
+        if listed(entity) and aliases.lookup(entity)[1] != IGNORE:
+            labels[entity] = aliases.lookup(entity)[1]
+        elif entity in VARIANTS and VARIANTS[entity][0] == entity:
+            labels[entity] = VARIANTS[entity][1]
+    return NameLinks(links, labels)
+
+
+def _person_share(totals: pd.Series) -> dict[str, float]:
+    """name -> the share of its mentions labelled person, from a Series indexed by (name, label)."""
+    frame = totals.rename("n").reset_index()
+    frame.columns = ["name", "label", "n"]
+    person = frame[frame["label"] == "person"].groupby("name")["n"].sum()
+    every = frame.groupby("name")["n"].sum()
+    return (person.reindex(every.index, fill_value=0) / every).to_dict()
+
+
+def _corpus_full_name(counts: dict[str, int]) -> str | None:
+    """The one full name for a surname, or the one by a wide margin; None when there is none."""
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) == 1 or ranked[0][1] >= WIDE_MARGIN * ranked[1][1]:
+        return ranked[0][0]
+    return None
+
+
+def _majority(totals: pd.Series) -> dict[str, str]:
+    """name -> its label with the most mentions (ties to the alphabetically first), from a Series
+    indexed by (name, label)."""
+    if totals.empty:
+        return {}
+    frame = totals.rename("n").reset_index()
+    frame.columns = ["name", "label", "n"]
+    frame = frame.sort_values(["name", "n", "label"], ascending=[True, False, True]).drop_duplicates("name")
+    return dict(zip(frame["name"], frame["label"], strict=False))
+
+
+def _outlet_key(name: str) -> str:
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", name)  # "Fox News (Opinion)"
+    name = re.sub(r"^(?:www\.)?", "", name.strip(), flags=re.IGNORECASE)
+    name = re.sub(r"\.(?:com|org|net|co\.uk|co)$", "", name, flags=re.IGNORECASE)
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def self_mentions(outlets: pd.Series, entities: pd.Series) -> pd.Series:
+    """True where an outlet names itself: the entity is the outlet's name, case, spaces,
+    punctuation, a leading "The", a web suffix and a trailing "(Section)" aside.
+
+    >>> self_mentions(pd.Series(["Fox News", "TechCrunch", "The New York Times"]),
+    ...               pd.Series(["Fox News", "TechRepublic", "New York Times"])).tolist()
+    [True, False, True]
+    """
+    pairs = pd.DataFrame({"outlet": outlets.astype("str").to_numpy(), "entity": entities.astype("str").to_numpy()})
+    unique = pairs.drop_duplicates()
+    keys = {(o, e): bool(_outlet_key(o)) and _outlet_key(o) == _outlet_key(e)
+            for o, e in unique.itertuples(index=False)}
+    return pd.Series([keys[(o, e)] for o, e in pairs.itertuples(index=False)], index=outlets.index, dtype="bool")
+
+
+def self_mention_pairs(outlets, entities) -> pd.DataFrame:
+    """Every (outlet, entity) of the given ones where the outlet names itself (:func:`self_mentions`),
+    found by key, not by trying every pair. Columns: outlet, entity.
+
+    >>> self_mention_pairs(["Fox News", "CNN"], ["Fox News", "Obama", "CNN"]).values.tolist()
+    [['CNN', 'CNN'], ['Fox News', 'Fox News']]
+    """
+    by_key: dict[str, list[str]] = {}
+    for outlet in outlets:
+        key = _outlet_key(outlet)
+        if key:
+            by_key.setdefault(key, []).append(outlet)
+    rows = [(o, e) for e in entities for o in by_key.get(_outlet_key(e), ())]
+    return pd.DataFrame(sorted(rows), columns=["outlet", "entity"], dtype="str")
+
+
+def apply_links(mentions: pd.DataFrame, names: NameLinks) -> pd.DataFrame:
+    """``mentions`` (with story, outlet, entity, label) with each name replaced by the entity it
+    stands for (``names.links``), the entity's corpus label (``names.labels``) and a boolean ``self_mention``
+    column at the end (:func:`self_mentions`). Does not mutate its inputs.
+    """
+    links, labels = names.links, names.labels
+    out = mentions.drop(columns=["self_mention"], errors="ignore")
+    if out.empty:
+        return out.assign(self_mention=pd.Series(dtype="bool"))
+    if len(links):
+        mapping = pd.Series(links["linked"].to_numpy(),
+                            index=pd.MultiIndex.from_frame(links[["story", "entity"]]))
+        keyed = pd.MultiIndex.from_frame(out[["story", "entity"]].astype("str"))
+        linked = mapping.reindex(keyed).to_numpy()
+        out = out.assign(entity=pd.Series(linked, index=out.index).fillna(out["entity"]).astype("str"))
+    label = out["entity"].map(labels)
+    out = out.assign(label=label.fillna(out["label"]).astype("str"))
+    return out.assign(self_mention=self_mentions(out["outlet"], out["entity"]))
+
+
+def link_mentions(mentions: pd.DataFrame, *, aliases: Aliases | None = None) -> pd.DataFrame:
+    """:func:`apply_links` of :func:`link_names` of ``mentions``' own inventory: the names of a
+    whole corpus linked. Does not mutate ``mentions``."""
+    return apply_links(mentions, link_names(name_inventory(mentions), aliases=aliases))
