@@ -20,8 +20,10 @@ from .export import (
 )
 from .extract import Extracted, extract
 from .loaders import Corpus, LoadError, load_corpus, load_files
+from .outlets import fold_outlets, outlet_group, outlet_groups, top_outlets
 from .pipeline import Analysis, analyse, apply_sentiment, select
 from .repair import Repaired, repair_text, unrepair
+from .rollup import outlet_rollup
 from .schema import TABLES
 from .segment import paragraphs
 from .selection import Selection
@@ -50,7 +52,12 @@ __all__ = [
     "load_corpus",
     "load_files",
     "neutralise",
+    "fold_outlets",
+    "outlet_group",
+    "outlet_groups",
+    "outlet_rollup",
     "outlet_share",
+    "top_outlets",
     "paragraphs",
     "read_aliases",
     "repair_text",

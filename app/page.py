@@ -72,7 +72,8 @@ def _main(argv: Sequence[str]) -> None:
                              sorted(full.mentions["label"].dropna().unique()))
     _title(choice)
     tables = data.lazy_tables(key, engine, choice.selection, messages, full)
-    render(tables, full, choice, key=key, colors=charts.outlet_colors(all_outlets), engine=engine, messages=messages)
+    render(tables, full, choice, key=key, colors=outlet_colors(all_outlets, tables["articles"]), engine=engine,
+           messages=messages)
 
 
 def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None, summary: dict[str, int] | None, *,
@@ -134,10 +135,10 @@ def large_store(read: data.StoreRead, store: Path, summary: dict[str, int], *, m
                            f"{reader.escape_markdown(store)}`.")
     found = read.options()
     labels = sorted(set(LABELS.values()))  # every type the extractor gives (the store's own would cost a scan)
-    colors = charts.outlet_colors(found["outlets"])
     choice = sidebar.filters(panels.filters, found["outlets"], found["stories"], found["dates"], labels)
     _title(choice)
     chosen = read.articles(choice.selection)
+    colors = outlet_colors(found["outlets"], chosen)
     if len(chosen) <= limit:  # the whole selection loads: every view as for a small corpus
         tables, part = read.whole(choice.selection, messages, chosen)
         render(tables, part, choice, key=read.key, colors=colors, engine=read.engine, messages=messages)
@@ -146,6 +147,16 @@ def large_store(read: data.StoreRead, store: Path, summary: dict[str, int], *, m
     tables, part = read.sample(choice.selection, messages, chosen, ids)
     render(tables, part, choice, key=read.key, colors=colors, engine=read.engine, messages=messages,
            partial=Partial(selected=len(chosen), loaded=len(ids), limit=limit))
+
+
+def outlet_colors(all_outlets: Sequence[str], articles: pd.DataFrame) -> dict[str, str]:
+    """One colour per outlet. Up to the palette's size, by name over the whole corpus (a colour never
+    changes with the selection); beyond it, by rank among the selected outlets (most articles first),
+    the charts drawing the first ``charts.MAX_OUTLETS`` apart and the rest as "Others", so no two
+    outlets on screen share a colour."""
+    if len(all_outlets) <= len(charts.PALETTE):
+        return charts.outlet_colors(all_outlets)
+    return charts.screen_colors(articles.groupby("outlet")["article_id"].nunique())
 
 
 def _title(choice: Choice) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..rollup import EXCLUSIVE
 from ..utils import is_missing
 from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
-from .base import _color, _layout, _wrap, empty_figure
+from .base import _color, _layout, _wrap, drawn, empty_figure, top_labels
 
 # --- Emphasis -------------------------------------------------------------------------------
 
@@ -19,7 +20,7 @@ def exclusive_chart(entities: pd.DataFrame, *, colors: Mapping[str, str], n: int
     """Entities only one outlet mentions (``exclusive``), up to ``n`` per outlet, by mentions."""
     if entities.empty or "exclusive" not in entities:
         return empty_figure("No entities in the selection.")
-    only = entities[entities["exclusive"].astype(bool)]
+    only = drawn(entities[entities["exclusive"].astype(bool)], colors)
     if only.empty:
         return empty_figure("No entity is mentioned by one outlet alone (select at least two outlets to compare).")
     only = (
@@ -52,6 +53,7 @@ def terms_chart(terms: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10) 
 
     ``terms`` needs outlet, term, count, z (the ``terms`` table; summed over stories by max z).
     """
+    terms = drawn(terms, colors)
     if terms.empty:
         return empty_figure("No distinctive terms: select at least two outlets to compare.")
     best = (
@@ -77,6 +79,42 @@ def terms_chart(terms: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10) 
         fig.update_xaxes(title_text="z (log-odds)", row=i // cols + 1, col=i % cols + 1)
     _layout(fig, "Distinctive terms: words each outlet uses more than the others",
             height=n_rows * max(300, 80 + 26 * n), showlegend=False)
+    return fig
+
+
+def rollup_chart(rollup: pd.DataFrame, *, kind: str, outlets: Sequence[str], colors: Mapping[str, str],
+                 n: int = 8) -> go.Figure:
+    """The roll-up over stories (``analysis.rollup.outlet_rollup``) of ``kind`` for ``outlets``: one
+    panel per outlet, its top ``n`` items. Exclusive entities are drawn by the stories in which the
+    outlet alone names them, distinctive terms by their combined z (the stories on hover)."""
+    entity = kind == EXCLUSIVE
+    rows = rollup[(rollup["kind"] == kind) & rollup["outlet"].isin(list(outlets))]
+    if rows.empty:
+        return empty_figure("No outlet names an entity alone in any story." if entity
+                            else "No distinctive terms: select at least two outlets covering a story.")
+    measure = "stories" if entity else "z"
+    best = rows.sort_values([measure, "count", "item"], ascending=[False, False, True]).groupby("outlet").head(n)
+    shown = [o for o in outlets if o in set(best["outlet"])]
+    fig = make_subplots(rows=len(shown), cols=1, subplot_titles=[esc(o) for o in shown],
+                        vertical_spacing=min(0.08, 0.4 / len(shown)))
+    for i, outlet in enumerate(shown, start=1):
+        part = best[best["outlet"] == outlet].iloc[::-1]
+        fig.add_bar(
+            y=[esc(t) for t in part["item"]], x=part[measure], orientation="h", name=esc(outlet),
+            marker_color=_color(colors, outlet), customdata=part[["stories", "compared", "count"]].to_numpy(),
+            text=[f"{s} of {c}" for s, c in zip(part["stories"], part["compared"], strict=True)] if entity else None,
+            textposition="auto",
+            hovertemplate=(
+                "<b>%{y}</b><br>in %{customdata[0]} of %{customdata[1]} stories"
+                + (" only " + esc(outlet) + " names it" if entity else ", more than the others; z = %{x:.2f}")
+                + "<br>%{customdata[2]} " + ("mentions" if entity else "uses") + "<extra></extra>"
+            ),
+            row=i, col=1,
+        )
+        fig.update_xaxes(title_text="Stories" if entity else "Combined z", row=i, col=1,
+                         dtick=1 if entity and part["stories"].max() <= 10 else None, rangemode="tozero")
+    title = "Only this outlet names it: stories" if entity else "Words this outlet leans on across stories"
+    _layout(fig, title, height=90 + len(shown) * (40 + 22 * n), showlegend=False)
     return fig
 
 
@@ -113,9 +151,9 @@ def messages_chart(messages: pd.DataFrame) -> go.Figure:
     )
     _layout(fig, "Key-message pull-through: which outlet carried which message (✓ found, with its similarity)",
             height=max(240, 110 + 50 * len(order)))
-    fig.update_layout(margin={"t": 90})
+    top_labels(fig, [str(o) for o in outlets])
     fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(title_text=None, side="top")
+    fig.update_xaxes(title_text=None)
     return fig
 
 

@@ -392,12 +392,12 @@ def _write_articles(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
         SELECT n.article_id, n.seq,
                (SELECT coalesce(max(akey), 0) FROM articles) + row_number() OVER (ORDER BY n.seq),
                n.outlet, n.title, n.published, n.url, n.author, n.story, n.text, n.source, n.input_hash,
-               now()::TIMESTAMP
+               now()::TIMESTAMP, n.outlet_group
         FROM new_articles n
         ON CONFLICT (article_id) DO UPDATE SET
             outlet = excluded.outlet, title = excluded.title, published = excluded.published,
             url = excluded.url, author = excluded.author, story = excluded.story, text = excluded.text,
-            source = excluded.source, input_hash = excluded.input_hash
+            source = excluded.source, input_hash = excluded.input_hash, outlet_group = excluded.outlet_group
         """
     )
     con.unregister("new_articles")
