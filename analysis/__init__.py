@@ -20,7 +20,7 @@ from .export import (
 )
 from .extract import Extracted, extract
 from .loaders import Corpus, LoadError, load_corpus, load_files
-from .outlets import fold_outlets, outlet_group, outlet_groups, top_outlets
+from .outlets import fold_outlets, group_outlets, outlet_group, outlet_groups, top_outlets
 from .pipeline import Analysis, analyse, apply_sentiment, select
 from .repair import Repaired, repair_text, unrepair
 from .rollup import outlet_rollup
@@ -53,6 +53,7 @@ __all__ = [
     "load_files",
     "neutralise",
     "fold_outlets",
+    "group_outlets",
     "outlet_group",
     "outlet_groups",
     "outlet_rollup",

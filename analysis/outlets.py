@@ -8,9 +8,14 @@ is its own group.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .pipeline import Analysis
 
 OTHERS = "Others"  # the label of the outlets a chart folds together
 _SECTION = re.compile(r"^(?P<name>.*\S)\s*\((?P<section>[^()]+)\)$")
@@ -61,3 +66,17 @@ def top_outlets(weights: pd.Series, *, n: int) -> list[str]:
 def fold_outlets(table: pd.DataFrame, keep: list[str], *, column: str = "outlet") -> pd.DataFrame:
     """``table`` with ``column`` set to :data:`OTHERS` for every outlet not in ``keep`` (a copy)."""
     return table.assign(**{column: table[column].where(table[column].isin(keep), OTHERS)})
+
+
+def group_outlets(analysis: Analysis) -> Analysis:
+    """``analysis`` with every table's ``outlet`` replaced by the article's ``outlet_group``: the
+    groups compared as outlets. Its tables are new frames; ``analysis`` is not modified."""
+    articles = analysis.articles
+    group = outlet_groups(articles)
+    by_id = pd.Series(group.to_numpy(), index=articles["article_id"].to_numpy())
+
+    def relabel(table: pd.DataFrame) -> pd.DataFrame:
+        return table.assign(outlet=table["article_id"].map(by_id).astype("str").to_numpy())
+
+    return dataclasses.replace(analysis, articles=articles.assign(outlet=group.to_numpy()),
+                               sentences=relabel(analysis.sentences), mentions=relabel(analysis.mentions))

@@ -157,6 +157,12 @@ def collect_links(urls: Sequence[str], known: frozenset[str], *, allow_private: 
     return collect(list(urls), policy=policy, known=known, max_articles=COLLECT_MAX, progress=progress)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def grouped(key: str, _analysis: an.Analysis) -> an.Analysis:
+    """The corpus with outlet groups compared as outlets (``analysis.group_outlets``)."""
+    return an.group_outlets(_analysis)
+
+
 # --- the tables of a selection -------------------------------------------------------------------
 
 

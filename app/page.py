@@ -65,11 +65,15 @@ def _main(argv: Sequence[str]) -> None:
             return
     full, key = loaded(sources, read, store, summary, aliases=aliases, engine=engine, panels=panels,
                        allow_private=options.allow_private(argv))
+    groups = dict(zip(full.articles["outlet"], an.outlet_groups(full.articles), strict=True))
+    if sidebar.group_toggle(panels.filters, groups):
+        full, key = data.grouped(key, full), f"{key}|groups"
+        groups = {group: group for group in set(groups.values())}
     articles = full.articles
     all_outlets = sorted(articles["outlet"].unique())
     choice = sidebar.filters(panels.filters, all_outlets, sorted(articles["story"].unique()),
                              published_days(articles["published"]).unique(),
-                             sorted(full.mentions["label"].dropna().unique()))
+                             sorted(full.mentions["label"].dropna().unique()), groups=groups)
     _title(choice)
     tables = data.lazy_tables(key, engine, choice.selection, messages, full)
     render(tables, full, choice, key=key, colors=outlet_colors(all_outlets, tables["articles"]), engine=engine,

@@ -100,6 +100,18 @@ def speed600(stories: list[tuple[str, list[dict]]]) -> list[dict]:
     return out[:600]
 
 
+def fixture(stories: list[tuple[str, list[dict]]]) -> list[dict]:
+    """``tests/data/outlets/articles.jsonl``: 6 stories of ECB+'s first topics, 4 articles each cut to
+    their first 4 paragraphs, over 16 outlets "Outlet 01 (Online News)" … "Outlet 08 (Opinion)" (8 groups)."""
+    sixteen = [f"Outlet {i // 2 + 1:02d} ({'Online News' if i % 2 == 0 else 'Opinion'})" for i in range(16)]
+    out = []
+    for day, (name, rows) in enumerate(stories[:6]):
+        for k, row in enumerate(rows[:4]):
+            short = dict(row, text="\n\n".join(row["text"].split("\n\n")[:4]))
+            out.append(article(short, outlet=sixteen[(day * 4 + k) * 5 % 16], story=f"ecb-{name}", day=day))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ecb", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data" / "ecbplus"
@@ -109,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     stories = read_stories(args.ecb)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, rows in (("stories100", stories100(stories)), ("outlets70", outlets70(stories)),
-                       ("speed600", speed600(stories))):
+                       ("speed600", speed600(stories)), ("fixture", fixture(stories))):
         path = args.out / f"{name}.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         n_stories = len({r["story"] for r in rows})

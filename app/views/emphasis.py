@@ -61,8 +61,11 @@ def _comparisons(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
             st.info("No story is covered by two selected outlets: nothing to compare in detail.")
             return
         st.subheader("One story in detail")
-        story = st.selectbox(f"Story ({len(compared)} covered by two or more selected outlets)", compared,
-                             key="emphasis_story", format_func=lambda s: _story_label(s, tables["articles"]))
+        # labels as options (not a format_func): AppTest cannot read back a selectbox's formatted value
+        labels = {_story_label(s, tables["articles"]): s for s in compared}
+        picked = st.selectbox(f"Story ({len(compared)} covered by two or more selected outlets)", list(labels),
+                              key="emphasis_story")
+        story = labels[picked]
         tables = {name: tables[name][tables[name]["story"] == story] for name in ("sentences", "terms")}
         shown = shown[shown["story"] == story]
         _story(tables, shown, colors, prefix="story-")
