@@ -9,6 +9,7 @@ from .aliases import Aliases, read_aliases
 from .entities import entity_table
 from .export import (
     article_table,
+    build_entities,
     build_tables,
     csv_tables,
     neutralise,
@@ -28,6 +29,7 @@ from .schema import TABLES
 from .segment import paragraphs
 from .selection import Selection
 from .sentiment import SCORERS, score_texts
+from .terms import distinctive_terms
 from .versions import __version__
 from .voice import outlet_share, voice_table
 
@@ -45,8 +47,10 @@ __all__ = [
     "analyse",
     "apply_sentiment",
     "article_table",
+    "build_entities",
     "build_tables",
     "csv_tables",
+    "distinctive_terms",
     "entity_table",
     "extract",
     "load_corpus",

@@ -20,6 +20,7 @@ import streamlit as st
 
 import analysis as an
 from analysis.collect import Collection, FetchPolicy, collect
+from analysis.quotes import extract_quotes
 from analysis.schema import TABLES as TABLE_COLUMNS
 from analysis.selection import Selection
 from analysis.utils import short_hash
@@ -191,9 +192,31 @@ def lazy_tables(key: str, engine: str, selection: Selection, messages: Sequence[
     def voice(entities: tuple[str, ...] | None) -> pd.DataFrame:
         return picked(cached_voice(key, engine, selection, chosen), entities)
 
-    return LazyTables({"articles": an.article_table(chosen)}, entities=lambda: everything()["entities"],
+    return LazyTables({"articles": an.article_table(chosen)},
+                      entities=lambda: cached_entities(key, engine, selection, chosen),
                       part=lambda: chosen, sentences=lambda: everything()["sentences"], tables=lambda _: everything(),
-                      voice=voice)
+                      voice=voice, part_key=f"{key}:{selection!r}", engine=engine)
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_terms(part_key: str, engine: str, _part: an.Analysis) -> pd.DataFrame:
+    return an.distinctive_terms(_part.sentences)[TABLE_COLUMNS["terms"]]
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_quotes(part_key: str, engine: str, _part: an.Analysis) -> pd.DataFrame:
+    return extract_quotes(_part.sentences, mentions=_part.mentions)[TABLE_COLUMNS["quotes"]].reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=64)
+def cached_story_sentences(part_key: str, engine: str, story: str, _part: an.Analysis) -> pd.DataFrame:
+    return an.sentence_table(an.select(_part, Selection(stories=[story])))
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_entities(key: str, engine: str, selection: Selection, _chosen: an.Analysis) -> pd.DataFrame:
+    """``entities.csv`` of a loaded selection, without aligning its sentences."""
+    return an.build_entities(_chosen)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -250,10 +273,33 @@ class LazyTables(dict):
     share-of-voice rows of some entities (None: every row, ``self["voice"]``): a large store's
     SQL then returns only the rows a chart draws."""
 
-    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables, voice) -> None:
+    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables, voice,
+                 part_key: str = "", engine: str = "") -> None:
         super().__init__(given)
         self._entities, self._part, self._sentences, self._tables = entities, part, sentences, tables
         self._voice = voice
+        self._part_key, self._engine = part_key, engine  # key ``part()``'s caches
+
+    def terms(self) -> pd.DataFrame:
+        """``terms.csv`` of the sentence-level articles, from their sentences without aligning them
+        (the terms read only the text): the roll-up of many stories needs no alignment."""
+        if "terms" not in self:
+            self["terms"] = cached_terms(self._part_key, self._engine, self._part())
+        return self["terms"]
+
+    def quotes(self) -> pd.DataFrame:
+        """``quotes.csv`` from the sentences and mentions, without aligning the sentences."""
+        if "quotes" not in self:
+            self["quotes"] = cached_quotes(self._part_key, self._engine, self._part())
+        return self["quotes"]
+
+    def story_sentences(self, story: str) -> pd.DataFrame:
+        """The aligned sentences of one ``story``: its rows of ``sentences.csv`` (alignment is within a
+        story), aligned alone unless every sentence already is."""
+        if "sentences" in self:
+            table = self["sentences"]
+            return table[table["story"] == story]
+        return cached_story_sentences(self._part_key, self._engine, story, self._part())
 
     def voice(self, entities: Sequence[str] | None = None) -> pd.DataFrame:
         """The voice table's rows of ``entities`` (every row when None)."""
@@ -398,5 +444,5 @@ class StoreRead:
 
         tables = LazyTables({"articles": chosen[TABLE_COLUMNS["articles"]]}, entities=entities, part=part,
                             sentences=lambda: cached_sentences(sample_key, self.engine, part()), tables=derived,
-                            voice=voice)
+                            voice=voice, part_key=sample_key, engine=self.engine)
         return tables, part

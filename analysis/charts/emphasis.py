@@ -83,10 +83,12 @@ def terms_chart(terms: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10) 
 
 
 def rollup_chart(rollup: pd.DataFrame, *, kind: str, outlets: Sequence[str], colors: Mapping[str, str],
-                 n: int = 8) -> go.Figure:
-    """The roll-up over stories (``analysis.rollup.outlet_rollup``) of ``kind`` for ``outlets``: one
-    panel per outlet, its top ``n`` items. Exclusive entities are drawn by the stories in which the
-    outlet alone names them, distinctive terms by their combined z (the stories on hover)."""
+                 n: int = 6) -> go.Figure:
+    """The roll-up over stories (``analysis.rollup.outlet_rollup``) of ``kind`` for ``outlets``: each
+    outlet's top ``n`` items as bars in its colour, labelled "item (outlet)". Exclusive entities are
+    drawn by the stories in which the outlet alone names them ("3 of 40" on the bar), distinctive
+    terms by their combined z (the stories on hover). One figure, not a panel per outlet: subplots
+    cost a filter change about 0.3 s more."""
     entity = kind == EXCLUSIVE
     rows = rollup[(rollup["kind"] == kind) & rollup["outlet"].isin(list(outlets))]
     if rows.empty:
@@ -94,27 +96,29 @@ def rollup_chart(rollup: pd.DataFrame, *, kind: str, outlets: Sequence[str], col
                             else "No distinctive terms: select at least two outlets covering a story.")
     measure = "stories" if entity else "z"
     best = rows.sort_values([measure, "count", "item"], ascending=[False, False, True]).groupby("outlet").head(n)
-    shown = [o for o in outlets if o in set(best["outlet"])]
-    fig = make_subplots(rows=len(shown), cols=1, subplot_titles=[esc(o) for o in shown],
-                        vertical_spacing=min(0.08, 0.4 / len(shown)))
-    for i, outlet in enumerate(shown, start=1):
-        part = best[best["outlet"] == outlet].iloc[::-1]
+    fig = go.Figure()
+    categories = []
+    for outlet in [o for o in outlets if o in set(best["outlet"])]:
+        part = best[best["outlet"] == outlet]
+        ys = [f"{esc(t)} ({esc(outlet)})" for t in part["item"]]
+        categories.extend(ys)
         fig.add_bar(
-            y=[esc(t) for t in part["item"]], x=part[measure], orientation="h", name=esc(outlet),
-            marker_color=_color(colors, outlet), customdata=part[["stories", "compared", "count"]].to_numpy(),
+            y=ys, x=part[measure], orientation="h", name=esc(outlet), marker_color=_color(colors, outlet),
+            customdata=part[["stories", "compared", "count"]].to_numpy(),
             text=[f"{s} of {c}" for s, c in zip(part["stories"], part["compared"], strict=True)] if entity else None,
             textposition="auto",
             hovertemplate=(
                 "<b>%{y}</b><br>in %{customdata[0]} of %{customdata[1]} stories"
-                + (" only " + esc(outlet) + " names it" if entity else ", more than the others; z = %{x:.2f}")
+                + (" only this outlet names it" if entity else " used more than by the others; combined z %{x:.2f}")
                 + "<br>%{customdata[2]} " + ("mentions" if entity else "uses") + "<extra></extra>"
             ),
-            row=i, col=1,
         )
-        fig.update_xaxes(title_text="Stories" if entity else "Combined z", row=i, col=1,
-                         dtick=1 if entity and part["stories"].max() <= 10 else None, rangemode="tozero")
-    title = "Only this outlet names it: stories" if entity else "Words this outlet leans on across stories"
-    _layout(fig, title, height=90 + len(shown) * (40 + 22 * n), showlegend=False)
+    title = ("Only this outlet names it: in how many stories" if entity
+             else "Words each outlet leans on across stories (combined z)")
+    _layout(fig, title, height=max(260, 70 + 22 * len(categories)), showlegend=False)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)), title_text=None)
+    fig.update_xaxes(title_text="Stories" if entity else "Combined z", rangemode="tozero",
+                     dtick=1 if entity and best["stories"].max() <= 10 else None)
     return fig
 
 

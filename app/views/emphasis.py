@@ -9,6 +9,7 @@ import streamlit as st
 import analysis as an
 from analysis import charts, reader
 from analysis.rollup import DISTINCTIVE, EXCLUSIVE
+from analysis.schema import MESSAGES
 from app.widgets import MATCH, PCT, SCORE, TONE, Partial, chart, count, download, story_name, table
 
 ROLLUP_OUTLETS = 6  # outlets drawn in the roll-up charts; the table holds them all
@@ -36,13 +37,14 @@ def render(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
         chart(charts.messages_chart(tables["messages"]), "chart_messages")
         with st.expander("Pull-through as a table"):
             table(tables["messages"], "table_messages", similarity=MATCH, first_seen=PCT)
-    download(tables["messages"], "messages")
+    # without messages the table is empty: no need to align every sentence for it
+    download(tables["messages"] if messages else _empty(MESSAGES), "messages")
 
     if compare:
         _comparisons(tables, shown, colors)
 
     st.subheader("Voices: who is quoted")
-    quotes = tables["quotes"]
+    quotes = _cheap(tables, "quotes")
     if quotes.empty:
         st.info("No direct quotation found in the selected articles.")
     else:
@@ -55,7 +57,8 @@ def _comparisons(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
     the analyst picks (a page per story would be a page of a hundred stories)."""
     stories = sorted(tables["articles"]["story"].unique())
     if len(stories) > 1:
-        _rollup(tables, shown, colors, n_stories=len(stories))
+        terms = _cheap(tables, "terms")
+        _rollup(tables["articles"], shown, terms, colors, n_stories=len(stories))
         compared = _compared(tables["articles"])
         if not compared:
             st.info("No story is covered by two selected outlets: nothing to compare in detail.")
@@ -66,7 +69,8 @@ def _comparisons(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: d
         picked = st.selectbox(f"Story ({len(compared)} covered by two or more selected outlets)", list(labels),
                               key="emphasis_story")
         story = labels[picked]
-        tables = {name: tables[name][tables[name]["story"] == story] for name in ("sentences", "terms")}
+        sentences = tables.story_sentences(story) if hasattr(tables, "story_sentences") else tables["sentences"]
+        tables = {"sentences": sentences[sentences["story"] == story], "terms": terms[terms["story"] == story]}
         shown = shown[shown["story"] == story]
         _story(tables, shown, colors, prefix="story-")
         return
@@ -85,13 +89,24 @@ def _story_label(story: str, articles: pd.DataFrame) -> str:
     return f"{story_name(story)} · {count(rows['outlet'].nunique(), 'outlet')}, {count(len(rows), 'article')}"
 
 
-def _rollup(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], *, n_stories: int) -> None:
+def _cheap(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """``tables[name]``, by the selection's shortcut when it has one (terms and quotes need no alignment)."""
+    getter = getattr(tables, name, None)
+    return getter() if callable(getter) else tables[name]
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def _rollup(articles: pd.DataFrame, shown: pd.DataFrame, terms: pd.DataFrame, colors: dict[str, str], *,
+            n_stories: int) -> None:
     st.subheader(f"What each outlet alone brings, over {n_stories} stories")
-    rollup = an.outlet_rollup(tables["articles"], shown, tables["terms"])
+    rollup = an.outlet_rollup(articles, shown, terms)
     st.caption("For each outlet, in how many of the stories it covered beside another selected outlet it alone names "
                "an entity, or uses a term more than the others (the story z-score above 0). Terms are ranked by their "
                "z-scores combined over those stories.")
-    outlets = _outlets_shown(tables["articles"])
+    outlets = _outlets_shown(articles)
     left, right = st.columns(2)
     with left:
         chart(charts.rollup_chart(rollup, kind=EXCLUSIVE, outlets=outlets, colors=colors), "chart_rollup_exclusive")
@@ -100,7 +115,7 @@ def _rollup(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[s
     with st.expander("Roll-up as a table"):
         table(rollup, "table_rollup", z=st.column_config.NumberColumn(format="%.2f"))
     download(rollup, "rollup")
-    download(tables["terms"], "terms", label="Download terms.csv (every story)")
+    download(terms, "terms", label="Download terms.csv (every story)")
 
 
 def _outlets_shown(articles: pd.DataFrame) -> list[str]:
