@@ -358,6 +358,11 @@ def store_options(path: str, generation: int, alias_key: str) -> dict[str, list[
     return open_store(path, alias_key).options()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def store_outlet_groups(path: str, generation: int, alias_key: str) -> dict[str, str]:
+    return open_store(path, alias_key).outlet_groups()
+
+
 # The SQL tables of a selection (a large store): shared, not copied, like the analysis results.
 @st.cache_resource(show_spinner="Counting the selection…", max_entries=32)
 def store_articles(path: str, generation: int, engine: str, alias_key: str, selection: Selection) -> pd.DataFrame:
@@ -406,6 +411,9 @@ class StoreRead:
 
     def options(self) -> dict[str, list[str]]:
         return store_options(self.path, self.generation, self.alias_key)
+
+    def outlet_groups(self) -> dict[str, str]:
+        return store_outlet_groups(self.path, self.generation, self.alias_key)
 
     def analysis(self) -> an.Analysis:
         return store_analysis(self.path, self.generation, self.engine, self.alias_key)

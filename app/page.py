@@ -139,7 +139,8 @@ def large_store(read: data.StoreRead, store: Path, summary: dict[str, int], *, m
                            f"{reader.escape_markdown(store)}`.")
     found = read.options()
     labels = sorted(set(LABELS.values()))  # every type the extractor gives (the store's own would cost a scan)
-    choice = sidebar.filters(panels.filters, found["outlets"], found["stories"], found["dates"], labels)
+    choice = sidebar.filters(panels.filters, found["outlets"], found["stories"], found["dates"], labels,
+                             groups=read.outlet_groups())
     _title(choice)
     chosen = read.articles(choice.selection)
     colors = outlet_colors(found["outlets"], chosen)

@@ -183,25 +183,28 @@ def test_screen_colours_are_distinct_among_the_outlets_drawn(counts, limit):
         assert min(counts[o] for o in drawn) >= max(counts[o] for o in counts if o not in drawn)
 
 
-def test_seventy_outlets_make_twelve_bars_and_others():
+def test_seventy_outlets_make_twelve_bars_and_a_mean_for_the_others():
     articles = pd.DataFrame({
         "article_id": [f"a{i}" for i in range(140)],
         "outlet": [f"Outlet {i % 70 + 1:02d} (Opinion)" for i in range(140)],
-        "words": [100 + i for i in range(140)], "sentences": 5, "polarity": 0.0, "subjectivity": 0.5,
-        "published": "2020-01-01",
+        "words": [100 + i for i in range(140)], "sentences": 5, "polarity": [(i % 7) / 10 for i in range(140)],
+        "subjectivity": 0.5, "published": "2020-01-01",
     })
-    articles.loc[articles["outlet"] == "Outlet 70 (Opinion)", "article_id"] += "x"  # two more for Outlet 70
-    articles = pd.concat([articles, articles[articles["outlet"] == "Outlet 70 (Opinion)"].assign(
-        article_id=["b1", "b2"])], ignore_index=True)
+    extra = pd.DataFrame({"article_id": ["b1", "b2"], "outlet": "Outlet 70 (Opinion)", "words": 10, "sentences": 1,
+                          "polarity": 0.0, "subjectivity": 0.5, "published": "2020-01-02"})
+    articles = pd.concat([articles, extra], ignore_index=True)
     colors = charts.screen_colors(articles.groupby("outlet")["article_id"].nunique())
-    fig = charts.volume_chart(articles, colors=colors)
-    names = [trace.x[0] for trace in fig.data]
-    assert len(names) == charts.MAX_OUTLETS + 1 and names[-1] == OTHERS  # by name, Others last
-    assert "Outlet 70 (Opinion)" in names and colors["Outlet 70 (Opinion)"] == charts.PALETTE[0]  # the most articles
-    others = fig.data[-1]
+    assert colors["Outlet 70 (Opinion)"] == charts.PALETTE[0]  # the most articles, the first colour
+    volume = charts.volume_chart(articles, colors=colors)
+    names = [trace.x[0] for trace in volume.data]
+    assert len(names) == charts.MAX_OUTLETS and "Outlet 70 (Opinion)" in names  # by name; the sum of 58 left out
+    assert "58 others: 116 articles" in volume.layout.title.text
+    assert len({trace.marker.color for trace in volume.data}) == len(volume.data)
+    tone = charts.tone_chart(articles, colors=colors)
+    assert [trace.x[0] for trace in tone.data][-1] == OTHERS  # a mean is comparable: Others drawn, last
     folded = articles[~articles["outlet"].isin(names)]
-    assert others.y[0] == folded["words"].sum() and others.marker.color == charts.OTHERS_COLOR
-    assert len({trace.marker.color for trace in fig.data}) == len(fig.data)
+    assert tone.data[-1].y[0] == pytest.approx(folded["polarity"].mean())
+    assert tone.data[-1].marker.color == charts.OTHERS_COLOR
 
 
 def test_heatmap_labels_of_many_outlets_leave_room_under_the_title(grouped_tables, outlets_analysis):

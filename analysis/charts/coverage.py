@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
 from ..utils import published_dates, published_days
-from .base import _color, _layout, empty_figure, fold, outlet_order, top_labels
+from .base import _color, _layout, drawn, empty_figure, fold, outlet_order, top_labels
 
 # --- Overview -------------------------------------------------------------------------------
 
@@ -21,7 +21,9 @@ def volume_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Fig
     """
     if articles.empty:
         return empty_figure("No articles in the selection.")
-    per = _per_outlet(fold(articles, colors), words=("words", "sum"), sentences=("sentences", "sum"))
+    # the outlets folded away are left out and counted in the title: their sum would dwarf every bar
+    shown = drawn(articles, colors)
+    per = _per_outlet(shown, words=("words", "sum"), sentences=("sentences", "sum"))
     fig = _outlet_bars(per, colors, "words", lambda row: {
         "text": [f"{row.articles} article{'s' if row.articles != 1 else ''}"], "textposition": "auto",
         "customdata": [[row.articles, row.sentences]],
@@ -29,10 +31,20 @@ def volume_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Fig
             "<b>%{x}</b><br>%{y:,} words<br>%{customdata[0]} articles<br>%{customdata[1]} sentences<extra></extra>"
         ),
     })
-    _layout(fig, "Coverage volume: words published per outlet", showlegend=False)
+    _layout(fig, "Coverage volume: words published per outlet" + _left_out(articles, shown), showlegend=False)
     fig.update_yaxes(title_text="Words", rangemode="tozero")
     fig.update_xaxes(title_text="Outlet")
     return fig
+
+
+def _left_out(articles: pd.DataFrame, shown: pd.DataFrame) -> str:
+    """The title's note on the outlets a chart leaves out (empty when it draws them all)."""
+    n = articles["outlet"].nunique() - shown["outlet"].nunique()
+    if n <= 0:
+        return ""
+    rest = articles[~articles["outlet"].isin(shown["outlet"])]
+    return (f" (the {shown['outlet'].nunique()} with most articles; {n} others: "
+            f"{rest['article_id'].nunique():,} articles)")
 
 
 def tone_chart(articles: pd.DataFrame, *, colors: Mapping[str, str], scorer: str = "TextBlob") -> go.Figure:
@@ -91,9 +103,9 @@ def timeline_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.F
 
     ``articles`` needs outlet, published (``YYYY-MM-DD``), article_id, words.
     """
-    articles = fold(articles, colors)
-    day = published_dates(articles["published"])
-    dated = articles.assign(day=day).dropna(subset=["day"])
+    shown = drawn(articles, colors)  # a line summing the other outlets would flatten every other line
+    day = published_dates(shown["published"])
+    dated = shown.assign(day=day).dropna(subset=["day"])
     if dated.empty:
         return empty_figure("No article in the selection has a publication date.")
     per = dated.groupby(["outlet", "day"]).agg(articles=("article_id", "nunique"), words=("words", "sum")).reset_index()
@@ -108,7 +120,7 @@ def timeline_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.F
                 "<br>%{customdata[0]:,} words<extra></extra>"
             ),
         )
-    _layout(fig, "Attention over time: articles per day")
+    _layout(fig, "Attention over time: articles per day" + _left_out(articles, shown))
     fig.update_yaxes(
         title_text="Articles published", rangemode="tozero", dtick=1 if per["articles"].max() <= 10 else None
     )

@@ -106,7 +106,7 @@ def rollup_chart(rollup: pd.DataFrame, *, kind: str, outlets: Sequence[str], col
             y=ys, x=part[measure], orientation="h", name=esc(outlet), marker_color=_color(colors, outlet),
             customdata=part[["stories", "compared", "count"]].to_numpy(),
             text=[f"{s} of {c}" for s, c in zip(part["stories"], part["compared"], strict=True)] if entity else None,
-            textposition="auto",
+            textposition="outside", cliponaxis=False, textfont={"size": 12},
             hovertemplate=(
                 "<b>%{y}</b><br>in %{customdata[0]} of %{customdata[1]} stories"
                 + (" only this outlet names it" if entity else " used more than by the others; combined z %{x:.2f}")

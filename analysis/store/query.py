@@ -64,6 +64,15 @@ class StoreQueries(StoreFile):
                 for key, column in (("outlets", "outlet"), ("stories", "story"), ("dates", "substr(published, 1, 10)"))
             }
 
+    def outlet_groups(self) -> dict[str, str]:
+        """Each analysed outlet's ``outlet_group`` (the first one stored, when its articles differ)."""
+        with self.connect(write=False) as con:
+            rows = con.execute(
+                "SELECT outlet, min(outlet_group) FROM articles a JOIN analysed r ON r.article_id = a.article_id "
+                "AND r.analyser = ? AND r.input_hash = a.input_hash GROUP BY outlet ORDER BY 1", [self.analyser],
+            ).fetchall()
+        return dict(rows)
+
     def pending(self) -> pd.DataFrame:
         """Stored articles (columns ``analysis.schema.ARTICLE_FIELDS``) the store's analyser has not
         analysed yet, in ingest order: pass them to :meth:`ingest` to bring the store up to date."""
