@@ -124,8 +124,10 @@ def top_labels(fig: go.Figure, labels: list[str]) -> go.Figure:
     there are many or long ones, with the top margin made room for them (up to 32 characters)."""
     longest = max((len(label) for label in labels), default=0)
     slanted = len(labels) > 6 or (len(labels) > 3 and longest > 14)
-    room = int(8 * min(longest, 32) * 0.7) if slanted else 20
-    fig.update_layout(margin={"t": 70 + room})
+    room = int(7.5 * min(longest, 32) * 0.65) + 20 if slanted else 20  # about 7.5 px a character, sin 40° ≈ 0.65
+    fig.update_layout(margin={"t": 80 + room}, title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 14}})
+    if fig.layout.height:  # the labels' room comes on top of the rows', not out of it
+        fig.update_layout(height=fig.layout.height + room)
     fig.update_xaxes(side="top", tickangle=-40 if slanted else 0)
     return fig
 
