@@ -19,6 +19,7 @@ from .base import (
     PALETTE,
     TONE_SCALE,
     empty_figure,
+    local_colors,
     outlet_colors,
     screen_colors,
     template,
@@ -39,8 +40,8 @@ from .voice import ENTITY_STYLES, outlet_share_chart, voice_chart
 
 __all__ = [
     "ANGLES", "ENTITY_STYLES", "MAX_OUTLETS", "NEUTRAL", "OTHERS_COLOR", "PALETTE", "TONE_SCALE", "empty_figure",
-    "entity_heatmap", "entity_tone_chart", "exclusive_chart", "messages_chart", "outlet_colors", "outlet_entities",
-    "outlet_share_chart", "rollup_chart", "screen_colors", "sentence_tone_chart", "spans_several_days", "template",
-    "terms_chart", "timeline_chart", "tone_arc_chart", "tone_chart", "top_entities_chart", "top_entity_names",
-    "unique_angles", "voice_chart", "volume_chart",
+    "entity_heatmap", "entity_tone_chart", "exclusive_chart", "local_colors", "messages_chart", "outlet_colors",
+    "outlet_entities", "outlet_share_chart", "rollup_chart", "screen_colors", "sentence_tone_chart",
+    "spans_several_days", "template", "terms_chart", "timeline_chart", "tone_arc_chart", "tone_chart",
+    "top_entities_chart", "top_entity_names", "unique_angles", "voice_chart", "volume_chart",
 ]

@@ -54,6 +54,27 @@ def screen_colors(articles_per_outlet: pd.Series, *, limit: int = MAX_OUTLETS) -
     return colors
 
 
+def local_colors(articles_per_outlet: pd.Series, colors: Mapping[str, str], *,
+                 limit: int = MAX_OUTLETS) -> dict[str, str]:
+    """Colours for a part of the selection (one story) whose outlets ``colors`` (:func:`screen_colors`)
+    may have folded into "Others": its ``limit`` outlets with most articles keep the colour they have
+    and the others among them get the palette's unused colours, so they stay distinct. ``colors``
+    itself when it folds nothing.
+
+    >>> local_colors(pd.Series({"C": 2, "A": 1}), {"A": "#0072B2", "Others": "#C8C8C8"})
+    {'C': '#D55E00', 'A': '#0072B2'}
+    """
+    if OTHERS not in colors:
+        return dict(colors)
+    keep = top_outlets(articles_per_outlet, n=min(limit, len(PALETTE)))
+    fixed = {name: colors[name] for name in keep if name in colors}
+    free = iter(c for c in PALETTE if c not in set(fixed.values()))
+    local = {name: fixed.get(name) or next(free) for name in keep}
+    if len(keep) < len(articles_per_outlet):
+        local[OTHERS] = OTHERS_COLOR
+    return local
+
+
 def fold(table: pd.DataFrame, colors: Mapping[str, str], *, column: str = "outlet") -> pd.DataFrame:
     """``table`` with the outlets ``colors`` does not name relabelled :data:`OTHERS`, when ``colors``
     has an "Others" colour (:func:`screen_colors`); else ``table`` itself."""

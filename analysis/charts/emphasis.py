@@ -117,8 +117,9 @@ def rollup_chart(rollup: pd.DataFrame, *, kind: str, outlets: Sequence[str], col
              else "Words each outlet leans on across stories (combined z)")
     _layout(fig, title, height=max(260, 70 + 22 * len(categories)), showlegend=False)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)), title_text=None)
-    fig.update_xaxes(title_text="Stories" if entity else "Combined z", rangemode="tozero",
-                     dtick=1 if entity and best["stories"].max() <= 10 else None)
+    top = float(best[measure].max())
+    fig.update_xaxes(title_text="Stories" if entity else "Combined z", range=[0, top * (1.3 if entity else 1.05)],
+                     dtick=1 if entity and top <= 10 else None)
     return fig
 
 

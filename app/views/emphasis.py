@@ -13,6 +13,7 @@ from analysis.schema import MESSAGES
 from app.widgets import MATCH, PCT, SCORE, TONE, Partial, chart, count, download, story_name, table
 
 ROLLUP_OUTLETS = 6  # outlets drawn in the roll-up charts; the table holds them all
+ANGLE_OUTLETS = 6  # unique-angle card columns shown at once
 
 
 def render(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str], n_outlets: int,
@@ -41,7 +42,7 @@ def render(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
     download(tables["messages"] if messages else _empty(MESSAGES), "messages")
 
     if compare:
-        _comparisons(tables, shown, colors)
+        _comparisons(tables, shown, colors, partial)
 
     st.subheader("Voices: who is quoted")
     quotes = _cheap(tables, "quotes")
@@ -52,27 +53,31 @@ def render(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
     download(quotes, "quotes")
 
 
-def _comparisons(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str]) -> None:
+def _comparisons(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[str, str],
+                 partial: Partial | None = None) -> None:
     """One story: every comparison drawn in full. Several: the roll-up over them, then the one story
     the analyst picks (a page per story would be a page of a hundred stories)."""
     stories = sorted(tables["articles"]["story"].unique())
     if len(stories) > 1:
         terms = _cheap(tables, "terms")
         _rollup(tables["articles"], shown, terms, colors, n_stories=len(stories))
-        compared = _compared(tables["articles"])
+        # a large selection compares the sentences of its most recent articles only: their stories
+        base = tables["articles"] if partial is None else tables["sentences"].drop_duplicates("article_id")
+        compared = _compared(base)
         if not compared:
             st.info("No story is covered by two selected outlets: nothing to compare in detail.")
             return
         st.subheader("One story in detail")
         # labels as options (not a format_func): AppTest cannot read back a selectbox's formatted value
-        labels = {_story_label(s, tables["articles"]): s for s in compared}
+        labels = {_story_label(s, base): s for s in compared}
         picked = st.selectbox(f"Story ({len(compared)} covered by two or more selected outlets)", list(labels),
                               key="emphasis_story")
         story = labels[picked]
         sentences = tables.story_sentences(story) if hasattr(tables, "story_sentences") else tables["sentences"]
         tables = {"sentences": sentences[sentences["story"] == story], "terms": terms[terms["story"] == story]}
         shown = shown[shown["story"] == story]
-        _story(tables, shown, colors, prefix="story-")
+        in_story = sentences[sentences["story"] == story].groupby("outlet")["article_id"].nunique()
+        _story(tables, shown, charts.local_colors(in_story, colors), prefix="story-")
         return
     _story(tables, shown, colors)
 
@@ -129,7 +134,8 @@ def _story(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
     of one story's rows apart from the whole tables."""
     st.subheader("What only one outlet mentions")
     exclusive = shown[shown["exclusive"].astype(bool)]
-    chart(charts.exclusive_chart(shown, colors=colors), "chart_exclusive")
+    per_outlet = 15 if shown["outlet"].nunique() <= 3 else 5  # many outlets: each one's top few
+    chart(charts.exclusive_chart(shown, colors=colors, n=per_outlet), "chart_exclusive")
     with st.expander("Exclusive entities as a table"):
         table(exclusive, "table_exclusive", hide=["exclusive", "emphasis"], share=PCT, polarity=TONE,
               subjectivity=SCORE, first_seen=PCT)
@@ -143,6 +149,11 @@ def _story(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
         st.info("Unique angles need at least two outlets covering the same story: select more outlets.")
     else:
         outlets = sorted(angles["outlet"].unique())
+        if len(outlets) > ANGLE_OUTLETS:  # a card column per outlet: a few at a time, picked by name
+            kept = [o for o in st.session_state.get("angle_outlets", []) if o in outlets]
+            st.session_state["angle_outlets"] = kept or outlets[:ANGLE_OUTLETS]  # another story: its first ones
+            outlets = st.multiselect(f"Outlets whose angles to show ({len(outlets)} covered the story)", outlets,
+                                     key="angle_outlets", max_selections=ANGLE_OUTLETS) or outlets[:ANGLE_OUTLETS]
         for start in range(0, len(outlets), 3):
             for column, outlet in zip(st.columns(min(3, len(outlets))), outlets[start:start + 3], strict=False):
                 column.html(reader.angles_html(angles, outlet=outlet, color=colors.get(outlet, charts.NEUTRAL)))
