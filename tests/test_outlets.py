@@ -223,3 +223,17 @@ def test_heatmap_labels_of_many_outlets_leave_room_under_the_title(grouped_table
     for entity in grid.index:
         assert grid.loc[entity, OTHERS] == mentions.get(entity, 0)
     assert not math.isnan(fig.data[0].z[0][0])
+
+
+def test_terms_and_quotes_without_alignment_equal_the_exported_ones(outlets_analysis):
+    """The dashboard's shortcut over many stories (app.data.LazyTables.terms/quotes) reads the
+    unaligned sentences: the tables must be the CLI's."""
+    from analysis.quotes import extract_quotes
+    from analysis.schema import QUOTES, TERMS
+
+    tables = an.build_tables(outlets_analysis)
+    pd.testing.assert_frame_equal(an.distinctive_terms(outlets_analysis.sentences)[TERMS], tables["terms"])
+    quotes = extract_quotes(outlets_analysis.sentences, mentions=outlets_analysis.mentions)[QUOTES]
+    pd.testing.assert_frame_equal(quotes.reset_index(drop=True), tables["quotes"])
+    pd.testing.assert_frame_equal(an.build_entities(outlets_analysis), tables["entities"])
+    assert len(tables["terms"]) and len(tables["quotes"])
