@@ -9,6 +9,7 @@ from .aliases import Aliases, read_aliases
 from .entities import entity_table
 from .export import (
     article_table,
+    build_entities,
     build_tables,
     csv_tables,
     neutralise,
@@ -21,13 +22,16 @@ from .export import (
 from .extract import Extracted, extract
 from .loaders import Corpus, LoadError, load_corpus, load_files
 from .names import NameLinks, apply_links, link_mentions, link_names, name_inventory, self_mentions
+from .outlets import fold_outlets, group_outlets, outlet_group, outlet_groups, top_outlets
 from .pipeline import Analysis, analyse, apply_sentiment, select
 from .repair import Repaired, repair_text, unrepair
+from .rollup import outlet_rollup
 from .schema import TABLES
 from .segment import paragraphs
 from .selection import Selection
 from .sentiment import SCORERS, score_texts
 from .stories import coverage_matrix, is_copy, stories_table, story_coverage
+from .terms import distinctive_terms
 from .versions import __version__
 from .voice import outlet_share, voice_table
 
@@ -47,9 +51,11 @@ __all__ = [
     "apply_links",
     "apply_sentiment",
     "article_table",
+    "build_entities",
     "build_tables",
     "coverage_matrix",
     "csv_tables",
+    "distinctive_terms",
     "entity_table",
     "extract",
     "is_copy",
@@ -59,7 +65,13 @@ __all__ = [
     "load_files",
     "name_inventory",
     "neutralise",
+    "fold_outlets",
+    "group_outlets",
+    "outlet_group",
+    "outlet_groups",
+    "outlet_rollup",
     "outlet_share",
+    "top_outlets",
     "paragraphs",
     "read_aliases",
     "repair_text",

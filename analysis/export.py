@@ -66,6 +66,11 @@ def sentence_tables(
     return {name: _columns(table, name) for name, table in tables.items()}
 
 
+def build_entities(analysis: Analysis) -> pd.DataFrame:
+    """``entities.csv`` alone, equal to ``build_tables(analysis)["entities"]`` without aligning sentences."""
+    return _columns(entity_table(analysis.mentions, analysis.sentences, analysis.articles), "entities")
+
+
 def article_table(analysis: Analysis) -> pd.DataFrame:
     """``articles.csv`` alone, equal to ``build_tables(analysis)["articles"]``."""
     return _columns(analysis.articles, "articles")

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
-METADATA = ("outlet", "title", "published", "url", "author", "story")
+METADATA = ("outlet", "title", "published", "url", "author", "story", "outlet_group")
 REQUIRED = ("outlet", "text")
 
 MAX_TEXT_CHARS = 100_000
@@ -261,6 +261,7 @@ def parse_html(text: str, *, url: str = "") -> Records:
         "url": url,
         "author": (document.author or "").strip(),
         "story": "",
+        "outlet_group": "",
         "text": body,
     }
     return [(0, fields)], []

@@ -3,7 +3,7 @@
 Formats (chosen by the file name's extension, case-insensitive):
 
 - ``.md`` / ``.txt``: YAML front matter (``outlet``, ``title``, ``published``, ``url``, ``author``,
-  ``story``) between two ``---`` lines, then the article text.
+  ``story``, ``outlet_group``) between two ``---`` lines, then the article text.
 - ``.csv``: a header row naming the same fields plus ``text``, then one article per row. The
   delimiter is a comma, or a semicolon or tab when the header only parses with that one.
 - ``.jsonl``: one JSON object per line with the same keys.
@@ -81,6 +81,7 @@ from analysis.formats import (
     parse_html,
     readable,
 )
+from analysis.outlets import outlet_group
 from analysis.schema import ARTICLE_FIELDS
 from analysis.utils import short_hash
 
@@ -128,8 +129,9 @@ class Corpus:
 
     Attributes:
         articles: one row per article; columns ``analysis.schema.ARTICLE_FIELDS`` (article_id,
-            outlet, title, published, url, author, story, text, source), all strings. ``source``
-            is the file name, plus ``:LINE`` for a CSV or JSONL row.
+            outlet, title, published, url, author, story, text, source, outlet_group), all strings.
+            ``source`` is the file name, plus ``:LINE`` for a CSV or JSONL row; ``outlet_group`` is
+            the one given, else ``analysis.outlets.outlet_group``'s "Name (Section)" rule.
         skipped: one row per skipped file or row; columns source, line (0 for a whole file,
             else the 1-based line), reason.
         duplicates: one row per article not loaded because its text was already loaded; columns
@@ -358,7 +360,8 @@ class _Collector:
             return
         self.kept[identifier] = source
         row = {field: fields.get(field, "") for field in ARTICLE_FIELDS}
-        row.update(article_id=identifier, source=source)
+        row.update(article_id=identifier, source=source,
+                   outlet_group=outlet_group(fields["outlet"].strip(), fields.get("outlet_group", "")))
         self.articles.append(row)
         self.note(name, line, notes)
 

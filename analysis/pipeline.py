@@ -13,6 +13,7 @@ import pandas as pd
 from .aliases import Aliases, read_aliases
 from .extract import Extracted, extract
 from .names import NameLinks, apply_links, link_names, name_inventory
+from .outlets import outlet_groups
 from .schema import ARTICLES, FROM_ARTICLE, MENTIONS, SENTENCES, TONE
 from .selection import Selection
 from .sentiment import score_texts
@@ -55,6 +56,7 @@ def apply_sentiment(
     if tones is None:
         tones = mention_tones(extracted.sentences, extracted.mentions)
     meta = articles[[c for c in articles.columns if c in {*ARTICLES, "text"}]]
+    meta = meta.assign(outlet_group=outlet_groups(meta))  # the given group, else the "(Section)" rule
     if scores is None:
         scores = score_texts(extracted.sentences["text"], scorer=sentiment)
     sentences = extracted.sentences.assign(

@@ -112,7 +112,8 @@ def report_html(
         sentiment: the sentiment engine the tables were scored with (``analysis.SCORERS``).
         messages: the key messages ``tables["messages"]`` was made for.
         entities: the entities compared in the share of voice (default: the ``PICKS`` most mentioned).
-        colors: outlet -> colour (default ``analysis.charts.outlet_colors`` of the selected outlets).
+        colors: outlet -> colour (default ``analysis.charts.outlet_colors`` of the selected outlets, or
+            ``analysis.charts.screen_colors`` when they outnumber the palette).
         title, generated, note: the page's title, when it was made and a note under the title (plain text).
         rows: how many first rows of each table to show.
 
@@ -121,7 +122,11 @@ def report_html(
     """
     articles = tables["articles"]
     sentiment = SCORER_NAMES.get(sentiment, sentiment)
-    colors = dict(colors) if colors is not None else charts.outlet_colors(articles["outlet"])
+    if colors is None:  # by name, or by rank with "Others" past the palette (as the dashboard colours them)
+        per = articles.groupby("outlet")["article_id"].nunique()
+        many = len(per) > len(charts.PALETTE)
+        colors = charts.screen_colors(per) if many else charts.outlet_colors(articles["outlet"])
+    colors = dict(colors)
     entity_table = tables["entities"]
     picks = list(entities) if entities is not None else charts.top_entity_names(entity_table, n=PICKS)
     page = _Page()
@@ -146,7 +151,7 @@ def report_html(
 
     page.section("entities")
     page.chart(charts.top_entities_chart(entity_table, colors=colors, n=12))
-    page.chart(charts.entity_heatmap(entity_table, n=20))
+    page.chart(charts.entity_heatmap(entity_table, n=20, colors=colors))
 
     page.section("voice")
     unit = period_unit(articles["published"])

@@ -10,12 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 # Loaded articles (one row per article), as returned by ``analysis.load_corpus``.
-ARTICLE_FIELDS = ["article_id", "outlet", "title", "published", "url", "author", "story", "text", "source"]
+ARTICLE_FIELDS = [
+    "article_id", "outlet", "title", "published", "url", "author", "story", "text", "source", "outlet_group",
+]
 
 # Exported tables (one row per observation); the order is the CSV column order.
 ARTICLES = [
     "article_id", "outlet", "title", "published", "url", "author", "story", "source",
-    "words", "sentences", "polarity", "subjectivity", "repairs",
+    "words", "sentences", "polarity", "subjectivity", "repairs", "outlet_group",
 ]
 SENTENCES = [
     "article_id", "outlet", "story", "position", "paragraph", "is_title", "start", "end", "text",

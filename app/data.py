@@ -20,6 +20,7 @@ import streamlit as st
 
 import analysis as an
 from analysis.collect import Collection, FetchPolicy, collect
+from analysis.quotes import extract_quotes
 from analysis.schema import TABLES as TABLE_COLUMNS
 from analysis.selection import Selection
 from analysis.utils import short_hash
@@ -158,6 +159,12 @@ def collect_links(urls: Sequence[str], known: frozenset[str], *, allow_private: 
     return collect(list(urls), policy=policy, known=known, max_articles=COLLECT_MAX, progress=progress)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def grouped(key: str, _analysis: an.Analysis) -> an.Analysis:
+    """The corpus with outlet groups compared as outlets (``analysis.group_outlets``)."""
+    return an.group_outlets(_analysis)
+
+
 # --- the tables of a selection -------------------------------------------------------------------
 
 
@@ -186,9 +193,11 @@ def lazy_tables(key: str, engine: str, selection: Selection, messages: Sequence[
     def voice(entities: tuple[str, ...] | None) -> pd.DataFrame:
         return picked(cached_voice(key, engine, selection, chosen), entities)
 
-    return LazyTables({"articles": an.article_table(chosen)}, entities=lambda: everything()["entities"],
+    return LazyTables({"articles": an.article_table(chosen)},
+                      entities=lambda: cached_entities(key, engine, selection, chosen),
                       part=lambda: chosen, sentences=lambda: everything()["sentences"], tables=lambda _: everything(),
-                      voice=voice, stories=lambda: story_tables(key, engine, selection, chosen)[0])
+                      voice=voice, stories=lambda: story_tables(key, engine, selection, chosen)[0],
+                      part_key=f"{key}:{selection!r}", engine=engine)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -204,6 +213,27 @@ def story_overview(key: str, engine: str, selection: Selection,
     """The stories and their coverage for a selection of a loaded corpus (the Stories view and the
     sidebar's story picker pass it without its story filter)."""
     return story_tables(key, engine, selection, cached_selection(key, engine, selection, analysis))
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_terms(part_key: str, engine: str, _part: an.Analysis) -> pd.DataFrame:
+    return an.distinctive_terms(_part.sentences)[TABLE_COLUMNS["terms"]]
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_quotes(part_key: str, engine: str, _part: an.Analysis) -> pd.DataFrame:
+    return extract_quotes(_part.sentences, mentions=_part.mentions)[TABLE_COLUMNS["quotes"]].reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=64)
+def cached_story_sentences(part_key: str, engine: str, story: str, _part: an.Analysis) -> pd.DataFrame:
+    return an.sentence_table(an.select(_part, Selection(stories=[story])))
+
+
+@st.cache_resource(show_spinner="Comparing outlets…", max_entries=32)
+def cached_entities(key: str, engine: str, selection: Selection, _chosen: an.Analysis) -> pd.DataFrame:
+    """``entities.csv`` of a loaded selection, without aligning its sentences."""
+    return an.build_entities(_chosen)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -260,10 +290,33 @@ class LazyTables(dict):
     gives the share-of-voice rows of some entities (None: every row, ``self["voice"]``): a large
     store's SQL then returns only the rows a chart draws."""
 
-    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables, voice, stories) -> None:
+    def __init__(self, given: dict[str, pd.DataFrame], *, entities, part, sentences, tables, voice,
+                 stories, part_key: str = "", engine: str = "") -> None:
         super().__init__(given)
         self._entities, self._part, self._sentences, self._tables = entities, part, sentences, tables
         self._voice, self._stories = voice, stories
+        self._part_key, self._engine = part_key, engine  # key ``part()``'s caches
+
+    def terms(self) -> pd.DataFrame:
+        """``terms.csv`` of the sentence-level articles, from their sentences without aligning them
+        (the terms read only the text): the roll-up of many stories needs no alignment."""
+        if "terms" not in self:
+            self["terms"] = cached_terms(self._part_key, self._engine, self._part())
+        return self["terms"]
+
+    def quotes(self) -> pd.DataFrame:
+        """``quotes.csv`` from the sentences and mentions, without aligning the sentences."""
+        if "quotes" not in self:
+            self["quotes"] = cached_quotes(self._part_key, self._engine, self._part())
+        return self["quotes"]
+
+    def story_sentences(self, story: str) -> pd.DataFrame:
+        """The aligned sentences of one ``story``: its rows of ``sentences.csv`` (alignment is within a
+        story), aligned alone unless every sentence already is."""
+        if "sentences" in self:
+            table = self["sentences"]
+            return table[table["story"] == story]
+        return cached_story_sentences(self._part_key, self._engine, story, self._part())
 
     def voice(self, entities: Sequence[str] | None = None) -> pd.DataFrame:
         """The voice table's rows of ``entities`` (every row when None)."""
@@ -322,6 +375,11 @@ def store_summary(path: str, generation: int, engine: str, alias_key: str) -> di
 @st.cache_data(show_spinner=False, max_entries=8)
 def store_options(path: str, generation: int, alias_key: str) -> dict[str, list[str]]:
     return open_store(path, alias_key).options()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def store_outlet_groups(path: str, generation: int, alias_key: str) -> dict[str, str]:
+    return open_store(path, alias_key).outlet_groups()
 
 
 # The SQL tables of a selection (a large store): shared, not copied, like the analysis results.
@@ -383,6 +441,9 @@ class StoreRead:
     def options(self) -> dict[str, list[str]]:
         return store_options(self.path, self.generation, self.alias_key)
 
+    def outlet_groups(self) -> dict[str, str]:
+        return store_outlet_groups(self.path, self.generation, self.alias_key)
+
     def analysis(self) -> an.Analysis:
         return store_analysis(self.path, self.generation, self.engine, self.alias_key)
 
@@ -430,5 +491,6 @@ class StoreRead:
 
         tables = LazyTables({"articles": chosen[TABLE_COLUMNS["articles"]]}, entities=entities, part=part,
                             sentences=lambda: cached_sentences(sample_key, self.engine, part()), tables=derived,
-                            voice=voice, stories=lambda: self.stories(selection))
+                            voice=voice, stories=lambda: self.stories(selection), part_key=sample_key,
+                            engine=self.engine)
         return tables, part

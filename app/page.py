@@ -68,6 +68,10 @@ def _main(argv: Sequence[str]) -> None:
             return
     full, key = loaded(sources, read, store, summary, aliases=aliases, engine=engine, panels=panels,
                        allow_private=options.allow_private(argv))
+    groups = dict(zip(full.articles["outlet"], an.outlet_groups(full.articles), strict=True))
+    if sidebar.group_toggle(panels.filters, groups):
+        full, key = data.grouped(key, full), f"{key}|groups"
+        groups = {group: group for group in set(groups.values())}
     articles = full.articles
 
     def story_overview(selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -78,11 +82,11 @@ def _main(argv: Sequence[str]) -> None:
     choice = sidebar.filters(panels.filters, all_outlets, all_stories, published_days(articles["published"]).unique(),
                              sorted(full.mentions["label"].dropna().unique()),
                              stories=story_overview(Selection())[0] if len(all_stories) > 1 else None,
-                             copies=int(an.is_copy(full.articles).sum()))
+                             copies=int(an.is_copy(full.articles).sum()), groups=groups)
     _title(choice)
     tables = data.lazy_tables(key, engine, choice.selection, messages, full)
-    render(tables, full, choice, key=key, colors=charts.outlet_colors(all_outlets), engine=engine, messages=messages,
-           stories=story_overview)
+    render(tables, full, choice, key=key, colors=outlet_colors(all_outlets, tables["articles"]), engine=engine,
+           messages=messages, stories=story_overview)
 
 
 def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None, summary: dict[str, int] | None, *,
@@ -144,12 +148,13 @@ def large_store(read: data.StoreRead, store: Path, summary: dict[str, int], *, m
                            f"{reader.escape_markdown(store)}`.")
     found = read.options()
     labels = sorted(set(LABELS.values()))  # every type the extractor gives (the store's own would cost a scan)
-    colors = charts.outlet_colors(found["outlets"])
     many = len(found["stories"]) > 1
     choice = sidebar.filters(panels.filters, found["outlets"], found["stories"], found["dates"], labels,
-                             stories=read.stories(Selection()) if many else None, copies=read.copies())
+                             stories=read.stories(Selection()) if many else None, copies=read.copies(),
+                             groups=read.outlet_groups())
     _title(choice)
     chosen = read.articles(choice.selection)
+    colors = outlet_colors(found["outlets"], chosen)
     if len(chosen) <= limit:  # the whole selection loads: every view as for a small corpus
         tables, part = read.whole(choice.selection, messages, chosen)
         render(tables, part, choice, key=read.key, colors=colors, engine=read.engine, messages=messages,
@@ -159,6 +164,16 @@ def large_store(read: data.StoreRead, store: Path, summary: dict[str, int], *, m
     tables, part = read.sample(choice.selection, messages, chosen, ids)
     render(tables, part, choice, key=read.key, colors=colors, engine=read.engine, messages=messages,
            stories=read.story_overview, partial=Partial(selected=len(chosen), loaded=len(ids), limit=limit))
+
+
+def outlet_colors(all_outlets: Sequence[str], articles: pd.DataFrame) -> dict[str, str]:
+    """One colour per outlet. Up to the palette's size, by name over the whole corpus (a colour never
+    changes with the selection); beyond it, by rank among the selected outlets (most articles first),
+    the charts drawing the first ``charts.MAX_OUTLETS`` apart and the rest as "Others", so no two
+    outlets on screen share a colour."""
+    if len(all_outlets) <= len(charts.PALETTE):
+        return charts.outlet_colors(all_outlets)
+    return charts.screen_colors(articles.groupby("outlet")["article_id"].nunique())
 
 
 def _title(choice: Choice) -> None:

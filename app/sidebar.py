@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -195,15 +195,12 @@ class Choice:
 
 
 def filters(box, all_outlets: list[str], all_stories: list[str], dates: Iterable[str], labels: list[str], *,
-            stories: pd.DataFrame | None = None, copies: int = 0) -> Choice:
+            stories: pd.DataFrame | None = None, copies: int = 0, groups: Mapping[str, str] | None = None) -> Choice:
     """The filter widgets over these choices (``dates``: the articles' days, as text). ``stories``
     (``stories.csv`` of everything: story, name, articles, copies, outlets) names the stories in the
-    picker, biggest first; ``copies``: how many articles are wire copies (a "Hide copies" box when any)."""
-    _sync_choice("outlets", all_outlets)
-    share.choices("outlets", "outlet", all_outlets, noun="outlet")
-    outlets = box.multiselect("Outlets", all_outlets, key="outlets",
-                              help="Every chart and table follows this selection.")
-    share.record("outlet", share.subset(outlets, all_outlets))
+    picker, biggest first; ``copies``: how many articles are wire copies (a "Hide copies" box when any);
+    ``groups``: each outlet's ``outlet_group``, for the picker of a corpus of many outlets."""
+    outlets = outlet_picker(box, all_outlets, groups or {})
     chosen_stories: list[str] | None = None
     if len(all_stories) > 1:
         ordered, label = story_options(all_stories, stories)
@@ -277,6 +274,62 @@ def story_counts(articles: int, copies: int, outlets: int) -> str:
     copied = f" ({copies:,} cop{'y' if copies == 1 else 'ies'})" if copies else ""
     plural = "s" if outlets != 1 else ""
     return f"{articles:,} article{'s' if articles != 1 else ''}{copied}, {outlets:,} outlet{plural}"
+
+
+PICKER_AT = 12  # more outlets than this: "All", "By group" or "Pick" instead of a chip per outlet
+ALL, BY_GROUP, PICK = "All", "By group", "Pick"
+
+
+def group_toggle(box, groups: Mapping[str, str]) -> bool:
+    """Whether to compare outlet groups instead of outlets: a toggle shown only when some group
+    (``outlet_group``, or the "Name (Section)" rule) holds two or more outlets."""
+    if len(set(groups.values())) == len(groups):
+        return False
+    return box.toggle("Compare outlet groups", key="by_group",
+                      help="Count “Fox News (Opinion)” and “Fox News (Online News)” as one outlet, “Fox News”: "
+                      "the articles' outlet_group, else the name before a trailing “(Section)”.")
+
+
+def outlet_picker(box, all_outlets: list[str], groups: Mapping[str, str]) -> list[str]:
+    """The selected outlets. Up to ``PICKER_AT`` outlets, a multiselect of them, all chosen at
+    first. More: every outlet by default, or the outlets of some groups, or outlets picked by
+    typing their names (a searchable list starting empty), so the sidebar never holds 70 chips.
+    A link naming outlets opens on "Pick" with them."""
+    if len(all_outlets) <= PICKER_AT:
+        _sync_choice("outlets", all_outlets)
+        share.choices("outlets", "outlet", all_outlets, noun="outlet")
+        outlets = box.multiselect("Outlets", all_outlets, key="outlets",
+                                  help="Every chart and table follows this selection.")
+        share.record("outlet", share.subset(outlets, all_outlets))
+        return outlets
+    st.session_state.setdefault("outlets", [])
+    st.session_state["outlets"] = [o for o in st.session_state["outlets"] if o in all_outlets]
+    linked = share.values("outlet", all_outlets, noun="outlet")
+    if linked is not None:
+        st.session_state["outlets"], st.session_state["outlet_mode"] = linked, PICK
+    members: dict[str, list[str]] = {}
+    for outlet in all_outlets:
+        members.setdefault(groups.get(outlet, outlet), []).append(outlet)
+    modes = [ALL, BY_GROUP, PICK] if len(members) < len(all_outlets) else [ALL, PICK]
+    if st.session_state.get("outlet_mode") not in modes:  # also when the analyst unselected every mode
+        st.session_state["outlet_mode"] = ALL
+    n_groups = f" in {len(members)} groups" if len(members) < len(all_outlets) else ""
+    mode = box.segmented_control("Outlets", modes, key="outlet_mode",
+                                 help=f"{len(all_outlets)} outlets{n_groups}. Every chart and table follows this "
+                                 "selection; charts draw the outlets with most articles apart and the rest as Others.")
+    if mode == BY_GROUP:
+        st.session_state["outlet_groups"] = [g for g in st.session_state.get("outlet_groups", []) if g in members]
+        chosen = box.multiselect("Outlet groups", sorted(members), key="outlet_groups",
+                                 placeholder=f"Type to search {len(members)} groups")
+        outlets = [o for g in chosen for o in members[g]]
+    elif mode == PICK:
+        outlets = box.multiselect("Outlets", all_outlets, key="outlets",
+                                  placeholder=f"Type to search {len(all_outlets)} outlets")
+    else:
+        outlets = list(all_outlets)
+        box.caption(f"All {len(all_outlets)} outlets{n_groups}.")
+    share.record("outlet", share.subset(outlets, all_outlets))
+    return outlets
 
 
 def _sync_choice(key: str, options: list[str]) -> None:

@@ -230,7 +230,7 @@ def scale_store(source: Path, target: Path, size: int) -> int:
         )
         con.execute(
             "INSERT INTO articles SELECT c.article_id, c.seq, c.akey, c.outlet, a.title, c.published, a.url, a.author, "
-            "c.story, a.text, a.source, a.input_hash, a.ingested_at "
+            "c.story, a.text, a.source, a.input_hash, a.ingested_at, c.outlet "  # the pool's outlets: no "(Section)"
             "FROM clone c JOIN articles a ON a.article_id = c.original"
         )
         tables = ("analysed", "sentences", "mentions", "tones", "article_tones", "article_entities", "mention_tones",

@@ -86,10 +86,12 @@ def generate(n: int, *, source: pd.DataFrame | None = None, seed: int = 0) -> pd
         # the last paragraph carries the article's number: every text is new, so every id is
         text = _vary("\n\n".join(paragraphs), mapping) + f"\n\nThis report (no. {i}) was compiled for the benchmark."
         day = date(2016, 1, 1) + timedelta(days=rng.randrange(366))
+        outlet = rng.choice(OUTLETS)
         rows.append(
             {
                 "article_id": article_id(text),
-                "outlet": rng.choice(OUTLETS),
+                "outlet": outlet,
+                "outlet_group": outlet,
                 "title": _vary(base["title"], mapping),
                 "published": day.isoformat(),
                 "url": "",

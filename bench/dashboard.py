@@ -25,6 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def steps(app, outlets: list[str]) -> list[tuple[str, object]]:
     """(label, action) pairs: each action changes the session, then the script reruns."""
     def choose(chosen: list[str]) -> None:  # the widget of the latest run (each run makes new ones)
+        if "outlet_mode" in app.session_state:
+            app.session_state["outlet_mode"] = "Pick"  # more than 12 outlets: pick them by name
+            app.session_state["outlets"] = chosen
+            return
         app.sidebar.multiselect(key="outlets").set_value(chosen)
 
     few, more = outlets[: max(1, len(outlets) // 4)], outlets[: max(1, len(outlets) // 3)]
@@ -73,12 +77,19 @@ def run(store: Path, full_limit: int | None) -> dict:
         results.append({"step": label, "seconds": round(time.perf_counter() - start, 3)})
 
     timed("first render (Overview, every outlet)", None)
-    outlets = list(app.sidebar.multiselect(key="outlets").options)
+    outlets = (list(app.sidebar.multiselect(key="outlets").options) if "outlet_mode" not in app.session_state
+               else read_outlets(store))
     for label, action in steps(app, outlets):
         timed(label, action)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     unseen = unseen_sample(store, full_limit)
     return {"store": str(store), "full_limit": full_limit, "steps": results, "peak_mb": peak, "unseen": unseen}
+
+
+def read_outlets(store: Path) -> list[str]:
+    from analysis.store import open_store
+
+    return open_store(store, read_only=True).options()["outlets"]
 
 
 def unseen_sample(store: Path, full_limit: int | None) -> list[dict]:

@@ -727,3 +727,22 @@ def test_a_schema_3_store_is_upgraded_by_a_writer_and_named_to_a_reader(tmp_path
     upgraded = open_store(path, read_only=True).entity_table()
     assert upgraded["tone"].notna().all()
     pd.testing.assert_frame_equal(upgraded, open_store(fresh, read_only=True).entity_table())
+
+
+def test_a_schema_4_store_gains_outlet_groups_by_the_section_rule(tmp_path, bundled_articles):
+    """A store written before ``outlet_group`` (schema 4) is upgraded by a writer: the column is added
+    and filled by the "Name (Section)" rule from each stored outlet; a reader says how to upgrade."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    sections = bundled_articles.assign(outlet=["Fox News (Opinion)", "TechRepublic"])
+    open_store(path).ingest(sections, jobs=1)
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE articles DROP COLUMN outlet_group")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema'")
+    con.close()
+    with pytest.raises(StoreError, match=r"older Coverage Lens \(schema 4\).*ingest --store"):
+        open_store(path, read_only=True)
+    open_store(path)
+    groups = open_store(path, read_only=True).articles_table().set_index("outlet")["outlet_group"]
+    assert groups.to_dict() == {"Fox News (Opinion)": "Fox News", "TechRepublic": "TechRepublic"}

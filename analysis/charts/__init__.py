@@ -12,7 +12,18 @@ unique-angles display table), ``voice`` (Share of voice); ``base`` holds the pal
 None of these functions mutates its input or imports streamlit.
 """
 
-from .base import NEUTRAL, PALETTE, TONE_SCALE, empty_figure, outlet_colors, template
+from .base import (
+    MAX_OUTLETS,
+    NEUTRAL,
+    OTHERS_COLOR,
+    PALETTE,
+    TONE_SCALE,
+    empty_figure,
+    local_colors,
+    outlet_colors,
+    screen_colors,
+    template,
+)
 from .coverage import (
     entity_heatmap,
     outlet_entities,
@@ -23,14 +34,14 @@ from .coverage import (
     top_entity_names,
     volume_chart,
 )
-from .emphasis import ANGLES, exclusive_chart, messages_chart, terms_chart, unique_angles
+from .emphasis import ANGLES, exclusive_chart, messages_chart, rollup_chart, terms_chart, unique_angles
 from .sentiment import entity_tone_chart, sentence_tone_chart, tone_arc_chart
 from .voice import ENTITY_STYLES, outlet_share_chart, voice_chart
 
 __all__ = [
-    "ANGLES", "ENTITY_STYLES", "NEUTRAL", "PALETTE", "TONE_SCALE", "empty_figure", "entity_heatmap",
-    "entity_tone_chart", "exclusive_chart", "messages_chart", "outlet_colors", "outlet_entities",
-    "outlet_share_chart", "sentence_tone_chart", "spans_several_days", "template", "terms_chart", "timeline_chart",
-    "tone_arc_chart", "tone_chart", "top_entities_chart", "top_entity_names", "unique_angles", "voice_chart",
-    "volume_chart",
+    "ANGLES", "ENTITY_STYLES", "MAX_OUTLETS", "NEUTRAL", "OTHERS_COLOR", "PALETTE", "TONE_SCALE", "empty_figure",
+    "entity_heatmap", "entity_tone_chart", "exclusive_chart", "local_colors", "messages_chart", "outlet_colors",
+    "outlet_entities", "outlet_share_chart", "rollup_chart", "screen_colors", "sentence_tone_chart",
+    "spans_several_days", "template", "terms_chart", "timeline_chart", "tone_arc_chart", "tone_chart",
+    "top_entities_chart", "top_entity_names", "unique_angles", "voice_chart", "volume_chart",
 ]

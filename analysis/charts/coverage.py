@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
 from ..utils import published_dates, published_days
-from .base import _color, _layout, empty_figure
+from .base import _color, _layout, drawn, empty_figure, fold, outlet_order, top_labels
 
 # --- Overview -------------------------------------------------------------------------------
 
@@ -21,7 +21,9 @@ def volume_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Fig
     """
     if articles.empty:
         return empty_figure("No articles in the selection.")
-    per = _per_outlet(articles, words=("words", "sum"), sentences=("sentences", "sum"))
+    # the outlets folded away are left out and counted in the title: their sum would dwarf every bar
+    shown = drawn(articles, colors)
+    per = _per_outlet(shown, words=("words", "sum"), sentences=("sentences", "sum"))
     fig = _outlet_bars(per, colors, "words", lambda row: {
         "text": [f"{row.articles} article{'s' if row.articles != 1 else ''}"], "textposition": "auto",
         "customdata": [[row.articles, row.sentences]],
@@ -29,10 +31,20 @@ def volume_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Fig
             "<b>%{x}</b><br>%{y:,} words<br>%{customdata[0]} articles<br>%{customdata[1]} sentences<extra></extra>"
         ),
     })
-    _layout(fig, "Coverage volume: words published per outlet", showlegend=False)
+    _layout(fig, "Coverage volume: words published per outlet" + _left_out(articles, shown), showlegend=False)
     fig.update_yaxes(title_text="Words", rangemode="tozero")
     fig.update_xaxes(title_text="Outlet")
     return fig
+
+
+def _left_out(articles: pd.DataFrame, shown: pd.DataFrame) -> str:
+    """The title's note on the outlets a chart leaves out (empty when it draws them all)."""
+    n = articles["outlet"].nunique() - shown["outlet"].nunique()
+    if n <= 0:
+        return ""
+    rest = articles[~articles["outlet"].isin(shown["outlet"])]
+    return (f" (the {shown['outlet'].nunique()} with most articles; {n} others: "
+            f"{rest['article_id'].nunique():,} articles)")
 
 
 def tone_chart(articles: pd.DataFrame, *, colors: Mapping[str, str], scorer: str = "TextBlob") -> go.Figure:
@@ -42,7 +54,7 @@ def tone_chart(articles: pd.DataFrame, *, colors: Mapping[str, str], scorer: str
     """
     if articles.empty:
         return empty_figure("No articles in the selection.")
-    per = _per_outlet(articles, polarity=("polarity", "mean"), subjectivity=("subjectivity", "mean"))
+    per = _per_outlet(fold(articles, colors), polarity=("polarity", "mean"), subjectivity=("subjectivity", "mean"))
     fig = _outlet_bars(per, colors, "polarity", lambda row: {
         "customdata": [[row.subjectivity, row.articles]],
         "hovertemplate": "<b>%{x}</b><br>mean tone %{y:+.3f}<br>mean subjectivity %{customdata[0]:.3f}"
@@ -57,8 +69,9 @@ def tone_chart(articles: pd.DataFrame, *, colors: Mapping[str, str], scorer: str
 
 
 def _per_outlet(articles: pd.DataFrame, **measures: tuple[str, str]) -> pd.DataFrame:
-    """One row per outlet (sorted): its ``articles`` and the named aggregates of ``measures``."""
-    return articles.groupby("outlet", sort=True).agg(articles=("article_id", "nunique"), **measures).reset_index()
+    """One row per outlet (sorted, "Others" last): its ``articles`` and the named aggregates of ``measures``."""
+    per = articles.groupby("outlet", sort=True).agg(articles=("article_id", "nunique"), **measures)
+    return per.reindex(outlet_order(per.index)).reset_index()
 
 
 def _outlet_bars(per: pd.DataFrame, colors: Mapping[str, str], y: str, bar: Callable[[tuple], dict]) -> go.Figure:
@@ -90,13 +103,15 @@ def timeline_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.F
 
     ``articles`` needs outlet, published (``YYYY-MM-DD``), article_id, words.
     """
-    day = published_dates(articles["published"])
-    dated = articles.assign(day=day).dropna(subset=["day"])
+    shown = drawn(articles, colors)  # a line summing the other outlets would flatten every other line
+    day = published_dates(shown["published"])
+    dated = shown.assign(day=day).dropna(subset=["day"])
     if dated.empty:
         return empty_figure("No article in the selection has a publication date.")
     per = dated.groupby(["outlet", "day"]).agg(articles=("article_id", "nunique"), words=("words", "sum")).reset_index()
     fig = go.Figure()
-    for outlet, rows in per.groupby("outlet", sort=True):
+    for outlet in outlet_order(per["outlet"]):
+        rows = per[per["outlet"] == outlet]
         fig.add_scatter(
             x=rows["day"], y=rows["articles"], mode="lines+markers", name=esc(outlet),
             line={"color": _color(colors, outlet)}, customdata=rows[["words"]].to_numpy(),
@@ -105,7 +120,7 @@ def timeline_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.F
                 "<br>%{customdata[0]:,} words<extra></extra>"
             ),
         )
-    _layout(fig, "Attention over time: articles per day")
+    _layout(fig, "Attention over time: articles per day" + _left_out(articles, shown))
     fig.update_yaxes(
         title_text="Articles published", rangemode="tozero", dtick=1 if per["articles"].max() <= 10 else None
     )
@@ -157,11 +172,13 @@ def top_entity_names(entities: pd.DataFrame, *, n: int = 10) -> list[str]:
     return totals["entity"].head(n).tolist()
 
 
-def _top_entities(entities: pd.DataFrame, *, n: int, measure: str = "share") -> tuple[pd.DataFrame, list[str]]:
-    """:func:`outlet_entities` and :func:`top_entity_names` for a chart of ``measure`` (share or mentions)."""
+def _top_entities(entities: pd.DataFrame, *, n: int, measure: str = "share",
+                  colors: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`outlet_entities` (the outlets ``colors`` folds away summed as "Others") and
+    :func:`top_entity_names` for a chart of ``measure`` (share or mentions)."""
     if measure not in {"share", "mentions"}:
         raise ValueError(f"measure must be 'share' or 'mentions', not {measure!r}")
-    return outlet_entities(entities), top_entity_names(entities, n=n)
+    return outlet_entities(fold(entities, colors or {})), top_entity_names(entities, n=n)
 
 
 def top_entities_chart(
@@ -172,13 +189,15 @@ def top_entities_chart(
     ``measure`` is ``"share"`` (of the outlet's entity mentions) or ``"mentions"`` (raw count).
     ``entities`` is the entities table (any number of stories).
     """
-    per, names = _top_entities(entities, n=n, measure=measure)
+    per, names = _top_entities(entities, n=n, measure=measure, colors=colors)
     if not names:
         return empty_figure("No entities in the selection.")
     fig = go.Figure()
     order = [esc(e) for e in reversed(names)]  # most mentioned at the top
+    top = per[per["entity"].isin(names)]
     # added in reverse so the first outlet's bar sits on top of each group, as in the legend
-    for outlet, rows in reversed(list(per[per["entity"].isin(names)].groupby("outlet", sort=True))):
+    for outlet in reversed(outlet_order(top["outlet"])):
+        rows = top[top["outlet"] == outlet]
         fig.add_bar(
             y=[esc(e) for e in rows["entity"]], x=rows[measure], orientation="h", name=esc(outlet),
             marker_color=_color(colors, outlet), customdata=rows[["mentions", "share", "label"]].to_numpy(),
@@ -201,12 +220,15 @@ def top_entities_chart(
     return fig
 
 
-def entity_heatmap(entities: pd.DataFrame, *, n: int = 20, measure: str = "share") -> go.Figure:
-    """Entity × outlet heatmap of ``measure`` (share or mentions) for the top ``n`` entities."""
-    per, names = _top_entities(entities, n=n, measure=measure)
+def entity_heatmap(entities: pd.DataFrame, *, n: int = 20, measure: str = "share",
+                   colors: Mapping[str, str] | None = None) -> go.Figure:
+    """Entity × outlet heatmap of ``measure`` (share or mentions) for the top ``n`` entities; the
+    outlets ``colors`` folds away (:func:`analysis.charts.base.screen_colors`) make one "Others" column."""
+    per, names = _top_entities(entities, n=n, measure=measure, colors=colors)
     if not names:
         return empty_figure("No entities in the selection.")
     grid = per.pivot_table(index="entity", columns="outlet", values=measure, aggfunc="sum").reindex(names)
+    grid = grid.reindex(columns=outlet_order(grid.columns))
     grid = grid.fillna(0)
     counts = per.pivot_table(index="entity", columns="outlet", values="mentions", aggfunc="sum").reindex(names)
     counts = counts.reindex(columns=grid.columns).fillna(0).astype(int)
@@ -232,7 +254,7 @@ def entity_heatmap(entities: pd.DataFrame, *, n: int = 20, measure: str = "share
     _layout(
         fig, "Who gets attention where: entity × outlet (empty = not mentioned)", height=max(300, 90 + 26 * len(names))
     )
-    fig.update_layout(margin={"t": 90})
+    top_labels(fig, [str(o) for o in grid.columns])
     fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(title_text=None, side="top")
+    fig.update_xaxes(title_text=None)
     return fig

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..rollup import EXCLUSIVE
 from ..utils import is_missing
 from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
-from .base import _color, _layout, _wrap, empty_figure
+from .base import _color, _layout, _wrap, drawn, empty_figure, top_labels
 
 # --- Emphasis -------------------------------------------------------------------------------
 
@@ -19,7 +20,7 @@ def exclusive_chart(entities: pd.DataFrame, *, colors: Mapping[str, str], n: int
     """Entities only one outlet mentions (``exclusive``), up to ``n`` per outlet, by mentions."""
     if entities.empty or "exclusive" not in entities:
         return empty_figure("No entities in the selection.")
-    only = entities[entities["exclusive"].astype(bool)]
+    only = drawn(entities[entities["exclusive"].astype(bool)], colors)
     if only.empty:
         return empty_figure("No entity is mentioned by one outlet alone (select at least two outlets to compare).")
     only = (
@@ -52,6 +53,7 @@ def terms_chart(terms: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10) 
 
     ``terms`` needs outlet, term, count, z (the ``terms`` table; summed over stories by max z).
     """
+    terms = drawn(terms, colors)
     if terms.empty:
         return empty_figure("No distinctive terms: select at least two outlets to compare.")
     best = (
@@ -77,6 +79,47 @@ def terms_chart(terms: pd.DataFrame, *, colors: Mapping[str, str], n: int = 10) 
         fig.update_xaxes(title_text="z (log-odds)", row=i // cols + 1, col=i % cols + 1)
     _layout(fig, "Distinctive terms: words each outlet uses more than the others",
             height=n_rows * max(300, 80 + 26 * n), showlegend=False)
+    return fig
+
+
+def rollup_chart(rollup: pd.DataFrame, *, kind: str, outlets: Sequence[str], colors: Mapping[str, str],
+                 n: int = 6) -> go.Figure:
+    """The roll-up over stories (``analysis.rollup.outlet_rollup``) of ``kind`` for ``outlets``: each
+    outlet's top ``n`` items as bars in its colour, labelled "item (outlet)". Exclusive entities are
+    drawn by the stories in which the outlet alone names them ("3 of 40" on the bar), distinctive
+    terms by their combined z (the stories on hover). One figure, not a panel per outlet: subplots
+    cost a filter change about 0.3 s more."""
+    entity = kind == EXCLUSIVE
+    rows = rollup[(rollup["kind"] == kind) & rollup["outlet"].isin(list(outlets))]
+    if rows.empty:
+        return empty_figure("No outlet names an entity alone in any story." if entity
+                            else "No distinctive terms: select at least two outlets covering a story.")
+    measure = "stories" if entity else "z"
+    best = rows.sort_values([measure, "count", "item"], ascending=[False, False, True]).groupby("outlet").head(n)
+    fig = go.Figure()
+    categories = []
+    for outlet in [o for o in outlets if o in set(best["outlet"])]:
+        part = best[best["outlet"] == outlet]
+        ys = [f"{esc(t)} ({esc(outlet)})" for t in part["item"]]
+        categories.extend(ys)
+        fig.add_bar(
+            y=ys, x=part[measure], orientation="h", name=esc(outlet), marker_color=_color(colors, outlet),
+            customdata=part[["stories", "compared", "count"]].to_numpy(),
+            text=[f"{s} of {c}" for s, c in zip(part["stories"], part["compared"], strict=True)] if entity else None,
+            textposition="outside", cliponaxis=False, textfont={"size": 12},
+            hovertemplate=(
+                "<b>%{y}</b><br>in %{customdata[0]} of %{customdata[1]} stories"
+                + (" only this outlet names it" if entity else " used more than by the others; combined z %{x:.2f}")
+                + "<br>%{customdata[2]} " + ("mentions" if entity else "uses") + "<extra></extra>"
+            ),
+        )
+    title = ("Only this outlet names it: in how many stories" if entity
+             else "Words each outlet leans on across stories (combined z)")
+    _layout(fig, title, height=max(260, 70 + 22 * len(categories)), showlegend=False)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)), title_text=None)
+    top = float(best[measure].max())
+    fig.update_xaxes(title_text="Stories" if entity else "Combined z", range=[0, top * (1.3 if entity else 1.05)],
+                     dtick=1 if entity and top <= 10 else None)
     return fig
 
 
@@ -113,9 +156,9 @@ def messages_chart(messages: pd.DataFrame) -> go.Figure:
     )
     _layout(fig, "Key-message pull-through: which outlet carried which message (✓ found, with its similarity)",
             height=max(240, 110 + 50 * len(order)))
-    fig.update_layout(margin={"t": 90})
+    top_labels(fig, [str(o) for o in outlets])
     fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(title_text=None, side="top")
+    fig.update_xaxes(title_text=None)
     return fig
 
 

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from ..utils import display_title
 from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
-from .base import _color, _layout, _wrap, empty_figure
+from .base import _color, _layout, _wrap, empty_figure, fold, outlet_order
 from .coverage import _top_entities
 
 # --- Sentiment ------------------------------------------------------------------------------
@@ -22,8 +22,10 @@ def sentence_tone_chart(sentences: pd.DataFrame, *, colors: Mapping[str, str], s
     """
     if sentences.empty:
         return empty_figure("No sentences in the selection.")
+    sentences = fold(sentences, colors)
     fig = go.Figure()
-    for outlet, rows in sentences.groupby("outlet", sort=True):
+    for outlet in outlet_order(sentences["outlet"]):
+        rows = sentences[sentences["outlet"] == outlet]
         fig.add_box(
             y=rows["polarity"], name=esc(outlet), marker_color=_color(colors, outlet), boxpoints="all",
             jitter=0.4, pointpos=0, boxmean=True,
@@ -42,13 +44,15 @@ def entity_tone_chart(
     """Diverging dots: the tone toward each top entity (mean ``tone_score`` of its mentions, by the
     target-aware model of ``analysis.tone``), one dot per outlet; the sentence tone by ``scorer``
     and the negative and positive mentions on hover."""
-    per, names = _top_entities(entities, n=n)
+    per, names = _top_entities(entities, n=n, colors=colors)
     if not names:
         return empty_figure("No entities in the selection.")
     order = [esc(e) for e in reversed(names)]
     fig = go.Figure()
     fig.add_vline(x=0, line_color="#444", line_width=1)
-    for outlet, rows in per[per["entity"].isin(names)].groupby("outlet", sort=True):
+    top = per[per["entity"].isin(names)]
+    for outlet in outlet_order(top["outlet"]):
+        rows = top[top["outlet"] == outlet]
         fig.add_scatter(
             y=[esc(e) for e in rows["entity"]], x=rows["tone"], mode="markers", name=esc(outlet),
             marker={"color": _color(colors, outlet), "size": 12, "line": {"width": 1, "color": "white"}},
@@ -78,6 +82,7 @@ def tone_arc_chart(
     opening = sentences.sort_values("position").drop_duplicates("article_id").set_index("article_id")["text"]
     names = {row.article_id: display_title(row.title, opening.get(row.article_id, ""), words=8)
              for row in articles.itertuples(index=False)}
+    sentences = fold(sentences, colors)
     fig = go.Figure()
     fig.add_hline(y=0, line_color="#444", line_width=1)
     shown: set[str] = set()

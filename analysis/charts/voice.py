@@ -8,8 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..outlets import OTHERS
 from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
-from .base import _color, _layout, empty_figure
+from .base import _color, _layout, drawn, empty_figure, fold, outlet_order
 
 # --- Share of voice ---------------------------------------------------------------------------
 
@@ -40,6 +41,7 @@ def voice_chart(
     if not names or published.empty:
         return empty_figure("Pick entities to compare." if not names
                             else "No article in the selection has a publication date.")
+    published = drawn(published, colors)
     sizes = published.groupby("outlet")["articles"].sum().reset_index()
     outlets = sorted(sizes.sort_values(["articles", "outlet"], ascending=[False, True])["outlet"].head(panels))
     present = published.loc[published["outlet"].isin(outlets), ["period", "outlet"]]
@@ -122,20 +124,30 @@ def _day_ticks(fig: go.Figure, days: pd.Series, unit: str) -> None:
 
 def outlet_share_chart(
     shares: pd.DataFrame, *, colors: Mapping[str, str], measure: str = "share", story_name: Callable[[str], str] = str,
-    unit: str = "day",
+    unit: str = "day", max_stories: int = 30,
 ) -> go.Figure:
     """Each outlet's share (or count, ``measure="articles"``) of the selection's articles, stacked:
     per period (``unit``: day or week) when ``shares`` is :func:`analysis.voice.outlet_share` by
-    period, per story (one horizontal bar each, named by ``story_name``) when it is by story."""
+    period, per story (one horizontal bar each, named by ``story_name``; the ``max_stories`` with
+    most articles) when it is by story. The outlets ``colors`` folds away stack as "Others"."""
     if measure not in {"share", "articles"}:
         raise ValueError(f"measure must be 'share' or 'articles', not {measure!r}")
     by = "story" if "story" in shares.columns else "period"
     if shares.empty:
         return empty_figure("No article in the selection has a publication date." if by == "period"
                             else "No articles in the selection.")
+    if OTHERS in colors:
+        shares = fold(shares, colors).groupby([by, "outlet"], as_index=False)[["articles", "share"]].sum()
+    cut = ""
+    if by == "story" and shares["story"].nunique() > max_stories:
+        sizes = shares.groupby("story")["articles"].sum().reset_index()
+        kept = sizes.sort_values(["articles", "story"], ascending=[False, True])["story"].head(max_stories)
+        cut = f" (the {max_stories} of {len(sizes)} stories with most articles)"
+        shares = shares[shares["story"].isin(kept)]
     fig = go.Figure()
     value = "%{customdata[1]:.1%} of the articles" if by == "period" else "%{customdata[1]:.1%} of the story's articles"
-    for outlet, rows in shares.groupby("outlet", sort=True):
+    for outlet in outlet_order(shares["outlet"]):
+        rows = shares[shares["outlet"] == outlet]
         common = {"name": esc(outlet), "marker_color": _color(colors, outlet),
                   "customdata": rows[["articles", "share"]].to_numpy()}
         if by == "period":
@@ -155,8 +167,9 @@ def outlet_share_chart(
         _day_ticks(fig, pd.to_datetime(shares["period"], format="%Y-%m-%d"), unit)
     else:
         stories = sorted(shares["story"].unique())
-        _layout(fig, "Each outlet's share of each story's articles" if measure == "share"
-                else "Articles per story and outlet", barmode="stack", height=max(220, 110 + 36 * len(stories)))
+        _layout(fig, ("Each outlet's share of each story's articles" if measure == "share"
+                      else "Articles per story and outlet") + cut, barmode="stack",
+                height=max(220, 110 + 36 * len(stories)))
         fig.update_layout(legend={"traceorder": "normal"})
         fig.update_yaxes(categoryorder="array", categoryarray=[esc(story_name(s)) for s in reversed(stories)],
                          title_text=None)

@@ -26,13 +26,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from ..aliases import Aliases, read_aliases
+from ..outlets import outlet_group
 from ..sentiment import SCORERS
 from ..versions import analyser_version, scorer_version
 
 DEFAULT_STORE = Path(__file__).resolve().parents[2] / "data" / "store" / "coverage.duckdb"
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 WAITING_FRESH = 120.0  # seconds: a writer's waiting file older than this is a dead writer's
 
 _SCHEMA = """
@@ -41,7 +43,7 @@ CREATE TABLE IF NOT EXISTS articles (
     article_id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, akey BIGINT NOT NULL,
     outlet VARCHAR NOT NULL, title VARCHAR NOT NULL, published VARCHAR NOT NULL, url VARCHAR NOT NULL,
     author VARCHAR NOT NULL, story VARCHAR NOT NULL, text VARCHAR NOT NULL, source VARCHAR NOT NULL,
-    input_hash VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL
+    input_hash VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL, outlet_group VARCHAR NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS analysed (
     article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, input_hash VARCHAR NOT NULL,
@@ -242,8 +244,18 @@ class StoreFile:
                 con.execute(_SCHEMA)
                 con.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0') ON CONFLICT DO NOTHING",
                             [SCHEMA_VERSION])
-                # schema 3 lacks only the entity-tone tables, which _SCHEMA has just created
-                con.execute("UPDATE meta SET value = ? WHERE key = 'schema' AND value = '3'", [SCHEMA_VERSION])
+                # schema 3 lacks only the entity-tone tables, which _SCHEMA has just created; 3 and 4 lack
+                # articles.outlet_group, which the "Name (Section)" rule fills from the outlet
+                old = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if old is not None and old[0] in {"3", "4"}:
+                    con.execute("ALTER TABLE articles ADD COLUMN IF NOT EXISTS outlet_group VARCHAR DEFAULT ''")
+                    names = [row[0] for row in con.execute("SELECT DISTINCT outlet FROM articles").fetchall()]
+                    con.register("groups", pd.DataFrame({"outlet": pd.Series(names, dtype="str"), "outlet_group":
+                                                         pd.Series([outlet_group(n) for n in names], dtype="str")}))
+                    con.execute("UPDATE articles SET outlet_group = g.outlet_group FROM groups g "
+                                "WHERE articles.outlet = g.outlet")
+                    con.unregister("groups")
+                    con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [SCHEMA_VERSION])
                 self._check_schema(con)
 
     def __repr__(self) -> str:
@@ -259,8 +271,8 @@ class StoreFile:
     def _check_schema(con: duckdb.DuckDBPyConnection) -> None:
         rows = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall()
         row = rows[0] if rows else None
-        if row is not None and row[0] == "3":
-            raise StoreError("the store was written by an older Coverage Lens (schema 3): run "
+        if row is not None and row[0] in {"3", "4"}:
+            raise StoreError(f"the store was written by an older Coverage Lens (schema {row[0]}): run "
                              "`python -m analysis ingest --store PATH` once to upgrade it")
         if row is None or row[0] != SCHEMA_VERSION:
             raise StoreError(f"store schema {row[0] if row else '?'} is not {SCHEMA_VERSION}: use a new --store path")

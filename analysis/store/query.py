@@ -80,6 +80,14 @@ class StoreQueries(StoreFile):
             if not self._has_copies_column(con):
                 return 0
             return int(con.execute("SELECT count(*) FROM articles WHERE coalesce(copy_of, '') <> ''").fetchall()[0][0])
+    def outlet_groups(self) -> dict[str, str]:
+        """Each analysed outlet's ``outlet_group`` (the first one stored, when its articles differ)."""
+        with self.connect(write=False) as con:
+            rows = con.execute(
+                "SELECT outlet, min(outlet_group) FROM articles a JOIN analysed r ON r.article_id = a.article_id "
+                "AND r.analyser = ? AND r.input_hash = a.input_hash GROUP BY outlet ORDER BY 1", [self.analyser],
+            ).fetchall()
+        return dict(rows)
 
     def pending(self) -> pd.DataFrame:
         """Stored articles (columns ``analysis.schema.ARTICLE_FIELDS``) the store's analyser has not

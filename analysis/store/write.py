@@ -33,6 +33,7 @@ from ..cpu import cores
 from ..engine import Batch, EngineError, concat_batches, concat_mention_tones, iter_batches, iter_tones
 from ..entities import ARTICLE_ENTITIES_SQL
 from ..extract import Extracted
+from ..outlets import outlet_groups
 from ..schema import ARTICLE_FIELDS, EXTRACTED, FETCHES, TONE, TONES
 from ..selection import Selection
 from ..sentiment import SCORERS
@@ -103,7 +104,8 @@ class Store(StoreQueries):
         same time are not analysed twice: this one waits for them to be written (module
         docstring). Does not mutate ``articles``.
         """
-        rows = articles[ARTICLE_FIELDS].drop_duplicates("article_id").reset_index(drop=True)
+        rows = articles.drop_duplicates("article_id").reset_index(drop=True)
+        rows = rows.assign(outlet_group=outlet_groups(rows))[ARTICLE_FIELDS]  # given, else the "(Section)" rule
         rows = rows.assign(input_hash=[input_hash(t, x) for t, x in zip(rows["title"], rows["text"], strict=True)])
         owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         with self.connect(write=True) as con:
@@ -392,12 +394,12 @@ def _write_articles(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
         SELECT n.article_id, n.seq,
                (SELECT coalesce(max(akey), 0) FROM articles) + row_number() OVER (ORDER BY n.seq),
                n.outlet, n.title, n.published, n.url, n.author, n.story, n.text, n.source, n.input_hash,
-               now()::TIMESTAMP
+               now()::TIMESTAMP, n.outlet_group
         FROM new_articles n
         ON CONFLICT (article_id) DO UPDATE SET
             outlet = excluded.outlet, title = excluded.title, published = excluded.published,
             url = excluded.url, author = excluded.author, story = excluded.story, text = excluded.text,
-            source = excluded.source, input_hash = excluded.input_hash
+            source = excluded.source, input_hash = excluded.input_hash, outlet_group = excluded.outlet_group
         """
     )
     con.unregister("new_articles")

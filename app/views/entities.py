@@ -22,7 +22,7 @@ def render(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
     measure = "mentions" if raw else "share"
     with left:
         chart(charts.top_entities_chart(shown, colors=colors, n=top_n, measure=measure), "chart_top_entities")
-    chart(charts.entity_heatmap(shown, n=max(top_n, 20), measure=measure), "chart_entity_heatmap")
+    chart(charts.entity_heatmap(shown, n=max(top_n, 20), measure=measure, colors=colors), "chart_entity_heatmap")
     st.subheader("Entities per outlet")
     st.caption("share = the entity's mentions ÷ all entity mentions of the outlet in the story; exclusive = no other "
                "selected outlet names it; emphasis = share ÷ the other outlets' share; first_seen = 0 in the "
