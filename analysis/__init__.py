@@ -19,6 +19,7 @@ from .export import (
     zip_tables,
 )
 from .extract import Extracted, extract
+from .grouping import StoryIndex, assign_stories
 from .loaders import Corpus, LoadError, load_corpus, load_files
 from .pipeline import Analysis, analyse, apply_sentiment, select
 from .repair import Repaired, repair_text, unrepair
@@ -37,12 +38,14 @@ __all__ = [
     "LoadError",
     "Repaired",
     "SCORERS",
+    "StoryIndex",
     "Selection",
     "__version__",
     "TABLES",
     "analyse",
     "apply_sentiment",
     "article_table",
+    "assign_stories",
     "build_tables",
     "csv_tables",
     "entity_table",

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .aliases import Aliases, read_aliases
 from .extract import Extracted, extract
+from .grouping import assign_stories
 from .schema import ARTICLES, FROM_ARTICLE, MENTIONS, SENTENCES, TONE
 from .selection import Selection
 from .sentiment import score_texts
@@ -38,7 +39,7 @@ class Analysis:
 
 def apply_sentiment(
     articles: pd.DataFrame, extracted: Extracted, *, sentiment: str = "textblob", scores: pd.DataFrame | None = None,
-    tones: pd.DataFrame | None = None,
+    tones: pd.DataFrame | None = None, stories: str = "auto",
 ) -> Analysis:
     """Join metadata to the extracted tables and score every sentence with ``sentiment``.
 
@@ -46,8 +47,12 @@ def apply_sentiment(
     given when a store already holds them, and so are ``tones`` (tone, tone_score; one row per
     row of ``extracted.mentions``; ``analysis.tone.mention_tones`` otherwise). Article tone is the mean of
     its sentences' tone (headline included); a mention's polarity and subjectivity are its
-    sentence's, its ``tone`` the tone toward it. Does not mutate its inputs.
+    sentence's, its ``tone`` the tone toward it. Articles without a ``copy_of`` column get their
+    stories and copies from ``analysis.grouping.assign_stories`` (``stories``: ``auto`` or
+    ``given``). Does not mutate its inputs.
     """
+    if "copy_of" not in articles.columns:
+        articles = assign_stories(articles, stories=stories)
     if tones is None:
         tones = mention_tones(extracted.sentences, extracted.mentions)
     meta = articles[[c for c in articles.columns if c in {*ARTICLES, "text"}]]
@@ -83,11 +88,13 @@ def analyse(
     sentiment: str = "textblob",
     aliases: Aliases | None = None,
     n_process: int = 1,
+    stories: str = "auto",
 ) -> Analysis:
-    """Analyse loaded articles (columns ``analysis.schema.ARTICLE_FIELDS``). Does not mutate them."""
+    """Analyse loaded articles (columns ``analysis.schema.ARTICLE_FIELDS``), with automatic stories
+    for unlabelled ones unless ``stories="given"``. Does not mutate them."""
     aliases = aliases if aliases is not None else read_aliases()
     extracted = extract(articles, aliases=aliases, n_process=n_process)
-    return apply_sentiment(articles, extracted, sentiment=sentiment)
+    return apply_sentiment(articles, extracted, sentiment=sentiment, stories=stories)
 
 
 def select(analysis: Analysis, selection: Selection) -> Analysis:

@@ -14,7 +14,7 @@ ARTICLE_FIELDS = ["article_id", "outlet", "title", "published", "url", "author",
 
 # Exported tables (one row per observation); the order is the CSV column order.
 ARTICLES = [
-    "article_id", "outlet", "title", "published", "url", "author", "story", "source",
+    "article_id", "outlet", "title", "published", "url", "author", "story", "copy_of", "source",
     "words", "sentences", "polarity", "subjectivity", "repairs",
 ]
 SENTENCES = [

@@ -32,7 +32,7 @@ from ..sentiment import SCORERS
 from ..versions import analyser_version, scorer_version
 
 DEFAULT_STORE = Path(__file__).resolve().parents[2] / "data" / "store" / "coverage.duckdb"
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 WAITING_FRESH = 120.0  # seconds: a writer's waiting file older than this is a dead writer's
 
 _SCHEMA = """
@@ -85,6 +85,10 @@ CREATE TABLE IF NOT EXISTS fetches (
 CREATE TABLE IF NOT EXISTS ingests (owner VARCHAR PRIMARY KEY, host VARCHAR NOT NULL, pid BIGINT NOT NULL,
     heartbeat TIMESTAMP NOT NULL);
 CREATE TABLE IF NOT EXISTS claims (article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, owner VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS placements (
+    article_id VARCHAR PRIMARY KEY, given VARCHAR NOT NULL, story VARCHAR NOT NULL, copy_group VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_index (mode VARCHAR PRIMARY KEY, state BLOB NOT NULL, articles BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS exports (
     key VARCHAR NOT NULL, name VARCHAR NOT NULL, position INTEGER NOT NULL, csv BLOB NOT NULL,
     created TIMESTAMP NOT NULL, PRIMARY KEY (key, name)
@@ -242,8 +246,10 @@ class StoreFile:
                 con.execute(_SCHEMA)
                 con.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0') ON CONFLICT DO NOTHING",
                             [SCHEMA_VERSION])
-                # schema 3 lacks only the entity-tone tables, which _SCHEMA has just created
-                con.execute("UPDATE meta SET value = ? WHERE key = 'schema' AND value = '3'", [SCHEMA_VERSION])
+                # schema 3 lacks only the entity-tone tables and schema 4 the story tables, which _SCHEMA has
+                # just created; the stories of the articles already stored are placed by the Store (its
+                # articles without placement, in ingest order)
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema' AND value IN ('3', '4')", [SCHEMA_VERSION])
                 self._check_schema(con)
 
     def __repr__(self) -> str:
@@ -259,8 +265,8 @@ class StoreFile:
     def _check_schema(con: duckdb.DuckDBPyConnection) -> None:
         rows = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall()
         row = rows[0] if rows else None
-        if row is not None and row[0] == "3":
-            raise StoreError("the store was written by an older Coverage Lens (schema 3): run "
+        if row is not None and row[0] in {"3", "4"}:
+            raise StoreError(f"the store was written by an older Coverage Lens (schema {row[0]}): run "
                              "`python -m analysis ingest --store PATH` once to upgrade it")
         if row is None or row[0] != SCHEMA_VERSION:
             raise StoreError(f"store schema {row[0] if row else '?'} is not {SCHEMA_VERSION}: use a new --store path")
