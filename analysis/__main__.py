@@ -26,8 +26,8 @@ from pathlib import Path
 from . import __version__
 from .aliases import read_aliases
 from .engine import EngineError, run_extract
-from .grouping import MODES
 from .export import build_tables, check_writable, csv_tables, write_tables
+from .grouping import MODES
 from .loaders import LoadError, load_corpus, skip_message
 from .messages import parse_messages
 from .pipeline import analyse, apply_sentiment, select

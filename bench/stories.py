@@ -5,11 +5,11 @@ CC BY 3.0; never read by the package or its tests):
 
 - ``ecb``: the 982 ECB+ articles as they are: 86 stories, each topic two similar events, no dates.
 - ``dated``: the same articles made into a feed (:func:`dated_collection`): each event gets a day
-  within 60 days of 2016-01-01 (so most events overlap) and its articles spread over three days; in about a third of the events with six
-  or more articles the second half moves 30-40 days later and is a new story (a follow-up); one
-  article in five gets a wire copy in another outlet (a new first line, a paragraph cut, a word
-  changed; same story); one event in five gets a short item (its headline and first sentence);
-  outlets are drawn from a pool of 12, so a story has several.
+  within 60 days of 2016-01-01 (so most events overlap) and its articles spread over three days; in
+  about a third of the events with six or more articles the second half moves 30-40 days later and
+  is a new story (a follow-up); one article in five gets a wire copy in another outlet (a new first
+  line, a paragraph cut, a word changed; same story); one event in five gets a short item (its
+  headline and first sentence); outlets are drawn from a pool of 12, so a story has several.
 - ``undated``: ``dated`` without its dates (a follow-up then belongs to its event's story).
 
 Thresholds are chosen by two-fold cross-validation over ECB+ topics (odd topics tune, even topics
@@ -159,7 +159,7 @@ def tfidf_single_link(articles: pd.DataFrame, thresholds) -> dict[float, list[in
     for threshold in thresholds:
         parent = list(range(len(docs)))
 
-        def find(x):
+        def find(x, parent=parent):
             while parent[x] != x:
                 parent[x] = parent[parent[x]]
                 x = parent[x]
@@ -216,8 +216,9 @@ def copies_report(articles: pd.DataFrame) -> None:
     together = sum(root_of[c] == root_of[o] for c, o in pairs)
     print(f"at COPY_THRESHOLD {grouping.COPY_THRESHOLD}: {together} of {len(pairs)} made copies found in their "
           f"original's group; {int((found['copy_of'] != '').sum())} articles marked as copies in all")
-    print(f"pairs of different ECB+ documents of one story at or above it: {sum(x >= grouping.COPY_THRESHOLD for x in different)}"
-          f", between 0.2 and it: {sum(0.2 <= x < grouping.COPY_THRESHOLD for x in different)}")
+    above = sum(x >= grouping.COPY_THRESHOLD for x in different)
+    print(f"pairs of different ECB+ documents of one story at or above it: {above}, "
+          f"between 0.2 and it: {sum(0.2 <= x < grouping.COPY_THRESHOLD for x in different)}")
     for _, story in articles[articles["copy"] == ""].groupby("gold"):
         ids = list(story["article_id"])
         for i, a in enumerate(ids):

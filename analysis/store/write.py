@@ -418,38 +418,39 @@ def _alive(host: str, pid: int, age: float) -> bool:
 
 def _place(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, stories: str) -> pd.DataFrame:
     """Place ``rows`` (``ARTICLE_FIELDS``, in order) into the stored story index (new ones as
-    ``stories`` says: ``auto`` or ``given``) and record their placements; returns ``rows`` with ``story`` the placed story (an article
-    placed before keeps its story)."""
+    ``stories`` says: ``auto`` or ``given``) and record their placements; returns ``rows`` with
+    ``story`` the placed story (an article placed before keeps its story)."""
     found = con.execute("SELECT state FROM story_index WHERE mode = 'index'").fetchall()
     index = pickle.loads(found[0][0]) if found else StoryIndex()
-    known = _placed_ids(con, rows)
+    known = _placed(con, rows)
     before = len(index.placed)
     place(index, rows, stories=stories)
     placed = assignments(index, rows)
     if len(index.placed) > before:
         new = list(dict.fromkeys(a for a in rows["article_id"].astype(str) if a not in known))
+        given = rows.drop_duplicates("article_id").set_index("article_id")["story"]
         table = pd.DataFrame({
-            "article_id": new,
-            "given": rows.set_index("article_id").loc[new, "story"].astype(str).to_numpy() if new else [],
-            "story": [index.placed[a][0] for a in new],
-            "copy_group": [index.placed[a][1] for a in new],
+            "article_id": pd.Series(new, dtype="str"),
+            "given": pd.Series([str(given[a]) for a in new], dtype="str"),
+            "story": pd.Series([index.placed[a][0] for a in new], dtype="str"),
+            "copy_group": pd.Series([index.placed[a][1] for a in new], dtype="str"),
         })
         con.register("new_placements", table)
         con.execute("INSERT INTO placements SELECT * FROM new_placements ON CONFLICT DO NOTHING")
         con.unregister("new_placements")
         state = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
         con.execute("INSERT OR REPLACE INTO story_index VALUES ('index', ?, ?)", [state, len(index.placed)])
-    con.register("placing_ids", rows[["article_id"]].astype(str))
-    story = dict(con.execute("SELECT p.article_id, p.story FROM placements p JOIN placing_ids USING (article_id)").fetchall())
-    con.unregister("placing_ids")
+    story = _placed(con, rows)
     return rows.assign(story=[story.get(a, s) for a, s in zip(rows["article_id"], placed["story"], strict=True)])
 
 
-def _placed_ids(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> set[str]:
+def _placed(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> dict[str, str]:
+    """The stored story of each of ``rows`` placed before (article_id -> story)."""
     con.register("placing_ids", rows[["article_id"]].astype(str))
-    ids = {r[0] for r in con.execute("SELECT p.article_id FROM placements p JOIN placing_ids USING (article_id)").fetchall()}
+    query = "SELECT p.article_id, p.story FROM placements p JOIN placing_ids USING (article_id)"
+    stored = dict(con.execute(query).fetchall())
     con.unregister("placing_ids")
-    return ids
+    return stored
 
 
 def _write_articles(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
