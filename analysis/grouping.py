@@ -12,7 +12,8 @@ topic detection and tracking):
   topic apart. The ``TERMS`` heaviest terms are kept, normalised.
 - **Candidates.** Never every pair: an inverted index from a term to the stories whose profile
   holds it (the ``POSTINGS`` most recent); a story is a candidate when it shares at least
-  ``MIN_SHARED`` of the article's terms, and at most ``CANDIDATES`` are scored.
+  ``MIN_SHARED`` of the article's ``LOOKUP`` heaviest terms, and the ``CANDIDATES`` sharing most
+  (within the date window) are scored.
 - **Match.** Cosine between the article and the story's centroid (the sum of its articles);
   at least ``THRESHOLD`` joins the best one. With dates on both sides the article must fall
   within ``WINDOW`` days of the story's first-to-last dates (a follow-up a month later is a new
@@ -31,10 +32,13 @@ The thresholds were chosen by ``bench/stories.py`` (see the README, "Automatic s
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import re
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -51,9 +55,10 @@ AUTO_PREFIX = "auto-"
 MAX_ZIPF = 7.0  # a word this frequent in English (or more) weighs nothing
 NAME_BOOST = 2.0
 TERMS = 40
-POSTINGS = 300
+POSTINGS = 200
+LOOKUP = 20  # the article's heaviest terms looked up in the index
 MIN_SHARED = 2
-CANDIDATES = 40
+CANDIDATES = 10
 THRESHOLD = 0.30
 WINDOW = 7  # days
 SHINGLE = 4
@@ -62,6 +67,7 @@ ANCHORS = 6
 MIN_SHINGLES = 8  # fewer and an article is never marked a copy (a one-line item)
 COPY_THRESHOLD = 0.6
 ANCHOR_POSTINGS = 64
+VERIFY = 8  # candidates whose resemblance is computed
 
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _MASK = np.uint64(2**64 - 1)
@@ -112,46 +118,62 @@ def terms(title: str, text: str) -> dict[str, float]:
     >>> sorted(terms("Quake hits Chile", "A strong quake hit Chile on Monday."))[:3]
     ['chile', 'hit', 'hits']
     """
-    zipf = _weights()
-    counts: Counter[str] = Counter()
-    capital: Counter[str] = Counter()
-    for part, times in ((title, 2), (text, 1)):
-        for word in _WORD.findall(text_of(part)):
-            low = word.lower().replace("’", "'")
-            if low.endswith("'s"):
-                low = low[:-2]
-            if len(low) < 2 or low in STOP_WORDS:
-                continue
-            counts[low] += times
-            if word[0].isupper():
-                capital[low] += times
-    weights = {}
-    for term, n in counts.items():
-        w = max(0.0, MAX_ZIPF - zipf.get(term, 0.0))
-        if not w:
-            continue
-        if capital[term] * 2 > n:
-            w *= NAME_BOOST
-        weights[term] = (1.0 + math.log(n)) * w
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS]
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    return {t: w / norm for t, w in top}
+    return _profile(Counter(_WORD.findall(text_of(title))), Counter(_WORD.findall(text_of(text))))
+
+
+_TOKEN: dict[str, tuple[str, float, bool]] = {}  # word as written -> (term, rarity weight, capitalised)
+
+
+def _token(word: str) -> tuple[str, float, bool]:
+    low = word.lower()
+    if "'" in low or "’" in low:
+        low = low.replace("’", "'").removesuffix("'s")
+    weight = 0.0 if len(low) < 2 or low in STOP_WORDS else max(0.0, MAX_ZIPF - _weights().get(low, 0.0))
+    info = _TOKEN[word] = (low, weight, word[0].isupper())
+    return info
+
+
+def _profile(title_words: Counter[str], text_words: Counter[str]) -> dict[str, float]:
+    if len(_TOKEN) > 2_000_000:
+        _TOKEN.clear()
+    counts: dict[str, int] = {}
+    capital: dict[str, int] = {}
+    weight: dict[str, float] = {}
+    for words, times in ((title_words, 2), (text_words, 1)):
+        for word, n in words.items():
+            low, w, upper = _TOKEN.get(word) or _token(word)
+            if w:
+                counts[low] = counts.get(low, 0) + n * times
+                weight[low] = w
+                if upper:
+                    capital[low] = capital.get(low, 0) + n * times
+    scored = [(-(1.0 + math.log(n)) * weight[t] * (NAME_BOOST if capital.get(t, 0) * 2 > n else 1.0), t)
+              for t, n in counts.items()]
+    top = heapq.nsmallest(TERMS, scored)
+    norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
+    return {t: -w / norm for w, t in top}
 
 
 _WORD_HASH: dict[str, int] = {}
 
 
 def sketch(text: str) -> np.ndarray:
-    """The bottom-``SKETCH`` MinHash sketch (sorted uint64) of the text's word 4-gram shingles;
-    empty when it has fewer than ``MIN_SHINGLES``."""
-    words = [w.lower() for w in _WORD.findall(text_of(text))]
+    """The bottom-``SKETCH`` MinHash sketch (sorted uint64) of the text's word 4-gram shingles
+    (case ignored); empty when it has fewer than ``MIN_SHINGLES``."""
+    return _sketch(_WORD.findall(text_of(text)))
+
+
+def _sketch(words: list[str], unique: Iterable[str] | None = None) -> np.ndarray:
+    """The sketch of ``words`` (as written: case is ignored); ``unique``: the distinct ones, when known."""
     if len(words) < SHINGLE + MIN_SHINGLES - 1:
         return np.empty(0, dtype=np.uint64)
     cache = _WORD_HASH
     if len(cache) > 2_000_000:
         cache.clear()
-    ids = np.fromiter((cache.get(w) or cache.setdefault(w, zlib.crc32(w.encode("utf-8", "surrogatepass")) + 1)
-                       for w in words), dtype=np.uint64, count=len(words))
+    for word in unique if unique is not None else set(words):
+        if word not in cache:
+            cache[word] = zlib.crc32(word.lower().encode("utf-8", "surrogatepass")) + 1
+    ids = np.array([cache[w] for w in words], dtype=np.uint64)
     n = len(words) - SHINGLE + 1
     with np.errstate(over="ignore"):
         h = np.zeros(n, dtype=np.uint64)
@@ -177,25 +199,26 @@ def resemblance(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _copy_candidate(index: StoryIndex, sk: np.ndarray) -> int | None:
-    """The article number this sketch nearly duplicates (the most resembling; lowest number on ties)."""
+    """The article number this sketch nearly duplicates: of the ``VERIFY`` articles sharing most of
+    its anchors, the most resembling one (the earliest placed on ties), or None."""
     if not len(sk):
         return None
-    seen: set[int] = set()
+    shared: Counter[int] = Counter()
     for value in sk[:ANCHORS].tolist():
-        seen.update(index.anchors.get(value, ()))
+        shared.update(index.anchors.get(value, ()))
     best, best_score = None, COPY_THRESHOLD
-    for number in sorted(seen):
+    for number in sorted(n for n, _ in shared.most_common(VERIFY)):
         score = resemblance(sk, index.sketches[number])
-        if score >= best_score and (best is None or score > best_score):
+        if score > best_score or (score == best_score and best is None):
             best, best_score = number, score
     return best
 
 
 def _best_story(index: StoryIndex, profile: dict[str, float], day: int | None) -> str | None:
     hits: Counter[str] = Counter()
-    for term in profile:
+    for term in itertools.islice(profile, LOOKUP):  # the heaviest terms (profiles are ordered by weight)
         hits.update(index.postings.get(term, ()))
-    chosen = [s for s, n in hits.most_common() if n >= MIN_SHARED][: CANDIDATES * 4]
+    chosen = [s for s, n in hits.most_common(CANDIDATES * 4) if n >= MIN_SHARED]
     best, best_score = None, THRESHOLD
     scored = 0
     for story_id in chosen:
@@ -248,9 +271,11 @@ def place(index: StoryIndex, articles: pd.DataFrame, *, stories: str = "auto") -
             continue
         given = text_of(given).strip()
         day = _day(published)
-        sk = sketch(text)
+        words = _WORD.findall(text_of(text))
+        counts = Counter(words)
+        sk = _sketch(words, counts)
         original = _copy_candidate(index, sk)
-        profile = terms(title, text)
+        profile = _profile(Counter(_WORD.findall(text_of(title))), counts)
         if given:
             story_id = given
         elif stories == "given":

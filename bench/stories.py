@@ -19,6 +19,7 @@ threshold: a figure it cannot reach on unseen data).
 
     python -m bench.stories                  # every collection, baseline and CV
     python -m bench.stories --copies         # the copy threshold: resemblance of copies vs different reports
+    python -m bench.stories --scale 100000   # time and memory at scale (generated from ECB+ text), + 1,000 more
 """
 
 from __future__ import annotations
@@ -232,7 +233,12 @@ def copies_report(articles: pd.DataFrame) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--copies", action="store_true", help="only the copy threshold report")
+    parser.add_argument("--scale", type=int, metavar="N", help="only the scale benchmark: N generated articles")
+    parser.add_argument("--add", type=int, default=1000, metavar="M", help="articles added to the N (default 1000)")
     args = parser.parse_args()
+    if args.scale:
+        scale(args.scale, args.add)
+        return
     base = ecb()
     dated = dated_collection(base)
     # without dates a follow-up cannot be told from its event: its gold story is the event's
@@ -254,6 +260,90 @@ def main() -> None:
               f"F1 {shipped[2]:.3f}")
         print(f"  baseline TF-IDF single link, best threshold {bt:.3f}: P {scores[bt][0]:.3f} R {scores[bt][1]:.3f} "
               f"F1 {scores[bt][2]:.3f}")
+
+
+
+def scale_collection(n: int, *, seed: int = SEED, base: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``n`` articles in about ``n / 10`` stories, from ECB+ text (:func:`scale` explains how)."""
+    from bench.corpus import FIRST, LAST
+
+    base = base if base is not None else ecb()
+    rng = random.Random(seed)
+    events = {g: list(t) for g, t in base.groupby("gold")["text"]}
+    names = sorted(events)
+    vocabulary = sorted({w for t in base["text"].head(300) for w in t.split() if w.isalpha()})
+    capital = re.compile(r"\b[A-Z][a-z]+\b")
+    rows = []
+    stories = max(1, n // 10)
+    starts = [date(2016, 1, 1) + timedelta(days=rng.randrange(365)) for _ in range(stories)]
+    for i in range(n):
+        story = rng.randrange(stories)
+        story_rng = random.Random(story * 7919 + seed)
+        event = names[story % len(names)]
+        mapping: dict[str, str] = {}
+
+        def rename(match, mapping=mapping, story_rng=story_rng):
+            word = match.group()
+            if word not in mapping:
+                mapping[word] = story_rng.choice(FIRST + LAST) + story_rng.choice(["", "a", "o", "en", "ski"])
+            return mapping[word]
+
+        text = capital.sub(rename, rng.choice(events[event]))
+        words = text.split(" ")
+        for j in range(0, len(words), 8):  # one word in eight: no two generated articles are copies
+            words[rng.randrange(j, min(j + 8, len(words)))] = rng.choice(vocabulary)
+        text = " ".join(words)
+        day = starts[story] + timedelta(days=rng.randrange(3))
+        rows.append({"article_id": f"{i:016x}", "outlet": OUTLETS[i % len(OUTLETS)], "title": "",
+                     "published": day.isoformat(), "url": "", "author": "", "story": "", "text": text,
+                     "source": "", "gold": str(story)})
+    return pd.DataFrame(rows).sort_values(["published", "article_id"]).reset_index(drop=True)
+
+
+def scale(n: int, add: int) -> None:
+    """Group ``n`` generated articles at once (CPU and wall time, peak memory), then measure what a
+    store's ingest of ``add`` more costs for stories: loading the pickled index, placing them,
+    writing it back (``analysis.store.write._place`` on a DuckDB file holding the ``n``)."""
+    import resource
+    import tempfile
+
+    import duckdb
+
+    from analysis.lexicon import lexicon
+    from analysis.store.file import _SCHEMA
+    from analysis.store.write import _place
+
+    lexicon()
+    articles = scale_collection(n + add)
+    first, more = articles.iloc[:n], articles.iloc[n:]
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    cpu, wall = time.process_time(), time.perf_counter()
+    found = grouping.assign_stories(first)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    p, r, f = bcubed(found["story"], first["gold"])
+    print(f"{n:,} generated articles: grouped in {wall:.1f} s wall, {cpu:.1f} s CPU; peak RSS {rss:.2f} GB "
+          f"({rss0:.2f} GB before grouping: the collection itself); {found['story'].nunique():,} stories "
+          f"for {first['gold'].nunique():,} generated ones, BCubed P {p:.3f} R {r:.3f} F1 {f:.3f}; "
+          f"{int((found['copy_of'] != '').sum())} marked copies")
+    del found
+    fields = ["article_id", "outlet", "title", "published", "url", "author", "story", "text", "source"]
+    with tempfile.TemporaryDirectory() as folder:
+        con = duckdb.connect(f"{folder}/s.duckdb")
+        con.execute(_SCHEMA)
+        t0 = time.perf_counter()
+        _place(con, first[fields], "auto")
+        size = con.execute("SELECT octet_length(state) FROM story_index").fetchall()[0][0]
+        print(f"  into a store: {time.perf_counter() - t0:.1f} s wall (index pickled: {size / 2**20:.0f} MB)")
+        for attempt in range(2):
+            con.execute("BEGIN TRANSACTION")
+            cpu, wall = time.process_time(), time.perf_counter()
+            _place(con, more[fields], "auto")
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            con.execute("ROLLBACK")
+            print(f"  adding {len(more):,} articles to the {n:,}-article store: {wall:.1f} s wall, {cpu:.1f} s CPU "
+                  f"(load the index, place, write it back; run {attempt + 1})")
+        con.close()
 
 
 if __name__ == "__main__":
