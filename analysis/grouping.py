@@ -15,9 +15,9 @@ topic detection and tracking):
   ``MIN_SHARED`` of the article's ``LOOKUP`` heaviest terms, and the ``CANDIDATES`` sharing most
   (within the date window) are scored.
 - **Match.** Cosine between the article and the story's centroid (the sum of its articles);
-  at least ``THRESHOLD`` joins the best one. With dates on both sides the article must fall
-  within ``WINDOW`` days of the story's first-to-last dates (a follow-up a month later is a new
-  story; an event covered over three days is one).
+  at least ``THRESHOLD`` (``DATED_THRESHOLD`` when both are dated) joins the best one. With dates
+  on both sides the article must fall within ``WINDOW`` days of the story's first-to-last dates (a
+  follow-up a month later is a new story; an event covered over three days is one).
 - **Wire copies.** Word 4-gram shingles, a bottom-``SKETCH`` MinHash sketch per article, an index
   of each sketch's ``ANCHORS`` smallest hashes for candidates; estimated Jaccard of at least
   ``COPY_THRESHOLD`` makes the article a copy: it joins its original's story (unless it has a
@@ -59,7 +59,8 @@ POSTINGS = 200
 LOOKUP = 20  # the article's heaviest terms looked up in the index
 MIN_SHARED = 2
 CANDIDATES = 10
-THRESHOLD = 0.30
+THRESHOLD = 0.25  # cosine to join a story, when the article or the story is undated
+DATED_THRESHOLD = 0.20  # when both are dated: the date window already rules out most stories
 WINDOW = 7  # days
 SHINGLE = 4
 SKETCH = 64
@@ -219,16 +220,18 @@ def _best_story(index: StoryIndex, profile: dict[str, float], day: int | None) -
     for term in itertools.islice(profile, LOOKUP):  # the heaviest terms (profiles are ordered by weight)
         hits.update(index.postings.get(term, ()))
     chosen = [s for s, n in hits.most_common(CANDIDATES * 4) if n >= MIN_SHARED]
-    best, best_score = None, THRESHOLD
+    best, best_score = None, 0.0
     scored = 0
     for story_id in chosen:
         story = index.stories[story_id]
-        if day is not None and story.first is not None and not (story.first - WINDOW <= day <= story.last + WINDOW):
+        dated = day is not None and story.first is not None
+        if dated and not (story.first - WINDOW <= day <= story.last + WINDOW):
             continue
         scored += 1
         centroid = story.centroid
         score = sum(w * centroid.get(t, 0.0) for t, w in profile.items()) / story.norm
-        if score > best_score or (score == best_score and best is not None and story_id < best):
+        if score >= (DATED_THRESHOLD if dated else THRESHOLD) and (
+                score > best_score or (score == best_score and best is not None and story_id < best)):
             best, best_score = story_id, score
         if scored >= CANDIDATES:
             break
