@@ -304,9 +304,10 @@ def scale_collection(n: int, *, seed: int = SEED, base: pd.DataFrame | None = No
 
 
 def scale(n: int, add: int) -> None:
-    """Group ``n`` generated articles at once (CPU and wall time, peak memory), then measure what a
-    store's ingest of ``add`` more costs for stories: loading the pickled index, placing them,
-    writing it back (``analysis.store.write._place`` on a DuckDB file holding the ``n``)."""
+    """Group ``n`` generated articles at once (CPU and wall time, peak memory), keep the index in a
+    DuckDB file as a store does, then measure what an ingest of ``add`` more costs for stories:
+    loading the pickled index, placing them, writing it back (``analysis.store.write._place``)."""
+    import pickle
     import resource
     import tempfile
 
@@ -317,27 +318,37 @@ def scale(n: int, add: int) -> None:
     from analysis.store.write import _place
 
     lexicon()
+    t0 = time.perf_counter()
     articles = scale_collection(n + add)
+    print(f"generated {n + add:,} articles in {time.perf_counter() - t0:.0f} s", flush=True)
     first, more = articles.iloc[:n], articles.iloc[n:]
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    index = grouping.StoryIndex()
     cpu, wall = time.process_time(), time.perf_counter()
-    found = grouping.assign_stories(first)
+    grouping.place(index, first)
+    found = grouping.assignments(index, first)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     p, r, f = bcubed(found["story"], first["gold"])
     print(f"{n:,} generated articles: grouped in {wall:.1f} s wall, {cpu:.1f} s CPU; peak RSS {rss:.2f} GB "
           f"({rss0:.2f} GB before grouping: the collection itself); {found['story'].nunique():,} stories "
           f"for {first['gold'].nunique():,} generated ones, BCubed P {p:.3f} R {r:.3f} F1 {f:.3f}; "
-          f"{int((found['copy_of'] != '').sum())} marked copies")
-    del found
+          f"{int((found['copy_of'] != '').sum())} marked copies", flush=True)
     fields = ["article_id", "outlet", "title", "published", "url", "author", "story", "text", "source"]
     with tempfile.TemporaryDirectory() as folder:
         con = duckdb.connect(f"{folder}/s.duckdb")
         con.execute(_SCHEMA)
         t0 = time.perf_counter()
-        _place(con, first[fields], "auto")
-        size = con.execute("SELECT octet_length(state) FROM story_index").fetchall()[0][0]
-        print(f"  into a store: {time.perf_counter() - t0:.1f} s wall (index pickled: {size / 2**20:.0f} MB)")
+        placements = pd.DataFrame({"article_id": list(index.placed), "given": "",
+                                   "story": [v[0] for v in index.placed.values()],
+                                   "copy_group": [v[1] for v in index.placed.values()]})
+        con.register("p", placements)
+        con.execute("INSERT INTO placements SELECT * FROM p")
+        state = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        con.execute("INSERT INTO story_index VALUES ('index', ?, ?)", [state, len(index.placed)])
+        print(f"  kept in a store: {time.perf_counter() - t0:.1f} s wall (index pickled: {len(state) / 2**20:.0f} MB)",
+              flush=True)
+        del index, state
         for attempt in range(2):
             con.execute("BEGIN TRANSACTION")
             cpu, wall = time.process_time(), time.perf_counter()
@@ -345,8 +356,9 @@ def scale(n: int, add: int) -> None:
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
             con.execute("ROLLBACK")
             print(f"  adding {len(more):,} articles to the {n:,}-article store: {wall:.1f} s wall, {cpu:.1f} s CPU "
-                  f"(load the index, place, write it back; run {attempt + 1})")
+                  f"(load the index, place, write it back; run {attempt + 1})", flush=True)
         con.close()
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB")
 
 
 if __name__ == "__main__":
