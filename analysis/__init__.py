@@ -20,6 +20,7 @@ from .export import (
     zip_tables,
 )
 from .extract import Extracted, extract
+from .grouping import StoryIndex, assign_stories
 from .loaders import Corpus, LoadError, load_corpus, load_files
 from .names import NameLinks, apply_links, link_mentions, link_names, name_inventory, self_mentions
 from .outlets import fold_outlets, group_outlets, outlet_group, outlet_groups, top_outlets
@@ -44,6 +45,7 @@ __all__ = [
     "NameLinks",
     "Repaired",
     "SCORERS",
+    "StoryIndex",
     "Selection",
     "__version__",
     "TABLES",
@@ -52,6 +54,7 @@ __all__ = [
     "apply_sentiment",
     "article_table",
     "build_entities",
+    "assign_stories",
     "build_tables",
     "coverage_matrix",
     "csv_tables",

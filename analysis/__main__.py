@@ -27,6 +27,7 @@ from . import __version__
 from .aliases import read_aliases
 from .engine import EngineError, run_extract
 from .export import build_tables, check_writable, csv_tables, write_tables
+from .grouping import MODES
 from .loaders import LoadError, load_corpus, skip_message
 from .messages import parse_messages
 from .pipeline import analyse, apply_sentiment, select
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
     export.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
     export.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for the NLP step")
+    _stories_option(export)
     _scale_options(export, store_default=None)
     report = commands.add_parser("report", help="analyse SOURCEs and write one self-contained HTML report")
     for action in export._actions:  # the same SOURCEs, filters and options as export, declared once
@@ -83,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
     ingest.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
     ingest.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: every core)")
+    _stories_option(ingest)
     _scale_options(ingest, store_default=DEFAULT_STORE)
     collect = commands.add_parser("collect", help="fetch articles from the web (links, feeds, sitemaps) into the store")
     collect.add_argument("sources", nargs="+", metavar="SOURCE", help="an article URL, an RSS or Atom feed, a sitemap "
@@ -95,8 +98,15 @@ def _parser() -> argparse.ArgumentParser:
                          "addresses (refused by default)")
     collect.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
     collect.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: every core)")
+    _stories_option(collect)
     _scale_options(collect, store_default=DEFAULT_STORE)
     return parser
+
+
+def _stories_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--stories", choices=MODES, default="auto",
+                         help="articles without a story: grouped into automatic stories (auto, the default) "
+                              "or left in one default story (given)")
 
 
 def _scale_options(command: argparse.ArgumentParser, *, store_default: Path | None) -> None:
@@ -288,9 +298,11 @@ def _load_and_analyse(args: argparse.Namespace, aliases, engine: str):
     corpus = _load(args, args.sources or [DEFAULT_SOURCE])
     if engine == "dask":
         extracted = run_extract(corpus.articles, aliases=aliases, backend="dask", scheduler=args.scheduler)
-        result = apply_sentiment(corpus.articles, extracted, sentiment=args.sentiment, aliases=aliases)
+        result = apply_sentiment(corpus.articles, extracted, sentiment=args.sentiment, aliases=aliases,
+                                 stories=args.stories)
     else:
-        result = analyse(corpus.articles, sentiment=args.sentiment, aliases=aliases, n_process=args.jobs or 1)
+        result = analyse(corpus.articles, sentiment=args.sentiment, aliases=aliases, n_process=args.jobs or 1,
+                         stories=args.stories)
     return result
 
 
@@ -333,7 +345,7 @@ def _ingest_into(store, articles, args: argparse.Namespace):
             _ScoringBar() as scoring:
         return store.ingest(
             articles, jobs=args.jobs, backend=_engine(args), scheduler=args.scheduler,
-            progress=bar.update, scoring=scoring.update,
+            progress=bar.update, scoring=scoring.update, stories=args.stories,
         )
 
 

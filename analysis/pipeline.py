@@ -12,6 +12,7 @@ import pandas as pd
 
 from .aliases import Aliases, read_aliases
 from .extract import Extracted, extract
+from .grouping import assign_stories
 from .names import NameLinks, apply_links, link_names, name_inventory
 from .outlets import outlet_groups
 from .schema import ARTICLES, FROM_ARTICLE, MENTIONS, SENTENCES, TONE
@@ -41,6 +42,7 @@ class Analysis:
 def apply_sentiment(
     articles: pd.DataFrame, extracted: Extracted, *, sentiment: str = "textblob", scores: pd.DataFrame | None = None,
     tones: pd.DataFrame | None = None, names: NameLinks | None = None, aliases: Aliases | None = None,
+    stories: str = "auto",
 ) -> Analysis:
     """Join metadata to the extracted tables and score every sentence with ``sentiment``.
 
@@ -51,8 +53,12 @@ def apply_sentiment(
     sentence's, its ``tone`` the tone toward it. Names are linked across each story and the
     corpus by ``names`` (a store's, of all it holds), else by ``analysis.names.link_names`` of
     these articles' mentions (with ``aliases``), and each sentence's ``entities`` lists the linked
-    names. Does not mutate its inputs.
+    names. Articles without a ``copy_of`` column get their stories and copies from
+    ``analysis.grouping.assign_stories`` (``stories``: ``auto`` or ``given``) first. Does not mutate
+    its inputs.
     """
+    if "copy_of" not in articles.columns:
+        articles = assign_stories(articles, stories=stories)
     if tones is None:
         tones = mention_tones(extracted.sentences, extracted.mentions)
     meta = articles[[c for c in articles.columns if c in {*ARTICLES, "text"}]]
@@ -103,11 +109,13 @@ def analyse(
     sentiment: str = "textblob",
     aliases: Aliases | None = None,
     n_process: int = 1,
+    stories: str = "auto",
 ) -> Analysis:
-    """Analyse loaded articles (columns ``analysis.schema.ARTICLE_FIELDS``). Does not mutate them."""
+    """Analyse loaded articles (columns ``analysis.schema.ARTICLE_FIELDS``), with automatic stories
+    for unlabelled ones unless ``stories="given"``. Does not mutate them."""
     aliases = aliases if aliases is not None else read_aliases()
     extracted = extract(articles, aliases=aliases, n_process=n_process)
-    return apply_sentiment(articles, extracted, sentiment=sentiment, aliases=aliases)
+    return apply_sentiment(articles, extracted, sentiment=sentiment, aliases=aliases, stories=stories)
 
 
 def select(analysis: Analysis, selection: Selection) -> Analysis:

@@ -16,7 +16,7 @@ ARTICLE_FIELDS = [
 
 # Exported tables (one row per observation); the order is the CSV column order.
 ARTICLES = [
-    "article_id", "outlet", "title", "published", "url", "author", "story", "source",
+    "article_id", "outlet", "title", "published", "url", "author", "story", "copy_of", "source",
     "words", "sentences", "polarity", "subjectivity", "repairs", "outlet_group",
 ]
 SENTENCES = [

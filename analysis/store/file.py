@@ -87,6 +87,10 @@ CREATE TABLE IF NOT EXISTS fetches (
 CREATE TABLE IF NOT EXISTS ingests (owner VARCHAR PRIMARY KEY, host VARCHAR NOT NULL, pid BIGINT NOT NULL,
     heartbeat TIMESTAMP NOT NULL);
 CREATE TABLE IF NOT EXISTS claims (article_id VARCHAR NOT NULL, analyser VARCHAR NOT NULL, owner VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS placements (
+    article_id VARCHAR PRIMARY KEY, given VARCHAR NOT NULL, story VARCHAR NOT NULL, copy_group VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_index (mode VARCHAR PRIMARY KEY, state BLOB NOT NULL, articles BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS exports (
     key VARCHAR NOT NULL, name VARCHAR NOT NULL, position INTEGER NOT NULL, csv BLOB NOT NULL,
     created TIMESTAMP NOT NULL, PRIMARY KEY (key, name)
@@ -244,7 +248,8 @@ class StoreFile:
                 con.execute(_SCHEMA)
                 con.execute("INSERT INTO meta VALUES ('schema', ?), ('generation', '0') ON CONFLICT DO NOTHING",
                             [SCHEMA_VERSION])
-                # schema 3 lacks only the entity-tone tables, which _SCHEMA has just created; 3 and 4 lack
+                # schema 3 lacks the entity-tone tables and 3 and 4 the story tables, which _SCHEMA has just created
+                # (the Store places the stored articles into stories, in ingest order); 3 and 4 lack
                 # articles.outlet_group, which the "Name (Section)" rule fills from the outlet
                 old = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 if old is not None and old[0] in {"3", "4"}:

@@ -355,10 +355,17 @@ class StoreQueries(StoreFile):
             con.register("wanted", pd.DataFrame({"article_id": pd.Series(ids, dtype="str"),
                                                  "ord": pd.Series(range(len(ids)), dtype="int64")}))
             join, order = "JOIN wanted w ON w.article_id = a.article_id", "w.ord"
+        # copy_of: the earliest article (by day, undated last, then id) of the article's copy group
+        # in the store, as analysis.grouping.assignments gives it for the same articles
         chosen = (
-            f"chosen AS (SELECT a.*, r.words, r.sentences, r.repairs, r.length, "
+            "origins AS (SELECT p.copy_group, first(a.article_id ORDER BY "
+            "coalesce(nullif(substr(a.published, 1, 10), ''), '9999-99-99'), a.article_id) AS first_id "
+            "FROM placements p JOIN articles a ON a.article_id = p.article_id GROUP BY p.copy_group), "
+            f"chosen AS (SELECT a.*, coalesce(nullif(o.first_id, a.article_id), '') AS copy_of, "
+            f"r.words, r.sentences, r.repairs, r.length, "
             f"row_number() OVER (ORDER BY {order}) AS ord "
             f"FROM articles a {join} JOIN analysed r ON r.article_id = a.article_id AND r.input_hash = a.input_hash "
+            "LEFT JOIN placements p ON p.article_id = a.article_id LEFT JOIN origins o ON o.copy_group = p.copy_group "
             f"WHERE r.analyser = ? AND {where})"
         )
         return chosen, [self.analyser, *params]
@@ -394,7 +401,7 @@ class StoreQueries(StoreFile):
         # (100,000 of them: 0.1-0.2 s) before the joins drop most; each table below then joins
         # the picked ids, a small frame, instead of evaluating the selection again.
         fields = ", ".join(f'c."{c}"' for c in ARTICLE_FIELDS if c != "text")
-        meta = frame(con, f"WITH {chosen} SELECT {fields}, c.words, c.sentences, c.repairs, c.length "
+        meta = frame(con, f"WITH {chosen} SELECT {fields}, c.copy_of, c.words, c.sentences, c.repairs, c.length "
                           "FROM chosen c ORDER BY c.ord", params)
         con.register("picked", pd.DataFrame({"article_id": meta["article_id"].astype("str"), "ord": range(len(meta))}))
         texts = frame(con, "SELECT a.text FROM picked p JOIN articles a ON a.article_id = p.article_id "
@@ -422,7 +429,8 @@ class StoreQueries(StoreFile):
         extracted = Extracted(**{name: typed(tables[name][columns], columns) for name, columns in EXTRACTED.items()})
         tones = pd.DataFrame({"tone": mentions["tone"].astype("str").to_numpy(),
                               "tone_score": mentions["tone_score"].astype(float).to_numpy()})
-        return typed(meta[ARTICLE_FIELDS], ARTICLE_FIELDS), extracted, sentences[TONE].astype(float), tones
+        loaded = [*ARTICLE_FIELDS, "copy_of"]
+        return typed(meta[loaded], loaded), extracted, sentences[TONE].astype(float), tones
 
 
 # The tone toward each entity (``analysis.entities.entity_table``'s tone, negative_mentions and

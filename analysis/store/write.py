@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import pickle
 import secrets
 import socket
 import time
@@ -33,6 +34,7 @@ from ..cpu import cores
 from ..engine import Batch, EngineError, concat_batches, concat_mention_tones, iter_batches, iter_tones
 from ..entities import ARTICLE_ENTITIES_SQL
 from ..extract import Extracted
+from ..grouping import StoryIndex, assignments, place
 from ..outlets import outlet_groups
 from ..schema import ARTICLE_FIELDS, EXTRACTED, FETCHES, TONE, TONES
 from ..selection import Selection
@@ -78,7 +80,32 @@ def input_hash(title: str, text: str) -> str:
 
 class Store(StoreQueries):
     """A DuckDB store at ``path``: its file (:class:`analysis.store.file.StoreFile`), its reads
-    (:class:`analysis.store.query.StoreQueries`) and its writes."""
+    (:class:`analysis.store.query.StoreQueries`) and its writes.
+
+    Stories (``analysis.grouping``) are placed incrementally: table ``placements`` holds each
+    article's given story, its story and its copy group, ``story_index`` the pickled
+    :class:`analysis.grouping.StoryIndex` of each mode, so an ingest places its new articles after
+    the stored ones without regrouping them; ``articles.story`` is the placed story. Articles
+    stored without a placement (a store of schema 4 or older) are placed, in ingest order, when the
+    store is opened to write.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.read_only:
+            with self.connect(write=True) as con:
+                unplaced = con.execute("SELECT count(*) FROM articles a ANTI JOIN placements p USING (article_id)"
+                                       ).fetchall()[0][0]
+                if unplaced:
+                    fields = ", ".join(f'a."{c}"' for c in ARTICLE_FIELDS)
+                    rows = con.execute(f"SELECT {fields} FROM articles a ANTI JOIN placements p USING (article_id) "
+                                       "ORDER BY a.seq").df()
+                    with transaction(con):
+                        placed = _place(con, rows.astype(str), "auto")
+                        con.register("placed", placed[["article_id", "story"]])
+                        con.execute("UPDATE articles SET story = placed.story FROM placed "
+                                    "WHERE articles.article_id = placed.article_id")
+                        con.unregister("placed")
 
     def ingest(
         self,
@@ -91,6 +118,7 @@ class Store(StoreQueries):
         progress: Callable[[int], None] | None = None,
         partition_size: int | None = None,
         scoring: Callable[[int], None] | None = None,
+        stories: str = "auto",
     ) -> IngestReport:
         """Add or update ``articles`` (columns ``analysis.schema.ARTICLE_FIELDS``) and analyse those
         the store's analyser has not analysed yet, partition by partition. Finished partitions are
@@ -102,13 +130,17 @@ class Store(StoreQueries):
         without tones for a scorer's current version are scored again (:meth:`rescore`, on this
         machine; ``scoring(n)`` after each write). Articles another ingest is analysing at the
         same time are not analysed twice: this one waits for them to be written (module
-        docstring). Does not mutate ``articles``.
+        docstring). New articles are placed into stories after the stored ones (``stories``:
+        ``auto`` or ``given``, as :func:`analysis.grouping.assign_stories`). Does not mutate
+        ``articles``.
         """
         rows = articles.drop_duplicates("article_id").reset_index(drop=True)
         rows = rows.assign(outlet_group=outlet_groups(rows))[ARTICLE_FIELDS]  # given, else the "(Section)" rule
         rows = rows.assign(input_hash=[input_hash(t, x) for t, x in zip(rows["title"], rows["text"], strict=True)])
         owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         with self.connect(write=True) as con:
+            with transaction(con, new_generation=False):
+                rows = _place(con, rows, stories)
             con.register("incoming", rows[["article_id", "input_hash"]])
             done = self._analysed(con, "incoming")
             known = int(con.execute("SELECT count(*) FROM incoming JOIN articles USING (article_id)").fetchall()[0][0])
@@ -384,6 +416,43 @@ def _alive(host: str, pid: int, age: float) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
+
+
+def _place(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, stories: str) -> pd.DataFrame:
+    """Place ``rows`` (``ARTICLE_FIELDS``, in order) into the stored story index (new ones as
+    ``stories`` says: ``auto`` or ``given``) and record their placements; returns ``rows`` with
+    ``story`` the placed story (an article placed before keeps its story)."""
+    found = con.execute("SELECT state FROM story_index WHERE mode = 'index'").fetchall()
+    index = pickle.loads(found[0][0]) if found else StoryIndex()
+    known = _placed(con, rows)
+    before = len(index.placed)
+    place(index, rows, stories=stories)
+    placed = assignments(index, rows)
+    if len(index.placed) > before:
+        new = list(dict.fromkeys(a for a in rows["article_id"].astype(str) if a not in known))
+        given = rows.drop_duplicates("article_id").set_index("article_id")["story"]
+        table = pd.DataFrame({
+            "article_id": pd.Series(new, dtype="str"),
+            "given": pd.Series([str(given[a]) for a in new], dtype="str"),
+            "story": pd.Series([index.placed[a][0] for a in new], dtype="str"),
+            "copy_group": pd.Series([index.placed[a][1] for a in new], dtype="str"),
+        })
+        con.register("new_placements", table)
+        con.execute("INSERT INTO placements SELECT * FROM new_placements ON CONFLICT DO NOTHING")
+        con.unregister("new_placements")
+        state = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        con.execute("INSERT OR REPLACE INTO story_index VALUES ('index', ?, ?)", [state, len(index.placed)])
+    story = _placed(con, rows)
+    return rows.assign(story=[story.get(a, s) for a, s in zip(rows["article_id"], placed["story"], strict=True)])
+
+
+def _placed(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> dict[str, str]:
+    """The stored story of each of ``rows`` placed before (article_id -> story)."""
+    con.register("placing_ids", rows[["article_id"]].astype(str))
+    query = "SELECT p.article_id, p.story FROM placements p JOIN placing_ids USING (article_id)"
+    stored = dict(con.execute(query).fetchall())
+    con.unregister("placing_ids")
+    return stored
 
 
 def _write_articles(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
