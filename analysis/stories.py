@@ -55,19 +55,27 @@ def story_entities(mentions: pd.DataFrame) -> pd.DataFrame:
 
 
 # The same per-story entity counts inside the store, over the ``chosen`` CTE of a selection
-# (``analysis.store.query``): from the per-article entity rows kept for a sentiment scorer (one
-# ``is_first`` row per article and entity; parameters: analyser, scorer), or, where those are
-# missing, from the mentions themselves (parameter: analyser).
+# (``analysis.store.query``; these CTEs follow it), with names linked as the store links them: the
+# caller registers ``name_map`` and ``extra_names`` (``analysis.entities.ENTITIES_SQL``). From the
+# per-article entity rows kept for a sentiment scorer (parameters: analyser, scorer), or, where those
+# are missing, from the mentions themselves (parameter: analyser). An article holding two names of
+# one entity counts once, as ``nunique`` does.
 STORY_ENTITIES_SQL = """
-SELECT c.story, names.entity, sum(e.is_first::BIGINT)::BIGINT AS articles, sum(e.n)::BIGINT AS mentions
+all_names AS (SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names)
+SELECT c.story, names.entity, count(DISTINCT c.akey)::BIGINT AS articles, sum(e.n)::BIGINT AS mentions
 FROM chosen c JOIN article_entities e ON e.akey = c.akey AND e.analyser = ? AND e.scorer = ?
-JOIN entity_names names ON names.ekey = e.ekey
+LEFT JOIN name_map nm ON nm.story = c.story AND nm.ekey = e.ekey
+JOIN all_names names ON names.ekey = coalesce(nm.lkey, e.ekey)
 GROUP BY c.story, names.entity
 """
 STORY_MENTIONS_SQL = """
-SELECT c.story, m.entity, count(DISTINCT m.article_id) AS articles, count(*) AS mentions
+all_names AS (SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names)
+SELECT c.story, names.entity, count(DISTINCT m.article_id) AS articles, count(*) AS mentions
 FROM chosen c JOIN mentions m ON m.article_id = c.article_id AND m.analyser = ?
-GROUP BY c.story, m.entity
+JOIN entity_names en ON en.entity = m.entity
+LEFT JOIN name_map nm ON nm.story = c.story AND nm.ekey = en.ekey
+JOIN all_names names ON names.ekey = coalesce(nm.lkey, en.ekey)
+GROUP BY c.story, names.entity
 """
 
 

@@ -207,10 +207,11 @@ class StoreQueries(StoreFile):
         scorer = self.scorer(sentiment)
         with self.connect(write=False) as con:
             chosen, params = self._chosen(con, selection)
+            self._names(con)  # registers the linked names the SQL reads
             if not self._unscored(con, chosen, params, scorer):  # the per-article rows are there
-                counts = frame(con, f"WITH {chosen} {STORY_ENTITIES_SQL}", [*params, self.analyser, scorer])
+                counts = frame(con, f"WITH {chosen}, {STORY_ENTITIES_SQL}", [*params, self.analyser, scorer])
             else:
-                counts = frame(con, f"WITH {chosen} {STORY_MENTIONS_SQL}", [*params, self.analyser])
+                counts = frame(con, f"WITH {chosen}, {STORY_MENTIONS_SQL}", [*params, self.analyser])
         entities = story_entities(pd.DataFrame(columns=["article_id", "story", "entity"])) if counts.empty else counts
         return stories_from(articles, entities.astype({"articles": "int64", "mentions": "int64"}), outlets=outlets)
 
