@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--aliases", metavar="FILE", help="entity aliases CSV (default data/aliases.csv)")
     export.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
     export.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for the NLP step")
+    export.add_argument("--keep-house-style", action="store_true",
+                        help="keep honorifics, weekdays, months, single letters and outlets' own names in terms.csv")
     _scale_options(export, store_default=None)
     report = commands.add_parser("report", help="analyse SOURCEs and write one self-contained HTML report")
     for action in export._actions:  # the same SOURCEs, filters and options as export, declared once
@@ -132,7 +134,7 @@ def _export(args: argparse.Namespace) -> int:
         return _export_through_store(args, aliases, messages)
     result = _load_and_analyse(args, aliases, engine)
     chosen = _chosen(result, _selection(args))
-    paths = _write(build_tables(chosen, messages=messages), args.out)
+    paths = _write(build_tables(chosen, messages=messages, house_style=args.keep_house_style), args.out)
     _report_export(args, len(result.articles), len(paths), chosen)
     return 0
 
@@ -184,7 +186,7 @@ def _report(args: argparse.Namespace) -> int:
         result = _load_and_analyse(args, aliases, engine)
     selection = _selection(args)
     chosen = _chosen(result, selection)
-    html = report_html(build_tables(chosen, messages=messages), selection=selection,
+    html = report_html(build_tables(chosen, messages=messages, house_style=args.keep_house_style), selection=selection,
                        sentiment=args.sentiment,
                        messages=messages, entities=args.entity,
                        generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
@@ -237,7 +239,8 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
         ids = None  # the whole store, brought up to date
         _update_store(store, args)
     selection = _selection(args)
-    key = store.export_key(replace(selection, article_ids=ids), sentiment=args.sentiment, messages=messages)
+    key = store.export_key(replace(selection, article_ids=ids), sentiment=args.sentiment, messages=messages,
+                           house_style=args.keep_house_style)
     kept = store.stored_export(key)
     if kept is not None:
         paths = _write(kept, args.out)
@@ -248,7 +251,7 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
     if result.articles.empty:
         raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
     chosen = _chosen(result, selection)
-    csvs = csv_tables(build_tables(chosen, messages=messages))
+    csvs = csv_tables(build_tables(chosen, messages=messages, house_style=args.keep_house_style))
     paths = _write(csvs, args.out)
     if not store.read_only:
         store.keep_export(key, csvs)

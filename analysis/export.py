@@ -27,13 +27,16 @@ _HIDDEN_LEAD = r"^[\s\"\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+"
 _WIDE_START = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+def build_tables(
+    analysis: Analysis, *, messages: Sequence[str] = (), house_style: bool = False
+) -> dict[str, pd.DataFrame]:
     """Every metric table for an (already selected) analysis, keyed by CSV name without ``.csv``.
 
     Columns of each are ``analysis.schema.TABLES[name]``. Comparisons between outlets (exclusive
     entities, sentence alignment, distinctive terms) are made within each story, between the
     outlets of the selection. ``messages`` are the key messages for ``messages``; without any,
-    that table is empty.
+    that table is empty. ``house_style`` keeps honorifics, weekdays, months, single letters and
+    the outlets' own names in ``terms`` (``analysis.terms.distinctive_terms``).
     """
     sentences = align_sentences(analysis.sentences)
     tables = {
@@ -42,19 +45,19 @@ def build_tables(analysis: Analysis, *, messages: Sequence[str] = ()) -> dict[st
         "mentions": analysis.mentions,
         "entities": entity_table(analysis.mentions, analysis.sentences, analysis.articles),
         "voice": voice_table(analysis.mentions, analysis.articles),
-        **sentence_tables(analysis, sentences, messages=messages),
+        **sentence_tables(analysis, sentences, messages=messages, house_style=house_style),
     }
     return {name: _columns(table, name) for name, table in tables.items()}
 
 
 def sentence_tables(
-    analysis: Analysis, sentences: pd.DataFrame, *, messages: Sequence[str] = ()
+    analysis: Analysis, sentences: pd.DataFrame, *, messages: Sequence[str] = (), house_style: bool = False
 ) -> dict[str, pd.DataFrame]:
     """``terms``, ``quotes`` and ``messages`` (columns ``analysis.schema.TABLES[name]``) of an
     (already selected) ``analysis`` from its aligned ``sentences`` (:func:`sentence_table`'s):
     equal to those of ``build_tables`` without aligning again or counting entities."""
     tables = {
-        "terms": distinctive_terms(sentences),
+        "terms": distinctive_terms(sentences, house_style=house_style),
         "quotes": extract_quotes(sentences, mentions=analysis.mentions),
         "messages": message_pullthrough(sentences, list(messages), articles=analysis.articles),
     }

@@ -241,19 +241,24 @@ def test_unique_angles_pairs_each_sentence_with_its_closest_counterpart():
         "article_id": ["a1", "a1", "a1", "b1", "b1"],
         "outlet": ["TechCrunch", "TechCrunch", "TechCrunch", "TechRepublic", "TechRepublic"],
         "story": "s", "position": [0, 1, 2, 0, 1], "is_title": [True, False, False, False, False],
-        "text": ["Headline", "Google lags behind.", "Azure is preferred.", "Azure is primary.", "Tay was a bot."],
+        "text": ["Headline", "Google lags behind Amazon in cloud.", "Azure is preferred.", "Azure is primary.",
+                 "Tay was a chatbot on Twitter."],
+        "entities": ["", "Google; Amazon", "Azure", "Azure", "Tay; Twitter"],
         "best_match": [0.1, 0.05, 0.9, 0.9, 0.02], "unique": [False, True, False, False, True],
         "matched_outlet": ["TechRepublic", "TechRepublic", "TechRepublic", "TechCrunch", "TechCrunch"],
         "matched_text": [
-            "Azure is primary.", "Tay was a bot.", "Azure is primary.", "Azure is preferred.", "Google lags behind."
+            "Azure is primary.", "Tay was a chatbot on Twitter.", "Azure is primary.", "Azure is preferred.",
+            "Google lags behind Amazon in cloud.",
         ],
     })
     angles = charts.unique_angles(sentences, n=1)
     assert angles[["outlet", "sentence", "unique", "closest_sentence"]].values.tolist() == [
-        ["TechCrunch", "Google lags behind.", True, "Tay was a bot."],
-        ["TechRepublic", "Tay was a bot.", True, "Google lags behind."],
+        ["TechCrunch", "Google lags behind Amazon in cloud.", True, "Tay was a chatbot on Twitter."],
+        ["TechRepublic", "Tay was a chatbot on Twitter.", True, "Google lags behind Amazon in cloud."],
     ]
     assert len(charts.unique_angles(sentences, n=5)) == 4  # the headline is left out
+    # without their entity, "Azure is preferred." and "Azure is primary." are two-word fragments
+    assert len(charts.unique_angles(sentences.drop(columns="entities"), n=5)) == 2
     assert charts.unique_angles(sentences.assign(best_match=float("nan"))).empty
 
 

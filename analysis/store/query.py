@@ -169,11 +169,11 @@ class StoreQueries(StoreFile):
     # ---------------------------------------------------------------- stored exports
 
     def export_key(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob",
-                   messages: Sequence[str] = ()) -> str:
+                   messages: Sequence[str] = (), house_style: bool = False) -> str:
         """The identity of an export's tables: a hash of every input that decides them.
 
         That is the selected, analysed articles in order, with their metadata and content hashes,
-        the ``selection``'s filters, the key ``messages``, and the analyser, sentiment and
+        the ``selection``'s filters, the key ``messages``, ``house_style`` (terms), and the analyser, sentiment and
         :func:`analysis.versions.tables_version` versions. Equal keys give equal CSVs, so
         :meth:`stored_export` can return them instead of building them.
         """
@@ -188,7 +188,8 @@ class StoreQueries(StoreFile):
         filters = {"outlets": selection.outlets, "stories": selection.stories, "since": selection.since,
                    "until": selection.until}
         inputs = {"tables": tables_version(), "analyser": self.analyser, "scorer": self.scorer(sentiment),
-                  "articles": [int(count), rows], "filters": filters, "messages": list(messages)}
+                  "articles": [int(count), rows], "filters": filters, "messages": list(messages),
+                  "house_style": house_style}
         return short_hash(json.dumps(inputs, sort_keys=True, default=str), length=40)
 
     def stored_export(self, key: str) -> dict[str, bytes] | None:
