@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from ..entities import ENTITIES_SQL, entity_table, typed_entity_table
+from ..entities import ENTITIES_SQL, entity_table, tone_interval, typed_entity_table
 from ..extract import Extracted
 from ..pipeline import Analysis, apply_sentiment
 from ..schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, ENTITY_TONE, EXTRACTED, FETCHES, TONE
@@ -141,6 +141,7 @@ class StoreQueries(StoreFile):
                 table = frame(con, f"WITH {chosen}, {ENTITIES_SQL}", [*params, self.analyser, scorer])
                 table = table.merge(tone, on=["story", "outlet", "entity"], how="left")
                 if table["scored"].eq(table["mentions"]).all():
+                    table["tone_low"], table["tone_high"] = tone_interval(table["tone"], table["scored"])
                     return typed_entity_table(table[ENTITIES])
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return entity_table(chosen_analysis.mentions, chosen_analysis.sentences, chosen_analysis.articles)
