@@ -19,7 +19,8 @@ WEAK = "#bdbdbd"  # a tone estimate from too few mentions to read
 
 
 def sentence_tone_chart(sentences: pd.DataFrame, *, colors: Mapping[str, str], scorer: str = "TextBlob") -> go.Figure:
-    """Tone per outlet: the spread of its sentences' polarity (box with every sentence as a dot).
+    """Tone per outlet: the spread of its sentences' polarity (box with every sentence as a dot; the
+    hover says how many sentences the outlet's box rests on).
 
     ``sentences`` needs outlet, polarity, subjectivity, text.
     """
@@ -31,7 +32,8 @@ def sentence_tone_chart(sentences: pd.DataFrame, *, colors: Mapping[str, str], s
             y=rows["polarity"], name=esc(outlet), marker_color=_color(colors, outlet), boxpoints="all",
             jitter=0.4, pointpos=0, boxmean=True,
             customdata=[[_wrap(t), s] for t, s in zip(rows["text"], rows["subjectivity"], strict=True)],
-            hovertemplate="tone %{y:+.3f} · subjectivity %{customdata[1]:.2f}<br>%{customdata[0]}<extra>%{x}</extra>",
+            hovertemplate=("tone %{y:+.3f} · subjectivity %{customdata[1]:.2f}<br>%{customdata[0]}"
+                           f"<extra>%{{x}}: one of {len(rows)} sentences</extra>"),
         )
     _layout(fig, f"Tone per outlet: every sentence ({scorer}; dashed line = mean)", showlegend=False)
     fig.update_yaxes(title_text="Sentence tone (polarity)", range=[-1.05, 1.05], zeroline=True, zerolinecolor="#444")
