@@ -14,6 +14,7 @@ from .base import _color, _layout, _wrap, empty_figure
 from .coverage import _top_entities
 
 WEAK = "#bdbdbd"  # a tone estimate from too few mentions to read
+WEAK_BAR = "#dddddd"  # and its interval, lighter: it spans most of the axis
 
 # --- Sentiment ------------------------------------------------------------------------------
 
@@ -53,9 +54,11 @@ def entity_tone_chart(
     if not names:
         return empty_figure("No entities in the selection.")
     order = [esc(e) for e in reversed(names)]
+    shown = per[per["entity"].isin(names)]
+    row = min(120, max(30, 8 * shown["outlet"].nunique()))  # each outlet's dot on its own line of the row
     fig = go.Figure()
     fig.add_vline(x=0, line_color="#444", line_width=1)
-    for outlet, rows in per[per["entity"].isin(names)].groupby("outlet", sort=True):
+    for outlet, rows in shown.groupby("outlet", sort=True):
         color = _color(colors, outlet)
         weak = rows["mentions"] < MIN_EVIDENCE
         for is_weak, part in ((False, rows[~weak]), (True, rows[weak])):
@@ -69,7 +72,7 @@ def entity_tone_chart(
                         "line": {"width": 2 if is_weak else 1, "color": color if is_weak else "white"}},
                 error_x={"type": "data", "symmetric": False, "array": (part["tone_high"] - part["tone"]).to_numpy(),
                          "arrayminus": (part["tone"] - part["tone_low"]).to_numpy(),
-                         "color": WEAK if is_weak else color, "thickness": 1.5, "width": 3},
+                         "color": WEAK_BAR if is_weak else color, "thickness": 1 if is_weak else 1.5, "width": 3},
                 customdata=part[["mentions", "negative_mentions", "positive_mentions", "polarity", "tone_low",
                                  "tone_high"]].to_numpy(),
                 hovertemplate=(
@@ -81,7 +84,7 @@ def entity_tone_chart(
                 ),
             )
     _layout(fig, f"Tone toward each top entity, per outlet (bars: 95% interval; grey: fewer than {MIN_EVIDENCE} "
-                 "mentions)", height=max(320, 60 + 30 * len(names)), scattermode="group")
+                 "mentions)", height=max(320, 80 + len(names) * row), scattermode="group")
     fig.update_yaxes(categoryorder="array", categoryarray=order, title_text=None, showgrid=True)
     fig.update_xaxes(title_text="Mean tone toward it (P(positive) − P(negative) per mention)", range=[-1.05, 1.05])
     return fig
