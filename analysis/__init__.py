@@ -6,6 +6,7 @@ Every function is pure: it takes and returns DataFrames and never mutates its in
 """
 
 from .aliases import Aliases, read_aliases
+from .angles import rank_angles
 from .entities import entity_table
 from .export import (
     article_table,
@@ -76,6 +77,7 @@ __all__ = [
     "outlet_share",
     "top_outlets",
     "paragraphs",
+    "rank_angles",
     "read_aliases",
     "repair_text",
     "score_texts",

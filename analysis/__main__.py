@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--strict", action="store_true", help="fail (exit 2) on any skipped file or row")
     export.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for the NLP step")
     _stories_option(export)
+    export.add_argument("--keep-house-style", action="store_true",
+                        help="keep honorifics, weekdays, months, single letters and outlets' own names in terms.csv")
     _scale_options(export, store_default=None)
     report = commands.add_parser("report", help="analyse SOURCEs and write one self-contained HTML report")
     for action in export._actions:  # the same SOURCEs, filters and options as export, declared once
@@ -150,7 +152,9 @@ def _export(args: argparse.Namespace) -> int:
     result = _load_and_analyse(args, aliases, engine)
     selection = _selection(args)
     chosen = _chosen(result, selection)
-    paths = _write(build_tables(chosen, messages=messages, outlets=_outlets(result, selection)), args.out)
+    tables = build_tables(chosen, messages=messages, house_style=args.keep_house_style,
+                          outlets=_outlets(result, selection))
+    paths = _write(tables, args.out)
     _report_export(args, len(result.articles), len(paths), chosen)
     return 0
 
@@ -202,7 +206,8 @@ def _report(args: argparse.Namespace) -> int:
         result = _load_and_analyse(args, aliases, engine)
     selection = _selection(args)
     chosen = _chosen(result, selection)
-    tables = build_tables(chosen, messages=messages, outlets=_outlets(result, selection))
+    tables = build_tables(chosen, messages=messages, house_style=args.keep_house_style,
+                          outlets=_outlets(result, selection))
     html = report_html(tables, selection=selection, sentiment=args.sentiment,
                        messages=messages, entities=args.entity,
                        generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
@@ -261,7 +266,8 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
         ids = None  # the whole store, brought up to date
         _update_store(store, args)
     selection = _selection(args)
-    key = store.export_key(replace(selection, article_ids=ids), sentiment=args.sentiment, messages=messages)
+    key = store.export_key(replace(selection, article_ids=ids), sentiment=args.sentiment, messages=messages,
+                           house_style=args.keep_house_style)
     kept = store.stored_export(key)
     if kept is not None:
         paths = _write(kept, args.out)
@@ -272,7 +278,8 @@ def _export_through_store(args: argparse.Namespace, aliases, messages: list[str]
     if result.articles.empty:
         raise UsageError(f"the store {store.path} holds no article: add some with `python -m analysis ingest SOURCE`")
     chosen = _chosen(result, selection)
-    csvs = csv_tables(build_tables(chosen, messages=messages, outlets=_outlets(result, selection)))
+    csvs = csv_tables(build_tables(chosen, messages=messages, house_style=args.keep_house_style,
+                                    outlets=_outlets(result, selection)))
     paths = _write(csvs, args.out)
     if not store.read_only:
         store.keep_export(key, csvs)

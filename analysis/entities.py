@@ -13,7 +13,39 @@ import pandas as pd
 
 from .schema import ENTITIES
 
-_FLOATS = {"share", "polarity", "subjectivity", "tone", "emphasis", "first_seen"}
+_FLOATS = {"share", "polarity", "subjectivity", "tone", "emphasis", "first_seen", "tone_low", "tone_high"}
+# a tone estimate from fewer mentions than this is shown greyed out (issue #18: one sentence is no evidence)
+MIN_EVIDENCE = 3
+_Z = 1.959963984540054  # the standard normal's 97.5% quantile: 95% intervals
+
+
+def tone_interval(tone, n, *, z: float = _Z) -> tuple[np.ndarray, np.ndarray]:
+    """A 95% interval of a mean tone toward an entity from ``n`` mentions: ``(low, high)``.
+
+    Each mention's ``tone_score`` (P(positive) - P(negative)) lies in [-1, 1]; rescaled to [0, 1]
+    its variance is at most p(1 - p) for a mean p (the Bhatia-Davis inequality), so the Wilson
+    score interval of p, mapped back to [-1, 1], is a conservative interval for the mean tone. It
+    needs only the mean and n (the store keeps sums per article, not squares), is defined for n = 1
+    and for a mean at -1 or +1 (where a t interval has no or zero width), always contains the mean,
+    stays inside [-1, 1] and narrows as 1/sqrt(n). NaN where n is 0 or the tone is missing.
+
+    >>> low, high = tone_interval([0.5, 0.5, 0.5], [1, 10, 100])
+    >>> [round(float(x), 2) for x in low], [round(float(x), 2) for x in high]
+    ([-0.76, -0.12, 0.31], [0.97, 0.84, 0.65])
+    """
+    tone = np.asarray(tone, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.clip((tone + 1.0) / 2.0, 0.0, 1.0)
+        z2n = z * z / n
+        centre = (p + z2n / 2.0) / (1.0 + z2n)
+        half = z * np.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n)) / (1.0 + z2n)
+        low, high = 2.0 * (centre - half) - 1.0, 2.0 * (centre + half) - 1.0
+    missing = ~(n > 0) | np.isnan(tone)
+    # Wilson's bounds contain p exactly; min/max keep it so against the last bit of rounding
+    low = np.where(missing, np.nan, np.clip(np.minimum(low, tone), -1.0, 1.0))
+    high = np.where(missing, np.nan, np.clip(np.maximum(high, tone), -1.0, 1.0))
+    return low, high
 
 
 def entity_table(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -25,7 +57,8 @@ def entity_table(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.D
     - share: mentions / all entity mentions of that outlet in that story (sums to 1 per outlet and story)
     - polarity, subjectivity: mean tone of the distinct sentences that mention it
     - tone: mean ``tone_score`` of its mentions (the tone toward it, ``analysis.tone``);
-      negative_mentions, positive_mentions: how many of its mentions have that ``tone``
+      negative_mentions, positive_mentions: how many of its mentions have that ``tone``;
+      tone_low, tone_high: the 95% interval of ``tone`` from its scored mentions (:func:`tone_interval`)
     - exclusive: no other outlet in the selection mentions it in that story (False when the story
       has a single outlet in the selection: there is nothing to compare with)
     - emphasis: share / the entity's share across the other outlets of the story (NaN when exclusive
@@ -47,7 +80,7 @@ def entity_table(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.D
         negative=mentions["tone"].eq("negative"), positive=mentions["tone"].eq("positive")
     ).groupby(keys, sort=False).agg(
         mentions=("entity", "size"), articles=("article_id", "nunique"), tone=("tone_score", "mean"),
-        negative_mentions=("negative", "sum"), positive_mentions=("positive", "sum"),
+        negative_mentions=("negative", "sum"), positive_mentions=("positive", "sum"), scored=("tone_score", "count"),
     )
     labels = (
         mentions.groupby([*keys, "label"], sort=False).size().rename("n").reset_index()
@@ -59,6 +92,7 @@ def entity_table(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.D
         .groupby(keys, sort=False)[["polarity", "subjectivity"]].mean()
     )
     table = counts.join(labels).join(tone).reset_index()
+    table["tone_low"], table["tone_high"] = tone_interval(table["tone"], table["scored"])
     outlet_total = table.groupby(["story", "outlet"])["mentions"].transform("sum")
     table["share"] = table["mentions"] / outlet_total
 

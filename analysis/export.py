@@ -29,7 +29,8 @@ _WIDE_START = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def build_tables(
-    analysis: Analysis, *, messages: Sequence[str] = (), outlets: Sequence[str] | None = None
+    analysis: Analysis, *, messages: Sequence[str] = (), outlets: Sequence[str] | None = None,
+    house_style: bool = False
 ) -> dict[str, pd.DataFrame]:
     """Every metric table for an (already selected) analysis, keyed by CSV name without ``.csv``.
 
@@ -38,6 +39,8 @@ def build_tables(
     outlets of the selection. ``messages`` are the key messages for ``messages``; without any,
     that table is empty. ``stories`` names the ``outlets`` (default: those of the analysis; give the
     selected ones, :meth:`analysis.Selection.outlets_among`) that skipped each story.
+    ``house_style`` keeps honorifics, weekdays, months, single letters and
+    the outlets' own names in ``terms`` (``analysis.terms.distinctive_terms``).
     """
     sentences = align_sentences(analysis.sentences)
     tables = {
@@ -46,20 +49,20 @@ def build_tables(
         "mentions": analysis.mentions,
         "entities": entity_table(analysis.mentions, analysis.sentences, analysis.articles),
         "voice": voice_table(analysis.mentions, analysis.articles),
-        **sentence_tables(analysis, sentences, messages=messages),
+        **sentence_tables(analysis, sentences, messages=messages, house_style=house_style),
         "stories": stories_table(analysis.articles, analysis.mentions, outlets=outlets),
     }
     return {name: _columns(table, name) for name, table in tables.items()}
 
 
 def sentence_tables(
-    analysis: Analysis, sentences: pd.DataFrame, *, messages: Sequence[str] = ()
+    analysis: Analysis, sentences: pd.DataFrame, *, messages: Sequence[str] = (), house_style: bool = False
 ) -> dict[str, pd.DataFrame]:
     """``terms``, ``quotes`` and ``messages`` (columns ``analysis.schema.TABLES[name]``) of an
     (already selected) ``analysis`` from its aligned ``sentences`` (:func:`sentence_table`'s):
     equal to those of ``build_tables`` without aligning again or counting entities."""
     tables = {
-        "terms": distinctive_terms(sentences),
+        "terms": distinctive_terms(sentences, house_style=house_style),
         "quotes": extract_quotes(sentences, mentions=analysis.mentions),
         "messages": message_pullthrough(sentences, list(messages), articles=analysis.articles),
     }

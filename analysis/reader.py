@@ -200,7 +200,7 @@ ANGLE_STYLE = """<style>
 
 
 def angles_html(angles: pd.DataFrame, *, outlet: str, color: str = "#888888") -> str:
-    """Escaped cards of one outlet's least-matched sentences, each above its closest counterpart.
+    """Escaped cards of one outlet's unique angles, each above its closest counterpart.
 
     ``angles`` has the columns of ``analysis.charts.unique_angles`` (sentence, best_match,
     closest_outlet, closest_sentence) plus, optionally, ``unique``; only ``outlet``'s rows are shown.

@@ -312,7 +312,8 @@ def _angles_html(sentences: pd.DataFrame, colors: Mapping[str, str]) -> str:
     angles = charts.unique_angles(sentences, n=n)
     if angles.empty:
         return '<p class="note">Unique angles need at least two outlets covering the same story.</p>'
-    parts = [f'<p class="note">Each outlet\'s {n} least-matched sentences per story above the closest sentence '
+    parts = [f'<p class="note">Each outlet\'s {n} best unique angles per story (sentences no other outlet wrote, '
+             "ranked by what they carry: rare words and names; fragments left out) above the closest sentence "
              "another outlet wrote about it (0 = nothing alike, 1 = the same point).</p>"]
     for story, rows in angles.groupby("story", sort=True):
         if stories > 1:

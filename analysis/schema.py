@@ -30,7 +30,7 @@ MENTIONS = [
 ]
 ENTITIES = [
     "story", "outlet", "entity", "label", "mentions", "articles", "share", "polarity", "subjectivity",
-    "tone", "negative_mentions", "positive_mentions", "exclusive", "emphasis", "first_seen",
+    "tone", "negative_mentions", "positive_mentions", "exclusive", "emphasis", "first_seen", "tone_low", "tone_high",
 ]
 VOICE = ["period", "outlet", "entity", "mentions", "share"]
 TERMS = ["story", "outlet", "term", "count", "z"]

@@ -13,6 +13,13 @@ prior is the term's share of the whole selection (every story and outlet) times 
 ``prior_mass`` (by default the selection's total term count, so a_w is the term's count in the
 whole selection: a conservative prior that shrinks rare terms towards zero). With few articles most
 |z| stay under 1.96: rank by z.
+
+House style is left out by default (``house_style=False``): it says how an outlet writes, not what
+it says. The words of ``data/house_style.txt`` (honorifics such as "mr", weekdays, months, the
+time stamps of a web page) and single letters count as stop words, and each outlet's own name
+(:func:`own_name`: "Fox News" in "told Fox News", "TechRepublic", "@HuffPost") is blanked out of its
+own sentences before counting, so neither "fox news" nor "told fox" can be a term of Fox News.
+Another outlet naming Fox News keeps those words.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import chain, pairwise
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,15 +44,66 @@ _STOP = frozenset(STOP_WORDS) | {"s", "t", "n't", "'s", "ve", "ll", "re", "d", "
 _TOKEN = re.compile(r"[^\W_](?:[\w\-']*\w)?|[^\w\s]")
 
 
-def tokens(text: str) -> list[str | None]:
-    """Lower-cased word tokens of ``text``; stop words and possessive endings become None.
+def _house_style() -> frozenset[str]:
+    path = Path(__file__).resolve().parent.parent / "data" / "house_style.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+# honorifics, weekdays, months and web-page time stamps (data/house_style.txt)
+HOUSE_STYLE = _house_style()
+# the labels of a web address that do not name the site (``foxnews.com``, ``bbc.co.uk``)
+_DOMAIN_LABELS = frozenset({"www", "com", "co", "org", "net", "gov", "edu", "info", "uk", "us", "au", "ca", "nl",
+                            "za", "in", "ie", "de", "fr", "blogspot"})
+
+
+def tokens(text: str, *, house_style: bool = False) -> list[str | None]:
+    """Lower-cased word tokens of ``text``; stop words and possessive endings become None, and so
+    do house-style words (:data:`HOUSE_STYLE`, single letters) unless ``house_style``.
 
     None keeps the place of a removed word so that no bigram spans it.
 
     >>> tokens("Microsoft’s Azure is the preferred cloud")
     ['microsoft', 'azure', None, None, 'preferred', 'cloud']
+    >>> tokens("Mr. Nadella spoke on Thursday")
+    [None, None, 'nadella', 'spoke', None, None]
     """
-    return [_keep(token) for token in _TOKEN.findall(_straight(text))]
+    return [_term(token, house_style) for token in _TOKEN.findall(_straight(text))]
+
+
+def _term(token: str, house_style: bool) -> str | None:
+    """:func:`_keep`, and None for a house-style word unless ``house_style``."""
+    word = _keep(token)
+    if word is None or house_style or (len(word) > 1 and word not in HOUSE_STYLE):
+        return word
+    return None
+
+
+def own_name(outlet: str) -> re.Pattern[str]:
+    """A pattern for an outlet's own name in its text: the letters of the name (a "(Section)" after
+    it dropped) or of a web address's site label, with or without spaces, and an ``@`` handle.
+
+    >>> pattern = own_name("Fox News (Opinion)")
+    >>> pattern.sub("_", "He told Fox News and @FoxNews, not Fox Business.")
+    'He told _ and _, not Fox Business.'
+    >>> own_name("articles.latimes.com").sub("_", "Read more at LATimes.com")
+    'Read more at _'
+    >>> own_name("accesshollywood.com").sub("_", "Access Hollywood has confirmed")
+    '_ has confirmed'
+    """
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", str(outlet)).strip()
+    if " " not in name and "." in name:  # a web address: its site label
+        labels = [label for label in name.lower().split(".") if label]
+        while len(labels) > 1 and labels[-1] in _DOMAIN_LABELS:
+            labels.pop()
+        name = labels[-1] if labels else name
+    letters = re.findall(r"[^\W_]", name)
+    if not letters:
+        return re.compile(r"(?!x)x")  # matches nothing
+    # letter by letter with an optional space, dot or hyphen between: "Access Hollywood" is
+    # "accesshollywood.com", "Fox News" is "@FoxNews"
+    body = r"[\s.\-]?".join(re.escape(c) for c in letters)
+    return re.compile(rf"(?<![\w@])@?{body}(?:\.(?:com|org|net|co\.uk))?(?!\w)", re.IGNORECASE)
 
 
 def _straight(text: str) -> str:
@@ -66,24 +125,25 @@ def _keep(token: str) -> str | None:
     return word
 
 
-def _terms(text: str, bigrams: bool) -> list[str]:
+def _terms(text: str, bigrams: bool, house_style: bool = False) -> list[str]:
     """The unigrams, then (when ``bigrams``) the adjacent non-stop pairs of ``text``."""
-    words = tokens(text)
+    words = tokens(text, house_style=house_style)
     out = [w for w in words if w]
     if bigrams:
         out.extend(f"{a} {b}" for a, b in pairwise(words) if a and b)
     return out
 
 
-def term_counts(texts: Iterable[str], *, bigrams: bool = True) -> Counter[str]:
-    """Counts of unigrams and (when ``bigrams``) of adjacent non-stop word pairs in ``texts``.
+def term_counts(texts: Iterable[str], *, bigrams: bool = True, house_style: bool = False) -> Counter[str]:
+    """Counts of unigrams and (when ``bigrams``) of adjacent non-stop word pairs in ``texts``
+    (house-style words kept only with ``house_style``, as in :func:`tokens`).
 
     >>> sorted(term_counts(["preferred cloud platform"]).items())
     [('cloud', 1), ('cloud platform', 1), ('platform', 1), ('preferred', 1), ('preferred cloud', 1)]
     """
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(_terms(text, bigrams))
+        counts.update(_terms(text, bigrams, house_style))
     return counts
 
 
@@ -126,6 +186,7 @@ def distinctive_terms(
     bigrams: bool = True,
     prior_mass: float | None = None,
     top: int | None = None,
+    house_style: bool = False,
 ) -> pd.DataFrame:
     """Each outlet's distinctive terms against the other outlets of the same story.
 
@@ -136,6 +197,8 @@ def distinctive_terms(
         bigrams: count adjacent non-stop word pairs as well as single words.
         prior_mass: a_0, the total prior count; None uses the selection's total term count.
         top: keep only the ``top`` highest z per story and outlet (None keeps all).
+        house_style: keep honorifics, weekdays, months, single letters and each outlet's own
+            name (left out by default: see the module's docstring).
 
     Returns:
         DataFrame[story, outlet, term, count, z], one row per story, outlet and term, sorted by
@@ -153,12 +216,15 @@ def distinctive_terms(
     story = sentences["story"].fillna("").astype(str)
     outlet = sentences["outlet"].astype(str)
     texts = sentences["text"].fillna("").astype(str)
+    if not house_style:
+        texts = _without_own_names(texts, outlet)
 
     # Groups (story, outlet) in sorted order; one row per group and term with its count.
     group_codes, group_keys = pd.factorize(pd.MultiIndex.from_arrays([story, outlet]), sort=True)
     group_story = group_keys.get_level_values(0).to_numpy(dtype=object)
     group_outlet = group_keys.get_level_values(1).to_numpy(dtype=object)
-    group_of, term_code, own, vocabulary = _group_term_counts(texts.to_numpy(dtype=object), group_codes, bigrams)
+    group_of, term_code, own, vocabulary = _group_term_counts(texts.to_numpy(dtype=object), group_codes, bigrams,
+                                                              house_style)
     total = int(own.sum())
     if total == 0:
         return distinctive_terms(sentences.iloc[0:0])
@@ -196,8 +262,17 @@ def distinctive_terms(
     return out[TERMS].reset_index(drop=True)
 
 
+def _without_own_names(texts: pd.Series, outlet: pd.Series) -> pd.Series:
+    """``texts`` with each outlet's own name (:func:`own_name`) replaced by a full stop in its own
+    sentences: no term, and no bigram across it."""
+    out = texts.copy()
+    for name, rows in outlet.groupby(outlet, sort=False).groups.items():
+        out.loc[rows] = out.loc[rows].str.replace(own_name(name), " . ", regex=True)
+    return out
+
+
 def _group_term_counts(
-    texts: np.ndarray, groups: np.ndarray, bigrams: bool
+    texts: np.ndarray, groups: np.ndarray, bigrams: bool, house_style: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """How often each group used each term: ``(group, term, count, vocabulary)``, one entry per
     group and term it used (``term`` indexes ``vocabulary``; ``count`` is float).
@@ -211,7 +286,8 @@ def _group_term_counts(
     raw = [_TOKEN.findall(_straight(text)) for text in distinct]
     per_text = np.fromiter(map(len, raw), np.int64, count=len(raw))
     token_code, token_names = pd.factorize(np.fromiter(chain.from_iterable(raw), object, count=int(per_text.sum())))
-    unigram_of_token, unigrams = pd.factorize(np.array([_keep(t) for t in token_names], dtype=object))  # None -> -1
+    unigram_of_token, unigrams = pd.factorize(np.array([_term(t, house_style) for t in token_names],
+                                                        dtype=object))  # None -> -1
     word = unigram_of_token[token_code] if len(token_code) else np.zeros(0, np.int64)
     text_of = np.repeat(np.arange(len(distinct)), per_text)
     # every term occurrence of every distinct text: (text, term)

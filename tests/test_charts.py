@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import charts
-from analysis.entities import entity_table
+from analysis.charts.sentiment import WEAK
+from analysis.entities import entity_table, tone_interval
 from analysis.schema import ENTITIES, MESSAGES, TERMS
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -38,8 +40,9 @@ def _entities(rows):
     toward each is its polarity here."""
     columns = ["story", "outlet", "entity", "label", "mentions", "share", "polarity", "exclusive"]
     frame = pd.DataFrame(rows, columns=columns)
+    low, high = tone_interval(frame["polarity"], frame["mentions"])
     return frame.assign(articles=1, subjectivity=0.5, emphasis=float("nan"), first_seen=0.5, tone=frame["polarity"],
-                        negative_mentions=0, positive_mentions=0)[ENTITIES]
+                        negative_mentions=0, positive_mentions=0, tone_low=low, tone_high=high)[ENTITIES]
 
 
 ENTITY_ROWS = _entities([
@@ -129,10 +132,52 @@ def test_heatmap_leaves_unmentioned_cells_empty():
 
 
 def test_entity_tone_chart_plots_the_tone_toward_it_per_outlet():
-    traces = _traces_by_name(charts.entity_tone_chart(ENTITY_ROWS, colors=COLORS, n=3))
-    republic = dict(zip(traces["TechRepublic"].y, traces["TechRepublic"].x, strict=True))
-    assert republic == pytest.approx({"Microsoft": 0.1, "Tay": -0.8})
-    assert traces["TechCrunch"].marker.color == COLORS["TechCrunch"]
+    fig = charts.entity_tone_chart(ENTITY_ROWS, colors=COLORS, n=3)
+    republic = [t for t in fig.data if t.name == "TechRepublic"]
+    points = {y: (x, t.marker.color) for t in republic for y, x in zip(t.y, t.x, strict=True)}
+    # Microsoft from 3 mentions in the outlet's colour; Tay from one mention greyed out, ringed in it
+    assert points == {"Microsoft": (pytest.approx(0.1), COLORS["TechRepublic"]), "Tay": (pytest.approx(-0.8), WEAK)}
+    weak = next(t for t in republic if t.marker.color == WEAK)
+    assert weak.marker.line.color == COLORS["TechRepublic"] and weak.showlegend is False
+    assert "1 mentions" not in weak.hovertemplate and "%{customdata[0]} mentions" in weak.hovertemplate
+    assert "fewer than 3 mentions" in weak.hovertemplate
+    crunch = next(t for t in fig.data if t.name == "TechCrunch")
+    assert crunch.marker.color == COLORS["TechCrunch"]
+    # the error bars reach the interval's ends, wider from 4 mentions than from 6
+    low, high = tone_interval([0.3, 0.0], [6, 4])
+    assert list(crunch.error_x.array) == pytest.approx(list(high - [0.3, 0.0]))
+    assert list(crunch.error_x.arrayminus) == pytest.approx(list([0.3, 0.0] - low))
+    assert crunch.error_x.array[1] > crunch.error_x.array[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(-1, 1), st.integers(0, 500)), min_size=1, max_size=30))
+def test_tone_interval_contains_the_mean_and_stays_in_range(cases):
+    tone, n = zip(*cases, strict=True)
+    low, high = tone_interval(list(tone), list(n))
+    for t, k, lo, hi in zip(tone, n, low, high, strict=True):
+        if k == 0:
+            assert math.isnan(lo) and math.isnan(hi)
+        else:
+            assert -1 <= lo <= t <= hi <= 1
+    # more mentions, a narrower interval (same mean)
+    lo, hi = tone_interval([tone[0]] * 2, [2, 50])
+    assert hi[1] - lo[1] < hi[0] - lo[0]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["A", "B"]), st.sampled_from(["X", "Y", "Z"]), st.integers(1, 8),
+                          st.floats(-1, 1)), min_size=1, max_size=12))
+def test_entity_tone_dots_are_grey_exactly_under_three_mentions(rows):
+    table = _entities([("s", o, e, "person", m, 0.5, t, False) for o, e, m, t in rows])
+    table = table.drop_duplicates(["outlet", "entity"])
+    fig = charts.entity_tone_chart(table, colors={"A": "#111111", "B": "#222222"}, n=10)
+    per = table.set_index(["outlet", "entity"])["mentions"]
+    for trace in fig.data:
+        if trace.type != "scatter":
+            continue
+        for y in trace.y:
+            assert (trace.marker.color == WEAK) == (per[(trace.name, y)] < 3)
 
 
 def test_tone_arc_one_line_per_article_one_legend_entry_per_outlet():
@@ -241,19 +286,24 @@ def test_unique_angles_pairs_each_sentence_with_its_closest_counterpart():
         "article_id": ["a1", "a1", "a1", "b1", "b1"],
         "outlet": ["TechCrunch", "TechCrunch", "TechCrunch", "TechRepublic", "TechRepublic"],
         "story": "s", "position": [0, 1, 2, 0, 1], "is_title": [True, False, False, False, False],
-        "text": ["Headline", "Google lags behind.", "Azure is preferred.", "Azure is primary.", "Tay was a bot."],
+        "text": ["Headline", "Google lags behind Amazon in cloud.", "Azure is preferred.", "Azure is primary.",
+                 "Tay was a chatbot on Twitter."],
+        "entities": ["", "Google; Amazon", "Azure", "Azure", "Tay; Twitter"],
         "best_match": [0.1, 0.05, 0.9, 0.9, 0.02], "unique": [False, True, False, False, True],
         "matched_outlet": ["TechRepublic", "TechRepublic", "TechRepublic", "TechCrunch", "TechCrunch"],
         "matched_text": [
-            "Azure is primary.", "Tay was a bot.", "Azure is primary.", "Azure is preferred.", "Google lags behind."
+            "Azure is primary.", "Tay was a chatbot on Twitter.", "Azure is primary.", "Azure is preferred.",
+            "Google lags behind Amazon in cloud.",
         ],
     })
     angles = charts.unique_angles(sentences, n=1)
     assert angles[["outlet", "sentence", "unique", "closest_sentence"]].values.tolist() == [
-        ["TechCrunch", "Google lags behind.", True, "Tay was a bot."],
-        ["TechRepublic", "Tay was a bot.", True, "Google lags behind."],
+        ["TechCrunch", "Google lags behind Amazon in cloud.", True, "Tay was a chatbot on Twitter."],
+        ["TechRepublic", "Tay was a chatbot on Twitter.", True, "Google lags behind Amazon in cloud."],
     ]
     assert len(charts.unique_angles(sentences, n=5)) == 4  # the headline is left out
+    # without their entity, "Azure is preferred." and "Azure is primary." are two-word fragments
+    assert len(charts.unique_angles(sentences.drop(columns="entities"), n=5)) == 2
     assert charts.unique_angles(sentences.assign(best_match=float("nan"))).empty
 
 

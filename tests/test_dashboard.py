@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import analysis as an
+from analysis.charts.sentiment import WEAK
 from analysis.schema import TABLES
 from analysis.selection import Selection
 from analysis.similarity import load_model
@@ -419,3 +420,19 @@ def test_no_bare_expression_in_the_app():
         and id(node) not in docstrings
     ]
     assert bare == []
+
+
+def test_tone_dots_show_their_evidence_and_angles_what_they_carry(app):
+    _open(app, "Sentiment")
+    assert not app.exception
+    spec = next(json.loads(c.proto.spec) for c in app.get("plotly_chart")
+                if "Tone toward each top entity" in c.proto.spec)
+    dots = [t for t in spec["data"] if t.get("type") == "scatter" and "error_x" in t]
+    assert dots and all("mentions" in t["hovertemplate"] and "95% interval" in t["hovertemplate"] for t in dots)
+    weak = [t for t in dots if t["marker"]["color"] == WEAK]
+    assert weak and all("fewer than 3 mentions" in t["hovertemplate"] for t in weak)  # the seeds name most once
+    _open(app, "Emphasis")
+    assert not app.exception
+    angles = next(t.value for t in app.dataframe if "information" in t.value.columns)
+    assert not angles.empty and (angles["content_words"] >= 2).all()
+    assert "ranked by what they carry" in " ".join(c.value for c in app.caption)

@@ -17,7 +17,8 @@ HOSTILE = ROOT / "tests" / "data" / "hostile"
 INJECTION = ROOT / "tests" / "data" / "injection"
 NUMERIC = {"words", "sentences", "polarity", "subjectivity", "repairs", "position", "paragraph", "start", "end",
            "best_match", "matched_position", "sentence", "mentions", "articles", "share", "emphasis",
-           "first_seen", "count", "z", "similarity", "tone_score", "negative_mentions", "positive_mentions"}
+           "first_seen", "count", "z", "similarity", "tone_score", "negative_mentions", "positive_mentions",
+           "tone_low", "tone_high"}
 # ``tone`` is a number in entities.csv (a mean) and a word in mentions.csv
 NUMERIC_IN = {"entities": {"tone"}}
 

@@ -576,7 +576,7 @@ def generated_store(tmp_path_factory, bundled_articles):
     return store
 
 
-_MEANS = ["polarity", "subjectivity", "tone", "first_seen"]
+_MEANS = ["polarity", "subjectivity", "tone", "first_seen", "tone_low", "tone_high"]  # the interval: from the mean tone
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

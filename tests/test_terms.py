@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from analysis.terms import distinctive_terms, term_counts, tokens
+from analysis.terms import HOUSE_STYLE, distinctive_terms, term_counts, tokens
 from tests.data.stories import seeds
 
 
@@ -159,3 +160,55 @@ def test_curly_marks_read_as_straight_ones(text):
     assert "’" not in "".join(t or "" for t in tokens(text))
     straight = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "′": "'"})
     assert normalise_quotes(text) == text.translate(straight)
+
+
+LOHAN = Path(__file__).resolve().parent / "data" / "ecbplus" / "lohan.jsonl"
+
+
+@pytest.fixture(scope="module")
+def lohan_sentences() -> pd.DataFrame:
+    """The sentences of the 21 real articles of ECB+ story 1b (tests/data/ecbplus), headlines included."""
+    from analysis import analyse, load_corpus
+
+    return analyse(load_corpus(LOHAN).articles).sentences
+
+
+def test_house_style_is_out_of_real_terms_by_default(lohan_sentences):
+    kept = distinctive_terms(lohan_sentences, house_style=True, min_count=1)
+    default = distinctive_terms(lohan_sentences, min_count=1)
+    term = kept.set_index(["outlet", "term"])["count"]
+    # the weekday KTLA and the NY Daily News lean on, a time zone, the outlets naming themselves
+    assert term[("ktla.com", "thursday")] == 3 and term[("nydailynews.com", "late thursday")] == 2
+    assert term[("people.com", "edt")] == 2
+    assert ("accesshollywood.com", "access hollywood") in term and ("people.com", "people") in term
+    words = default["term"].str.split().explode()
+    assert not set(words) & HOUSE_STYLE and (words.str.len() > 1).all()
+    mine = set(zip(default["outlet"], default["term"], strict=True))
+    assert ("accesshollywood.com", "access hollywood") not in mine and ("accesshollywood.com", "hollywood") not in mine
+    # what the story is about stays: every outlet's "betty ford", none lost
+    assert set(default[default["term"] == "betty ford"]["outlet"]) == set(kept[kept["term"] == "betty ford"]["outlet"])
+
+
+def test_own_name_is_out_only_for_the_outlet_itself():
+    s = frame([("x", "Fox News", "Mr. Smith told Fox News on Thursday."),
+               ("x", "Fox News", "Mr. Smith told Fox News on Thursday."),
+               ("x", "HuffPost", "Fox News reported it first, @HuffPost learned. C-SPAN aired it on Thursday."),
+               ("x", "HuffPost", "Fox News reported it first, HuffPost learned.")])
+    default = distinctive_terms(s, min_count=2)
+    fox, huff = (set(default[default["outlet"] == o]["term"]) for o in ("Fox News", "HuffPost"))
+    assert {"fox news", "told fox", "fox", "mr", "thursday", "mr smith"}.isdisjoint(fox) and "smith" in fox
+    assert "huffpost" not in huff and {"fox news", "reported"} <= huff  # another outlet naming Fox keeps it
+    kept = distinctive_terms(s, min_count=2, house_style=True)
+    fox, huff = (set(kept[kept["outlet"] == o]["term"]) for o in ("Fox News", "HuffPost"))
+    assert {"fox news", "told fox", "mr", "thursday"} <= fox and "huffpost" in huff
+
+
+def test_cli_keeps_house_style_on_request(tmp_path, lohan_sentences):
+    from tests.helpers import run_cli
+
+    run = run_cli("export", str(LOHAN), "--keep-house-style", "--out", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    kept = pd.read_csv(tmp_path / "terms.csv", keep_default_na=False)
+    assert ((kept["outlet"] == "ktla.com") & (kept["term"] == "thursday")).any()
+    default = distinctive_terms(lohan_sentences)
+    assert not ((default["outlet"] == "ktla.com") & (default["term"] == "thursday")).any()

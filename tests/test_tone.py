@@ -60,3 +60,30 @@ def test_store_keeps_mention_tones_and_scores_them_again_without_spacy(bundled_a
     pd.testing.assert_frame_equal(store.analysis().mentions, before)
     pd.testing.assert_frame_equal(store.entity_table(), entities)
     assert {"tone", "negative_mentions", "positive_mentions"} <= set(entities.columns)
+
+
+def test_entity_tone_intervals_on_real_text_store_and_memory_agree(tmp_path):
+    """ECB+ story 1b (21 real outlets, tests/data/ecbplus): each tone toward an entity has its 95%
+    interval, narrower with more mentions; the store's entities table gives the same intervals."""
+    from pathlib import Path
+
+    from analysis import analyse, entity_table, load_corpus
+    from analysis.entities import MIN_EVIDENCE
+
+    articles = load_corpus(Path(__file__).resolve().parent / "data" / "ecbplus" / "lohan.jsonl").articles
+    result = analyse(articles)
+    table = entity_table(result.mentions, result.sentences, result.articles)
+    assert ((table["tone_low"] <= table["tone"]) & (table["tone"] <= table["tone_high"])).all()
+    width = table["tone_high"] - table["tone_low"]
+    # most rows rest on one or two mentions: the evidence the chart greys out
+    assert (table["mentions"] < MIN_EVIDENCE).mean() > 0.5
+    lohan = table[table["entity"] == "Lindsay Lohan"]
+    assert lohan["mentions"].max() >= 5
+    many, one = lohan.loc[lohan["mentions"].idxmax()], table[table["mentions"] == 1].iloc[0]
+    assert width[many.name] < width[one.name]
+    store = open_store(tmp_path / "s.duckdb")
+    store.ingest(articles, jobs=1)
+    stored = store.entity_table().set_index(["outlet", "entity"]).sort_index()
+    memory = table.set_index(["outlet", "entity"]).sort_index()
+    pd.testing.assert_series_equal(stored["tone_low"], memory["tone_low"], check_exact=False, rtol=1e-12)
+    pd.testing.assert_series_equal(stored["tone_high"], memory["tone_high"], check_exact=False, rtol=1e-12)

@@ -12,6 +12,7 @@ unique-angles display table), ``voice`` (Share of voice); ``base`` holds the pal
 None of these functions mutates its input or imports streamlit.
 """
 
+from ..angles import ANGLES
 from .base import (
     MAX_OUTLETS,
     NEUTRAL,
@@ -34,7 +35,7 @@ from .coverage import (
     top_entity_names,
     volume_chart,
 )
-from .emphasis import ANGLES, exclusive_chart, messages_chart, rollup_chart, terms_chart, unique_angles
+from .emphasis import exclusive_chart, messages_chart, rollup_chart, terms_chart, unique_angles
 from .sentiment import entity_tone_chart, sentence_tone_chart, tone_arc_chart
 from .voice import ENTITY_STYLES, outlet_share_chart, voice_chart
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..entities import tone_interval
 from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
 from ..utils import published_dates, published_days
 from .base import _color, _layout, drawn, empty_figure, fold, outlet_order, top_labels
@@ -136,10 +137,11 @@ def outlet_entities(entities: pd.DataFrame) -> pd.DataFrame:
 
     Columns: outlet, entity, label, mentions, share (of the outlet's entity mentions in the selection),
     polarity, subjectivity, tone (mention-weighted means), negative_mentions, positive_mentions
-    (sums). With one story it equals that story's rows.
+    (sums), tone_low, tone_high (the interval of the summed tone from all its mentions,
+    :func:`analysis.entities.tone_interval`). With one story it equals that story's rows.
     """
     columns = ["outlet", "entity", "label", "mentions", "share", "polarity", "subjectivity", "tone",
-               "negative_mentions", "positive_mentions"]
+               "negative_mentions", "positive_mentions", "tone_low", "tone_high"]
     if entities.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in columns[3:] else "object") for c in columns})
     weighted = entities.assign(
@@ -158,6 +160,7 @@ def outlet_entities(entities: pd.DataFrame) -> pd.DataFrame:
     per["subjectivity"] = per["_s"] / per["mentions"]
     per["tone"] = per["_t"] / per["mentions"]
     per["share"] = per["mentions"] / per.groupby(level="outlet")["mentions"].transform("sum")
+    per["tone_low"], per["tone_high"] = tone_interval(per["tone"], per["mentions"])
     per = per.join(label).reset_index()
     ordered = per.sort_values(["outlet", "mentions", "entity"], ascending=[True, False, True])
     return ordered[columns].reset_index(drop=True)

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..angles import rank_angles
 from ..rollup import EXCLUSIVE
 from ..utils import is_missing
 from ..utils import plotly_esc as esc  # plotly shows &quot; as typed: quotes stay unescaped
@@ -164,33 +165,9 @@ def messages_chart(messages: pd.DataFrame) -> go.Figure:
 
 # --- tables for display ------------------------------------------------------------------------
 
-ANGLES = [
-    "story", "outlet", "sentence", "best_match", "unique", "closest_outlet", "closest_sentence", "article_id",
-    "position",
-]
-
 
 def unique_angles(sentences: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
-    """Each outlet's ``n`` least-matched sentences per story beside their closest counterpart.
-
-    ``sentences`` is the ``sentences`` table (best_match, unique, matched_outlet, matched_text).
-    Returns columns ``ANGLES``: story, outlet, sentence (its text), best_match, unique,
-    closest_outlet, closest_sentence (the other outlet's closest sentence), article_id, position;
-    sorted by story, outlet, best_match ascending. Empty when nothing was matched (one outlet in
-    the story). Headlines are left out: they are too short to compare.
-    """
-    have = sentences.dropna(subset=["best_match"]) if "best_match" in sentences else sentences.iloc[0:0]
-    if "is_title" in have:
-        have = have[~have["is_title"].astype(bool)]
-    if have.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "best_match" else "object") for c in ANGLES})
-    worst = (
-        have.sort_values(["story", "outlet", "best_match", "article_id", "position"])
-        .groupby(["story", "outlet"], sort=True).head(n)
-    )
-    out = worst.rename(
-        columns={"text": "sentence", "matched_outlet": "closest_outlet", "matched_text": "closest_sentence"}
-    )
-    if "unique" not in out:
-        out = out.assign(unique=pd.NA)
-    return out[ANGLES].reset_index(drop=True)
+    """Each outlet's ``n`` best unique-angle cards per story beside their closest counterpart:
+    :func:`analysis.angles.rank_angles` (columns ``ANGLES``; headlines and fragments left out,
+    unique sentences first, ranked by how unlike the other outlets and how informative they are)."""
+    return rank_angles(sentences, n=n)

@@ -21,7 +21,7 @@ from dataclasses import replace
 import duckdb
 import pandas as pd
 
-from ..entities import ENTITIES_SQL, entity_table, typed_entity_table
+from ..entities import ENTITIES_SQL, entity_table, tone_interval, typed_entity_table
 from ..extract import Extracted
 from ..names import INVENTORY, NameLinks, link_names, self_mention_pairs
 from ..pipeline import Analysis, apply_sentiment
@@ -170,6 +170,7 @@ class StoreQueries(StoreFile):
                 if table["scored"].eq(table["mentions"]).all():
                     labels = self._names(con).labels
                     table["label"] = table["entity"].map(labels).fillna(table["label"])
+                    table["tone_low"], table["tone_high"] = tone_interval(table["tone"], table["scored"])
                     return typed_entity_table(table[ENTITIES])
         chosen_analysis = self.analysis(selection, sentiment=sentiment)
         return entity_table(chosen_analysis.mentions, chosen_analysis.sentences, chosen_analysis.articles)
@@ -218,11 +219,11 @@ class StoreQueries(StoreFile):
     # ---------------------------------------------------------------- stored exports
 
     def export_key(self, selection: Selection = EVERYTHING, *, sentiment: str = "textblob",
-                   messages: Sequence[str] = ()) -> str:
+                   messages: Sequence[str] = (), house_style: bool = False) -> str:
         """The identity of an export's tables: a hash of every input that decides them.
 
         That is the selected, analysed articles in order, with their metadata and content hashes,
-        the ``selection``'s filters, the key ``messages``, and the analyser, sentiment and
+        the ``selection``'s filters, the key ``messages``, ``house_style`` (terms), and the analyser, sentiment and
         :func:`analysis.versions.tables_version` versions. Equal keys give equal CSVs, so
         :meth:`stored_export` can return them instead of building them.
         """
@@ -239,7 +240,8 @@ class StoreQueries(StoreFile):
         if selection.hide_copies:
             filters["hide_copies"] = True
         inputs = {"tables": tables_version(), "analyser": self.analyser, "scorer": self.scorer(sentiment),
-                  "articles": [int(count), rows], "filters": filters, "messages": list(messages)}
+                  "articles": [int(count), rows], "filters": filters, "messages": list(messages),
+                  "house_style": house_style}
         return short_hash(json.dumps(inputs, sort_keys=True, default=str), length=40)
 
     def stored_export(self, key: str) -> dict[str, bytes] | None:

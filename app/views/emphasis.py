@@ -142,8 +142,9 @@ def _story(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
     download(exclusive, prefix + "exclusive-entities")
 
     st.subheader("Unique angles")
-    st.caption("Each outlet's least-matched sentences above the closest sentence another selected outlet wrote "
-               "about the story (match 0 = nothing alike, 1 = the same point; “unique” under the threshold).")
+    st.caption("Each outlet's sentences that no other selected outlet wrote about the story, unique ones first, "
+               "ranked by what they carry (rare words and names; fragments such as “Crazy!” are left out), each "
+               "above the closest sentence another outlet wrote (match 0 = nothing alike, 1 = the same point).")
     angles = charts.unique_angles(tables["sentences"], n=5)
     if angles.empty:
         st.info("Unique angles need at least two outlets covering the same story: select more outlets.")

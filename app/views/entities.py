@@ -28,8 +28,8 @@ def render(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
                "selected outlet names it; emphasis = share ÷ the other outlets' share; first_seen = 0 in the "
                "headline, else how far into the article it first appears (0–1)."
                + (" Filtered by entity type or minimum mentions." if filtered else ""))
-    table(shown, "table_entities", share=PCT, polarity=TONE, subjectivity=SCORE, tone=TONE,
-          emphasis=st.column_config.NumberColumn(format="%.2f×"), first_seen=PCT)
+    table(shown, "table_entities", share=PCT, polarity=TONE, subjectivity=SCORE, tone=TONE, tone_low=TONE,
+          tone_high=TONE, emphasis=st.column_config.NumberColumn(format="%.2f×"), first_seen=PCT)
     download(shown, "entities-filtered" if filtered else "entities")
     if partial is None:
         with st.expander("Every mention"):
