@@ -240,13 +240,16 @@ def _corpus_full_name(counts: dict[str, int]) -> str | None:
 
 
 def _majority(totals: pd.Series) -> dict[str, str]:
-    """name -> its label with the most mentions (ties to the alphabetically first), from a Series
-    indexed by (name, label)."""
+    """name -> its label with the most mentions, from a Series indexed by (name, label). Ties go to
+    a label other than person (spaCy's commonest slip is to call an unfamiliar capitalised word a
+    person: "Ashgabat" once a person and once a place is a place), then to the alphabetically first."""
     if totals.empty:
         return {}
     frame = totals.rename("n").reset_index()
     frame.columns = ["name", "label", "n"]
-    frame = frame.sort_values(["name", "n", "label"], ascending=[True, False, True]).drop_duplicates("name")
+    frame = frame.assign(is_person=frame["label"] == "person")
+    frame = frame.sort_values(["name", "n", "is_person", "label"], ascending=[True, False, True, True])
+    frame = frame.drop_duplicates("name")
     return dict(zip(frame["name"], frame["label"], strict=False))
 
 
