@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """The labelled message-sentence pairs of ``tests/data/messages/pairs.jsonl``, written here by hand.
 
 Each message is written as an analyst tracking a story would write it; each sentence is quoted
