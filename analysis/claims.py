@@ -47,6 +47,7 @@ NAME_SIMILARITY = 0.80
 NEGATED = 0.10
 HYPOTHETICAL = 0.50
 SWAPPED = 0.25
+ROLE_VERB_SIMILARITY = 0.5  # a role counts when it is a role in the message's action
 
 # Words that deny, reverse or cancel the action they govern (lemmas).
 _NEGATORS = frozenset({
@@ -67,7 +68,7 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 class Claim:
     """A key message read as a claim: its names (each a tuple of lower-cased words), its action
     words (verbs, and the adjective of "found guilty"), the names in the agent and patient roles,
-    and whether the message itself is negated."""
+    and whether the message itself is negated ("declined to comment") or hedged ("may buy")."""
 
     text: str
     names: tuple[tuple[str, ...], ...]
@@ -75,6 +76,7 @@ class Claim:
     agent: tuple[str, ...] | None
     patient: tuple[str, ...] | None
     negated: bool
+    hedged: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,8 +179,11 @@ def parse_claim(message: str) -> Claim:
         role = _role(run[-1])
         if role and role not in roles:
             roles[role] = _words(run)
-    negated = any(t.dep_ == "neg" or t.lower_ in ("never", "no") for t in doc)
-    return Claim(message, names, action, roles.get("agent"), roles.get("patient"), negated)
+    anchors = [t for t in doc if t.lower_ in action] or list(doc[:1])
+    readings = [_polarity_and_mood(t) for t in anchors]
+    negated = any(n for n, _ in readings) or any(t.lower_ in ("never", "no") for t in doc)
+    hedged = any(h for _, h in readings)
+    return Claim(message, names, action, roles.get("agent"), roles.get("patient"), negated, hedged)
 
 
 def _vectors(words: Sequence[str]) -> np.ndarray:
@@ -196,13 +201,15 @@ def _polarity_and_mood(token: Token, *, depth: int = 8) -> tuple[bool, bool]:
     words that govern it along complement and modifier links (not from a clause it is the subject
     of: "An arrest ... will not affect" does not negate the arrest)."""
     negated = hedged = False
-    node, came_as = token, None
+    node, came_as, clause = token, None, True
     for _ in range(depth):
         lemma = node.lemma_.lower()
         children = list(node.children)
-        as_subject = came_as in _SUBJECTS
-        if not as_subject:
-            if any(c.dep_ == "neg" for c in children):
+        if came_as in ("ccomp", "advcl", "parataxis"):
+            clause = False  # a "not" in a clause above says nothing of this one ("X doesn't say Y ...")
+        if came_as not in _SUBJECTS:
+            has_not = any(c.dep_ == "neg" for c in children)
+            if has_not and clause:
                 negated = not negated
             if lemma in _NEGATORS and node.pos_ == "VERB":
                 negated = not negated
@@ -210,7 +217,7 @@ def _polarity_and_mood(token: Token, *, depth: int = 8) -> tuple[bool, bool]:
                 negated = not negated
             if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in children):
                 hedged = True
-            if node.pos_ == "VERB" and lemma in _HEDGES:
+            if node.pos_ == "VERB" and lemma in _HEDGES and not has_not:  # "didn't want to comment": a refusal
                 hedged = True
             if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _HEDGES for c in children):
                 hedged = True
@@ -258,11 +265,19 @@ def read_sentence(claim: Claim, sentence: str, *, coverage: float | None = None)
         if head is not None:
             n, h = _polarity_and_mood(head)
             negated, hedged = negated or n, hedged or h
-    swapped = False  # the message's agent is acted on in the sentence, or its patient acts
+    swapped = False  # the message's agent is acted on by the sentence's action, or its patient acts
+    action_vectors = _vectors(list(claim.action)) if claim.action else np.zeros((0, vectors.shape[1]), np.float32)
     for name, other in ((claim.agent, "patient"), (claim.patient, "agent")):
         token = find(name) if name else None
-        swapped = swapped or (token is not None and _role(token) == other)
-    return Reading(coverage, names, action, negated != claim.negated, hedged, swapped)
+        if token is None or _role(token) != other:
+            continue
+        verb = token
+        while verb.dep_ in ("compound", "flat", "poss", "case", "pobj", "agent") and verb.head is not verb:
+            verb = verb.head
+        verb = verb.head
+        if len(action_vectors) and float((action_vectors @ _vectors([verb.lower_])[0]).max()) >= ROLE_VERB_SIMILARITY:
+            swapped = True
+    return Reading(coverage, names, action, negated != claim.negated, hedged and not claim.hedged, swapped)
 
 
 def claim_scores(messages: Sequence[str], sentences: Sequence[str]) -> np.ndarray:
