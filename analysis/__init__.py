@@ -6,6 +6,7 @@ Every function is pure: it takes and returns DataFrames and never mutates its in
 """
 
 from .aliases import Aliases, read_aliases
+from .claims import Claim, claim_scores, parse_claim, read_sentence
 from .entities import entity_table
 from .export import (
     article_table,
@@ -20,6 +21,7 @@ from .export import (
 )
 from .extract import Extracted, extract
 from .loaders import Corpus, LoadError, load_corpus, load_files
+from .messages import message_pullthrough
 from .pipeline import Analysis, analyse, apply_sentiment, select
 from .repair import Repaired, repair_text, unrepair
 from .schema import TABLES
@@ -32,6 +34,7 @@ from .voice import outlet_share, voice_table
 __all__ = [
     "Aliases",
     "Analysis",
+    "Claim",
     "Corpus",
     "Extracted",
     "LoadError",
@@ -44,15 +47,19 @@ __all__ = [
     "apply_sentiment",
     "article_table",
     "build_tables",
+    "claim_scores",
     "csv_tables",
     "entity_table",
     "extract",
     "load_corpus",
     "load_files",
+    "message_pullthrough",
     "neutralise",
     "outlet_share",
     "paragraphs",
+    "parse_claim",
     "read_aliases",
+    "read_sentence",
     "repair_text",
     "score_texts",
     "select",
