@@ -115,7 +115,7 @@ def load_parser():  # -> spacy.language.Language
         return spacy.load(MODEL, exclude=["ner", "senter"])
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4_096)  # parsed sentences: a few kB each
 def _parse(text: str) -> Doc:
     return load_parser()(text)
 
