@@ -12,8 +12,10 @@ of the message (any word of it: "Reid" for "Tara Reid"), or, for a message witho
 with a sentence holding at least ``CONCERN_COVERAGE`` of its content words. With a hundred
 stories selected, "Tara Reid entered rehab" is looked for in the Tara Reid story only.
 
-Parsing every sentence at read time would be slow, so each article's ``SHORTLIST`` sentences
-closest to the message in words (and names) are parsed and scored; the rest are not carriers.
+Parsing every sentence at read time would be slow, so of each article's ``SHORTLIST`` sentences
+closest to the message in words (and names) only those whose word coverage reaches the threshold
+are parsed and scored (a claim score never exceeds the coverage), or, when none does, the closest
+one; the rest are not carriers.
 """
 
 from __future__ import annotations
@@ -117,8 +119,11 @@ def message_pullthrough(
             members = np.asarray(members)
             picked = pd.DataFrame({"i": members, "article": article[members], "close": closeness[members]})
             picked = picked.sort_values("close", ascending=False, kind="stable").groupby("article").head(SHORTLIST)
+            # a claim score never exceeds the coverage: only sentences that could reach the threshold
+            # are parsed (or the closest one, to show how near the outlet came)
+            could = picked["i"][coverage[m, picked["i"]] >= threshold]
             scores = {int(i): read_sentence(claim, texts.iloc[i], coverage=float(coverage[m, i])).score
-                      for i in picked["i"]}
+                      for i in (could if len(could) else picked["i"].iloc[:1])}
             best = max(scores, key=lambda i: (scores[i], -rank_in_reading[i]))
             similarity = scores[best]
             found = similarity >= threshold
