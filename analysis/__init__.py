@@ -7,6 +7,7 @@ Every function is pure: it takes and returns DataFrames and never mutates its in
 
 from .aliases import Aliases, read_aliases
 from .angles import rank_angles
+from .claims import Claim, claim_scores, parse_claim, read_sentence
 from .entities import entity_table
 from .export import (
     article_table,
@@ -23,6 +24,7 @@ from .export import (
 from .extract import Extracted, extract
 from .grouping import StoryIndex, assign_stories
 from .loaders import Corpus, LoadError, load_corpus, load_files
+from .messages import message_pullthrough
 from .names import NameLinks, apply_links, link_mentions, link_names, name_inventory, self_mentions
 from .outlets import fold_outlets, group_outlets, outlet_group, outlet_groups, top_outlets
 from .pipeline import Analysis, analyse, apply_sentiment, select
@@ -40,6 +42,7 @@ from .voice import outlet_share, voice_table
 __all__ = [
     "Aliases",
     "Analysis",
+    "Claim",
     "Corpus",
     "Extracted",
     "LoadError",
@@ -58,6 +61,7 @@ __all__ = [
     "assign_stories",
     "build_tables",
     "coverage_matrix",
+    "claim_scores",
     "csv_tables",
     "distinctive_terms",
     "entity_table",
@@ -68,6 +72,7 @@ __all__ = [
     "load_corpus",
     "load_files",
     "name_inventory",
+    "message_pullthrough",
     "neutralise",
     "fold_outlets",
     "group_outlets",
@@ -78,7 +83,9 @@ __all__ = [
     "top_outlets",
     "paragraphs",
     "rank_angles",
+    "parse_claim",
     "read_aliases",
+    "read_sentence",
     "repair_text",
     "score_texts",
     "select",

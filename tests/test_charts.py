@@ -230,6 +230,20 @@ def test_messages_chart_marks_found_cells():
     assert "sidebar" in empty.layout.annotations[0].text
 
 
+def test_messages_chart_counts_stories_not_the_best_of_them():
+    """Over several stories a cell says in how many the outlet carried the message, not its best score."""
+    messages = pd.DataFrame(
+        [("s1", "X", "Reid entered rehab", True, 0.90, "Reid checked into rehab", "a1", 0.0),
+         ("s2", "X", "Reid entered rehab", False, 0.40, "Reid left", "a2", float("nan")),
+         ("s3", "X", "Reid entered rehab", False, 0.10, "Rehab", "a3", float("nan")),
+         ("s1", "Y", "Reid entered rehab", False, 0.30, "Reid did not", "b1", float("nan"))],
+        columns=MESSAGES,
+    )
+    heat = charts.messages_chart(messages).data[0]
+    assert [list(r) for r in heat.text] == [["1/3 stories", "✗ 0.30"]]
+    assert [list(r) for r in heat.z] == [[pytest.approx(1 / 3), 0.0]]
+
+
 @pytest.mark.parametrize(
     "builder", ["volume", "tone", "timeline", "top", "heatmap", "entity_tone", "exclusive", "terms"]
 )

@@ -39,6 +39,20 @@ def test_export_writes_every_table_with_documented_columns(exported):
     assert len(mentions[(mentions["outlet"] == "TechCrunch") & (mentions["entity"] == "OpenAI")]) == 8
 
 
+def test_export_writes_key_messages_as_claims_per_story(exported):
+    result, out = exported
+    assert result.returncode == 0, result.stderr
+    messages = pd.read_csv(out / "messages.csv", keep_default_na=False)
+    carried = set(map(tuple, messages.loc[messages["found"], ["outlet", "message"]].values))
+    # TechCrunch writes that Google lagged behind; TechRepublic names Google only among the
+    # Partnership on AI members, which is the topic, not the claim
+    assert ("TechCrunch", "Google lags behind Amazon on GPU virtual machines") in carried
+    assert ("TechRepublic", "Google lags behind Amazon on GPU virtual machines") not in carried
+    assert {("TechCrunch", "Microsoft is committed to democratizing AI"),
+            ("TechRepublic", "Microsoft is committed to democratizing AI")} <= carried
+    assert set(messages["story"]) == {"Microsoft–OpenAI partnership"}
+
+
 def test_export_filters_by_outlet(tmp_path):
     result = run("export", "--outlet", "TechRepublic", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr

@@ -1,4 +1,4 @@
-"""Key-message pull-through: seed facts, first_seen by hand, invariants."""
+"""Key-message pull-through: seed facts, claims on real text (ECB+), stories, first_seen by hand, invariants."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.claims import THRESHOLD, claim_scores, parse_claim
 from analysis.messages import message_pullthrough, parse_messages
 from tests.data.stories import seeds
+from tests.helpers import ROOT
+
+PAIRS = ROOT / "tests" / "data" / "messages" / "pairs.jsonl"  # ECB+ sentences (CC BY 3.0), see its README
 
 SEED_MESSAGES = [
     "Google lags behind Amazon on GPU virtual machines",
@@ -74,7 +78,7 @@ def test_first_seen_is_averaged_over_the_outlets_articles():
         "start": [0, 50, 0, 30, 0],
         "end": [40, 100, 25, 60, 30],
         "text": ["Bread prices rose sharply.", "Tay was taken offline by Microsoft.",
-                 "Tay taken offline", "Microsoft took Tay offline.", "Bread prices rose."],
+                 "Microsoft takes Tay offline", "Microsoft took Tay offline.", "Bread prices rose."],
     })
     lengths = pd.DataFrame({"article_id": ["a", "b", "c"], "length": [100, 60, 30]})
     t = message_pullthrough(s, "Microsoft took Tay offline", articles=lengths).set_index("outlet")
@@ -92,8 +96,8 @@ def test_stories_fixture():
         ("Harbour bridge", "Daily Planet", "Bakers gave away free bread"),
         ("", "Gazette", "The council election was postponed"),
     }
-    # One row per story, outlet covering it and message.
-    assert len(t) == 6 * 3
+    # One row per story the message concerns (it names "Brightway"), outlet covering it and message.
+    assert set(t.loc[t["message"] == "Brightway shares fell", "story"]) == {"Brightway recall"}
 
 
 def test_parse_messages_and_empty_inputs():
@@ -122,7 +126,8 @@ def test_invariants(messages, threshold):
     assert t["similarity"].between(0, 1 + 1e-6).all()
     assert t.loc[t["found"], "first_seen"].between(0, 1).all()
     assert t.loc[~t["found"], "first_seen"].isna().all()
-    assert len(t) == len(parse_messages(messages)) * len(s.groupby(["story", "outlet"]))
+    assert len(t) <= len(parse_messages(messages)) * len(s.groupby(["story", "outlet"]))
+    assert not t.duplicated(["story", "outlet", "message"]).any()
 
 
 def test_on_the_pipelines_sentence_table(bundled):
@@ -130,3 +135,110 @@ def test_on_the_pipelines_sentence_table(bundled):
     assert found(t, "TechCrunch", SEED_MESSAGES[0]) and not found(t, "TechRepublic", SEED_MESSAGES[0])
     for message in SEED_MESSAGES[1:3]:
         assert found(t, "TechCrunch", message) and found(t, "TechRepublic", message)
+
+
+# --- claims on real text (tests/data/messages/pairs.jsonl: ECB+, Cybulska & Vossen 2014, CC BY 3.0) ---
+
+def test_a_paraphrase_carries_the_claim_and_its_neighbours_do_not():
+    message = "Tara Reid entered rehab"
+    sentences = [
+        "Tara Reid has checked into Promises Treatment Center, a prominent rehab clinic in Los Angeles.",  # carried
+        "A publicist says Tara Reid has not checked herself into rehab.",  # negation
+        "Lindsay Lohan checks into rehab to begin 90 - day stint, lawyer says",  # another actor
+        "Another day in Hollywood; another star in rehab.",  # topic only
+    ]
+    scores = claim_scores([message] * len(sentences), sentences)
+    assert scores[0] >= THRESHOLD
+    assert (scores[1:] < THRESHOLD).all()
+
+
+def test_denials_refusals_and_swapped_roles_are_not_carried():
+    pairs = [
+        ("Sudan bombed a refugee camp in South Sudan", "A SAF spokesman denied the attack occurred."),
+        ("Microsoft released a patch for Internet Explorer",
+         "Microsoft refused to release a patch for the Internet Explorer flaw."),
+        ("Klitschko stopped Tony Thompson",
+         "Tony Thompson stopped Wladimir Klitschko in the sixth round on Saturday night."),
+        ("Warren Jeffs was sentenced to life in prison", "He could be sentenced to up to 119 years in prison."),
+    ]
+    scores = claim_scores([m for m, _ in pairs], [s for _, s in pairs])
+    assert (scores < THRESHOLD).all(), scores
+    # while the reported claims are carried
+    assert claim_scores(["Klitschko stopped Tony Thompson", "Warren Jeffs was sentenced to life in prison"],
+                        ["Wladimir Klitschko stopped Tony Thompson in the sixth round to keep his titles.",
+                         "Polygamist leader Warren Jeffs sentenced to life in prison"]).min() >= THRESHOLD
+
+
+def test_a_not_that_is_not_about_the_claim_keeps_it():
+    """"will not affect" negates the effect, not the arrest; "didn't want to" is a refusal like "declined to"."""
+    scores = claim_scores(
+        ["Vincent Jackson was arrested for drunk driving", "Microsoft declined to comment on money"],
+        ["An arrest for suspicion of driving under the influence will not affect the playing status of San Diego "
+         "Chargers wide receiver Vincent Jackson for Sunday's divisional playoff game at Pittsburgh.",
+         "Microsoft didn't want to comment on whether there is any monetary component to the partnership."])
+    assert (scores >= THRESHOLD).all(), scores
+    assert parse_claim("Microsoft declined to comment on money").negated
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    table = pd.read_json(PAIRS, lines=True)
+    return table.assign(score=claim_scores(table["message"].tolist(), table["sentence"].tolist()))
+
+
+def test_labelled_pairs_are_what_the_readme_says(pairs):
+    assert len(pairs) >= 200 and pairs["message"].nunique() == 19
+    assert set(pairs["kind"]) == {"paraphrase", "topic", "actor", "negation", "contradiction"}
+    assert (pairs["carried"] == (pairs["kind"] == "paraphrase")).all()
+    # the split is by message: no message on both sides
+    assert pairs.groupby("message")["split"].nunique().max() == 1
+
+
+def test_claims_rank_carriers_above_the_rest_better_than_shared_words(pairs):
+    from analysis.similarity import coverage_matrix
+
+    def roc_auc_score(labels, scores) -> float:  # P(a carried pair outscores another), ties half
+        labels, scores = np.asarray(labels, bool), np.asarray(scores, float)
+        wins = (scores[labels][:, None] > scores[~labels][None, :]).mean()
+        return float(wins + 0.5 * (scores[labels][:, None] == scores[~labels][None, :]).mean())
+
+    held = pairs[pairs["split"] == "held-out"]
+    coverage = [coverage_matrix([m], [s])[0, 0] for m, s in zip(held["message"], held["sentence"], strict=True)]
+    assert roc_auc_score(held["carried"], held["score"]) > roc_auc_score(held["carried"], coverage)
+    dev = pairs[pairs["split"] == "dev"]
+    # the threshold was chosen on dev so that no dev contradiction or negation is carried
+    assert (dev.loc[dev["kind"].isin(["contradiction", "negation"]), "score"] < THRESHOLD).all()
+
+
+def _ecb_sentences() -> pd.DataFrame:
+    """The unedited pair sentences as a small corpus: ECB+ document -> article, its topic and half -> story
+    ("1_2ecb.xml" is story 1a, "1_1ecbplus.xml" story 1b), odd/even document numbers -> two outlets."""
+    table = pd.read_json(PAIRS, lines=True)
+    table = table[~table["source"].str.startswith("edited:")].drop_duplicates("sentence")
+    doc = table["source"].str.split("#").str[0]
+    parts = doc.str.extract(r"^(?P<topic>\d+)_(?P<number>\d+)(?P<half>ecbplus|ecb)")
+    return pd.DataFrame({
+        "article_id": doc.to_numpy(),
+        "outlet": np.where(parts["number"].astype(int) % 2 == 1, "Odd", "Even"),
+        "story": (parts["topic"] + np.where(parts["half"] == "ecb", "a", "b")).to_numpy(),
+        "text": table["sentence"].to_numpy(),
+        "start": table["source"].str.split("#").str[1].astype(int).to_numpy() * 100,
+        "is_title": (table["source"].str.endswith("#0")).to_numpy(),
+    })
+
+
+def test_messages_are_matched_in_the_stories_they_concern_only():
+    s = _ecb_sentences()
+    lengths = pd.DataFrame({"article_id": s["article_id"].unique(), "length": 10_000})
+    messages = ["Tara Reid entered rehab", "Maurice Cheeks was fired as coach of the 76ers"]
+    t = message_pullthrough(s, messages, articles=lengths)
+    by_message = t.groupby("message")["story"].agg(set)
+    # "Tara Reid" is named in the Reid story only; Cheeks in both 76ers stories (fired in 5a, hired in 5b)
+    assert by_message["Tara Reid entered rehab"] == {"1a"}
+    assert by_message["Maurice Cheeks was fired as coach of the 76ers"] == {"5a", "5b"}
+    carried = set(map(tuple, t.loc[t["found"], ["message", "story"]].values))
+    assert ("Tara Reid entered rehab", "1a") in carried
+    assert ("Maurice Cheeks was fired as coach of the 76ers", "5a") in carried
+    # (5b is carried too, by "Cheeks, who was fired March 2 as head coach of the Portland Trail Blazers,
+    # is the fourth head coach...": a known miss, README "Key messages")
+    assert s["story"].nunique() > 30 and t["story"].nunique() == 3  # not every story gets a cell

@@ -125,37 +125,49 @@ def rollup_chart(rollup: pd.DataFrame, *, kind: str, outlets: Sequence[str], col
 
 
 def messages_chart(messages: pd.DataFrame) -> go.Figure:
-    """Key-message pull-through: message × outlet grid, green with ✓ where found, similarity as text.
+    """Key-message pull-through: message × outlet grid over the stories each message concerns.
 
-    ``messages`` needs message, outlet, found, similarity, best_sentence.
+    A cell is the share of the outlet's stories (among those the message concerns) that carried
+    the message: green with ✓ and the claim score when it concerns one story, "k/n stories" when
+    several. ``messages`` needs story, message, outlet, found, similarity, best_sentence.
     """
     if messages.empty:
-        return empty_figure("Type key messages in the sidebar (one per line) to see which outlets carried them.")
-    per = messages.sort_values("similarity", ascending=False).drop_duplicates(["message", "outlet"])
+        return empty_figure("Type key messages in the sidebar (one per line) to see which outlets carried them "
+                            "(a message is looked for in the selected stories that name its names).")
+    ranked = messages.sort_values("similarity", ascending=False, kind="stable")
+    per = ranked.groupby(["message", "outlet"], sort=False).agg(
+        stories=("found", "size"), carried=("found", "sum"), similarity=("similarity", "first"),
+        best_sentence=("best_sentence", "first")).reset_index()
     order = list(dict.fromkeys(messages["message"]))
     outlets = sorted(per["outlet"].unique())
-    sim = per.pivot(index="message", columns="outlet", values="similarity").reindex(index=order, columns=outlets)
-    found = per.pivot(index="message", columns="outlet", values="found").reindex(index=order, columns=outlets)
-    best = per.pivot(index="message", columns="outlet", values="best_sentence").reindex(index=order, columns=outlets)
+
+    def grid(column: str) -> pd.DataFrame:
+        return per.pivot(index="message", columns="outlet", values=column).reindex(index=order, columns=outlets)
+
+    stories, carried, sim, best = grid("stories"), grid("carried"), grid("similarity"), grid("best_sentence")
+    share = (carried / stories).astype(float)
     text = [
-        [("✓ " if bool(f) else "✗ ") + ("" if is_missing(s) else f"{s:.2f}") for f, s in zip(frow, srow, strict=True)]
-        for frow, srow in zip(found.fillna(False).to_numpy(), sim.to_numpy(), strict=True)
+        [("" if is_missing(n) else
+          (("✓ " if k else "✗ ") + f"{s:.2f}") if n == 1 else f"{int(k)}/{int(n)} stories")
+         for n, k, s in zip(nrow, krow, srow, strict=True)]
+        for nrow, krow, srow in zip(stories.to_numpy(), carried.to_numpy(), sim.to_numpy(), strict=True)
     ]
     custom = [[[_wrap(b, 60, 240), "" if is_missing(v) else f"{v:.2f}"] for b, v in zip(brow, srow, strict=True)]
               for brow, srow in zip(best.to_numpy(), sim.to_numpy(), strict=True)]
-    # colour says found or not (messages.FOUND_THRESHOLD), the text gives the similarity
+    # colour says how many of the stories carried it (found: claims.THRESHOLD); blank: not covered
     fig = go.Figure(
         go.Heatmap(
-            z=found.fillna(False).astype(float).to_numpy(), x=[esc(o) for o in outlets],
+            z=share.to_numpy(), x=[esc(o) for o in outlets],
             y=[_wrap(m, 50, 160) for m in order], zmin=0, zmax=1, showscale=False,
             colorscale=[[0.0, "#ececec"], [1.0, "#1a9850"]], text=text, texttemplate="%{text}",
             customdata=custom, xgap=3, ygap=3,
             hovertemplate=(
-                "<b>%{x}</b><br>similarity %{customdata[1]}<br>closest sentence:<br>%{customdata[0]}<extra></extra>"
+                "<b>%{x}</b><br>best claim score %{customdata[1]}<br>closest sentence:<br>%{customdata[0]}"
+                "<extra></extra>"
             ),
         )
     )
-    _layout(fig, "Key-message pull-through: which outlet carried which message (✓ found, with its similarity)",
+    _layout(fig, "Key-message pull-through: which outlet carried which message, in the stories it concerns",
             height=max(240, 110 + 50 * len(order)))
     top_labels(fig, [str(o) for o in outlets])
     fig.update_yaxes(autorange="reversed", title_text=None)

@@ -36,6 +36,12 @@ def render(tables: dict[str, pd.DataFrame], shown: pd.DataFrame, colors: dict[st
                 "included.", icon=":material/campaign:")
     else:
         chart(charts.messages_chart(tables["messages"]), "chart_messages")
+        st.caption("A message is looked for only in the selected stories that name all its names (or, without a "
+                   "name, that hold most of its words); it is carried when a sentence says the same claim: who did "
+                   "what, not negated, denied or only hoped for.")
+        unmatched = [m for m in messages if m not in set(tables["messages"]["message"])]
+        if unmatched:
+            st.info("Not about any selected story: " + "; ".join(unmatched), icon=":material/search_off:")
         with st.expander("Pull-through as a table"):
             table(tables["messages"], "table_messages", similarity=MATCH, first_seen=PCT)
     # without messages the table is empty: no need to align every sentence for it

@@ -1,0 +1,300 @@
+"""Does a sentence carry a key message's claim (who did what, with its polarity), not just its words?
+
+Why: word matching (:func:`analysis.similarity.coverage_matrix`) scores "Lindsay Lohan checks into
+rehab" as carrying "Tara Reid entered rehab", and "Tara Reid has not checked into rehab" as
+carrying it too. A claim is its actors, its action and its polarity; this module checks each over
+spaCy's dependency parse, with the static MiniLM vectors for the words:
+
+- **coverage**: how much of the message's content the sentence has (token-match recall);
+- **names**: the share of the message's names (runs of proper nouns: "Tara Reid", "Betty Ford")
+  that the sentence names too (any word of the name, or a word whose vector is within
+  ``NAME_SIMILARITY``: "naval" for "Navy");
+- **action**: the sentence's words closest to the message's verbs (and the adjective of "found
+  guilty"), and the verbs the message's names are subjects or objects of, are where polarity and
+  mood are read (the static vectors are too weak on verbs, "foil"/"thwart" 0.0, for the closeness
+  itself to help: on the development pairs it lowered the ROC AUC, so it is not in the score);
+- **polarity**: the action is negated ("not", "never", "no"), denied,
+  refused, failed, ruled out or turned down, or is the opposite itself ("acquitted", "scrapped"),
+  looked for on the path from that word up through the clauses that contain it, so that "An
+  arrest ... will not affect his playing status" still carries "X was arrested";
+- **mood**: a hoped-for, conditional or possible action ("could be sentenced", "when the patch is
+  released", "if the deal is completed") is not a reported one;
+- **roles**: "Thompson stopped Klitschko" swaps the agent and the patient of "Klitschko stopped
+  Thompson".
+
+The score is ``coverage × names²``, cut by ``NEGATED`` when the polarity differs from the
+message's, by ``HYPOTHETICAL`` and by ``SWAPPED``. Those factors and ``THRESHOLD`` were chosen on the
+development half of ``tests/data/messages/pairs.jsonl`` by ``training/messages_eval.py``, which
+also reports the held-out half (README, "Key messages").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .similarity import basic_tokens, coverage_matrix, load_model
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+THRESHOLD = 0.71
+NAME_SIMILARITY = 0.80
+NEGATED = 0.10
+HYPOTHETICAL = 0.50
+SWAPPED = 0.25
+ROLE_VERB_SIMILARITY = 0.5  # a role counts when it is a role in the message's action
+
+# Words that deny, reverse or cancel the action they govern (lemmas).
+_NEGATORS = frozenset({
+    "deny", "refuse", "fail", "reject", "decline", "acquit", "scrap", "cancel", "drop", "abandon", "dismiss",
+    "avoid", "halt", "block", "withdraw", "retract", "escape", "evade", "elude", "never", "without",
+})
+_PHRASAL_NEGATORS = frozenset({("turn", "down"), ("rule", "out"), ("call", "off"), ("back", "out"), ("keep", "off")})
+_HEDGES = frozenset({"hope", "want", "wish", "plan", "consider", "expect", "urge", "ask", "may", "might",
+                     "could", "should", "rumor", "rumour", "speculate", "if", "unless", "whether", "when"})
+_MODALS = frozenset({"could", "might", "may", "should", "must"})
+# Dependencies along which a governing word's polarity or mood reaches the word below it.
+_CARRY = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "attr", "oprd", "acomp", "amod",
+                    "compound", "conj", "advcl", "auxpass", "agent", "dative", "npadvmod", "ROOT"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A key message read as a claim: its names (each a tuple of lower-cased words), its action
+    words (verbs, and the adjective of "found guilty"), the names in the agent and patient roles,
+    and whether the message itself is negated ("declined to comment") or hedged ("may buy")."""
+
+    text: str
+    names: tuple[tuple[str, ...], ...]
+    action: tuple[str, ...]
+    agent: tuple[str, ...] | None
+    patient: tuple[str, ...] | None
+    negated: bool
+    hedged: bool = False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a sentence relates to a claim: the parts of :func:`claim_score` (see the module)."""
+
+    coverage: float
+    names: float
+    action: float
+    negated: bool
+    hypothetical: bool
+    swapped: bool
+
+    @property
+    def score(self) -> float:
+        """``coverage × names²``, cut for opposite polarity, hedged mood and swapped roles."""
+        value = self.coverage * self.names**2
+        if self.negated:
+            value *= NEGATED
+        if self.hypothetical:
+            value *= HYPOTHETICAL
+        if self.swapped:
+            value *= SWAPPED
+        return float(min(max(value, 0.0), 1.0))
+
+
+@lru_cache(maxsize=1)
+def load_parser():  # -> spacy.language.Language
+    """The small English model with its tagger, parser and lemmatizer (no NER), loaded once."""
+    import spacy  # here, not at the top: reading stored results never needs spaCy
+    from thinc.api import use_ops
+
+    from .nlp import MODEL
+
+    with use_ops("numpy", use_blis=False):
+        return spacy.load(MODEL, exclude=["ner", "senter"])
+
+
+@lru_cache(maxsize=4_096)  # parsed sentences: a few kB each
+def _parse(text: str) -> Doc:
+    return load_parser()(text)
+
+
+def _name_runs(doc: Doc) -> list[list[Token]]:
+    runs: list[list[Token]] = []
+    for token in doc:
+        if token.pos_ == "PROPN" and token.is_alpha:
+            if runs and runs[-1][-1].i == token.i - 1:
+                runs[-1].append(token)
+            else:
+                runs.append([token])
+    return runs
+
+
+def _words(tokens: Sequence[Token]) -> tuple[str, ...]:
+    return tuple(w for t in tokens for w in basic_tokens(t.text) if w.isalnum())
+
+
+def _role(token: Token) -> str | None:
+    """``agent`` or ``patient`` of the verb a name (given by any of its words) stands for."""
+    while token.dep_ in ("compound", "flat", "poss", "case") and token.head is not token:
+        token = token.head
+    head = token.head
+    if token.dep_ == "nsubj":
+        if head.lemma_ == "be" or head.pos_ == "AUX":  # "Cheeks is out as coach": no action of his
+            return None
+        return "patient" if any(c.dep_ == "auxpass" for c in head.children) else "agent"
+    if token.dep_ in ("nsubjpass", "dobj"):
+        return "patient"
+    if token.dep_ == "pobj" and head.dep_ == "agent":
+        return "agent"
+    return None
+
+
+def _argument_of(token: Token) -> Token | None:
+    """The verb a name is the subject or object of, if it is one."""
+    while token.dep_ in ("compound", "flat") and token.head is not token:
+        token = token.head
+    if token.dep_ in ("nsubj", "nsubjpass", "dobj") and token.head.pos_ in ("VERB", "AUX"):
+        return token.head
+    return None
+
+
+def parse_claim(message: str) -> Claim:
+    """Read a key message as a :class:`Claim`.
+
+    >>> c = parse_claim("Maurice Cheeks was fired as coach of the 76ers")
+    >>> c.names, c.action, c.patient, c.negated
+    ((('maurice', 'cheeks'),), ('fired',), ('maurice', 'cheeks'), False)
+    """
+    doc = _parse(message)
+    runs = _name_runs(doc)
+    names = tuple(_words(run) for run in runs)
+    action = tuple(w for t in doc if (t.pos_ == "VERB" and t.dep_ not in ("amod", "compound"))
+                   or (t.pos_ == "ADJ" and t.dep_ in ("oprd", "acomp")) for w in basic_tokens(t.text))
+    if not action:  # "Tay taken offline", "HP in talks": the root carries the action
+        action = tuple(basic_tokens(doc[:].root.text)) if len(doc) else ()
+    roles: dict[str, tuple[str, ...]] = {}
+    for run in runs:
+        role = _role(run[-1])
+        if role and role not in roles:
+            roles[role] = _words(run)
+    anchors = [t for t in doc if t.lower_ in action] or list(doc[:1])
+    readings = [_polarity_and_mood(t) for t in anchors]
+    negated = any(n for n, _ in readings) or any(t.lower_ in ("never", "no") for t in doc)
+    hedged = any(h for _, h in readings)
+    return Claim(message, names, action, roles.get("agent"), roles.get("patient"), negated, hedged)
+
+
+def _vectors(words: Sequence[str]) -> np.ndarray:
+    """Unit static vectors of whole words (the mean of their WordPiece vectors)."""
+    model = load_model()
+    out = np.zeros((len(words), model.vectors.shape[1]), np.float32)
+    for i, word in enumerate(words):
+        out[i] = model.vectors[list(model.word_pieces(word))].mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+
+
+def _polarity_and_mood(token: Token, *, depth: int = 8) -> tuple[bool, bool]:
+    """Whether ``token`` is negated (or reversed) and whether it is hedged, by itself or by the
+    words that govern it along complement and modifier links (not from a clause it is the subject
+    of: "An arrest ... will not affect" does not negate the arrest)."""
+    negated = hedged = False
+    node, came_as, clause = token, None, True
+    for _ in range(depth):
+        lemma = node.lemma_.lower()
+        children = list(node.children)
+        if came_as in ("ccomp", "advcl", "parataxis"):
+            clause = False  # a "not" in a clause above says nothing of this one ("X doesn't say Y ...")
+        if came_as not in _SUBJECTS:
+            has_not = any(c.dep_ == "neg" for c in children)
+            if has_not and clause:
+                negated = not negated
+            if lemma in _NEGATORS and node.pos_ == "VERB":
+                negated = not negated
+            if any((lemma, c.lower_) in _PHRASAL_NEGATORS for c in children if c.dep_ in ("prt", "prep")):
+                negated = not negated
+            if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in children):
+                hedged = True
+            if node.pos_ == "VERB" and lemma in _HEDGES and not has_not:  # "didn't want to comment": a refusal
+                hedged = True
+            if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _HEDGES for c in children):
+                hedged = True
+        if node.dep_ == "ROOT" or node.head is node:
+            break
+        if node.dep_ not in _CARRY and node.dep_ not in _SUBJECTS:
+            break
+        came_as = node.dep_
+        node = node.head
+    return negated, hedged
+
+
+def read_sentence(claim: Claim, sentence: str, *, coverage: float | None = None) -> Reading:
+    """How ``sentence`` relates to ``claim``: a :class:`Reading` (its ``score`` is in [0, 1])."""
+    doc = _parse(sentence)
+    tokens = [t for t in doc if t.is_alpha or t.like_num]
+    words = [t.lower_ for t in tokens]
+    if coverage is None:
+        coverage = float(coverage_matrix([claim.text], [sentence])[0, 0])
+    if not tokens:
+        return Reading(coverage, 0.0, 0.0, False, False, False)
+    vectors = _vectors(words)
+
+    def find(name: tuple[str, ...]) -> Token | None:
+        for word in name:
+            if word in words:
+                return tokens[words.index(word)]
+        sims = _vectors(list(name)) @ vectors.T
+        best = np.unravel_index(int(sims.argmax()), sims.shape)
+        return tokens[best[1]] if sims[best] >= NAME_SIMILARITY else None
+
+    found = [find(name) for name in claim.names]
+    names = float(np.mean([f is not None for f in found])) if found else 1.0
+
+    action, negated, hedged = 1.0, False, False
+    if claim.action:
+        sims = np.clip(_vectors(list(claim.action)) @ vectors.T, 0.0, 1.0)
+        best = sims.argmax(axis=1)
+        action = float(sims[np.arange(len(best)), best].mean())
+        for i in set(best.tolist()):
+            n, h = _polarity_and_mood(tokens[i])
+            negated, hedged = negated or n, hedged or h
+    for token in found:  # "Matt Smith will not take over the role": the verb a name is an argument of
+        head = _argument_of(token) if token is not None else None
+        if head is not None:
+            n, h = _polarity_and_mood(head)
+            negated, hedged = negated or n, hedged or h
+    swapped = False  # the message's agent is acted on by the sentence's action, or its patient acts
+    action_vectors = _vectors(list(claim.action)) if claim.action else np.zeros((0, vectors.shape[1]), np.float32)
+    for name, other in ((claim.agent, "patient"), (claim.patient, "agent")):
+        token = find(name) if name else None
+        if token is None or _role(token) != other:
+            continue
+        verb = token
+        while verb.dep_ in ("compound", "flat", "poss", "case", "pobj", "agent") and verb.head is not verb:
+            verb = verb.head
+        verb = verb.head
+        if len(action_vectors) and float((action_vectors @ _vectors([verb.lower_])[0]).max()) >= ROLE_VERB_SIMILARITY:
+            swapped = True
+    return Reading(coverage, names, action, negated != claim.negated, hedged and not claim.hedged, swapped)
+
+
+def claim_scores(messages: Sequence[str], sentences: Sequence[str]) -> np.ndarray:
+    """Claim score (:meth:`Reading.score`) of each pair ``(messages[k], sentences[k])``, in [0, 1].
+
+    >>> s = claim_scores(["Tara Reid entered rehab"] * 3,
+    ...                  ["Tara Reid has checked into Promises Treatment Center, a rehab clinic.",
+    ...                   "Lindsay Lohan checks into rehab to begin 90 - day stint, lawyer says",
+    ...                   "A publicist says Tara Reid has not checked herself into rehab."])
+    >>> bool(s[0] >= THRESHOLD > max(s[1], s[2]))
+    True
+    """
+    if len(messages) != len(sentences):
+        raise ValueError("messages and sentences are pairs: give as many of each")
+    claims = {m: parse_claim(m) for m in dict.fromkeys(messages)}
+    out = np.zeros(len(messages), np.float64)
+    for k, (message, sentence) in enumerate(zip(messages, sentences, strict=True)):
+        coverage = float(coverage_matrix([message], [sentence])[0, 0])
+        out[k] = read_sentence(claims[message], sentence, coverage=coverage).score
+    return out

@@ -1,0 +1,455 @@
+# ruff: noqa: E501
+"""The labelled message-sentence pairs of ``tests/data/messages/pairs.jsonl``, written here by hand.
+
+Each message is written as an analyst tracking a story would write it; each sentence is quoted
+from the ECB+ corpus (Cybulska & Vossen, LREC 2014; CC BY 3.0) and named by its document and
+paragraph (``1_9ecb.xml#6``), or, where the corpus has no such sentence (negations and
+contradictions are rare in news), made by editing the named corpus sentence (``edited:``).
+``kind``: ``paraphrase`` (carries the message), ``topic`` (same story and words, another claim),
+``actor`` (the same action by or on someone else), ``negation`` (the message negated, or only
+hoped for / conditional) and ``contradiction`` (says the opposite). Only paraphrases are carried.
+``split`` is by message: thresholds and weights are chosen on ``dev``, reported on ``held-out``.
+
+Run ``python training/messages_pairs.py`` to rewrite the JSONL from this file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "messages" / "pairs.jsonl"
+
+P, T, A, N, C = "paraphrase", "topic", "actor", "negation", "contradiction"
+
+# message, split, [(kind, source, sentence), ...]
+MESSAGES = [
+    ("Tara Reid entered rehab", "dev", [
+        (P, "1_2ecb.xml#0", "A publicist says Tara Reid has checked herself into rehab."),
+        (P, "1_9ecb.xml#6", "Actress Tara Reid entered well-known Malibu rehab center Promises Treatment Center, "
+                            "reportedly of her own desire."),
+        (P, "1_11ecb.xml#0", "Tara Reid has entered a rehab program, the American Pie star's rep confirmed to People "
+                             "and Us Weekly on Friday."),
+        (P, "1_12ecb.xml#2", "Tara Reid has checked into Promises Treatment Center, a prominent rehab clinic in Los "
+                             "Angeles."),
+        (P, "1_14ecb.xml#0", "Tara Reid Finally Checks Into Rehab For Undisclosed Reasons"),
+        (T, "1_1ecb.xml#0", "Another day in Hollywood; another star in rehab."),
+        (T, "1_13ecb.xml#10", "Rehab has been calling her name loud and clear for years."),
+        (T, "1_9ecb.xml#4", "Hey, if you're going to rehab anyway, might as well get your ego stroked, too."),
+        (A, "1_13ecbplus.xml#0", "Lindsay Lohan checks into rehab to begin 90 - day stint, lawyer says"),
+        (A, "1_11ecbplus.xml#2", "Actress Lindsay Lohan finally checked into court - mandated rehab at the Betty Ford "
+                                 "Center late Thursday, after hiring former lawyer Shawn Holley for help."),
+        (N, "edited:1_2ecb.xml#0", "A publicist says Tara Reid has not checked herself into rehab."),
+        (N, "edited:1_11ecb.xml#0", "Tara Reid did not enter a rehab program, the American Pie star's rep told People "
+                                    "on Friday."),
+        (C, "edited:1_11ecb.xml#0", "Tara Reid's rep denied reports that the American Pie star had entered rehab."),
+    ]),
+    ("Lindsay Lohan left Betty Ford", "held-out", [
+        (P, "1_1ecbplus.xml#0", "Lindsay Lohan Leaves Betty Ford, Checks Into Malibu Rehab"),
+        (P, "1_1ecbplus.xml#4", "Lindsay Lohan has left the Betty Ford Center and is moving to a rehab facility in "
+                                "Malibu, Calif., Access Hollywood has confirmed."),
+        (P, "1_3ecbplus.xml#4", "The actress has left the Betty Ford Centre and gone to Malibu's Cliffside resort."),
+        (T, "1_6ecbplus.xml#0", "Lindsay Lohan Checks Into Rehab at Betty Ford Center"),
+        (T, "1_9ecbplus.xml#2", "After she abruptly left a rehab facility in Newport Beach on Thursday, Lindsay Lohan "
+                                "has checked into the Betty Ford Center in Rancho Mirage."),
+        (T, "1_1ecbplus.xml#14", "The actress checked into the Betty Ford Center in May as part of a plea deal stemming "
+                                 "from her June 2012 car accident case."),
+        (T, "1_8ecbplus.xml#8", "Heller told a judge during a hearing Thursday morning that Lohan had checked in to the "
+                                "Morningside Recovery rehab facility, but the starlet left it after a few minutes."),
+        (T, "1_1ecbplus.xml#10", "“ Lindsay is grateful for the treatment she received at the Betty Ford Center."),
+        (A, "edited:1_1ecbplus.xml#4", "Tara Reid has left the Betty Ford Center and is moving to a rehab facility in "
+                                       "Malibu."),
+        (N, "edited:1_1ecbplus.xml#4", "Lindsay Lohan has not left the Betty Ford Center, Access Hollywood has "
+                                       "confirmed."),
+        (C, "1_8ecbplus.xml#18", "\"Lindsay never checked into Morningside but is back at Betty Ford."),
+        (C, "edited:1_1ecbplus.xml#4", "Lindsay Lohan is staying at the Betty Ford Center and will not move to "
+                                       "Malibu."),
+    ]),
+    ("Ellen DeGeneres will host the Oscars", "dev", [
+        (P, "2_1ecbplus.xml#0", "Ellen DeGeneres To Host 86th Oscars"),
+        (P, "2_1ecbplus.xml#4", "Ellen DeGeneres just tweeted she will be hosting the Oscars this year."),
+        (P, "2_1ecbplus.xml#26", "Television icon Ellen DeGeneres will return to host the Oscars® for a second time, "
+                                 "producers Craig Zadan and Neil Meron announced today."),
+        (P, "2_1ecbplus.xml#30", "“ We are thrilled to have Ellen DeGeneres host the Oscars, ” said Zadan and Meron."),
+        (P, "2_1ecbplus.xml#38", "“ It is an honor to welcome back Ellen DeGeneres as the host of the biggest "
+                                 "entertainment celebration of the year, ” said Paul Lee, president, ABC "
+                                 "Entertainment Group."),
+        (T, "2_1ecbplus.xml#40", "DeGeneres hosted the 79th Academy Awards in 2007, for which she received a "
+                                 "Primetime Emmy® nomination for “ Outstanding Individual Performance in a Variety or "
+                                 "Music Program. ”"),
+        (T, "2_1ecbplus.xml#22", "She also hosted the Grammys in 1996 and 1997."),
+        (T, "2_1ecbplus.xml#20", "She returned to host the Emmys in 2005, just three weeks after Hurricane Katrina."),
+        (A, "2_2ecb.xml#8", "On Friday, the organization behind the Academy Awards named Australian actor Hugh Jackman "
+                            "as the host of February's annual show."),
+        (A, "2_1ecb.xml#0", "World's sexiest man' Hugh Jackman has been roped in to host the 81st annual Academy "
+                            "Awards ceremony"),
+        (N, "edited:2_1ecbplus.xml#4", "Ellen DeGeneres just tweeted she will not be hosting the Oscars this year."),
+        (C, "edited:2_1ecbplus.xml#26", "Ellen DeGeneres turned down the producers' offer to host the Oscars."),
+    ]),
+    ("Maurice Cheeks was fired as coach of the 76ers", "held-out", [
+        (P, "5_1ecb.xml#0", "Maurice Cheeks is out as Philadelphia 76ers head coach."),
+        (P, "5_1ecb.xml#4", "Stefanski fired Cheeks with the Sixers floundering at 9-14 and in the basement of the "
+                            "Eastern Conference's Atlantic Division."),
+        (P, "5_2ecb.xml#0", "Maurice Cheeks was fired Saturday as coach of the Philadelphia 76ers, who are slumping "
+                            "at 9-14 a year after making the playoffs."),
+        (P, "5_2ecb.xml#12", "Stefanski had given Cheeks two contract extensions in the past season, but the slow "
+                             "start was enough to cost him his job."),
+        (T, "5_1ecbplus.xml#0", "Cheeks returns as Sixers' fixer Jim O'Brien was shown the door after a single "
+                                "tumultuous season."),
+        (T, "5_1ecbplus.xml#12", "Cheeks was a second - round draft choice of the 76ers in 1978 and played for 11 "
+                                 "seasons with the team."),
+        (T, "5_2ecb.xml#6", "Team president Ed Stefanski said he met with Cheeks, describing the former 76er star as "
+                            "a “gentleman throughout” and a “class act.”"),
+        (T, "5_1ecbplus.xml#8", "Cheeks, who was fired March 2 as head coach of the Portland Trail Blazers, is the "
+                                "fourth head coach since King took over as the team's president and general manager "
+                                "on May 26, 2003."),
+        (A, "5_1ecbplus.xml#32", "King said he decided on Saturday to fire O'Brien, and then checked with Cheeks to "
+                                 "see if he'd be interested in the job."),
+        (A, "5_2ecbplus.xml#6", "In a surprising move nearly three weeks following the end of their season, the "
+                                "Sixers fired Jim O'Brien on Monday after one season as coach and replaced him with "
+                                "Cheeks, one of the most popular players in franchise history."),
+        (N, "edited:5_2ecb.xml#0", "Maurice Cheeks was not fired as coach of the Philadelphia 76ers, team president "
+                                   "Ed Stefanski said."),
+        (C, "edited:5_2ecb.xml#12", "Stefanski gave Cheeks another contract extension and kept him as head coach of "
+                                    "the 76ers."),
+    ]),
+    ("Matt Smith will play Doctor Who", "dev", [
+        (P, "39_1ecb.xml#0", "The BBC says little-known actor Matt Smith will take over the title role in the "
+                             "long-running sci-fi series “Doctor Who.”"),
+        (P, "39_2ecb.xml#0", "With young British actor Matt Smith stepping into Doctor Who's title role, Wired.com "
+                             "takes a look back at the 10 actors who have previously portrayed sci-fi TV's most "
+                             "enduring hero."),
+        (P, "39_3ecb.xml#0", "Tennant has now been voted one of the most popular Doctors of all time and is handing "
+                             "his sonic screwdriver over to actor Matt Smith."),
+        (A, "39_1ecbplus.xml#4", "Actor Peter Capaldi has been announced as the new star of BBC sci - fi series "
+                                 "Doctor Who."),
+        (A, "39_1ecbplus.xml#2", "Doctor Who: Peter Capaldi revealed as 12th Doctor"),
+        (T, "39_1ecbplus.xml#6", "The 55 - year - old Glasgow - born star will be the 12th actor to play the Doctor, "
+                                 "replacing out - going lead Matt Smith."),
+        (T, "39_1ecbplus.xml#46", "Out - going Doctor Matt Smith welcomed Capaldi's casting, and pre - recorded a "
+                                  "message for the new Time Lord."),
+        (T, "39_2ecbplus.xml#6", "Doctor Who boss Steven Moffat has revealed that Peter Capaldi was the only name "
+                                 "considered to take over from Matt Smith."),
+        (N, "edited:39_1ecb.xml#0", "The BBC says actor Matt Smith will not take over the title role in the "
+                                    "long-running sci-fi series “Doctor Who.”"),
+        (C, "edited:39_1ecb.xml#0", "The BBC denied that actor Matt Smith would take over the title role in "
+                                    "“Doctor Who.”"),
+    ]),
+    ("HP is in talks to buy EDS", "held-out", [
+        (P, "44_2ecb.xml#0", "Hewlett-Packard is negotiating to buy technology services provider Electronic Data "
+                             "Systems in a deal that could help the world's largest personal computer maker snap up "
+                             "more data management and consulting contracts."),
+        (P, "44_2ecb.xml#2", "Palo Alto-based HP and Plano, Texas-based EDS confirmed the talks yesterday shortly "
+                             "after The Wall Street Journal reported a deal could be reached as early as today."),
+        (A, "44_1ecbplus.xml#4", "HP has signed a definitive agreement to acquire EYP Mission Critical Facilities "
+                                 "Inc. (EYP MCF), one of the leading data center design and engineering firms."),
+        (A, "44_1ecbplus.xml#0", "HP Acquires EYP Mission Critical Facilities"),
+        (T, "44_2ecb.xml#10", "HP shares dropped $2.49, more than 5 percent, to close at $46.64 as investors fretted "
+                              "over the deal's logistics."),
+        (T, "44_2ecb.xml#48", "Perot sold EDS to General Motors for $2.5 billion in 1984 and eventually became so "
+                              "disillusioned with how that deal worked out that he sold his remaining EDS shares to "
+                              "the carmaker so he could start a rival service bearing his name."),
+        (T, "44_2ecb.xml#42", "The Texas company has been linked with possible deals previously, including a reported "
+                              "interest by Deutsche Telekom late last year and Dell before that."),
+        (T, "44_1ecb.xml#28", "For example, EDS has largely standardized on management software from CA."),
+        (T, "44_2ecb.xml#20", "If the deal is completed, it would be HP's biggest acquisition since it bought Compaq "
+                              "Computer Corp. for $19 billion in 2002."),
+        (N, "edited:44_2ecb.xml#0", "Hewlett-Packard is not negotiating to buy technology services provider "
+                                    "Electronic Data Systems, a spokesman said."),
+        (C, "edited:44_2ecb.xml#2", "HP and EDS denied reports of talks yesterday after The Wall Street Journal said "
+                                    "a deal could be reached."),
+    ]),
+    ("The Saints placed Reggie Bush on injured reserve", "dev", [
+        (P, "25_1ecb.xml#0", "Saints place Bush on IR"),
+        (P, "25_1ecb.xml#2", "The New Orleans Saints have placed running back Reggie Bush on injured reserve because "
+                             "of a sprained knee."),
+        (P, "25_2ecb.xml#4", "The knee was examined over the weekend and coach Sean Payton said at practice on "
+                             "Wednesday that the team decided to put Bush on injured reserve."),
+        (A, "25_3ecbplus.xml#2", "Saints place RB Pierre Thomas on injured reserve"),
+        (A, "25_3ecbplus.xml#6", "Coach Sean Payton announced Wednesday that Pierre Thomas was placed on IR."),
+        (T, "25_2ecb.xml#10", "Bush rushed for 404 yards and two touchdowns, caught 52 passes for 440 yards and four "
+                              "TDs, and scored three touchdowns on punt runbacks this season."),
+        (T, "25_3ecbplus.xml#12", "Ivory made the most of his opportunities with Thomas and Reggie Bush (broken tibia) "
+                                  "missing time with injuries."),
+        (T, "25_5ecb.xml#0", "In case you had any doubts whether or not Pierre Thomas (left) would get more carries "
+                             "than Reggie Bush, you can now have full faith in Thomas."),
+        (N, "25_2ecb.xml#6", "Payton said the Saints, who were eliminated from playoff contention over the weekend, "
+                             "would not have placed Bush on injured reserve if they were still fighting to reach the "
+                             "postseason."),
+        (N, "edited:25_1ecb.xml#2", "The New Orleans Saints have not placed running back Reggie Bush on injured "
+                                    "reserve despite a sprained knee."),
+        (C, "edited:25_2ecb.xml#4", "Coach Sean Payton said the team decided to keep Bush off injured reserve."),
+    ]),
+    ("Scott Peterson was found guilty of murder", "held-out", [
+        (P, "45_1ecb.xml#0", "Scott Peterson has been found guilty of first-degree murder, a verdict that means he "
+                             "could be executed if these same jurors vote as the “conscience of their community” "
+                             "that he deserves to die for his crimes."),
+        (P, "45_2ecb.xml#0", "On November 12, a jury in Redwood City, California, convicted Scott Peterson of "
+                             "first-degree murder in the death of his wife, 23-year-old Laci, and second-degree "
+                             "murder in the death of his 8-month-old unborn son, whom the couple were planning to "
+                             "name Conner."),
+        (P, "45_4ecb.xml#2", "The jury convicted the 32-year-old Peterson on Nov. 12 of first-degree murder for "
+                             "killing his wife and second-degree murder for the death of his unborn son."),
+        (P, "45_5ecb.xml#0", "Peterson, 32, was convicted of two counts of murder in the deaths of his wife, Laci, "
+                             "and her fetus."),
+        (A, "45_1ecbplus.xml#4", "A Spiro man was found guilty of two counts of first - degree murder Thursday evening "
+                                 "in the 2012 shooting death of a Fort Smith woman and the subsequent death of her 8 - "
+                                 "to 12 - week - old fetus."),
+        (A, "45_2ecbplus.xml#0", "Okla. man guilty of killing pregnant girlfriend"),
+        (N, "45_3ecbplus.xml#4", "An Oklahoma man has pleaded not guilty to two first - degree murder charges for the "
+                                 "deaths of an Arkansas woman and her fetus."),
+        (T, "45_1ecb.xml#8", "Peterson was found guilty because jurors believed he had a motive to kill his wife and "
+                             "that Peterson's conduct -- before, during and after Laci Peterson's disappearance -- "
+                             "was too suspicious to be purely coincidental."),
+        (N, "edited:45_1ecb.xml#0", "Scott Peterson has been found not guilty of first-degree murder."),
+        (C, "edited:45_2ecb.xml#0", "On November 12, a jury in Redwood City, California, acquitted Scott Peterson of "
+                                    "murder in the death of his wife."),
+    ]),
+    ("Warren Jeffs was sentenced to life in prison", "dev", [
+        (P, "36_2ecbplus.xml#0", "Polygamist leader Warren Jeffs sentenced to life in prison"),
+        (P, "36_2ecbplus.xml#4", "Polygamist leader Warren Jeffs was sentenced Tuesday to life in prison plus 20 "
+                                 "years for sexually assaulting two girls he claimed were his \"spiritual wives. \""),
+        (P, "36_2ecbplus.xml#8", "The jury sentenced Jeffs to life in prison for aggravated sexual assault of a 12 - "
+                                 "year - old girl and 20 years in prison for the sexual assault of a 15 - year - old "
+                                 "girl."),
+        (T, "36_1ecbplus.xml#4", "A San Antonio jury has found polygamist leader Warren Jeffs guilty on both sexual "
+                                 "assault charges on Thursday."),
+        (T, "36_1ecbplus.xml#8", "He could be sentenced to up to 119 years in prison."),
+        (T, "36_2ecb.xml#44", "The polygamous Fundamentalist Church of Jesus Christ of Latter Day Saints is led "
+                              "president Warren S. Jeffs, now serving a sentence for being an accomplice to rape for "
+                              "conducting an underage marriage."),
+        (T, "36_1ecbplus.xml#12", "Jeffs largely avoided defending himself during the case, only offering a \"I am at "
+                                  "peace, \" phrase as his closing statement."),
+        (N, "edited:36_2ecbplus.xml#4", "Polygamist leader Warren Jeffs was not sentenced to life in prison on "
+                                        "Tuesday."),
+        (C, "edited:36_2ecbplus.xml#4", "Polygamist leader Warren Jeffs was acquitted on Tuesday and walked free."),
+    ]),
+    ("Microsoft released a patch for Internet Explorer", "held-out", [
+        (P, "27_1ecbplus.xml#4", "Microsoft has released a temporary patch to fix a \"zero - day\", or previously "
+                                 "unknown, vulnerability in its Internet Explorer (IE) web browser."),
+        (P, "27_2ecb.xml#4", "Microsoft today released a patch for the latest Internet Explorer (IE) browser "
+                             "vulnerability that has been in the news since last week."),
+        (P, "27_2ecb.xml#0", "Microsoft Patches IE, But Security Issues Remain"),
+        (P, "27_1ecbplus.xml#2", "Microsoft releases fix for'zero - day' IE browser bug"),
+        (P, "27_1ecb.xml#8", "“Microsoft has released a security update for Internet Explorer that will help protect "
+                             "its customers from malicious attacks,” said the company in a statement."),
+        (N, "27_1ecbplus.xml#14", "\"Hackers are already exploiting this so I hope Microsoft produces a full patch "
+                                  "within a few days, \" she said."),
+        (N, "27_1ecb.xml#16", "“When the patch is released, people should run, not walk, to get it installed,” said "
+                              "Paul Ferguson, a researcher with Trend Micro."),
+        (T, "27_2ecb.xml#6", "However, malware authors have already begun pushing out customized variants of the "
+                             "flaw that the Microsoft patch may not address."),
+        (A, "27_1ecb.xml#20", "It is thought that the security flaw, which came to light earlier this week, was "
+                              "exposed by accident, after a Chinese security firm, Knowsec, released details of the "
+                              "loophole believing Microsoft had already issued a software fix to resolve it."),
+        (N, "edited:27_2ecb.xml#4", "Microsoft has not released a patch for the latest Internet Explorer (IE) browser "
+                                    "vulnerability."),
+        (C, "edited:27_2ecb.xml#4", "Microsoft refused to release a patch for the Internet Explorer flaw."),
+    ]),
+    ("The Indian Navy foiled a pirate attack", "dev", [
+        (P, "12_1ecb.xml#0", "The Indian Navy on Saturday prevented pirates from attacking a merchant vessel flying "
+                             "an Ethiopian flag in the Gulf of Aden and took 23 into custody."),
+        (P, "12_1ecbplus.xml#2", "Navy foils Somali pirate attack off Gulf of Aden"),
+        (P, "12_1ecbplus.xml#4", "The Indian Navy patrolling the Gulf of Aden on Thursday thwarted a multi - boat "
+                                 "attack by sea brigands on merchant vessels, apprehending 26 Somali pirates and "
+                                 "confiscating arms and ammunition, in the fifth successful anti - piracy operation "
+                                 "since September."),
+        (P, "12_2ecbplus.xml#0", "Indian ship thwarts piracy attempt in Gulf of Aden, 26 pirates arrested"),
+        (P, "12_2ecb.xml#0", "Indian naval forces came to the rescue of a merchant vessel under attack by pirates in "
+                             "the Gulf of Aden on Saturday, capturing 23 of the raiders, India said."),
+        (T, "12_2ecb.xml#22", "Pirates holding about a dozen ships and nearly 300 crewmen in safe havens on the "
+                              "Somali coast."),
+        (T, "12_2ecb.xml#24", "Among the captured vessels are a Saudi supertanker loaded with $100 million of crude "
+                              "oil, the Sirius Star, and a Ukrainian cargo ship carrying some 30 Soviet-era tanks, "
+                              "the MV Faina."),
+        (T, "12_2ecb.xml#14", "The Indian Navy in November said it had sunk the Somali pirate “mother ship”, though an "
+                              "anti-piracy watchdog later said the vessel was actually a Thai ship carrying fishing "
+                              "equipment that was being hijacked."),
+        (N, "edited:12_1ecb.xml#0", "The Indian Navy on Saturday did not prevent pirates from attacking a merchant "
+                                    "vessel in the Gulf of Aden."),
+        (C, "edited:12_1ecb.xml#0", "Pirates seized a merchant vessel in the Gulf of Aden on Saturday after the Indian "
+                                    "Navy failed to stop the attack."),
+    ]),
+    ("AMD will buy ATI", "held-out", [
+        (P, "43_1ecb.xml#4", "Chipmaker AMD, hoping to gain a leg up on a resurgent rival Intel (INTC), on July 24 "
+                             "ended months of speculation by saying it would buy graphics chipmaker ATI for about "
+                             "$5.4 billion."),
+        (P, "43_1ecb.xml#2", "Advanced Micro Devices (AMD) Chief Executive Hector Ruiz waxed metaphorical as he "
+                             "described his company's acquisition of ATI Technologies (ATYT)."),
+        (A, "43_1ecbplus.xml#2", "On February 29, 2012, AMD announced a definitive agreement to acquire SeaMicro, a "
+                                 "pioneer in energy - efficient, high - bandwidth microservers."),
+        (A, "43_1ecbplus.xml#4", "By acquiring SeaMicro, AMD is accelerating our disruptive server strategy, taking "
+                                 "advantage of an inflection point in the industry driving opportunities in low power, "
+                                 "client mobility, emerging markets and the cloud / megadata centers."),
+        (T, "43_1ecb.xml#30", "AMD shares fell almost 5% on July 24, to $17.40, extending recent declines fueled by "
+                              "concern AMD will be the biggest loser amid an escalating PC industry price war."),
+        (T, "43_1ecb.xml#40", "ATI chipsets connect to Intel's processor through what's known as a front side bus, "
+                              "which serves as a highway for transferring data."),
+        (T, "43_1ecb.xml#28", "Investors weren't too sure how happy the AMD and ATI family will turn out to be, "
+                              "either."),
+        (N, "edited:43_1ecb.xml#4", "Chipmaker AMD said on July 24 that it would not buy graphics chipmaker ATI."),
+        (C, "edited:43_1ecb.xml#4", "Chipmaker AMD on July 24 ended months of speculation by ruling out a bid for "
+                                    "graphics chipmaker ATI."),
+    ]),
+    ("Klitschko stopped Tony Thompson", "dev", [
+        (P, "7_1ecbplus.xml#4", "Wladimir Klitschko stopped Tony Thompson in the sixth round to keep a comfortable "
+                                "hold on his WBA, IBF and WBO heavyweight titles Saturday night."),
+        (P, "7_2ecbplus.xml#0", "Wladimir Klitschko retains titles stopping Thompson in six rounds"),
+        (P, "7_1ecbplus.xml#8", "The Ukrainian champion dropped Thompson again in the sixth, and referee Sam Williams "
+                                "gave the challenger a standing count before stopping the fight at 2: 56."),
+        (A, "7_1ecb.xml#0", "Wladimir Klitschko (52-3, 46 KOs) blasted a sluggish Hasim Rahman (45-7-2, 36 KOs) in "
+                            "Mannheim, Germany on Saturday night to retain the IBF, WBO and IBO world heavyweight "
+                            "titles."),
+        (A, "7_1ecb.xml#2", "After flooring Rahman in the sixth round with a left-right combo Klitschko wasted little "
+                            "time wrapping it up in the seventh with a big left-right-left series that led to the "
+                            "referee stepping in and stopping the fight at the 2:15 mark."),
+        (A, "edited:7_1ecbplus.xml#4", "Tony Thompson stopped Wladimir Klitschko in the sixth round on Saturday "
+                                       "night."),
+        (T, "7_1ecbplus.xml#10", "\"Thompson was not so easy to box."),
+        (T, "7_1ecbplus.xml#26", "Thompson briefly stepped up his cautious tactics when landing a left to Klitschko's "
+                                 "face in the third."),
+        (T, "7_1ecbplus.xml#24", "A cagey opening round was followed by a scrappy second, as Klitschko twice wrestled "
+                                 "Thompson to the floor."),
+        (N, "edited:7_1ecbplus.xml#4", "Wladimir Klitschko did not stop Tony Thompson on Saturday night."),
+        (C, "edited:7_1ecbplus.xml#4", "Wladimir Klitschko failed to stop Tony Thompson, who lasted all twelve "
+                                       "rounds."),
+    ]),
+    ("Vincent Jackson was arrested for drunk driving", "held-out", [
+        (P, "35_1ecb.xml#4", "Jackson was arrested on the DUI charge early Tuesday morning by the California Highway "
+                             "Patrol."),
+        (P, "35_1ecbplus.xml#26", "Chargers receiver Vincent Jackson was arrested for investigation of DUI on Jan. 6, "
+                                  "five days before San Diego's playoff loss at Pittsburgh."),
+        (P, "35_1ecb.xml#2", "An arrest for suspicion of driving under the influence will not affect the playing "
+                             "status of San Diego Chargers wide receiver Vincent Jackson for Sunday's divisional "
+                             "playoff game at Pittsburgh."),
+        (A, "35_1ecbplus.xml#0", "Chargers' Jamal Williams arrested on DUI suspicion"),
+        (A, "35_1ecbplus.xml#4", "Chargers defensive tackle Jamal Williams was arrested on suspicion of drunken "
+                                 "driving, the team's second such arrest in less than a month."),
+        (T, "35_1ecb.xml#0", "Chargers WR Jackson will play vs. Steelers"),
+        (T, "35_1ecb.xml#16", "“I don't think any charges will be filed as a result of the stop."),
+        (T, "35_1ecbplus.xml#36", "Coincidentally, the Chargers were the first NFL team to implement Safe Ride "
+                                  "Solutions, a program in which pro athletes who've had too much to drink can call a "
+                                  "toll - free number and request a ride from an off - duty police officer."),
+        (N, "edited:35_1ecb.xml#4", "Jackson was not arrested on a DUI charge, the California Highway Patrol said."),
+        (C, "edited:35_1ecb.xml#4", "The California Highway Patrol denied that Jackson had been arrested for drunk "
+                                    "driving."),
+    ]),
+    ("Sudan bombed a refugee camp in South Sudan", "dev", [
+        (P, "41_1ecbplus.xml#0", "Breaking News: Sudan Bombs Yida Refugee Camp in South Sudan"),
+        (P, "41_1ecbplus.xml#4", "The Sudan Armed Forces, or SAF, attacked a refugee camp in South Sudan at 2: 53 p. "
+                                 "m. local time today."),
+        (P, "41_2ecbplus.xml#0", "UNHCR condemns air attack on refugee camp in South Sudan"),
+        (C, "41_1ecbplus.xml#10", "A SAF spokesman denied the attack occurred."),
+        (A, "41_1ecb.xml#12", "Hours before, three young men who were cousins died when the Israelis bombed Asma "
+                              "elementary school in Gaza City."),
+        (A, "41_1ecb.xml#0", "Israel's assault on Gaza has exacted the bloodiest toll of civilian lives yet, when the "
+                             "bombing of UN schools being used as refugee centres and of housing killed more than 50 "
+                             "people, including an entire family of seven young children."),
+        (T, "41_1ecbplus.xml#30", "Yida is home to more than 22, 000 refugees, many of whom walked at least seven days "
+                                  "across the border to flee indiscriminate bombing and approaching famine conditions "
+                                  "in Sudan's South Kordofan state."),
+        (T, "41_1ecbplus.xml#38", "It remains to be seen how the Government of South Sudan will respond to this second "
+                                  "attack within its borders; President Kiir held a press conference today on "
+                                  "relations with Sudan just hours before the alleged attack on Yida camp."),
+        (N, "edited:41_1ecbplus.xml#4", "The Sudan Armed Forces did not attack the refugee camp in South Sudan, a "
+                                        "spokesman said."),
+    ]),
+    ("Hugh Jackman will host the Academy Awards", "held-out", [
+        (P, "2_1ecb.xml#0", "World's sexiest man' Hugh Jackman has been roped in to host the 81st annual Academy "
+                            "Awards ceremony"),
+        (P, "2_2ecb.xml#8", "On Friday, the organization behind the Academy Awards named Australian actor Hugh Jackman "
+                            "as the host of February's annual show."),
+        (P, "2_3ecb.xml#2", "Hugh Jackman, the Australian actor known to film audiences for playing a furry comic-book "
+                            "hero in the X-Men movies, will be host of the 81st incarnation of the Oscars, the Academy "
+                            "of Motion Picture Arts and Sciences announced on Friday."),
+        (P, "2_2ecb.xml#10", "Jackman is the first non-comedian to single-handedly host the show in recent years."),
+        (A, "2_1ecbplus.xml#0", "Ellen DeGeneres To Host 86th Oscars"),
+        (A, "2_1ecbplus.xml#26", "Television icon Ellen DeGeneres will return to host the Oscars® for a second time, "
+                                 "producers Craig Zadan and Neil Meron announced today."),
+        (T, "2_2ecb.xml#16", "He has done well hosting the Tony Awards, the Broadway version of the Oscars, but the "
+                             "Oscars' audience is used to comedians on the show."),
+        (T, "2_2ecb.xml#0", "It's a tough job hosting the Academy Awards."),
+        (T, "2_1ecb.xml#12", "Jackman sings ballads at home, makes pancakes for son Oscar, 8, daughter Ava, 3, as well "
+                             "as his wife Deborra-Lee Furness."),
+        (N, "edited:2_2ecb.xml#8", "On Friday, the organization behind the Academy Awards said Australian actor Hugh "
+                                   "Jackman will not host February's annual show."),
+        (C, "edited:2_3ecb.xml#2", "Hugh Jackman turned down the Academy's offer to host the 81st Oscars."),
+    ]),
+    ("Police arrested the driver in the Bloomington hit and run", "dev", [
+        (P, "21_1ecb.xml#0", "Police arrest suspect in fatal Bloomington hit and run"),
+        (P, "21_1ecb.xml#32", "LaSalle was arrested and booked into the Bloomington city jail, Earley said."),
+        (P, "21_2ecb.xml#12", "The station also reported that when the driver was arrested, he was uncooperative and "
+                              "officers had to use a Taser to subdue him."),
+        (T, "21_1ecb.xml#2", "The driver allegedly hit a 66-year-old woman near a Bloomington parking lot and fled the "
+                             "scene."),
+        (T, "21_2ecb.xml#6", "A bystander tried to stop the driver, but he drove off."),
+        (T, "21_2ecb.xml#14", "Police believe the driver was drinking at the time of the crash, WCCO-TV reported."),
+        (T, "21_1ecb.xml#38", "LaSalle is expected to be charged today, Earley said."),
+        (A, "21_1ecbplus.xml#0", "Woman Killed In Queens Hit - And - Run, Driver Charged"),
+        (A, "21_1ecbplus.xml#10", "Police caught up with the driver, who is from Schnectady, a few blocks away."),
+        (N, "edited:21_1ecb.xml#0", "Police have not arrested anyone in the fatal Bloomington hit and run."),
+        (C, "edited:21_1ecb.xml#2", "The driver in the fatal Bloomington hit and run escaped the police and remains at "
+                                    "large."),
+    ]),
+    ("Apple unveiled a 17-inch MacBook Pro", "held-out", [
+        (P, "40_1ecb.xml#0", "After weeks of speculation about what would be introduced at Macworld, Apple Inc. took "
+                             "the wraps off of updated iTunes and iLife software and unveiled a 17-inch MacBook Pro "
+                             "on Tuesday."),
+        (P, "40_2ecb.xml#2", "The firm announced a widely expected refresh of its 17in MacBook Pro, with a battery that "
+                             "the firm said will offer eight hours of operation, but which is not removable from the "
+                             "case."),
+        (P, "40_1ecb.xml#8", "Apple claims that its new MacBook Pro is the thinnest and lightest 17-inch notebook "
+                             "computer available."),
+        (A, "40_1ecbplus.xml#0", "Apple unveils new MacBook Pro with Ivy Bridge at WWDC"),
+        (A, "40_2ecbplus.xml#0", "New MacBook Air models officially unveiled with Ivy Bridge upgrade"),
+        (A, "40_1ecb.xml#22", "The second revamped iLife offering unveiled at Apple's keynote Tuesday morning was a new "
+                              "version of iMovie, which allows new drag-and-drop editing features, video "
+                              "stabilization, built-in themes and animated travel maps."),
+        (T, "40_2ecb.xml#0", "Apple's big announcement at Macworld yesterday was not a new iMac, Mini or netbook, all "
+                             "of which had been rumoured, but a battery."),
+        (T, "40_2ecb.xml#20", "Other than the MacBook Pro, the company concentrated on enhancements to its iWork "
+                              "package, including a beta version of iwork.com."),
+        (N, "edited:40_1ecb.xml#0", "Apple did not unveil a 17-inch MacBook Pro at Macworld on Tuesday."),
+        (C, "edited:40_1ecb.xml#0", "Apple scrapped the 17-inch MacBook Pro, to the disappointment of fans at "
+                                    "Macworld."),
+    ]),
+    ("An arsonist damaged Sarah Palin's church", "dev", [
+        (P, "13_1ecb.xml#0", "An arsonist has badly damaged the church attended by the Governor of Alaska, Sarah "
+                             "Palin, and she has apologised if the fire was connected to “undeserved negative "
+                             "attention” from her failed campaign as the Republican vice-presidential nominee."),
+        (P, "13_4ecb.xml#0", "Gov. Sarah Palin's home church was badly damaged by arson, leading Ms. Palin to "
+                             "apologize if the fire was connected to `undeserved negative attention' the church "
+                             "received during her campaign as the Republican vice-presidential nominee."),
+        (T, "13_1ecb.xml#4", "Ms Palin visited the church on Saturday."),
+        (T, "13_3ecb.xml#0", "A “suspicious” fire devastated the church attended by Alaska Gov. and former vice "
+                             "presidential candidate Sarah Palin on Friday night in her hometown of Wasilla, the "
+                             "church's minister said."),
+        (T, "13_4ecb.xml#6", "Chief Steele said that the blaze was being investigated as an arson but that he did not "
+                             "know of any recent threats to the church."),
+        (T, "13_1ecb.xml#32", "The 1000-member evangelical church was the subject of scrutiny after Mrs Palin was "
+                              "named John McCain's Republican Party running mate."),
+        (T, "13_1ecb.xml#38", "Wasilla, Mrs Palin's home town, is 64 kilometres north of Anchorage."),
+        (T, "13_1ecb.xml#10", "Authorities also did not know whether Mrs Palin's connection to the church was "
+                              "relevant to the fire."),
+        (N, "edited:13_1ecb.xml#0", "An arsonist has not damaged the church attended by the Governor of Alaska, Sarah "
+                                    "Palin."),
+        (C, "edited:13_4ecb.xml#6", "Fire Chief Steele said the blaze at Sarah Palin's church was an accident, not "
+                                    "arson."),
+    ]),
+]
+
+
+def pairs() -> list[dict]:
+    """One dict per pair: message, sentence, carried, kind, split, source."""
+    return [
+        {"message": message, "sentence": sentence, "carried": kind == P, "kind": kind, "split": split,
+         "source": source}
+        for message, split, rows in MESSAGES for kind, source, sentence in rows
+    ]
+
+
+if __name__ == "__main__":
+    rows = pairs()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{len(rows)} pairs, {sum(r['carried'] for r in rows)} carried -> {OUT}")
