@@ -1,6 +1,7 @@
 """Would giving a pronoun's tone to the person it refers to help? Measured on NewsMTSC.
 
     python training/pronoun_tone.py --predictions /tmp/cv.npz   # from train_tone_cnn.py cv --predictions
+    python training/pronoun_tone.py --model light               # the light model's CV, computed here
 
 NewsMTSC names, in each target's ``Input.gid``, the person a pronoun target ("he", "her") refers to.
 Per article and person this compares the gold tone (mean of the gold labels of all the person's
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_tone import DEFAULT_DATA, load
+from train_tone import DEFAULT_DATA, FOLDS, fit_light, folds, light_features, load
 
 PRONOUNS = frozenset({"he", "she", "his", "her", "him", "hers", "himself", "herself", "they", "their", "them",
                       "it", "its", "we", "our", "us", "i", "me", "my"})
@@ -38,15 +39,31 @@ def referents(path: Path) -> list[str]:
     return out
 
 
+def light_cv(data: pd.DataFrame) -> np.ndarray:
+    """The light model's cross-validated probabilities (train_tone.py's folds and settings)."""
+    x, fold, y = light_features(data), folds(data), data["label"].to_numpy()
+    p = np.zeros((len(data), 3))
+    for k in range(FOLDS):
+        test = fold == k
+        model = fit_light(x[~test], y[~test], c=0.003)
+        z = ((x[test] - model.mean) / model.scale) @ model.coef.T + model.intercept
+        z = np.exp(z - z.max(1, keepdims=True))
+        p[test] = z / z.sum(1, keepdims=True)
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--predictions", type=Path, required=True)
+    parser.add_argument("--predictions", type=Path, help="probabilities saved by train_tone_cnn.py cv")
     parser.add_argument("--model", default="ensemble", choices=["ensemble", "cnn", "light"])
     args = parser.parse_args(argv)
     data = load(args.data)
-    with np.load(args.predictions) as saved:
-        p = (saved["cnn"] + saved["light"]) / 2 if args.model == "ensemble" else saved[args.model]
+    if args.predictions:
+        with np.load(args.predictions) as saved:
+            p = (saved["cnn"] + saved["light"]) / 2 if args.model == "ensemble" else saved[args.model]
+    else:
+        p = light_cv(data)
     data = data.assign(person=referents(args.data), pronoun=data["mention"].str.lower().isin(PRONOUNS),
                        gold=data["label"] - 1, score=p[:, 2] - p[:, 0])
     by = ["article", "person"]
