@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             z = np.exp(z - z.max(1, keepdims=True))
             p_light[test] = z / z.sum(1, keepdims=True)
     results = {"model": "cnn", "targets": len(data), "seconds": round(time.perf_counter() - started),
-               "settings": {k: v for k, v in vars(args).items() if k not in {"data", "out", "command"}},
+               "settings": {k: v for k, v in vars(args).items() if k not in {"data", "out", "command", "predictions"}},
                "cnn": report(data, p.argmax(1))}
     if args.ensemble:
         results["light"] = report(data, p_light.argmax(1))
