@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -9,13 +12,16 @@ from hypothesis import strategies as st
 
 from analysis.store import open_store
 from analysis.tone import features, mention_tones, score_mentions
+from analysis.tone_cnn import load_cnn
+from tests.helpers import ROOT
 
 
 def test_two_entities_of_one_sentence_get_their_own_tone():
     text = "Smith praised the plan while attacking Jones."
     tones = score_mentions([text, text], [0, 39], [5, 44])
     assert tones["tone"].tolist() == ["positive", "negative"]
-    assert tones["tone_score"].iloc[0] > 0.5 > -0.2 > tones["tone_score"].iloc[1]
+    smith, jones = tones["tone_score"]
+    assert smith > 0.5 and jones < 0 and smith - jones > 0.6
 
 
 def test_an_event_against_the_target_is_negative_where_the_sentence_scorers_see_nothing():
@@ -87,3 +93,28 @@ def test_entity_tone_intervals_on_real_text_store_and_memory_agree(tmp_path):
     memory = table.set_index(["outlet", "entity"]).sort_index()
     pd.testing.assert_series_equal(stored["tone_low"], memory["tone_low"], check_exact=False, rtol=1e-12)
     pd.testing.assert_series_equal(stored["tone_high"], memory["tone_high"], check_exact=False, rtol=1e-12)
+REFERENCE = ROOT / "tests" / "data" / "tone" / "reference.json"
+
+
+def test_numpy_inference_matches_the_torch_model_it_was_exported_from():
+    records = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    p = load_cnn().probabilities([r["text"] for r in records], [r["start"] for r in records],
+                                 [r["end"] for r in records])
+    np.testing.assert_allclose(p, [r["cnn"] for r in records], atol=2e-5)
+
+
+def test_a_mention_scores_the_same_alone_and_among_others_bit_for_bit():
+    records = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    texts, starts, ends = ([r[k] for r in records] for k in ("text", "start", "end"))
+    together = score_mentions(texts, starts, ends)
+    for i in (0, 7, len(records) - 1):
+        alone = score_mentions([texts[i]], [starts[i]], [ends[i]])
+        assert alone["tone_score"].iloc[0] == together["tone_score"].iloc[i]
+
+
+def test_a_long_sentence_is_read_around_its_mention():
+    filler = " ".join(["The committee met again on Tuesday."] * 40)
+    text = f"{filler} Critics attacked Jones for the failure."
+    start = text.index("Jones")
+    tones = score_mentions([text], [start], [start + 5])
+    assert tones["tone"].iloc[0] == "negative"
