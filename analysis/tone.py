@@ -12,7 +12,7 @@ on each side of the mention, nearer words counting more:
 
 :func:`score_mentions` averages this light model's probabilities with those of a target-aware
 convolutional network over the same static vectors (``analysis.tone_cnn``, trained by
-``training/train_tone_cnn.py``): cross-validated macro-F1 0.687 against 0.656 for the light model alone.
+``training/train_tone_cnn.py``): cross-validated macro-F1 0.686 against 0.656 for the light model alone.
 
 Trained on NewsMTSC (Hamborg & Donnay, EACL 2021; MIT) by ``training/train_tone.py``, which
 also holds the cross-validation it was chosen by (README, "Tone toward entities").
