@@ -26,7 +26,7 @@ from analysis.sentiment import SCORER_NAMES
 from analysis.utils import published_days
 from app import data, options, share, sidebar, views
 from app.sidebar import Choice, Panels
-from app.widgets import SELECT_OUTLET, Partial, count
+from app.widgets import SELECT_OUTLET, Partial, count, of_them
 
 TABS = ["Overview", "Stories", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
 StoryOverview = Callable[[Selection], tuple[pd.DataFrame, pd.DataFrame]]  # stories and their coverage
@@ -203,7 +203,7 @@ def render(tables: dict[str, pd.DataFrame], full: an.Analysis | Callable[[], an.
     head, zip_box, report_box = st.columns([4, 1.3, 1.3], vertical_alignment="center")
     # copies are counted from stories.csv: the articles table holds copy_of only where grouping gives it
     n_copies = int(tables["stories"]["copies"].sum()) if choice.copies else 0
-    copied = f", {n_copies:,} of them copies," if n_copies else ""
+    copied = f", {of_them(n_copies)}," if n_copies else ""
     about = [f"{count(len(articles), 'article')}{copied} from {count(n_out, 'outlet')}"]
     if len(story_list) > 1:
         about.append(f"{len(story_list)} stories (outlets are compared within each story)")

@@ -89,3 +89,8 @@ def table(frame: pd.DataFrame, key: str, *, hide: Sequence[str] = (), first: Seq
     st.dataframe(shown, key=key, hide_index=True, column_order=columns, column_config=config or None)
     if len(frame) > MAX_ROWS:
         st.caption(f"Showing the first {MAX_ROWS:,} of {len(frame):,} rows; the download below has them all.")
+
+
+def of_them(copies: int) -> str:
+    """How many of the articles just counted are wire copies: "1 of them a copy", "9 of them copies"."""
+    return f"{copies:,} of them {'a copy' if copies == 1 else 'copies'}"

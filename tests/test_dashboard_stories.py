@@ -128,17 +128,20 @@ def test_a_shared_link_opens_one_story_with_copies_hidden(monkeypatch, corpus):
     assert "4 articles from 2 outlets" in _header(at)
 
 
-def test_without_copy_of_there_is_no_hide_copies_box(monkeypatch):
+def test_the_copies_grouping_finds_are_counted_and_can_be_hidden(monkeypatch):
+    """The fixture's files carry no ``copy_of``: ``analysis.grouping`` finds its two wire copies (a
+    Gazette reprint of Tara Reid's Herald story a day later, one of Lohan's), and the app says so."""
     at = run_app(monkeypatch, "--data", str(FIXTURE))
-    assert not [c for c in at.sidebar.checkbox if c.key == "hide_copies"]
-    assert "18 articles from 3 outlets" in _header(at)
+    assert [c.label for c in at.sidebar.checkbox if c.key == "hide_copies"] == ["Hide copies (2)"]
+    assert "18 articles, 2 of them copies, from 3 outlets" in _header(at)
     stories = pd.Series(at.sidebar.multiselect(key="stories").options)
     assert stories.str.contains(" — 4 articles, 1 outlet").sum() == 2
+    assert stories.str.contains(r" — 5 articles \(1 copy\)", regex=True).sum() == 2
 
 
 def test_a_large_store_lists_its_stories_from_sql(monkeypatch, tmp_path):
-    """Above the full limit the matrix and the picker come from the store's SQL (``Store.stories_table``);
-    the store keeps no ``copy_of`` yet, so there is nothing to hide."""
+    """Above the full limit the matrix and the picker come from the store's SQL (``Store.stories_table``),
+    with the copies the store's placements found."""
     from analysis.store import open_store
 
     store = open_store(tmp_path / "s.duckdb")
@@ -146,10 +149,10 @@ def test_a_large_store_lists_its_stories_from_sql(monkeypatch, tmp_path):
     at = _stories_tab(run_app(monkeypatch, "--store", str(tmp_path / "s.duckdb"), "--full-limit", "5"))
     picker = at.sidebar.multiselect(key="stories")
     assert picker.options[2] == "Brian Nichols, Atlanta · 2024-01-13 — 4 articles, 1 outlet"
-    assert not [c for c in at.sidebar.checkbox if c.key == "hide_copies"]
+    assert [c.label for c in at.sidebar.checkbox if c.key == "hide_copies"] == ["Hide copies (2)"]
     matrix = at.dataframe(key="stories_matrix").value.set_index("Story")
     tara = "Tara Reid, Promises Treatment Center · 2024-01-05"
-    assert matrix.loc[tara, ["Articles", "Gazette "]].tolist() == [5, "2"]
+    assert matrix.loc[tara, ["Articles", "Gazette "]].tolist() == [5, "2 (1 copy)"]
     at.selectbox(key="stories_focus").set_value(TARA).run()
     assert not at.exception, [e.message for e in at.exception]
-    assert "5 articles from 3 outlets" in _header(at)
+    assert "5 articles, 1 of them a copy, from 3 outlets" in _header(at)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -68,18 +67,14 @@ class StoreQueries(StoreFile):
                 for key, column in (("outlets", "outlet"), ("stories", "story"), ("dates", "substr(published, 1, 10)"))
             }
 
-    @staticmethod
-    def _has_copies_column(con: duckdb.DuckDBPyConnection) -> bool:
-        return "copy_of" in {row[0] for row in con.execute("SELECT * FROM articles LIMIT 0").description}
-
     def copies(self) -> int:
-        """How many stored articles are wire copies of another (a non-empty ``copy_of``); 0 when the
-        store's articles have no ``copy_of`` column (then :class:`Selection`'s ``hide_copies`` cannot
-        be asked of it)."""
+        """How many analysed articles are wire copies of another (a non-empty ``copy_of``, from the
+        store's copy groups)."""
         with self.connect(write=False) as con:
-            if not self._has_copies_column(con):
-                return 0
-            return int(con.execute("SELECT count(*) FROM articles WHERE coalesce(copy_of, '') <> ''").fetchall()[0][0])
+            chosen, params = self._chosen(con, EVERYTHING)
+            return int(con.execute(f"WITH {chosen} SELECT count(*) FROM chosen WHERE copy_of <> ''", params)
+                       .fetchall()[0][0])
+
     def outlet_groups(self) -> dict[str, str]:
         """Each analysed outlet's ``outlet_group`` (the first one stored, when its articles differ)."""
         with self.connect(write=False) as con:
@@ -347,10 +342,7 @@ class StoreQueries(StoreFile):
     def _chosen(self, con: duckdb.DuckDBPyConnection, selection: Selection) -> tuple[str, list]:
         """The ``chosen`` CTE (the selected, analysed articles with their stats and order ``ord``)
         and its parameters. ``selection.article_ids`` are joined, in their order, as a registered
-        frame rather than listed in the query. ``hide_copies`` hides nothing in a store whose
-        articles have no ``copy_of``."""
-        if selection.hide_copies and not self._has_copies_column(con):
-            selection = replace(selection, hide_copies=False)
+        frame rather than listed in the query."""
         where, params = selection.sql("a")
         order, join = "a.seq", ""
         if selection.article_ids is not None:
@@ -359,17 +351,21 @@ class StoreQueries(StoreFile):
                                                  "ord": pd.Series(range(len(ids)), dtype="int64")}))
             join, order = "JOIN wanted w ON w.article_id = a.article_id", "w.ord"
         # copy_of: the earliest article (by day, undated last, then id) of the article's copy group
-        # in the store, as analysis.grouping.assignments gives it for the same articles
+        # in the store, as analysis.grouping.assignments gives it for the same articles; the
+        # selection filters on it (hide_copies) like on any article column
+        analysed = (
+            "SELECT a.*, coalesce(nullif(o.first_id, a.article_id), '') AS copy_of, "
+            "r.words, r.sentences, r.repairs, r.length "
+            "FROM articles a JOIN analysed r ON r.article_id = a.article_id AND r.input_hash = a.input_hash "
+            "LEFT JOIN placements p ON p.article_id = a.article_id LEFT JOIN origins o ON o.copy_group = p.copy_group "
+            "WHERE r.analyser = ?"
+        )
         chosen = (
             "origins AS (SELECT p.copy_group, first(a.article_id ORDER BY "
             "coalesce(nullif(substr(a.published, 1, 10), ''), '9999-99-99'), a.article_id) AS first_id "
             "FROM placements p JOIN articles a ON a.article_id = p.article_id GROUP BY p.copy_group), "
-            f"chosen AS (SELECT a.*, coalesce(nullif(o.first_id, a.article_id), '') AS copy_of, "
-            f"r.words, r.sentences, r.repairs, r.length, "
-            f"row_number() OVER (ORDER BY {order}) AS ord "
-            f"FROM articles a {join} JOIN analysed r ON r.article_id = a.article_id AND r.input_hash = a.input_hash "
-            "LEFT JOIN placements p ON p.article_id = a.article_id LEFT JOIN origins o ON o.copy_group = p.copy_group "
-            f"WHERE r.analyser = ? AND {where})"
+            f"chosen AS (SELECT a.*, row_number() OVER (ORDER BY {order}) AS ord "
+            f"FROM ({analysed}) a {join} WHERE {where})"
         )
         return chosen, [self.analyser, *params]
 

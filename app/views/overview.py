@@ -6,19 +6,19 @@ import pandas as pd
 import streamlit as st
 
 from analysis import charts, reader
-from app.widgets import SCORE, TONE, chart, download, table
+from app.widgets import SCORE, TONE, chart, download, of_them, table
 
 
 def render(tables: dict[str, pd.DataFrame], colors: dict[str, str], engine: str, *, copies: int = 0) -> None:
     """``engine``: the sentiment engine's name as shown; ``copies``: how many of the articles are wire copies."""
     articles = tables["articles"]
     cols = st.columns(4)
-    cols[0].metric("Articles", f"{len(articles):,}", help=f"{copies:,} of them copies" if copies else None)
+    cols[0].metric("Articles", f"{len(articles):,}", help=f"{of_them(copies)}" if copies else None)
     cols[1].metric("Outlets", f"{articles['outlet'].nunique():,}")
     cols[2].metric("Words", f"{int(articles['words'].sum()):,}")
     cols[3].metric("Sentences", f"{int(articles['sentences'].sum()):,}")
     if copies:
-        st.caption(f"{len(articles):,} articles, {copies:,} of them copies: wire copies nearly duplicate an earlier "
+        st.caption(f"{len(articles):,} articles, {of_them(copies)}: wire copies nearly duplicate an earlier "
                    "article. Hide them in the sidebar to count each report once.")
     left, right = st.columns(2)
     with left:

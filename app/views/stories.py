@@ -15,7 +15,7 @@ import analysis as an
 from analysis import reader
 from analysis.utils import short_hash
 from app import sidebar
-from app.widgets import count, download
+from app.widgets import count, download, of_them
 
 SORTS = ["Size", "Date"]
 
@@ -30,7 +30,7 @@ def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...
         return
     outlets = sorted(coverage["outlet"].unique())
     n_articles, n_copies = int(stories["articles"].sum()), int(stories["copies"].sum())
-    copies = f", {n_copies:,} of them copies" if n_copies else ""
+    copies = f", {of_them(n_copies)}" if n_copies else ""
     left, right = st.columns([4, 1.4], vertical_alignment="bottom")
     n_stories = f"{len(stories):,} stor{'y' if len(stories) == 1 else 'ies'}"
     left.caption(f"{n_stories} in {count(len(outlets), 'outlet')}: {count(n_articles, 'article')}"
