@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TABS = ["Overview", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
+TABS = ["Overview", "Stories", "Entities", "Share of voice", "Sentiment", "Emphasis", "Articles"]
 
 
 def _free_port() -> int:

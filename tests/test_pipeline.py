@@ -205,3 +205,16 @@ def test_empty_and_titleless_articles(bundled_articles):
     row = bundled_articles.iloc[[0]].assign(article_id="empty", text="", title="")
     result = analyse(row)
     assert result.articles.loc[0, "sentences"] == 0 and result.mentions.empty and result.sentences.empty
+
+
+def test_time_zones_are_not_entities():
+    """ECB+ 4_1ecb (CC BY 3.0): "passed away at 6:41pm PST this evening (0241 GMT Friday)". spaCy
+    reads PST and GMT as organisations; the shipped aliases file ignores time zones, so they name no
+    story ("Surrey, GMT") and are never an outlet's exclusive entity."""
+    text = ("“With deep personal sadness I must announce that my dear friend and client Bettie Page passed away at "
+            "6:41pm PST this evening (0241 GMT Friday) in a Los Angeles hospital,” her agent Mark Roesler said.")
+    articles = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "title": [""], "published": [""], "url": [""],
+                             "author": [""], "story": ["s"], "text": [text], "source": [""]})
+    entities = set(analyse(articles).mentions["entity"])
+    assert {"Bettie Page", "Los Angeles"} <= entities
+    assert not entities & {"PST", "GMT"}
