@@ -5,7 +5,8 @@ decides, over a whole corpus, which entity each of those names is:
 
 - a person's short or titled form takes the full name an article of the same story uses
   ("Obama" -> "Barack Obama", "Donald J. Trump" -> "Donald Trump", "Representative Bruce
-  Braley" -> "Bruce Braley") unless the story holds two people it could be (two Bushes); a short
+  Braley" -> "Bruce Braley"): middle initials are dropped, full middle names kept ("Simpson" and
+  "Christopher Simpson" -> "Christopher Kenyon Simpson") unless the story holds two people it could be (two Bushes); a short
   form no article of the story spells out takes the corpus's full name for that surname when the
   corpus has one such person, or one by a wide margin (:data:`WIDE_MARGIN`);
 - variants of one group or place are one entity (:data:`VARIANTS`: Republican / Republicans /
@@ -99,6 +100,11 @@ def _person_key(name: str) -> tuple[str, str] | None:
     return words[0], words[-1]
 
 
+def _middles(name: str) -> list[str]:
+    """The words between the first and last of a person name, titles and suffix aside."""
+    return _SUFFIX.sub("", strip_titles(name)).split()[1:-1]
+
+
 def strip_titles(name: str) -> str:
     """``name`` without the titles or offices before it (``"Representative Bruce Braley"`` ->
     ``"Bruce Braley"``); a name that is only a title stays as it is.
@@ -167,14 +173,19 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
     canonical_of: dict[str, str] = {}
     full_forms: dict[tuple[str, str], dict[str, int]] = {}
     for key, forms in by_key.items():
-        middles = {tuple(_SUFFIX.sub("", strip_titles(f)).split()[1:-1]) for f in forms} - {()}
+        # middle names by their initials: "Kenyon" and "K." agree, "W." and "H. W." do not
+        middles = {tuple(w[0] for w in _middles(f)) for f in forms} - {()}
         if len(middles) > 1:  # George W. Bush and George H. W. Bush: two people, each as written
             for form in forms:
                 canonical_of[form] = form
             full_forms[key] = {f: form_counts[f] for f in forms}
             continue
-        # a listed form wins, then the one without middle names, then the commonest, then the first
-        best = sorted(forms, key=lambda f: (not listed(f), len(f.split()) != 2, -form_counts[f], f))[0]
+        # a listed form wins, then the one with the most full middle names and no initials ("Christopher
+        # Kenyon Simpson" over "Christopher Simpson"; "Donald Trump" over "Donald J. Trump"), then the
+        # commonest, then the first
+        best = sorted(forms, key=lambda f: (not listed(f), -sum(not _INITIAL.match(w) for w in _middles(f)),
+                                            sum(bool(_INITIAL.match(w)) for w in _middles(f)),
+                                            -form_counts[f], f))[0]
         for form in forms:
             canonical_of[form] = form if listed(form) else best
         full_forms[key] = {best: sum(form_counts[f] for f in forms)}
