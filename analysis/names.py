@@ -5,10 +5,11 @@ decides, over a whole corpus, which entity each of those names is:
 
 - a person's short or titled form takes the full name an article of the same story uses
   ("Obama" -> "Barack Obama", "Donald J. Trump" -> "Donald Trump", "Representative Bruce
-  Braley" -> "Bruce Braley"): middle initials are dropped, full middle names kept ("Simpson" and
-  "Christopher Simpson" -> "Christopher Kenyon Simpson") unless the story holds two people it could be (two Bushes); a short
-  form no article of the story spells out takes the corpus's full name for that surname when the
-  corpus has one such person, or one by a wide margin (:data:`WIDE_MARGIN`);
+  Braley" -> "Bruce Braley"; middle initials are dropped, full middle names kept: "Simpson" and
+  "Christopher Simpson" -> "Christopher Kenyon Simpson") unless the story holds two people it
+  could be (two Bushes); a short form no article of the story spells out takes the corpus's full
+  name for that surname when the corpus has one such person, or one by a wide margin
+  (:data:`WIDE_MARGIN`);
 - variants of one group or place are one entity (:data:`VARIANTS`: Republican / Republicans /
   GOP, U.S. / US / United States);
 - each entity gets one label, the one most of its mentions carry across the corpus;
