@@ -5,8 +5,9 @@ decides, over a whole corpus, which entity each of those names is:
 
 - a person's short or titled form takes the full name an article of the same story uses
   ("Obama" -> "Barack Obama", "Donald J. Trump" -> "Donald Trump", "Representative Bruce
-  Braley" -> "Bruce Braley"; middle initials are dropped, full middle names kept: "Simpson" and
-  "Christopher Simpson" -> "Christopher Kenyon Simpson") unless the story holds two people it
+  Braley" -> "Bruce Braley"; middle initials are dropped, and of the forms left the commonest wins,
+  a full middle name on a tie: "Simpson", "Christopher Simpson" -> "Christopher Kenyon Simpson"
+  when the corpus mostly writes it so) unless the story holds two people it
   could be (two Bushes); a short form no article of the story spells out takes the corpus's full
   name for that surname when the corpus has one such person, or one by a wide margin
   (:data:`WIDE_MARGIN`);
@@ -181,12 +182,12 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
                 canonical_of[form] = form
             full_forms[key] = {f: form_counts[f] for f in forms}
             continue
-        # a listed form wins, then the one with the most full middle names and no initials ("Christopher
-        # Kenyon Simpson" over "Christopher Simpson"; "Donald Trump" over "Donald J. Trump"), then the
-        # commonest, then the first
-        best = sorted(forms, key=lambda f: (not listed(f), -sum(not _INITIAL.match(w) for w in _middles(f)),
-                                            sum(bool(_INITIAL.match(w)) for w in _middles(f)),
-                                            -form_counts[f], f))[0]
+        # a listed form wins, then one without middle initials ("Donald Trump" over "Donald J. Trump"), then
+        # the commonest, then the one with more middle names ("Mark Jay Heller" over "Mark Heller"), then
+        # the first (python -m bench.names: 744 of 835 ECB+ people under their annotated full name, against
+        # 730 preferring no middle names and 724 preferring full middle names)
+        best = sorted(forms, key=lambda f: (not listed(f), sum(bool(_INITIAL.match(w)) for w in _middles(f)),
+                                            -form_counts[f], -len(_middles(f)), f))[0]
         for form in forms:
             canonical_of[form] = form if listed(form) else best
         full_forms[key] = {best: sum(form_counts[f] for f in forms)}
