@@ -77,6 +77,36 @@ def test_obama_within_a_story_and_two_bushes_across_stories(ecb):
     assert set(m.loc[(m["story"] == "25a") & (m["text"] == "Bush"), "entity"]) == {"Reggie Bush"}
 
 
+def test_a_full_middle_name_is_kept_and_the_short_forms_take_it(ecb):
+    _, result = ecb
+    m = result.mentions
+    # story 1b: "Mark Jay Heller" in one article, "lawyer Mark Heller" and "Heller" in others; the two
+    # full forms are named equally often, and on a tie the one with the middle name wins
+    heller = m[(m["story"] == "1b") & m["text"].isin(["Mark Jay Heller", "Mark Heller", "Heller"])]
+    assert set(heller["text"]) == {"Mark Jay Heller", "Mark Heller", "Heller"}
+    assert set(heller["entity"]) == {"Mark Jay Heller"}
+
+
+def test_middle_initials_go_the_commonest_full_form_wins_and_two_bushes_stay_apart():
+    inventory = pd.DataFrame(
+        [("s", "Christopher Kenyon Simpson", "person", 6), ("s", "Christopher K. Simpson", "person", 1),
+         ("s", "Christopher Simpson", "person", 2), ("s", "Mr. Simpson", "person", 3),
+         ("s", "Warren Steed Jeffs", "person", 1), ("s", "Warren Jeffs", "person", 5), ("s", "Jeffs", "person", 4),
+         ("t", "George H. W. Bush", "person", 2), ("t", "George Herbert Walker Bush", "person", 1),
+         ("t", "George W. Bush", "person", 4), ("t", "George Bush", "person", 2)],
+        columns=INVENTORY,
+    )
+    linked = {(s, e): t for s, e, t in link_names(inventory).links.itertuples(index=False)}
+    # "Kenyon" and "K." agree; the full middle name is the commonest form, so it stays and the others take it
+    for form in ("Christopher K. Simpson", "Christopher Simpson", "Mr. Simpson"):
+        assert linked[("s", form)] == "Christopher Kenyon Simpson"
+    assert ("s", "Christopher Kenyon Simpson") not in linked
+    # the form without the middle name is the commonest here
+    assert linked[("s", "Warren Steed Jeffs")] == linked[("s", "Jeffs")] == "Warren Jeffs"
+    # two George Bushes (W. and H. W.): every form stays as written
+    assert not any(story == "t" for story, _ in linked)
+
+
 def test_a_surname_two_people_of_the_story_share_stays_as_written():
     inventory = pd.DataFrame(
         [("s", "George W. Bush", "person", 3), ("s", "Jeb Bush", "person", 2), ("s", "Bush", "person", 4),
