@@ -139,13 +139,19 @@ def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None,
     return data.stack(parts), key
 
 
+def _in_code(text: object) -> str:
+    """``text`` for a Markdown code span, where backslash escapes show as typed: only a backtick
+    (which would end the span) is replaced."""
+    return str(text).replace("`", "'").replace("\n", " ")
+
+
 def large_store(read: data.StoreRead, store: Path, summary: dict[str, int], *, messages: list[str], limit: int,
                 panels: Panels) -> None:
     """A store of more than ``limit`` analysed articles, read per selection."""
     data.warm_similarity()
     panels.uploads.caption(sidebar.store_caption(store, summary) + f" Uploads are off for a store of more than "
                            f"{limit:,} articles: add files with `python -m analysis ingest FILES --store "
-                           f"{reader.escape_markdown(store)}`.")
+                           f"{_in_code(store)}`.")
     found = read.options()
     labels = sorted(set(LABELS.values()))  # every type the extractor gives (the store's own would cost a scan)
     many = len(found["stories"]) > 1

@@ -352,6 +352,8 @@ def test_large_store_reads_aggregates_and_bounds_the_sentence_views(monkeypatch,
         time.sleep(0.05)
     assert load_model.cache_info().currsize == 1
     assert any("Uploads are off" in c.value for c in at.sidebar.caption)
+    # the store's path in the command to run, as typed: a code span shows no Markdown escape
+    assert any(f"--store {path}`" in c.value for c in at.sidebar.caption)
     assert not at.sidebar.get("file_uploader")
     # Overview and Entities: both articles, both outlets (the whole selection)
     assert [m.value for m in at.metric][:2] == ["2", "2"]

@@ -57,7 +57,7 @@ def test_the_outlet_picker_past_twelve_outlets(app):
 def test_sixteen_outlets_draw_twelve_in_distinct_colours_and_others(app):
     volume, tone = _specs(app)[:2]
     names = [trace["x"][0] for trace in volume["data"]]
-    assert len(names) == charts.MAX_OUTLETS and "4 others: 4 articles" in volume["layout"]["title"]["text"]
+    assert len(names) == charts.MAX_OUTLETS and "4 others: 4 articles" in volume["layout"]["title"]["subtitle"]["text"]
     colors = [trace["marker"]["color"] for trace in volume["data"]]
     assert len(set(colors)) == len(colors) and charts.OTHERS_COLOR not in colors
     assert [trace["x"][0] for trace in tone["data"]][-1] == "Others"

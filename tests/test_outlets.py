@@ -199,7 +199,7 @@ def test_seventy_outlets_make_twelve_bars_and_a_mean_for_the_others():
     volume = charts.volume_chart(articles, colors=colors)
     names = [trace.x[0] for trace in volume.data]
     assert len(names) == charts.MAX_OUTLETS and "Outlet 70 (Opinion)" in names  # by name; the sum of 58 left out
-    assert "58 others: 116 articles" in volume.layout.title.text
+    assert "58 others: 116 articles" in volume.layout.title.subtitle.text
     assert len({trace.marker.color for trace in volume.data}) == len(volume.data)
     tone = charts.tone_chart(articles, colors=colors)
     assert [trace.x[0] for trace in tone.data][-1] == OTHERS  # a mean is comparable: Others drawn, last

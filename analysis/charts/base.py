@@ -126,12 +126,15 @@ def template() -> go.layout.Template:
     )
 
 
-def _layout(fig: go.Figure, title: str, *, height: int | None = None, **extra) -> go.Figure:
+def _layout(fig: go.Figure, title: str, *, height: int | None = None, subtitle: str = "", **extra) -> go.Figure:
+    """The house layout: ``title`` (escaped) on the left, and ``subtitle`` below it in small type when
+    given (a note such as the outlets a chart leaves out, which would not fit on a half-width title line)."""
     fig.update_layout(
-        title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 16},
+               **({"subtitle": {"text": esc(subtitle), "font": {"size": 12}}} if subtitle else {})},
         font={"family": _FONT},
         template=template(),
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        margin={"l": 10, "r": 10, "t": 80 if subtitle else 60, "b": 10},
         legend={"title": {"text": "Outlet"}},
         hoverlabel={"align": "left"},
         **({"height": height} if height else {}),

@@ -32,20 +32,20 @@ def volume_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Fig
             "<b>%{x}</b><br>%{y:,} words<br>%{customdata[0]} articles<br>%{customdata[1]} sentences<extra></extra>"
         ),
     })
-    _layout(fig, "Coverage volume: words published per outlet" + _left_out(articles, shown), showlegend=False)
+    _layout(fig, "Coverage volume: words published per outlet", subtitle=_left_out(articles, shown), showlegend=False)
     fig.update_yaxes(title_text="Words", rangemode="tozero")
     fig.update_xaxes(title_text="Outlet")
     return fig
 
 
 def _left_out(articles: pd.DataFrame, shown: pd.DataFrame) -> str:
-    """The title's note on the outlets a chart leaves out (empty when it draws them all)."""
+    """The subtitle's note on the outlets a chart leaves out (empty when it draws them all)."""
     n = articles["outlet"].nunique() - shown["outlet"].nunique()
     if n <= 0:
         return ""
     rest = articles[~articles["outlet"].isin(shown["outlet"])]
-    return (f" (the {shown['outlet'].nunique()} with most articles; {n} others: "
-            f"{rest['article_id'].nunique():,} articles)")
+    return (f"The {shown['outlet'].nunique()} outlets with most articles; {n} others: "
+            f"{rest['article_id'].nunique():,} articles")
 
 
 def tone_chart(articles: pd.DataFrame, *, colors: Mapping[str, str], scorer: str = "TextBlob") -> go.Figure:
@@ -121,7 +121,7 @@ def timeline_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.F
                 "<br>%{customdata[0]:,} words<extra></extra>"
             ),
         )
-    _layout(fig, "Attention over time: articles per day" + _left_out(articles, shown))
+    _layout(fig, "Attention over time: articles per day", subtitle=_left_out(articles, shown))
     fig.update_yaxes(
         title_text="Articles published", rangemode="tozero", dtick=1 if per["articles"].max() <= 10 else None
     )
