@@ -279,16 +279,17 @@ def scale_collection(n: int, *, seed: int = SEED, base: pd.DataFrame | None = No
     rows = []
     stories = max(1, n // 10)
     starts = [date(2016, 1, 1) + timedelta(days=rng.randrange(365)) for _ in range(stories)]
+    renamed: dict[int, dict[str, str]] = {}  # story -> its names: invented once, shared by all its articles
     for i in range(n):
         story = rng.randrange(stories)
-        story_rng = random.Random(story * 7919 + seed)
         event = names[story % len(names)]
-        mapping: dict[str, str] = {}
+        mapping = renamed.setdefault(story, {})
 
-        def rename(match, mapping=mapping, story_rng=story_rng):
+        def rename(match, mapping=mapping, story=story):
             word = match.group()
-            if word not in mapping:
-                mapping[word] = story_rng.choice(FIRST + LAST) + story_rng.choice(["", "a", "o", "en", "ski"])
+            if word not in mapping:  # a function of (seed, story, word) alone, whichever article meets it first
+                word_rng = random.Random(f"{seed}:{story}:{word}")
+                mapping[word] = word_rng.choice(FIRST + LAST) + word_rng.choice(["", "a", "o", "en", "ski"])
             return mapping[word]
 
         text = capital.sub(rename, rng.choice(events[event]))
