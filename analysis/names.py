@@ -38,6 +38,11 @@ from .aliases import IGNORE, Aliases
 INVENTORY = ["story", "entity", "label", "mentions"]
 LINKS = ["story", "entity", "linked"]
 
+# Every entity name a store's SQL can link to: the stored names and the linked ones no mention is
+# stored under (``extra_names``, negative keys, registered by ``analysis.store.query`` with
+# ``name_map``, where a story's name ``ekey`` is read as ``lkey``). Columns: ekey, entity.
+LINKED_NAMES_SQL = "SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names"
+
 # a short form takes the corpus's full name when that person has this many times the mentions
 # of the next one with the surname
 WIDE_MARGIN = 5

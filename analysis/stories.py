@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .names import LINKED_NAMES_SQL
 from .schema import STORIES
 from .utils import published_dates
 
@@ -60,16 +61,16 @@ def story_entities(mentions: pd.DataFrame) -> pd.DataFrame:
 # per-article entity rows kept for a sentiment scorer (parameters: analyser, scorer), or, where those
 # are missing, from the mentions themselves (parameter: analyser). An article holding two names of
 # one entity counts once, as ``nunique`` does.
-STORY_ENTITIES_SQL = """
-all_names AS (SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names)
+STORY_ENTITIES_SQL = f"""
+all_names AS ({LINKED_NAMES_SQL})
 SELECT c.story, names.entity, count(DISTINCT c.akey)::BIGINT AS articles, sum(e.n)::BIGINT AS mentions
 FROM chosen c JOIN article_entities e ON e.akey = c.akey AND e.analyser = ? AND e.scorer = ?
 LEFT JOIN name_map nm ON nm.story = c.story AND nm.ekey = e.ekey
 JOIN all_names names ON names.ekey = coalesce(nm.lkey, e.ekey)
 GROUP BY c.story, names.entity
 """
-STORY_MENTIONS_SQL = """
-all_names AS (SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names)
+STORY_MENTIONS_SQL = f"""
+all_names AS ({LINKED_NAMES_SQL})
 SELECT c.story, names.entity, count(DISTINCT m.article_id) AS articles, count(*) AS mentions
 FROM chosen c JOIN mentions m ON m.article_id = c.article_id AND m.analyser = ?
 JOIN entity_names en ON en.entity = m.entity

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .names import LINKED_NAMES_SQL
 from .schema import VOICE
 from .utils import published_dates
 
@@ -166,7 +167,7 @@ periods AS (
                 ELSE strftime(date_trunc('week', d.day), '%Y-%m-%d') END AS period
     FROM days d, span
 ),
-all_names AS (SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names),
+all_names AS ({LINKED_NAMES_SQL}),
 linked AS (
     SELECT p.period, p.outlet, coalesce(nm.lkey, e.ekey) AS ekey, e.n
     FROM periods p JOIN chosen c ON c.akey = p.akey

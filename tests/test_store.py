@@ -707,20 +707,26 @@ def test_cli_export_rebuilds_when_the_filters_or_messages_change(tmp_path):
     assert (tmp_path / "again" / "messages.csv").read_bytes() == (tmp_path / "messages" / "messages.csv").read_bytes()
 
 
+def _as_old_schema(path, version: str, undo: str) -> None:
+    """Make the store at ``path`` look written by an older Coverage Lens: ``undo`` its newer tables or
+    columns and set its schema to ``version``; a reader must then refuse it with the upgrade command."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    con.execute(undo)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [version])
+    con.close()
+    with pytest.raises(StoreError, match=rf"older Coverage Lens \(schema {version}\).*ingest --store"):
+        open_store(path, read_only=True)
+
+
 def test_a_schema_3_store_is_upgraded_by_a_writer_and_named_to_a_reader(tmp_path, bundled_articles):
     """A store written before the entity-tone tables (schema 3) is not lost: opening it to write adds
     them (an ingest then scores what they lack), and a reader that cannot write says in one line how
     to upgrade it."""
-    import duckdb
-
     path = tmp_path / "old.duckdb"
     open_store(path).ingest(bundled_articles, jobs=1)
-    con = duckdb.connect(str(path))
-    con.execute("DROP TABLE mention_tones; DROP TABLE article_entity_tones")
-    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
-    con.close()
-    with pytest.raises(StoreError, match=r"older Coverage Lens \(schema 3\).*ingest --store"):
-        open_store(path, read_only=True)
+    _as_old_schema(path, "3", "DROP TABLE mention_tones; DROP TABLE article_entity_tones")
     open_store(path).ingest(bundled_articles, jobs=1)
     fresh = tmp_path / "fresh.duckdb"
     open_store(fresh).ingest(bundled_articles, jobs=1)
@@ -732,17 +738,10 @@ def test_a_schema_3_store_is_upgraded_by_a_writer_and_named_to_a_reader(tmp_path
 def test_a_schema_4_store_gains_outlet_groups_by_the_section_rule(tmp_path, bundled_articles):
     """A store written before ``outlet_group`` (schema 4) is upgraded by a writer: the column is added
     and filled by the "Name (Section)" rule from each stored outlet; a reader says how to upgrade."""
-    import duckdb
-
     path = tmp_path / "old.duckdb"
     sections = bundled_articles.assign(outlet=["Fox News (Opinion)", "TechRepublic"])
     open_store(path).ingest(sections, jobs=1)
-    con = duckdb.connect(str(path))
-    con.execute("ALTER TABLE articles DROP COLUMN outlet_group")
-    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema'")
-    con.close()
-    with pytest.raises(StoreError, match=r"older Coverage Lens \(schema 4\).*ingest --store"):
-        open_store(path, read_only=True)
+    _as_old_schema(path, "4", "ALTER TABLE articles DROP COLUMN outlet_group")
     open_store(path)
     groups = open_store(path, read_only=True).articles_table().set_index("outlet")["outlet_group"]
     assert groups.to_dict() == {"Fox News (Opinion)": "Fox News", "TechRepublic": "TechRepublic"}

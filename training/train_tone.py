@@ -129,12 +129,17 @@ def main(argv: list[str] | None = None) -> int:
             predicted[test] = (xs @ model.coef.T + model.intercept).argmax(axis=1)
     print(json.dumps({"model": args.model, "targets": len(data), "seconds": round(time.perf_counter() - started),
                       **report(data, predicted)}, indent=1))
+    print_mistakes(data, predicted, args.examples)
+    return 0
+
+
+def print_mistakes(data: pd.DataFrame, predicted: np.ndarray, n: int) -> None:
+    """``n`` of the targets ``predicted`` gets wrong (a fixed sample), each with its target in brackets."""
     missed = predicted != data["label"].to_numpy()
     wrong = data[missed].assign(predicted=predicted[missed])
-    for row in wrong.sample(min(args.examples, len(wrong)), random_state=SEED).itertuples():
+    for row in wrong.sample(min(n, len(wrong)), random_state=SEED).itertuples():
         marked = f"{row.text[:row.start]}[{row.text[row.start:row.end]}]{row.text[row.end:]}"
         print(f"gold {LABELS[row.label]}, predicted {LABELS[row.predicted]}: {marked}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -20,7 +20,19 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_tone import DEFAULT_DATA, FOLDS, LABELS, ROOT, SEED, fit_light, folds, light_features, load, report
+from train_tone import (
+    DEFAULT_DATA,
+    FOLDS,
+    LABELS,
+    ROOT,
+    SEED,
+    fit_light,
+    folds,
+    light_features,
+    load,
+    print_mistakes,
+    report,
+)
 
 from analysis.tone_cnn import MAX_DISTANCE, MAX_WORDS, mention_window, sentence_words
 
@@ -217,12 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(results, indent=1))
     if args.predictions:
         np.savez(args.predictions, cnn=p, **({"light": p_light} if args.ensemble else {}))
-    predicted = p.argmax(1)
-    missed = predicted != y
-    wrong = data[missed].assign(predicted=predicted[missed])
-    for row in wrong.sample(min(args.examples, len(wrong)), random_state=SEED).itertuples():
-        marked = f"{row.text[:row.start]}[{row.text[row.start:row.end]}]{row.text[row.end:]}"
-        print(f"gold {LABELS[row.label]}, predicted {LABELS[row.predicted]}: {marked}")
+    print_mistakes(data, p.argmax(1), args.examples)
     return 0
 
 

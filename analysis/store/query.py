@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..entities import ENTITIES_SQL, entity_table, tone_interval, typed_entity_table
 from ..extract import Extracted
-from ..names import INVENTORY, NameLinks, link_names, self_mention_pairs
+from ..names import INVENTORY, LINKED_NAMES_SQL, NameLinks, link_names, self_mention_pairs
 from ..pipeline import Analysis, apply_sentiment
 from ..schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, ENTITY_TONE, EXTRACTED, FETCHES, TONE
 from ..selection import Selection
@@ -437,13 +437,13 @@ class StoreQueries(StoreFile):
 # names linked as in ``analysis.entities.ENTITIES_SQL`` (self-mentions drop out in the merge with it);
 # ``scored`` < the entity's mentions when some mention has no tone (a store written before that
 # model), and the table is built in pandas. Parameters after the ``chosen`` ones: analyser, model.
-_ENTITY_TONE_SQL = """
+_ENTITY_TONE_SQL = f"""
 SELECT c.story, c.outlet, names.entity, sum(t.tone_sum) / sum(t.n) AS tone,
        sum(t.negative)::BIGINT AS negative_mentions, sum(t.positive)::BIGINT AS positive_mentions,
        sum(t.n)::BIGINT AS scored
 FROM chosen c JOIN article_entity_tones t ON t.akey = c.akey AND t.analyser = ? AND t.model = ?
 LEFT JOIN name_map nm ON nm.story = c.story AND nm.ekey = t.ekey
-JOIN (SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey, entity FROM extra_names) names
+JOIN ({LINKED_NAMES_SQL}) names
   ON names.ekey = coalesce(nm.lkey, t.ekey)
 GROUP BY c.story, c.outlet, names.entity
 """
