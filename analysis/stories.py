@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .names import LINKED_NAMES_SQL
+from .outlets import OTHERS
 from .schema import STORIES
 from .utils import published_dates
 
@@ -188,20 +189,37 @@ def story_coverage(articles: pd.DataFrame) -> pd.DataFrame:
     return table.astype({"articles": "int64", "copies": "int64"})[COVERAGE]
 
 
-def coverage_matrix(coverage: pd.DataFrame, stories: pd.DataFrame, outlets: Iterable[str]) -> pd.DataFrame:
+def coverage_matrix(coverage: pd.DataFrame, stories: pd.DataFrame, outlets: Iterable[str], *,
+                    others: Iterable[str] = ()) -> pd.DataFrame:
     """The story × outlet matrix as text, one row per story of ``stories`` (in its order), a column
     ``story`` and ``name`` then one per outlet: ``"3"``, ``"3 (1 copy)"``, or ``""`` where the
-    outlet did not cover the story.
+    outlet did not cover the story. The outlets of ``others`` are folded into one last column,
+    :data:`~analysis.outlets.OTHERS`: their articles on the story and how many of them covered it,
+    ``"5 in 3 outlets"`` (``""`` where none did), so a matrix of 70 outlets stays readable.
 
     >>> coverage = pd.DataFrame({"story": ["s", "s"], "outlet": ["X", "Y"], "articles": [3, 1], "copies": [1, 0]})
-    >>> coverage_matrix(coverage, pd.DataFrame({"story": ["s"], "name": ["S"]}), ["X", "Y", "Z"]).values.tolist()
+    >>> stories = pd.DataFrame({"story": ["s"], "name": ["S"]})
+    >>> coverage_matrix(coverage, stories, ["X", "Y", "Z"]).values.tolist()
     [['s', 'S', '3 (1 copy)', '1', '']]
+    >>> coverage_matrix(coverage, stories, ["Z"], others=["X", "Y"]).values.tolist()
+    [['s', 'S', '', '4 in 2 outlets (1 copy)']]
     """
-    outlets = list(outlets)
-    cell = coverage["articles"].astype(str) + coverage["copies"].map(
-        lambda n: "" if n == 0 else f" ({n} cop{'y' if n == 1 else 'ies'})")
-    wide = coverage.assign(cell=cell).pivot(index="story", columns="outlet", values="cell")
+    outlets, others = list(outlets), set(others)
+    own = coverage[~coverage["outlet"].isin(others)]
+    cell = [f"{a}{_copies(c)}" for a, c in zip(own["articles"], own["copies"], strict=True)]
+    wide = own.assign(cell=cell).pivot(index="story", columns="outlet", values="cell")
     wide = wide.reindex(index=stories["story"].astype(str), columns=outlets).astype(object).fillna("")
     wide.columns = list(wide.columns)
     out = stories[["story", "name"]].astype(str).reset_index(drop=True)
-    return pd.concat([out, wide.reset_index(drop=True)], axis=1)
+    parts = [out, wide.reset_index(drop=True)]
+    if others:
+        folded = coverage[coverage["outlet"].isin(others)].groupby("story").agg(
+            articles=("articles", "sum"), copies=("copies", "sum"), outlets=("outlet", "nunique"))
+        text = pd.Series([f"{a} in {n} outlet{'' if n == 1 else 's'}{_copies(c)}" for a, n, c in zip(
+            folded["articles"], folded["outlets"], folded["copies"], strict=True)], index=folded.index, dtype=object)
+        parts.append(pd.DataFrame({OTHERS: text.reindex(stories["story"].astype(str)).fillna("").to_numpy()}))
+    return pd.concat(parts, axis=1)
+
+
+def _copies(n: int) -> str:
+    return "" if n == 0 else f" ({n} cop{'y' if n == 1 else 'ies'})"

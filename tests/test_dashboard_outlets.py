@@ -96,3 +96,19 @@ def test_emphasis_rolls_up_the_stories_and_shows_one_in_detail(app):
     in_story = tables["entities"][(tables["entities"]["story"] == picked) & tables["entities"]["exclusive"]]
     assert shown and all(any(label.startswith(e + " (") for e in in_story["entity"]) for label in shown)
     assert app.get("html"), "unique-angle cards"
+
+
+def test_the_stories_matrix_folds_outlets_past_twelve_into_others(app):
+    _rerun(app, tab="Stories")
+    matrix = app.dataframe(key="stories_matrix").value
+    articles = load_corpus([FIXTURE]).articles
+    per_outlet = articles.groupby("outlet").size()
+    apart = [c.strip() for c in matrix.columns if c.endswith(" ")]
+    assert len(apart) == charts.MAX_OUTLETS and "Others" in matrix.columns and "Skipped by" not in matrix.columns
+    assert per_outlet.drop(apart).max() <= per_outlet[apart].min()  # the outlets with most articles stay apart
+    rest = articles[~articles["outlet"].isin(apart)]
+    folded = rest.groupby("story").agg(n=("outlet", "size"), k=("outlet", "nunique"))
+    cells = sorted(c.split(" (")[0] for c in matrix["Others"] if c)  # "3 in 2 outlets (1 copy)" -> "3 in 2 outlets"
+    expected = [f"{n} in {k} outlet{'' if k == 1 else 's'}" for n, k in zip(folded["n"], folded["k"], strict=True)]
+    assert cells == sorted(expected)
+    assert matrix["Outlets"].sum() == articles.groupby("story")["outlet"].nunique().sum()

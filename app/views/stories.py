@@ -13,6 +13,8 @@ import streamlit as st
 
 import analysis as an
 from analysis import reader
+from analysis.charts import MAX_OUTLETS
+from analysis.outlets import OTHERS
 from analysis.utils import short_hash
 from app import sidebar
 from app.widgets import count, download, of_them
@@ -29,6 +31,9 @@ def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...
         st.info("No story in this selection.", icon=":material/filter_alt:")
         return
     outlets = sorted(coverage["outlet"].unique())
+    shown = an.top_outlets(coverage.groupby("outlet")["articles"].sum(), n=MAX_OUTLETS)
+    others = [o for o in outlets if o not in shown]
+    shown = [o for o in outlets if o in shown]  # by name, as the sidebar lists them
     n_articles, n_copies = int(stories["articles"].sum()), int(stories["copies"].sum())
     copies = f", {of_them(n_copies)}" if n_copies else ""
     left, right = st.columns([4, 1.4], vertical_alignment="bottom")
@@ -36,6 +41,8 @@ def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...
     left.caption(f"{n_stories} in {count(len(outlets), 'outlet')}: {count(n_articles, 'article')}"
                  f"{copies}. Each cell counts an outlet's articles on the story (copies in brackets); a blank cell is "
                  f"a story that outlet did not cover."
+                 + (f" The {len(shown)} outlets with most articles have a column each; the other {len(others)} "
+                    f"share the {OTHERS} column." if others else "")
                  + (" Click a row to show only that story in every tab." if len(stories) > 1 else ""))
     order = "Size" if len(stories) == 1 else right.radio(
         "Sort by", list(SORTS), key="stories_sort", horizontal=True,
@@ -43,26 +50,32 @@ def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...
     ranked = _sorted(stories, order)
     if chosen:
         names = ranked.set_index("story").reindex(list(chosen))["name"].dropna()
-        shown, clear = st.columns([4, 1.4], vertical_alignment="center")
-        shown.info("Every tab shows only: " + reader.escape_markdown("; ".join(names)) + ".",
+        note, clear = st.columns([4, 1.4], vertical_alignment="center")
+        note.info("Every tab shows only: " + reader.escape_markdown("; ".join(names)) + ".",
                    icon=":material/filter_alt:")
         clear.button("Show all stories", key="stories_clear", on_click=sidebar.show_stories, args=(None,),
                      icon=":material/filter_alt_off:", width="stretch")
-    matrix = an.coverage_matrix(coverage, ranked, outlets)
+    matrix = an.coverage_matrix(coverage, ranked, shown, others=others)
     frame = pd.concat([
         pd.DataFrame({"Story": ranked["name"].to_numpy(), "First day": ranked["first_date"].to_numpy(),
-                      "Articles": ranked["articles"].to_numpy(), "Copies": ranked["copies"].to_numpy()}),
-        matrix[outlets].rename(columns=lambda o: f"{o} ").reset_index(drop=True),  # a space: never a fixed name
-        pd.DataFrame({"Skipped by": ranked["missing_outlets"].to_numpy()}),
+                      "Articles": ranked["articles"].to_numpy(), "Copies": ranked["copies"].to_numpy(),
+                      "Outlets": ranked["outlets"].to_numpy()}),
+        matrix[shown].rename(columns=lambda o: f"{o} ").reset_index(drop=True),  # a space: never a fixed name
+        matrix[[OTHERS]].reset_index(drop=True) if others else None,
+        None if others else pd.DataFrame({"Skipped by": ranked["missing_outlets"].to_numpy()}),
     ], axis=1)
     if not n_copies:
         frame = frame.drop(columns="Copies")
     ids = tuple(ranked["story"])
     config = {f"{o} ": st.column_config.TextColumn(o, alignment="right", help=f"{o}'s articles on the story "
-                                                   "(copies in brackets); blank: not covered") for o in outlets}
+                                                   "(copies in brackets); blank: not covered") for o in shown}
     config["Story"] = st.column_config.TextColumn("Story", width="large",
                                                   help="Its main entities and first day")
+    config["Outlets"] = st.column_config.NumberColumn("Outlets", help="How many of the selected outlets covered it")
     config["Skipped by"] = st.column_config.TextColumn("Skipped by", help="The selected outlets that did not cover it")
+    config[OTHERS] = st.column_config.TextColumn(
+        OTHERS, alignment="right", help=f"The other {len(others)} outlets' articles on the story, and how many of "
+        "them covered it; stories.csv names the outlets that skipped each story")
     # a new key when the story filter changes: the ticked row then never outlives the filter it set
     key = "stories_matrix" if not chosen else f"stories_matrix_{short_hash(*chosen, length=8)}"
     height = min(38 + 35 * len(frame), 640)
