@@ -22,7 +22,7 @@ from .segment import document, paragraphs
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _POSSESSIVE = re.compile(r"(?:['’‘]s|s['’‘]|['’‘])$")
-_LEADING = re.compile(r"^(?:the|The|THE)\s+")
+_LEADING = re.compile(r"^(?:the|The|THE|this|that|these|those|a|an)\s+")  # "this L.A. Times" -> "L.A. Times"
 _TITLES = re.compile(
     r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Gen|Sen|Senator|Rep|Representative|Gov|Governor|President|CEO)\.?\s+)+"
 )

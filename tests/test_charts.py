@@ -330,3 +330,12 @@ def test_unique_angles_on_the_seeds(bundled):
     crunch = angles[angles["outlet"] == "TechCrunch"]["sentence"].str.cat(sep=" | ")
     assert "Tay" in republic
     assert "Google has lagged behind" in crunch
+
+
+def test_heatmap_writes_a_small_share_as_under_one_percent_not_zero():
+    rows = _entities([("s", "A", "Big", "organization", 996, 0.996, 0.0, False),
+                      ("s", "A", "Rare", "organization", 4, 0.004, 0.0, True),
+                      ("s", "B", "Big", "organization", 10, 1.0, 0.0, False)])
+    heat = charts.entity_heatmap(rows, n=10).data[0]
+    text = dict(zip(heat.y, (list(r) for r in heat.text), strict=True))
+    assert text == {"Big": ["100%", "100%"], "Rare": ["<1%", ""]}

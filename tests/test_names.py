@@ -249,3 +249,13 @@ def test_a_store_links_names_as_a_plain_analysis_does(tmp_path, trump, ecb):
         pd.testing.assert_frame_equal(got.drop(columns=["polarity", "subjectivity", "first_seen", "tone"]),
                                       expected.drop(columns=["polarity", "subjectivity", "first_seen", "tone"]))
         pd.testing.assert_frame_equal(store.voice_table(selection), voice_table(chosen.mentions, chosen.articles))
+
+
+def test_a_determiner_before_a_name_is_not_part_of_it():
+    # ECB+ (Cybulska & Vossen, LREC 2014; CC BY 3.0), topic 10a, first sentence of an article
+    text = ("According to this L.A. Times story (which credits the team-owned flagship radio station), the Angels "
+            "have made an eight-year offer to free agent first baseman Mark Teixeira.")
+    articles = pd.DataFrame([{"article_id": article_id(text), "outlet": "X", "title": "", "published": "", "url": "",
+                              "author": "", "story": "s", "text": text, "source": "t"}], columns=ARTICLE_FIELDS)
+    entities = set(analyse(articles.astype(str)).mentions["entity"])
+    assert "L.A. Times" in entities and not any(e.lower().startswith(("this ", "the ")) for e in entities)

@@ -223,6 +223,15 @@ def top_entities_chart(
     return fig
 
 
+def _percent(share: float) -> str:
+    """A share as the heatmap writes it: "12%", or "<1%" for a share that rounds to 0.
+
+    >>> _percent(0.123), _percent(0.004)
+    ('12%', '<1%')
+    """
+    return "<1%" if share < 0.005 else f"{share:.0%}"
+
+
 def entity_heatmap(entities: pd.DataFrame, *, n: int = 20, measure: str = "share",
                    colors: Mapping[str, str] | None = None) -> go.Figure:
     """Entity × outlet heatmap of ``measure`` (share or mentions) for the top ``n`` entities; the
@@ -235,9 +244,9 @@ def entity_heatmap(entities: pd.DataFrame, *, n: int = 20, measure: str = "share
     grid = grid.fillna(0)
     counts = per.pivot_table(index="entity", columns="outlet", values="mentions", aggfunc="sum").reindex(names)
     counts = counts.reindex(columns=grid.columns).fillna(0).astype(int)
-    # an outlet that never names the entity gets an empty cell, not "0%"
+    # an outlet that never names the entity gets an empty cell; one that names it gets at least "<1%", never "0%"
     text = [
-        [("" if c == 0 else f"{v:.0%}" if measure == "share" else f"{int(v)}") for v, c in zip(row, crow, strict=True)]
+        [("" if c == 0 else _percent(v) if measure == "share" else f"{int(v)}") for v, c in zip(row, crow, strict=True)]
         for row, crow in zip(grid.to_numpy(), counts.to_numpy(), strict=True)
     ]
     fig = go.Figure(
