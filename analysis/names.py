@@ -12,7 +12,7 @@ decides, over a whole corpus, which entity each of those names is:
   name for that surname when the corpus has one such person, or one by a wide margin
   (:data:`WIDE_MARGIN`);
 - variants of one group or place are one entity (:data:`VARIANTS`: Republican / Republicans /
-  GOP, U.S. / US / United States);
+  GOP, U.S. / US / United States, Calif. / California);
 - each entity gets one label, the one most of its mentions carry across the corpus;
 - the aliases file has the last word: a name it lists is never relinked, and its label wins.
 
@@ -70,6 +70,18 @@ VARIANTS: dict[str, tuple[str, str]] = {
     **{v: ("United Kingdom", "place") for v in ("U.K", "U.K.", "UK", "United Kingdom", "Britain", "Great Britain")},
     **{v: ("European Union", "organization") for v in ("EU", "E.U", "E.U.", "European Union")},
     **{v: ("United Nations", "organization") for v in ("UN", "U.N", "U.N.", "United Nations")},
+    **{v: (state, "place") for state, forms in {  # the AP's state abbreviations (datelines, "Ross, Calif.")
+        "Alabama": ("Ala",), "Arizona": ("Ariz",), "Arkansas": ("Ark",), "California": ("Calif",),
+        "Colorado": ("Colo",), "Connecticut": ("Conn",), "Florida": ("Fla",), "Georgia": ("Ga",),
+        "Illinois": ("Ill",), "Kansas": ("Kan", "Kans"), "Kentucky": ("Ky",), "Maryland": ("Md",),
+        "Massachusetts": ("Mass",), "Michigan": ("Mich",), "Minnesota": ("Minn",), "Montana": ("Mont",),
+        "Nebraska": ("Neb", "Nebr"), "Nevada": ("Nev",), "New Hampshire": ("N.H", "N.H."),
+        "New Jersey": ("N.J", "N.J."), "New Mexico": ("N.M", "N.M."), "North Carolina": ("N.C", "N.C."),
+        "North Dakota": ("N.D", "N.D."), "Oklahoma": ("Okla",), "Oregon": ("Ore",), "Pennsylvania": ("Pa",),
+        "Rhode Island": ("R.I", "R.I."), "South Carolina": ("S.C", "S.C."), "South Dakota": ("S.D", "S.D."),
+        "Tennessee": ("Tenn",), "Vermont": ("Vt",), "Virginia": ("Va",), "West Virginia": ("W.Va", "W.Va."),
+        "Wisconsin": ("Wis", "Wisc"), "Wyoming": ("Wyo",),
+    }.items() for v in forms},
 }
 
 

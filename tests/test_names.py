@@ -259,3 +259,12 @@ def test_a_determiner_before_a_name_is_not_part_of_it():
                               "author": "", "story": "s", "text": text, "source": "t"}], columns=ARTICLE_FIELDS)
     entities = set(analyse(articles.astype(str)).mentions["entity"])
     assert "L.A. Times" in entities and not any(e.lower().startswith(("this ", "the ")) for e in entities)
+
+
+def test_a_state_abbreviation_is_its_state(ecb):
+    # "... a rehab facility in Malibu, Calif., Access Hollywood has confirmed" (ECB+, tests/data/names)
+    articles, analysis = ecb
+    assert "Calif" in " ".join(articles["text"]) and "Calif" not in set(analysis.mentions["entity"])
+    assert "California" in set(analysis.mentions["entity"])
+    linked = link_names(pd.DataFrame([("s", "N.J.", "place", 2), ("s", "Miss", "person", 1)], columns=INVENTORY))
+    assert dict(zip(linked.links["entity"], linked.links["linked"], strict=True)) == {"N.J.": "New Jersey"}
