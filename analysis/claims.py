@@ -20,10 +20,16 @@ spaCy's dependency parse, with the static MiniLM vectors for the words:
 - **mood**: a hoped-for, conditional or possible action ("could be sentenced", "when the patch is
   released", "if the deal is completed") is not a reported one;
 - **roles**: "Thompson stopped Klitschko" swaps the agent and the patient of "Klitschko stopped
-  Thompson".
+  Thompson";
+- **action agreement**: one of the message's verbs has a counterpart in the sentence (its lemma or
+  base form, or a synonym in ``data/verb_relations.csv``), outside relative clauses on a name
+  ("Cheeks, who was fired in March, ..." is background); a message without a name also keeps its
+  object. A verb of that file's opposites ("left" for "entered", "kept" for "fired") with no
+  counterpart flips the polarity, so a contradiction needs no negation word.
 
 The score is ``coverage × names²``, cut by ``NEGATED`` when the polarity differs from the
-message's, by ``HYPOTHETICAL`` and by ``SWAPPED``. Those factors and ``THRESHOLD`` were chosen on the
+message's, by ``HYPOTHETICAL`` and by ``SWAPPED``, and at most ``ACTION_CAP`` (below ``THRESHOLD``)
+when the action does not agree. Those factors and ``THRESHOLD`` were chosen on the
 development half of ``tests/data/messages/pairs.jsonl`` by ``training/messages_eval.py``, which
 also reports the held-out half (README, "Key messages").
 """
