@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .claims import THRESHOLD, parse_claim, read_sentence
+from .claims import THRESHOLD, parse_claim, parse_many, read_sentence
 from .entities import first_seen
 from .schema import MESSAGES
 from .similarity import basic_tokens, coverage_matrix
@@ -113,6 +113,7 @@ def message_pullthrough(
         else:
             concerned = {name for name, members in stories.items() if coverage[m, members].max() >= CONCERN_COVERAGE}
         closeness = coverage[m] * (0.5 + 0.5 * named)
+        candidates = {}
         for (story_name, outlet_name), members in groups.items():
             if story_name not in concerned:
                 continue
@@ -122,8 +123,10 @@ def message_pullthrough(
             # a claim score never exceeds the coverage: only sentences that could reach the threshold
             # are parsed (or the closest one, to show how near the outlet came)
             could = picked["i"][coverage[m, picked["i"]] >= threshold]
-            scores = {int(i): read_sentence(claim, texts.iloc[i], coverage=float(coverage[m, i])).score
-                      for i in (could if len(could) else picked["i"].iloc[:1])}
+            candidates[story_name, outlet_name] = [int(i) for i in (could if len(could) else picked["i"].iloc[:1])]
+        parse_many([texts.iloc[i] for chosen in candidates.values() for i in chosen])  # one batch
+        for (story_name, outlet_name), chosen in candidates.items():
+            scores = {i: read_sentence(claim, texts.iloc[i], coverage=float(coverage[m, i])).score for i in chosen}
             best = max(scores, key=lambda i: (scores[i], -rank_in_reading[i]))
             similarity = scores[best]
             found = similarity >= threshold

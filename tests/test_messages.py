@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.claims import THRESHOLD, claim_scores, parse_claim
+from analysis.claims import _NEGATORS, ACTION_CAP, OPPOSITES, SYNONYMS, THRESHOLD, claim_scores, parse_claim
 from analysis.messages import message_pullthrough, parse_messages
 from tests.data.stories import seeds
 from tests.helpers import ROOT
@@ -180,6 +180,56 @@ def test_a_not_that_is_not_about_the_claim_keeps_it():
     assert parse_claim("Microsoft declined to comment on money").negated
 
 
+def test_the_action_must_agree():
+    """A sentence about the same people doing something else is not the claim; a synonym is."""
+    message = "Matt Smith will play Doctor Who"
+    scores = claim_scores([message] * 3, [
+        "The BBC says little-known actor Matt Smith will take over the title role in the long-running sci-fi "
+        "series “Doctor Who.”",  # carried: "take over" is a synonym of "play" in data/verb_relations.csv
+        "Out - going Doctor Matt Smith welcomed Capaldi's casting, and pre - recorded a message for the new "
+        "Time Lord.",  # topic: welcomed, not played (word coverage 0.84: carried before the action check)
+        "A cagey opening round was followed by a scrappy second, as Klitschko twice wrestled Thompson to the "
+        "floor.",  # unrelated
+    ])
+    assert scores[0] >= THRESHOLD > ACTION_CAP >= scores[1]
+    klitschko = claim_scores(["Klitschko stopped Tony Thompson"],
+                             ["A cagey opening round was followed by a scrappy second, as Klitschko twice wrestled "
+                              "Thompson to the floor."])
+    assert klitschko[0] <= ACTION_CAP  # wrestled to the floor is not stopped
+
+
+def test_contradictions_without_a_negation_word_are_not_carried():
+    pairs = [
+        ("Maurice Cheeks was fired as coach of the 76ers",  # kept / fired: an opposite of the list
+         "Stefanski gave Cheeks another contract extension and kept him as head coach of the 76ers."),
+        ("Lindsay Lohan left Betty Ford",  # staying / left
+         "Lindsay Lohan is staying at the Betty Ford Center and will not move to Malibu."),
+        ("Tara Reid entered rehab", "Tara Reid has left rehab, her publicist says."),  # left / entered
+        # a past event of the same person in a relative clause is background, not the claim
+        ("Maurice Cheeks was fired as coach of the 76ers",
+         "Cheeks, who was fired March 2 as head coach of the Portland Trail Blazers, is the fourth head coach since "
+         "King took over as the team's president and general manager on May 26, 2003."),
+    ]
+    scores = claim_scores([m for m, _ in pairs], [s for _, s in pairs])
+    assert (scores < THRESHOLD).all(), scores
+    # the same actions said outright are carried
+    carried = claim_scores(["Maurice Cheeks was fired as coach of the 76ers", "Lindsay Lohan left Betty Ford"],
+                           ["Stefanski fired Cheeks with the Sixers floundering at 9-14 and in the basement of the "
+                            "Eastern Conference's Atlantic Division.",
+                            "Lindsay Lohan has left the Betty Ford Center and is moving to a rehab facility in "
+                            "Malibu, Calif., Access Hollywood has confirmed."])
+    assert (carried >= THRESHOLD).all(), carried
+
+
+def test_verb_relations_never_flip_twice():
+    """No opposite is also a synonym of the same word, nor a word that already reverses what it governs."""
+    for word, others in OPPOSITES.items():
+        assert not others & SYNONYMS.get(word, frozenset()), word
+        assert not {o.split()[0] for o in others} & _NEGATORS, word
+        assert all(word in OPPOSITES[o] for o in others)  # both directions hold
+    assert "check into" in SYNONYMS["enter"] and "leave" in OPPOSITES["enter"]
+
+
 @pytest.fixture(scope="module")
 def pairs():
     table = pd.read_json(PAIRS, lines=True)
@@ -192,6 +242,19 @@ def test_labelled_pairs_are_what_the_readme_says(pairs):
     assert (pairs["carried"] == (pairs["kind"] == "paraphrase")).all()
     # the split is by message: no message on both sides
     assert pairs.groupby("message")["split"].nunique().max() == 1
+
+
+def test_the_fresh_held_out_set_is_apart(pairs):
+    """fresh.jsonl: other ECB+ topics than pairs.jsonl, other messages, labelled by the same rules."""
+    fresh = pd.read_json(PAIRS.with_name("fresh.jsonl"), lines=True)
+    assert len(fresh) >= 60 and set(fresh["split"]) == {"fresh"}
+    assert (fresh["carried"] == (fresh["kind"] == "paraphrase")).all()
+
+    def topics(table):
+        return set(table["source"].str.removeprefix("edited:").str.split("_").str[0])
+
+    assert not topics(fresh) & topics(pairs) and not set(fresh["message"]) & set(pairs["message"])
+    assert (fresh["kind"] == "contradiction").sum() >= 10
 
 
 def test_claims_rank_carriers_above_the_rest_better_than_shared_words(pairs):

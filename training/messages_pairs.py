@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "messages" / "pairs.jsonl"
+FRESH_OUT = OUT.with_name("fresh.jsonl")
 
 P, T, A, N, C = "paraphrase", "topic", "actor", "negation", "contradiction"
 
@@ -439,17 +440,212 @@ MESSAGES = [
 ]
 
 
-def pairs() -> list[dict]:
+# A fresh held-out set, written after the held-out half above had been looked at by an error analysis
+# (README, "Key messages"): 8 messages from ECB+ stories the sets above do not use (4, 6, 9, 16, 23,
+# 29, 31, 34), labelled by the same rules, and written down (with main's figures on it) before any
+# matcher was changed or any error on it was looked at. Contradictions here are mostly without a
+# negation word (lost, passed over, survived, tightened, released, fell short, quit): the case the
+# held-out analysis found missing. ``split`` is ``fresh``; ``python training/messages_pairs.py`` writes
+# it to ``tests/data/messages/fresh.jsonl``.
+FRESH = [
+    ("The Colts beat the Chiefs", "fresh", [
+        (P, "29_1ecbplus.xml#0", "Colts beat Chiefs 20 - 13 to clinch playoff berth"),
+        (P, "29_4ecbplus.xml#4", "The Indianapolis Colts clinched a playoff spot and the five seed in the AFC playoffs "
+                                 "with a 20 - 13 win over the Kansas City Chiefs on another Andrew Luck game - winning "
+                                 "drive, his seventh of the season."),
+        (P, "29_8ecbplus.xml#4", "Despite rushing for 352 yards, the Kansas City Chiefs lost their home finale to the "
+                                 "Indianapolis Colts at Arrowhead Stadium on Sunday afternoon."),
+        (P, "29_11ecbplus.xml#10", "The young team fought hard to defeat the Chiefs in another fourth quarter victory, "
+                                   "20 - 13."),
+        (T, "29_12ecbplus.xml#8", "Meanwhile, the Chiefs lost their 13th game of the season and could tie the "
+                                  "franchise mark of 14 losses next week in Denver against Peyton Manning and the "
+                                  "Broncos."),
+        (T, "29_12ecbplus.xml#14", "Jamaal Charles (226 yards) and Peyton Hillis (101 yards) led a powerful attack "
+                                   "that, for any team other than the 2012 Chiefs, would have nearly guaranteed a "
+                                   "victory."),
+        (A, "29_2ecb.xml#2", "Quarterback Peyton Manning was nearly perfect as the Colts beat the host Jaguars, 31-24, "
+                             "on Thursday night."),
+        (N, "29_11ecbplus.xml#6", "The Colts could clinch a playoff berth with a win over the Kansas City Chiefs or a "
+                                  "Pittsburgh Steelers loss."),
+        (C, "edited:29_1ecbplus.xml#0", "Chiefs beat Colts 20 - 13 to end playoff hopes"),
+        (C, "edited:29_8ecbplus.xml#4", "Despite passing for 205 yards, the Indianapolis Colts lost to the Kansas City "
+                                        "Chiefs at Arrowhead Stadium on Sunday afternoon."),
+    ]),
+    ("Bettie Page died", "fresh", [
+        (P, "4_8ecb.xml#2", "Bettie Page died Thursday of pneumonia at a Los Angeles area hospital, longtime agent "
+                            "Mark Roesler said."),
+        (P, "4_1ecb.xml#4", "“With deep personal sadness I must announce that my dear friend and client Bettie Page "
+                            "passed away at 6:41pm PST this evening (0241 GMT Friday) in a Los Angeles hospital,” her "
+                            "agent Mark Roesler said Thursday in a statement."),
+        (P, "4_12ecb.xml#0", "Yesterday in Los Angeles, pin-up icon Bettie Page succumbed to complications from a heart "
+                             "attack suffered almost three weeks ago."),
+        (P, "4_11ecb.xml#0", "Bettie Page, the 1950s pin-up queen and pop culture icon who died on Thursday, will be "
+                             "remembered for her indomitable influence on style, fashion, and sexual expression."),
+        (T, "4_10ecb.xml#24", "Page had been hospitalized for the past three weeks for pneumonia."),
+        (T, "4_4ecb.xml#32", "Roesler said Page had been in hospital for three weeks with pneumonia and was about to be "
+                             "released when she suffered the heart attack on December 2."),
+        (A, "4_1ecbplus.xml#2", "Hollywood’s mermaid Esther Williams dies"),
+        (N, "edited:4_4ecb.xml#4", "Her agent, Mark Roesler, said Page has not died and remains at a Los Angeles "
+                                   "hospital after suffering a heart attack on December 2."),
+        (C, "edited:4_2ecb.xml#24", "Ms Page recovered from pneumonia and was released from hospital and sent home "
+                                    "on 2 December, her agent said."),
+        (C, "edited:4_4ecb.xml#4", "Her agent, Mark Roesler, said Page survived the heart attack and is recovering at "
+                                   "a Los Angeles hospital."),
+    ]),
+    ("Obama nominated Regina Benjamin as Surgeon General", "fresh", [
+        (P, "34_6ecbplus.xml#4", "President Obama has nominated Alabama physician Dr. Regina Benjamin to be US Surgeon "
+                                 "General."),
+        (P, "34_3ecbplus.xml#4", "President Barack Obama announces his nomination of Dr. Regina Benjamin, a physician "
+                                 "who operates a clinic in Bayou La Batre, Ala., as the U. S. Surgeon General during "
+                                 "an announcement in the White House Rose Garden Monday, July 13, 2009."),
+        (P, "34_5ecbplus.xml#6", "The American Medical Association is delighted that Dr. Regina Benjamin, MD, has been "
+                                 "nominated to serve as our nation's next U. S. Surgeon General."),
+        (P, "34_1ecbplus.xml#8", "Today, President Barack Obama announced his intent to nominate Regina M. Benjamin as "
+                                 "Surgeon General, Department of Health and Human Services."),
+        (T, "34_4ecbplus.xml#6", "Benjamin, an Alabama family physician, runs a rural health clinic in Bayou La Batre."),
+        (T, "34_1ecbplus.xml#32", "Dr. Benjamin received the Nelson Mandela Award for Health and Human Rights in 1998, "
+                                  "and was elected to the American Medical Association Board of Trustees in 1995, "
+                                  "making her the first physician under age 40 and the first African - American "
+                                  "woman to be elected."),
+        (A, "34_2ecb.xml#0", "In a rich and symbolic recognition to India's sterling contribution to the US health "
+                             "care system, the US President-elect has asked Dr Sanjay Gupta, CNN's well-known medical "
+                             "correspondent and a neuro-surgeon of repute to be the country's surgeon general."),
+        (A, "34_4ecbplus.xml#44", "In January, it was reported that President Obama had asked CNN's Dr. Sanjay Gupta "
+                                  "to be Surgeon General, and that Gupta had mulled the offer for a while, but "
+                                  "eventually turned it down."),
+        (N, "edited:34_6ecbplus.xml#4", "President Obama has not nominated Alabama physician Dr. Regina Benjamin to "
+                                        "be US Surgeon General."),
+        (C, "edited:34_6ecbplus.xml#4", "President Obama passed over Alabama physician Dr. Regina Benjamin and chose "
+                                        "Dr. Sanjay Gupta to be US Surgeon General."),
+    ]),
+    ("An Australian climber died in a fall on Mount Cook", "fresh", [
+        (P, "23_1ecbplus.xml#4", "A 36 - year - old Australian climber is dead after falling about 150 metres at "
+                                 "Aoraki Mount Cook."),
+        (P, "23_2ecbplus.xml#28", "Yesterday, a 36 - year - old Australian climber died after falling about 150 "
+                                  "metres at Mt Cook."),
+        (P, "23_1ecbplus.xml#0", "Climber dead after Aoraki Mount Cook fall"),
+        (T, "23_1ecbplus.xml#6", "The man, from Hampton East, fell in the Tasman Glacier area."),
+        (T, "23_3ecbplus.xml#8", "He said they come as a reminder that climbers need to use extreme caution."),
+        (T, "23_1ecbplus.xml#12", "The man is thought to have fallen much earlier in the day."),
+        (A, "23_5ecbplus.xml#4", "A British climber has fallen 2, 000ft to his death on a mountain in New Zealand, "
+                                 "police there have said."),
+        (A, "23_5ecbplus.xml#6", "Robert Buckley, 32, died while climbing to a hut on Mount Sefton in the Aoraki Mount "
+                                 "Cook National Park on Saturday."),
+        (N, "edited:23_1ecbplus.xml#4", "A 36 - year - old Australian climber did not die after falling about 150 "
+                                        "metres at Aoraki Mount Cook."),
+        (C, "edited:23_1ecbplus.xml#4", "A 36 - year - old Australian climber survived a fall of about 150 metres at "
+                                        "Aoraki Mount Cook."),
+        (C, "edited:23_1ecbplus.xml#10", "The Australian climber who fell at Mount Cook was rescued by a local "
+                                         "helicopter service and is recovering in hospital."),
+    ]),
+    ("The Bush administration loosened protection of endangered species", "fresh", [
+        (P, "9_1ecb.xml#0", "With just over a month remaining in office, the Bush administration loosened federal "
+                            "protection of plant and animal species threatened with extinction."),
+        (P, "9_2ecb.xml#0", "The Interior Department yesterday finalized rules changing the way it administers the "
+                            "Endangered Species Act, enabling other government agencies to decide on their own "
+                            "whether a project would harm an imperiled species without an independent scientific "
+                            "review."),
+        (T, "9_1ecb.xml#56", "The US Chamber of Commerce welcomed the rule change."),
+        (T, "9_1ecb.xml#60", "Obama says that he intends to reverse the rule change, along with other “midnight rules” "
+                             "made in the waning days of the Bush presidency."),
+        (T, "9_2ecb.xml#20", "“As the Bush administration fades off into the sunset, it continues to take brazen pot "
+                             "shots at everything in sight, including America's landmark conservation law, the "
+                             "Endangered Species Act,” said House Resources Committee Chairman Nick J. Rahall II "
+                             "(D-W.Va.), who said he would introduce legislation seeking to overturn the rule next "
+                             "year."),
+        (A, "9_1ecbplus.xml#2", "Obama Administration Restores Endangered Species Act Protections!"),
+        (N, "edited:9_1ecb.xml#0", "With just over a month remaining in office, the Bush administration did not loosen "
+                                   "federal protection of plant and animal species threatened with extinction."),
+        (C, "9_1ecb.xml#6", "“The rule strengthens the regulations so the government can focus on protecting "
+                            "endangered species as it strives to rebuild the American economy,” said Secretary of the "
+                            "Interior Dirk Kempthorne."),
+        (C, "edited:9_1ecb.xml#0", "With just over a month remaining in office, the Bush administration tightened "
+                                   "federal protection of plant and animal species threatened with extinction."),
+    ]),
+    ("Two gang members were arrested for the murder of Juan Escalante", "fresh", [
+        (P, "16_1ecb.xml#2", "Guillermo Hernandez, 20, and Carlos Velasquez, 24, were arrested Friday and were being "
+                             "held without bail in a Los Angeles Police jail, charged with killing Juan Abel Escalante "
+                             "last summer, said Chief of Detectives Charlie Beck."),
+        (P, "16_3ecb.xml#0", "Two male gang members whose names remain unreleased were arrested last night in the case "
+                             "of the murder of Los Angeles County Sheriff's Deputy Juan Abel Escalante which took place "
+                             "outside his Cypress Park home this August 2nd as he prepared to leave for work."),
+        (P, "16_1ecb.xml#0", "Two possible gang members are under arrest for the assassination-style murder of a Los "
+                             "Angeles County sheriff's deputy outside his house in a gang-plagued section of the city "
+                             "last summer, police said Saturday."),
+        (T, "16_1ecb.xml#8", "Escalante was shot outside his boyhood home in the 3400 block of Thorpe Street in "
+                             "Cypress Park while on his way to work at the Men's Central Jail early Aug. 2."),
+        (T, "16_1ecb.xml#18", "At an afternoon news conference at Parker Center, police offered almost no details "
+                              "about the arrests and Bratton specifically declined to confirm reports of the "
+                              "suspects' gang affiliation."),
+        (T, "16_3ecb.xml#8", "He had been a deputy for less than 3 years when he was murdered."),
+        (A, "16_1ecbplus.xml#8", "Cooley said Jose Luis Orozco was charged with murdering the 35 - year - old deputy "
+                                 "on June 24 outside a Hawaiian Gardens apartment."),
+        (N, "edited:16_1ecb.xml#2", "Guillermo Hernandez, 20, and Carlos Velasquez, 24, were not arrested in the "
+                                    "killing of Juan Abel Escalante, said Chief of Detectives Charlie Beck."),
+        (C, "edited:16_1ecb.xml#2", "Guillermo Hernandez, 20, and Carlos Velasquez, 24, were released Friday from a "
+                                    "Los Angeles Police jail and cleared in the killing of Juan Abel Escalante, said "
+                                    "Chief of Detectives Charlie Beck."),
+    ]),
+    ("Tyler Hansbrough broke North Carolina's career scoring record", "fresh", [
+        (P, "31_3ecb.xml#0", "Tyler Hansbrough scored 20 Thursday night to break North Carolina's career scoring "
+                             "record and help the No. 1 Tar Heels remain unbeaten with a 91-73 victory over Evansville "
+                             "in Chapel Hill, N.C."),
+        (P, "31_1ecb.xml#0", "In front of his home fans and a national television audience, Tyler Hansbrough became "
+                             "the all-time leading scorer for North Carolina basketball on Thursday in his team's win "
+                             "over Evansville."),
+        (P, "31_2ecb.xml#4", "The reigning National Player of the Year passed Phil Ford for the record midway through "
+                             "the first half."),
+        (T, "31_1ecb.xml#8", "Hansbrough epitomizes all that is right with college basketball."),
+        (T, "31_4ecb.xml#14", "Tyler Hansbrough had 24 points and seven rebounds in a balanced attack, and the "
+                              "third-ranked North Carolina Tar Heels bounced back from their first loss with a 108-70 "
+                              "rout of the College of Charleston Cougars."),
+        (A, "31_1ecbplus.xml#4", "With a first - half free throw, junior forward Doug McDermott scored his 11th point "
+                                 "of the Bluejays ’ Valley tournament opener and passed Rodney Buford to become the "
+                                 "school’s all - time scoring leader with 2, 117 points."),
+        (N, "31_1ecb.xml#2", "Hansbrough needed just nine points in the game to eclipse Phil Ford for the top spot."),
+        (N, "edited:31_3ecb.xml#0", "Tyler Hansbrough failed to break North Carolina's career scoring record Thursday "
+                                    "night in a 91-73 victory over Evansville."),
+        (C, "edited:31_3ecb.xml#0", "Tyler Hansbrough fell short of North Carolina's career scoring record Thursday "
+                                    "night, which Phil Ford still holds."),
+    ]),
+    ("Chris Weitz will direct New Moon", "fresh", [
+        (P, "6_2ecb.xml#0", "It's official: Chris Weitz is taking over the director's chair for the “Twilight” sequel "
+                            "“New Moon.”"),
+        (P, "6_3ecb.xml#0", "Summit Entertainment announced today that filmmaker Chris Weitz has been hired to direct "
+                            "the second film in the studio's TWILIGHT film franchise."),
+        (P, "6_1ecb.xml#2", "Weitz comes on board to helm the second installment in Stephenie Meyer's four-book series "
+                            "after Summit and “Twilight” director Catherine Hardwicke failed to reach a deal on the new "
+                            "movie."),
+        (T, "6_3ecb.xml#38", "Weitz is represented by WMA and by Alex Kohner of Morris, Yorn, Barnes and Levine."),
+        (T, "6_1ecb.xml#22", "Weitz has not helmed a girl-oriented project before but has been involved in movies that "
+                             "encompass elements featured in “Twilight,” producing the teen-aimed coming-of-age tale "
+                             "“American Pie” and directing the fantasy adventure “The Golden Compass.”"),
+        (A, "6_2ecb.xml#8", "On the other hand, Weitz also directed last year's “The Golden Compass,” which was an "
+                            "expensive mess that failed to capture the fan base of the book."),
+        (A, "6_1ecbplus.xml#12", "While the first movie was a huge success, THR is saying that director Gary Ross is "
+                                 "still in negotiations to direct the sequel, Catching Fire."),
+        (N, "6_1ecb.xml#0", "Chris Weitz is in negotiations to helm “New Moon,” the sequel to Summit Entertainment's "
+                            "vampire breakout “Twilight.”"),
+        (N, "edited:6_3ecb.xml#0", "Summit Entertainment announced today that Chris Weitz will not direct “New Moon,” "
+                                   "the second film in the studio's TWILIGHT film franchise."),
+        (C, "edited:6_2ecb.xml#0", "It's official: Chris Weitz has quit the director's chair for the “Twilight” sequel "
+                                   "“New Moon.”"),
+    ]),
+]
+
+
+def pairs(messages: list = MESSAGES) -> list[dict]:
     """One dict per pair: message, sentence, carried, kind, split, source."""
     return [
         {"message": message, "sentence": sentence, "carried": kind == P, "kind": kind, "split": split,
          "source": source}
-        for message, split, rows in MESSAGES for kind, source, sentence in rows
+        for message, split, rows in messages for kind, source, sentence in rows
     ]
 
 
 if __name__ == "__main__":
-    rows = pairs()
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    print(f"{len(rows)} pairs, {sum(r['carried'] for r in rows)} carried -> {OUT}")
+    for table, out in ((MESSAGES, OUT), (FRESH, FRESH_OUT)):
+        rows = pairs(table)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        print(f"{len(rows)} pairs, {sum(r['carried'] for r in rows)} carried -> {out}")
