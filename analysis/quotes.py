@@ -231,7 +231,7 @@ def _article_quotes(article_id: str, article: list, mentions: _Mentions | None) 
     paragraphs = _paragraphs(article)
     state = _Article({p.start: p.text for p in paragraphs}, mentions)
     rows: list[dict] = []
-    previous: tuple[_Speaker, int] | None = None  # the last quote's speaker and paragraph index
+    previous: tuple[_Speaker, int, int] | None = None  # the last quote's speaker, paragraph index, end
     open_quote: tuple[int, dict] | None = None  # paragraph index and row of a quote left open, no speaker
     skip_until: tuple[int, int] = (-1, -1)  # text (paragraph index, local offset) a continued quote took
     for index, para in enumerate(paragraphs):
@@ -273,7 +273,9 @@ def _article_quotes(article_id: str, article: list, mentions: _Mentions | None) 
             if speaker is not None:
                 start, end, _ = para.sentence_at(match.start())
                 state.attributions.append((doc_end, text[start:end], speaker))
-            if speaker is None and previous is not None and index - previous[1] <= 1:
+            if speaker is None and previous is not None and index - previous[1] <= 1 \
+                    and not _own_verb(para, match.start(), match.end()) \
+                    and not _someone_else(state, previous[2], doc_start, previous[0]):
                 speaker = previous[0]
             if speaker is None and match.start() == _first_mark(text) and index > 0:
                 speaker = _reported(state, paragraphs[index - 1])
@@ -292,10 +294,71 @@ def _article_quotes(article_id: str, article: list, mentions: _Mentions | None) 
             }
             rows.append(row)
             if speaker is not None:
-                previous = (speaker, index if continued is None else close_index)
+                previous = (speaker, index if continued is None else close_index, doc_end)
             elif not closed and continued is None:
                 open_quote = (index, row)
     return rows
+
+
+def _own_verb(para: _Paragraph, q_start: int, q_end: int) -> bool:
+    """Whether the quote's sentence has a speech verb outside the quote (``A government official
+    downplayed the unrest saying that “…”``): an attribution of its own, even one not understood, so
+    the previous speaker does not go on."""
+    start, end, _ = para.sentence_at(q_start)
+    outside = para.text[start:q_start] + " " + para.text[q_end:_sentence_end(para, max(q_end - 1, 0))]
+    return _VERB.search(_QUOTE.sub(" ", outside)) is not None
+
+
+def _someone_else(state: _Article, start: int, end: int, speaker: _Speaker) -> bool:
+    """Whether the text from ``start`` to ``end`` (document offsets), outside quotes, names a person
+    other than ``speaker``, or reports another speaker (``25-year-old Guzel said``): then a pronoun
+    or a quote with no attribution of its own could mean either, and is left to nobody."""
+    own = {w.lower() for w in re.findall(r"[\w’'-]+", f"{speaker.name} {speaker.entity}")}
+    m = state.mentions
+    if m is not None:
+        for i in np.flatnonzero((m.starts >= start) & (m.ends <= end)):
+            if m.labels[i] != "person" or not _outside_quotes(state, int(m.starts[i]), int(m.ends[i])):
+                continue
+            words = {w.lower() for w in re.findall(r"[\w’'-]+", str(m.entities[i]))}
+            if _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 2).startswith(("'s", "’s")) \
+                    or _in_relative_clause(state, int(m.starts[i])):
+                continue  # "Deng's forces", "…, who is writing a book on Nixon": not a speaker
+            if not words & own:
+                return True
+    for base in state.starts:
+        text = state.text[base]
+        lo, hi = max(start - base, 0), min(end - base, len(text))
+        if lo >= hi:
+            continue
+        for verb in _VERB.finditer(text, lo, hi):
+            if not _outside_quotes(state, base + verb.start(), base + verb.end()):
+                continue
+            if verb.group() in {"called", "calling", "described", "describes"}:
+                continue  # "a fashion line called Mantra": naming, not speech
+            segment = re.split(r"[.;:“”\"]\s", text[max(lo, verb.start() - 120) : verb.start()])[-1].split(",")
+            # "Al-Sawarmi Khalid, spokesman for Sudan's armed forces, said": the subject before the apposition
+            subject = segment[-1] if _capitals(segment[-1]) else segment[0]
+            after = re.split(r"[,.;:“”\"]", text[verb.end() : min(hi, verb.end() + 60)])[0].split()
+            if verb.group().startswith("tel") or verb.group() == "told" or not after or len(after) > 6 \
+                    or not (after[0][:1].isupper() or after[0].lower() in {"the", "a", "an"}):
+                after = []  # "told The Associated Press": whom it was told; "said at the site on Tuesday"
+            for names in (_capitals(" ".join(subject.split()[-4:])), _capitals(" ".join(after))):
+                if names and not names & own:
+                    return True
+    return False
+
+
+_NOT_NAMES = {"the", "but", "and", "in", "on", "at", "as", "when", "after", "before", "while", "meanwhile",
+              "however", "also", "earlier", "later", "this", "that", "his", "its", "their", "our", "mr", "mrs",
+              "ms", "dr", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "like",
+              "january", "february", "march", "april", "june", "july", "august", "september", "october",
+              "november", "december", "last", "then", "now", "today", "yesterday"}
+
+
+def _capitals(text: str) -> set[str]:
+    """The capitalised words of ``text`` that may be part of a name, lower-cased."""
+    return {w.lower() for w in re.findall(r"[\w’'-]+", text)
+            if w[:1].isupper() and w.lower() not in _NOBODY | _PERSON_PRONOUNS | _NOT_NAMES}
 
 
 def _first_mark(text: str) -> int:
@@ -538,12 +601,30 @@ def _last_named(state: _Article, before: int, *, person: bool) -> _Speaker | Non
         want = "person" if person else "organization"
         for i in reversed(np.flatnonzero(m.starts < before)):
             if m.labels[i] == want and _outside_quotes(state, int(m.starts[i]), int(m.ends[i])) \
-                    and not _in_relative_clause(state, int(m.starts[i])):
-                named = (int(m.starts[i]), _Speaker(str(m.entities[i]), str(m.entities[i]), not person))
+                    and not _in_relative_clause(state, int(m.starts[i])) \
+                    and not (not person and _addressee(state, int(m.starts[i]))):
+                named = (int(m.ends[i]), _Speaker(str(m.entities[i]), str(m.entities[i]), not person))
                 break
+    if not person:
+        if named is None or re.search(
+                rf"\bthe (?:{'|'.join(sorted(_ORGANISATION_NOUNS))})\b", _doc_text(state, named[0], before).lower()):
+            return None  # "the newspaper …, it stated": another organisation is meant
+        return named[1]
     if spoke is not None and (named is None or spoke[0] > named[0]):
-        return spoke[1]
-    return named[1] if named is not None else None
+        chosen = spoke
+    elif named is not None:
+        chosen = named
+    else:
+        return None
+    return None if _someone_else(state, chosen[0], before, chosen[1]) else chosen[1]
+
+
+def _addressee(state: _Article, start: int) -> bool:
+    """Whether the mention at ``start`` is whom something was told or where (``told The Associated
+    Press``, ``on Twitter``), not who speaks."""
+    left = _doc_text(state, max(start - 20, 0), start).lower().split()
+    left = [w for w in left if w not in {"the", "a", "an"}]
+    return bool(left) and left[-1] in {"told", "tells", "tell", "telling", "via", "on", "to"}
 
 
 def _role(state: _Article, before: int, name: str, head: str) -> _Speaker | None:
