@@ -266,14 +266,17 @@ def _article_quotes(article_id: str, article: list, mentions: _Mentions | None) 
                 doc_end = para.start + match.end()
                 state.quoted.append((doc_start, doc_end))
                 speaker = _after(state, para, match.end())
-            if speaker is None:
+            title = _title(text[: match.start()], body)
+            if speaker is None and not title:
                 speaker = _before(state, para, match.start())
             if speaker is None and match.start() == _first_mark(text):
                 speaker = _lead_in(state, paragraphs, index)
+            if title:
+                speaker = None
             if speaker is not None:
                 start, end, _ = para.sentence_at(match.start())
                 state.attributions.append((doc_end, text[start:end], speaker))
-            if speaker is None and previous is not None and index - previous[1] <= 1 \
+            if speaker is None and previous is not None and index - previous[1] <= 1 and not title \
                     and not _own_verb(para, match.start(), match.end()) \
                     and not _someone_else(state, previous[2], doc_start, previous[0]):
                 speaker = previous[0]
@@ -298,6 +301,17 @@ def _article_quotes(article_id: str, article: list, mentions: _Mentions | None) 
             elif not closed and continued is None:
                 open_quote = (index, row)
     return rows
+
+
+def _title(lead: str, body: str) -> bool:
+    """A title, not a quotation: words in title case after ``in``, ``titled`` or ``called`` (``Woodward
+    wrote in “Secret Man: The Story of Watergate's Deep Throat”``)."""
+    if not re.search(r"\b(?:in|titled|entitled|called|named|book|film|song|album|show)\s*$", lead):
+        return False
+    words = re.findall(r"[\w’'-]+", body)
+    long_words = [w for w in words if len(w) > 3]
+    return bool(long_words) and all(w[:1].isupper() or w[:1].isdigit() for w in long_words) \
+        and not body.rstrip().endswith((".", "!", "?"))
 
 
 def _own_verb(para: _Paragraph, q_start: int, q_end: int) -> bool:
@@ -526,7 +540,13 @@ def _phrase(state: _Article, para: _Paragraph, start: int, phrase: str) -> _Spea
         return _last_named(state, doc_start, person=False)
     if lower in _NOBODY or words[0].lower() in _NOBODY and len(words) == 1:
         return None
-    person = _person_in(state, doc_start, doc_start + len(phrase))
+    raw = phrase.strip()
+    within = raw.find(name)  # "DeGeneres made the announcement on Twitter and": the subject, not Twitter
+    span = (doc_start + within, doc_start + within + len(name)) if within >= 0 else (doc_start, doc_start + len(raw))
+    pair = _two_people(state, *span)
+    if pair is not None:
+        return pair
+    person = _person_in(state, *span)
     if person is not None:
         return person
     first = phrase.split()[0]
@@ -544,6 +564,21 @@ def _phrase(state: _Article, para: _Paragraph, start: int, phrase: str) -> _Spea
     organisation = state.mentions is not None and any(
         state.mentions.labels[i] == "organization" for i in state.mentions.within(doc_start, doc_start + len(phrase)))
     return _Speaker(name, entity, organisation)
+
+
+def _two_people(state: _Article, start: int, end: int) -> _Speaker | None:
+    """``Craig Zadan and Neil Meron`` ending a speaker phrase: both, as one speaker with no single entity."""
+    if state.mentions is None:
+        return None
+    m = state.mentions
+    people = [i for i in m.within(start, end) if m.labels[i] == "person"]
+    if len(people) < 2:
+        return None
+    first, last = people[-2], people[-1]
+    if _doc_text(state, int(m.ends[first]), int(m.starts[last])) != " and " \
+            or _doc_text(state, int(m.ends[last]), end).strip():
+        return None
+    return _Speaker(_doc_text(state, int(m.starts[first]), int(m.ends[last])), "")
 
 
 def _person_in(state: _Article, start: int, end: int) -> _Speaker | None:
@@ -602,7 +637,7 @@ def _last_named(state: _Article, before: int, *, person: bool) -> _Speaker | Non
         for i in reversed(np.flatnonzero(m.starts < before)):
             if m.labels[i] == want and _outside_quotes(state, int(m.starts[i]), int(m.ends[i])) \
                     and not _in_relative_clause(state, int(m.starts[i])) \
-                    and not (not person and _addressee(state, int(m.starts[i]))):
+                    and not _addressee(state, int(m.starts[i])):
                 named = (int(m.ends[i]), _Speaker(str(m.entities[i]), str(m.entities[i]), not person))
                 break
     if not person:
