@@ -241,6 +241,41 @@ def test_empty_rather_than_guess(labelled):
     assert said(q, "33_7ecbplus.xml", "he has a gun") == ("", "")
 
 
+def test_another_speaker_between_leaves_the_quote_unattributed(labelled):
+    q, _ = labelled
+    # Valentina Redzhepova is quoted, then "25-year-old Guzel said she had come …" (spaCy sees no person
+    # in Guzel), then "“I voted for our fellow village resident. …,” she said": not Redzhepova's words
+    assert said(q, "11_2ecb.xml", "I voted for our fellow village resident") == ("", "")
+    # Deng is quoted, then "Al - Sawarmi Khalid, spokesman for Sudan's armed forces, said …", then "“…,” he said"
+    assert said(q, "41_5ecbplus.xml", "South Sudan is a state") == ("", "")
+    # Giannis Panagopoulos is quoted, then "A government official downplayed the unrest saying that “…”":
+    # the sentence has a speech verb of its own, so the union leader does not go on
+    assert said(q, "8_2ecbplus.xml", "for years there's been strikes")[0] != "Giannis Panagopoulos"
+    # but a quote that goes on with nobody else between keeps its speaker: "Reid, who has launched a new
+    # fashion line called Mantra in September, opened up …" ("called Mantra" names no speaker)
+    assert said(q, "1_14ecb.xml", "My picture is taken only")[1] == "Tara Reid"
+    assert said(q, "1_14ecb.xml", "Trust me, my body is tired")[1] == "Tara Reid"
+
+
+def test_organisation_pronoun_and_role_skip_whom_it_was_told(labelled):
+    q, _ = labelled
+    # "Though the newspaper doesn't cite its source, it stated that the offer is “…”" after "The Boston
+    # Herald reported … the Red Sox have extended an offer": "it" is not the Red Sox
+    assert said(q, "10_1ecbplus.xml", "believed to be for at least eight years")[0] != "Red Sox"
+    # "… he told The Associated Press" then "“This is a sad day for the Kraft Foods family,” the company said"
+    assert said(q, "22_2ecbplus.xml", "This is a sad day")[0] != "Associated Press"
+
+
+def test_subject_of_the_attribution_and_two_speakers(labelled):
+    q, _ = labelled
+    # "DeGeneres made the announcement on Twitter on Friday and said: “It's official: …”" (spaCy: Twitter a person)
+    assert said(q, "2_9ecbplus.xml", "It's official")[1] == "Ellen DeGeneres"
+    # "Academy Award producers Craig Zadan and Neil Meron said in a statement: “…”"
+    assert said(q, "2_9ecbplus.xml", "We are thrilled to have") == ("Craig Zadan and Neil Meron", "")
+    # "Woodward wrote in “Secret Man: The Story of Watergate's Deep Throat” (2006)": a title, nobody's words
+    assert said(q, "28_1ecb.xml", "Secret Man") == ("", "")
+
+
 def test_precision_on_the_labelled_set(labelled):
     q, labels = labelled
     table = summary(score(q, labels)).set_index("split")
