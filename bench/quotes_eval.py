@@ -135,14 +135,27 @@ def _quotes_module(revision: str | None):
         from analysis import quotes
 
         return quotes
-    source = subprocess.run(["git", "show", f"{revision}:analysis/quotes.py"], cwd=ROOT, capture_output=True,
-                            text=True, check=True).stdout
-    path = Path(tempfile.mkdtemp()) / "quotes_before.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("analysis._quotes_before", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+
+    def load(name: str, path_in_repo: str, source_of=lambda text: text):
+        run = subprocess.run(["git", "show", f"{revision}:{path_in_repo}"], cwd=ROOT, capture_output=True,
+                             text=True)
+        if run.returncode != 0:
+            return None
+        path = Path(tempfile.mkdtemp()) / f"{name}.py"
+        path.write_text(source_of(run.stdout), encoding="utf-8")
+        spec = importlib.util.spec_from_file_location(f"analysis.{name}", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        return module
+
+    # since the attribution moved to analysis/speakers.py, the revision's own copy of it goes with it
+    speakers = load("_speakers_before", "analysis/speakers.py")
+    module = load("_quotes_before", "analysis/quotes.py",
+                  lambda text: text.replace("from .speakers import", "from ._speakers_before import")
+                  if speakers is not None else text)
+    if module is None:
+        raise SystemExit(f"no analysis/quotes.py at {revision}")
     return module
 
 

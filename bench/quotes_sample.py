@@ -19,7 +19,8 @@ import re
 import sys
 from pathlib import Path
 
-from analysis.quotes import _QUOTE, MIN_QUOTE_WORDS
+from analysis.quotes import MIN_QUOTE_WORDS
+from analysis.speakers import QUOTE
 
 ROOT = Path(__file__).resolve().parents[1]
 ECBPLUS = ROOT.parent / "shared" / "data" / "ecbplus" / "articles.jsonl"
@@ -32,7 +33,7 @@ def spans(text: str) -> list[tuple[int, int, str]]:
     """Quotation spans of a text: (start, end, words between the marks), per paragraph."""
     out, at = [], 0
     for para in text.split("\n\n"):
-        for m in _QUOTE.finditer(para):
+        for m in QUOTE.finditer(para):
             if len(re.findall(r"\w+(?:['’]\w+)?", m.group("body"))) >= MIN_QUOTE_WORDS:
                 out.append((at + m.start(), at + m.end(), m.group("body")))
         at += len(para) + 2
