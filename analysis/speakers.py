@@ -316,7 +316,7 @@ def _phrase(state: Article, para: Paragraph, start: int, phrase: str) -> Speaker
     if pair is not None:
         return pair
     person = _person_in(state, *span)
-    if person is not None:
+    if person is not None and (within < 0 or not _after_name(state, person, span)):
         return person
     first = phrase.split()[0]
     core = re.split(r"\s+(?:from|by|of)\s+", phrase)[0].split()
@@ -368,6 +368,19 @@ def _person_in(state: Article, start: int, end: int) -> Speaker | None:
     return Speaker(_doc_text(state, int(m.starts[found]), int(m.ends[found])), str(m.entities[found]))
 
 
+def _after_name(state: Article, person: Speaker, span: tuple[int, int]) -> bool:
+    """Whether the subject goes on after the person's name in lower case or with a role (``A Surrey
+    Police spokeswoman``, spaCy calling Surrey a person): then the name only qualifies the speaker."""
+    text = _doc_text(state, *span)
+    k = text.rfind(person.name)
+    if k < 0:
+        return False
+    rest = re.split(rf"\s(?:{'|'.join(sorted(_PREPOSITIONS - {'&'}))})\s", " " + text[k + len(person.name):] + " ")[0]
+    words = rest.split()
+    # one noun in lower case closing the subject: "… spokeswoman"; not "of the unit", not "denied those"
+    return 0 < len(words) <= 3 and words[-1][:1].islower() and all(w[:1].isupper() for w in words[:-1])
+
+
 def _doc_text(state: Article, start: int, end: int) -> str:
     """The document's text from ``start`` to ``end``, within the paragraph that holds ``end``."""
     k = bisect_right(state.starts, max(end - 1, start)) - 1
@@ -417,10 +430,34 @@ def _last_named(state: Article, before: int, *, person: bool) -> Speaker | None:
     if spoke is not None and (named is None or spoke[0] > named[0]):
         chosen = spoke
     elif named is not None:
-        chosen = named
+        chosen = _reporter(state, named)
+        if chosen is None:
+            return None
     else:
         return None
     return None if someone_else(state, chosen[0], before, chosen[1]) else chosen[1]
+
+
+def _reporter(state: Article, named: tuple[int, Speaker]) -> tuple[int, Speaker] | None:
+    """The person a pronoun means when the sentence that last names a person names several (``Oppal
+    said Blackmore is alleged …, while Oler is accused …``): the one who speaks in it, else nobody."""
+    m = state.mentions
+    k = bisect_right(state.starts, named[0] - 1) - 1
+    base, text = state.starts[k], state.text[state.starts[k]]
+    local = named[0] - base
+    start = max((e.end() for e in re.finditer(r"[.!?]\s", text[:local])), default=0)
+    stop = base + len(text)
+    people = [i for i in m.within(base + start, stop) if m.labels[i] == "person"
+              and m.starts[i] < named[0] + 1 and _outside_quotes(state, int(m.starts[i]), int(m.ends[i]))
+              and not _in_relative_clause(state, int(m.starts[i])) and not _addressee(state, int(m.starts[i]))
+              and not _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 2).startswith(("'s", "’s"))]
+    if len({str(m.entities[i]) for i in people}) <= 1:
+        return named
+    for i in people:
+        after = text[int(m.ends[i]) - base :]
+        if re.match(rf"^(?:\s*,[^,.;“”\"]{{0,100}},)?\s*(?:\w+ly\s+|also\s+|later\s+)?(?:{_VERBS})\b", after):
+            return int(m.ends[i]), Speaker(str(m.entities[i]), str(m.entities[i]))
+    return None
 
 
 def _addressee(state: Article, start: int) -> bool:
