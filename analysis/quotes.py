@@ -233,14 +233,15 @@ def _article_quotes(article_id: str, article: list, mentions: Mentions | None) -
 
 
 def _title(lead: str, body: str) -> bool:
-    """A title, not a quotation: words in title case after ``in``, ``titled`` or ``called`` (``Woodward
-    wrote in “Secret Man: The Story of Watergate's Deep Throat”``)."""
-    if not re.search(r"\b(?:in|titled|entitled|called|named|book|film|song|album|show)\s*$", lead):
-        return False
+    """A title, not a quotation: words in title case, not closing a sentence, after ``in``, ``titled`` or
+    ``called``, or four or more of them (``Woodward wrote in “Secret Man: The Story of Watergate's
+    Deep Throat”``; ``wrote in his 2006 expose, “Secret Man: …”``)."""
     words = re.findall(r"[\w’'-]+", body)
     long_words = [w for w in words if len(w) > 3]
-    return bool(long_words) and all(w[:1].isupper() or w[:1].isdigit() for w in long_words) \
-        and not body.rstrip().endswith((".", "!", "?"))
+    if not long_words or not all(w[:1].isupper() or w[:1].isdigit() for w in long_words) \
+            or body.rstrip().endswith((".", "!", "?")):
+        return False
+    return len(long_words) >= 4 or re.search(r"\b(?:in|titled|entitled|called|named)\s*$", lead) is not None
 
 
 def _first_mark(text: str) -> int:

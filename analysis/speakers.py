@@ -24,7 +24,7 @@ _VERBS = (
     r"suggests|tweeted|posted|recalled|recalls|predicted|predicts|promised|promises|testified|testifies|"
     r"maintained|maintains|echoed|contended|contends|stressed|described|describes|calling|called|"
     r"denied|denies|reported|reports|responded|answered|conceded|concluded|quipped|shouted|yelled|"
-    r"chanted|testifying|explaining|adding|noting|declaring|insisting|warning|issued"
+    r"chanted|testifying|explaining|adding|noting|declaring|insisting|warning|issued|stating"
 )
 _VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _AFTER_INVERTED = re.compile(rf"^\s*[,.]?\s*(?:{_VERBS})\s+(?P<clause>[^;:!?“”\"]{{1,160}})")
@@ -37,7 +37,7 @@ QUOTE = re.compile(r"[“\"](?P<body>[^“”\"]*)(?:[”\"]|$)")
 MARKS = ('"', "“", "”")
 _DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "our", "one", "another"}
 _LEADING = {"a", "an", "the", "with", "and", "but", "as", "while", "when", "then", "so", "also", "which", "who",
-            "that"}
+            "that", "where"}
 _TRAILING = {"also", "has", "have", "had", "was", "is", "will", "would", "recently", "later", "then",
              "previously", "today", "once", "further", "again", "still", "just", "often"}
 _PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "to", "on", "by", "and", "&"}
@@ -200,12 +200,21 @@ def speaker_before(state: Article, para: Paragraph, q_start: int) -> Speaker | N
 
 def _subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker | None:
     """The speaker of the last speech verb in ``lead`` (local ``offset``), if it names one."""
+    dashes = [d.start() for d in re.finditer(r"—| – ", lead)]
+    asides = list(zip(dashes[::2], dashes[1::2], strict=False))
     for verb in reversed(list(_VERB.finditer(lead))):
+        if any(a < verb.start() < b for a, b in asides):
+            continue  # "White told The Post — where Heller said she was “…” of … — “I hear …”": an aside's verb
         head = lead[: verb.start()]
-        cut = max(head.rfind(";"), head.rfind(":"), head.rfind("“"), head.rfind("”"), head.rfind('"'))
+        # "White told The Post … — where Lohan's lawyer Mark Heller said she was “…”": the clause after the dash
+        cut = max(head.rfind(";"), head.rfind(":"), head.rfind("“"), head.rfind("”"), head.rfind('"'),
+                  head.rfind("—"), head.rfind(" – "))
         pieces = _chunks(head, cut + 1)
         participle = verb.group().endswith("ing") or verb.group() == "called"
         start, last = pieces[-1]
+        unnamed = re.search(r"\bwith (?P<who>(?:a|an|one) [a-z]+(?: [a-z]+)?)\s+$", head) if participle else None
+        if unnamed:  # "… with a spokesman stating: “…”": the spokesman, not the clause's subject
+            return _phrase(state, para, offset + unnamed.start("who"), unnamed.group("who"))
         if last.strip() and not _AGE.match(last.strip()):
             if participle and not _namelike(last, state, para.start + offset + start) and not _pronoun(last):
                 continue
