@@ -219,7 +219,9 @@ def _subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker
             if participle and not _namelike(last, state, para.start + offset + start) and not _pronoun(last):
                 continue
             at = para.start + offset
-            if len(pieces) > 1 and _namelike(last) and not _person_in(state, at + start, at + start + len(last)):
+            if len(pieces) > 1 and not _person_in(state, at + start, at + start + len(last)) \
+                    and (_namelike(last) and _namelike(pieces[-2][1])
+                         or last.split()[0][:1].islower() and _a_name(pieces[-2][1])):
                 # "Charlotte Moore, Controller BBC One says": the title, after the person it describes
                 before_start, before = pieces[-2]
                 if _person_in(state, at + before_start, at + before_start + len(before)):
@@ -270,6 +272,12 @@ def _namelike(piece: str, state: Article | None = None, doc_start: int | None = 
     if state is not None and doc_start is not None and _person_in(state, doc_start, doc_start + len(piece)):
         return True
     return all(w[:1].isupper() or not w[:1].isalpha() for w in words) and words[0].lower() not in _DOCUMENTS
+
+
+def _a_name(piece: str) -> bool:
+    """Two to five words, each capitalised, as written (``Peter Gross``; not ``known as Katie``)."""
+    words = piece.split()
+    return 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words)
 
 
 def _pronoun(piece: str) -> bool:
@@ -371,6 +379,11 @@ def _person_in(state: Article, start: int, end: int) -> Speaker | None:
         after = _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 2)
         if after.startswith(("'s", "’s", "'", "’")):
             continue
+        left = _doc_text(state, max(start, int(m.starts[i]) - 40), int(m.starts[i])).split()
+        at = max((k for k, w in enumerate(left) if w in {"for", "of", "to", "with"}), default=-1)
+        if at >= max(len(left) - 4, 0) and any(w[:1].islower() and w not in _PREPOSITIONS | _DETERMINERS
+                                                for w in left[max(at - 2, 0) : at]):
+            continue  # "a spokesman for Texas Attorney General Greg Abbott": whom the speaker works for
         found = i
     if found is None:
         return None
@@ -400,7 +413,10 @@ def _doc_text(state: Article, start: int, end: int) -> str:
 
 
 def _outside_quotes(state: Article, start: int, end: int) -> bool:
-    return not any(q0 <= start and end <= q1 for q0, q1 in state.quoted)
+    """Whether a mention is outside every quote so far, and holds no quote mark itself (``Focus on the
+    Family “Love Won Out Conference``)."""
+    return not any(q0 <= start and end <= q1 for q0, q1 in state.quoted) \
+        and not any(mark in _doc_text(state, start, end) for mark in MARKS)
 
 
 def _in_relative_clause(state: Article, start: int) -> bool:
@@ -428,7 +444,8 @@ def _last_named(state: Article, before: int, *, person: bool) -> Speaker | None:
         for i in reversed(np.flatnonzero(m.starts < before)):
             if m.labels[i] == want and _outside_quotes(state, int(m.starts[i]), int(m.ends[i])) \
                     and not _in_relative_clause(state, int(m.starts[i])) \
-                    and not _addressee(state, int(m.starts[i])):
+                    and not _addressee(state, int(m.starts[i])) \
+                    and not _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 2).startswith(("'s", "’s")):
                 named = (int(m.ends[i]), Speaker(str(m.entities[i]), str(m.entities[i]), not person))
                 break
     if not person:
