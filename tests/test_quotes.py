@@ -323,3 +323,49 @@ def test_a_quote_over_paragraphs_takes_the_speaker_of_its_end():
 def test_mixed_quote_marks_keep_the_attribution_outside():
     q = extract_quotes(one_paragraph('"Hide, she has got a gun right here!” Frank Vanore said.'))
     assert q[["speaker", "quote"]].values.tolist() == [["Frank Vanore", "Hide, she has got a gun right here!"]]
+
+
+# Excerpts of ECB+ articles outside the labelled set (CC BY 3.0, credit in tests/data/quotes/README.md),
+# where the rules were checked by reading, not scored: 36_3ecb, 44_2ecbplus, 36_7ecbplus, 14_4ecb,
+# 1_12ecbplus. Each is analysed as a one-article corpus.
+EXCERPTS = {
+    "36_3ecb": "B.C. Attorney General Wally Oppal confirmed that Winston Blackmore and James Oler were arrested "
+    "Wednesday.\n\nOppal said Blackmore is alleged to be married to 20 women, while Oler is accused of "
+    "committing polygamy by being married to two women.\n\n“This has been a very complex issue,” he told "
+    "The Canadian Press.",
+    "44_2ecbplus": "Peter Gross, chief executive officer of EYP MCF, said, “ Worldwide data center requirements "
+    "are rapidly growing, with significant year - over - year increases in power consumption. ”",
+    "36_7ecbplus": "Jerry Strickland, a spokesman for Texas Attorney General Greg Abbott told TIME: \"Whenever "
+    "Warren Jeffs is brought to Texas, we stand ready to try him on felony charges returned by a Schleicher "
+    "County grand jury. \"",
+    "1_12ecbplus": "Prosecutor Terry White told The Post a couple hours after a court hearing — where Lohan’s "
+    "lawyer Mark Heller said she was “ ensconced in the bosom ” of Morningside Recovery in Newport Beach — “ I "
+    "hear she’s on her way to LAX and getting on a flight back to New York. ”",
+}
+
+
+@pytest.fixture(scope="module")
+def excerpt_quotes():
+    from analysis.schema import ARTICLE_FIELDS
+
+    articles = pd.DataFrame(
+        [{"article_id": doc, "outlet": "ECB+", "title": "", "published": "", "url": "", "author": "",
+          "story": doc, "text": text, "source": doc} for doc, text in EXCERPTS.items()],
+        columns=ARTICLE_FIELDS,
+    )
+    analysis = analyse(articles)
+    return extract_quotes(analysis.sentences, mentions=analysis.mentions)
+
+
+def test_pronoun_after_a_sentence_naming_several_people_is_who_speaks_in_it(excerpt_quotes):
+    assert said(excerpt_quotes, "36_3ecb", "This has been a very complex issue")[0].endswith("Oppal")  # not Oler
+
+
+def test_the_person_before_a_description_speaks_not_the_one_in_it(excerpt_quotes):
+    assert said(excerpt_quotes, "44_2ecbplus", "Worldwide data center")[0] == "Peter Gross"
+    assert said(excerpt_quotes, "36_7ecbplus", "Whenever Warren Jeffs")[0] == "Jerry Strickland"
+
+
+def test_a_dash_aside_attributes_its_own_quote_only(excerpt_quotes):
+    assert said(excerpt_quotes, "1_12ecbplus", "ensconced in the bosom")[0] == "Mark Heller"
+    assert said(excerpt_quotes, "1_12ecbplus", "I hear she’s on her way")[0] == "Terry White"
