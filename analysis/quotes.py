@@ -5,22 +5,33 @@ phrase of one to three words (“serverless”, “make sense”) is a scare quo
 quotation, and is skipped. A quote may run over several sentences, and over paragraphs: one left
 open at the end of its paragraph goes on in the next paragraphs (at most three) when one of them
 closes it without opening a new one (text split one sentence a paragraph), or when the next
-paragraph opens a new quote at its start (the usual way a long quotation goes on).
+paragraph opens a new quote at its start (the usual way a long quotation goes on). Title-case
+words that end no sentence after ``in``/``titled``/``called``, or four or more of them, are a title
+and nobody's (``wrote in “Secret Man: The Story of Watergate's Deep Throat”``).
 
-The speaker is read as a careful reader does, and left empty rather than guessed:
+The speaker (read by ``analysis.speakers``) is read as a careful reader does, and left empty rather than guessed:
 
 1. the attribution after the quote, speech verb on either side: ``“…,” said Dana Ortiz`` /
    ``“…,” Nichols, 37, told the court`` / ``“…,” the head of the service, Massoud Dalman, told TV``;
 2. else before it, in the same sentence: ``Microsoft said that it is “…”`` / ``Roesler described
    her as “…”`` / ``according to the post, … “…”``, or in the sentence before when that one ends in
-   a colon or comma (``Pensioner Bayram-aga said:``);
+   a colon or comma (``Pensioner Bayram-aga said:``); a dash opens the clause (``— where Heller said
+   she was “…”``), and a verb inside a closed dash aside attributes nothing after it;
 3. else the speaker goes on: the previous quote's when it is in the same or the previous paragraph,
+   unless the quote's sentence has a speech verb of its own or another person is named or reported
+   in between,
    or the person the previous paragraph reports (``…, Insp Gaskin said.``) when the quote opens its
    paragraph; a quote left open that the next paragraph's quote continues takes that one's speaker.
 
 What the attribution names is then resolved: a person's name stays as written (``entity`` gives the
-canonical name); ``he``/``she`` is the person last named before it outside quotes, ``it`` the last
-organisation; ``they``, ``we``, ``I`` and ``someone`` are nobody. A role with ``the`` (``the
+canonical name) when it is the subject's (not ``Twitter`` in ``DeGeneres made the announcement on
+Twitter and said``, not ``Surrey`` in ``A Surrey Police spokeswoman``, not ``Greg Abbott`` in
+``Jerry Strickland, a spokesman for … Greg Abbott``); ``Craig Zadan and Neil Meron`` are one speaker
+with no single entity. ``he``/``she`` is the person last named before it outside quotes (not a
+possessive, nor someone told something), or the last speaker when named later; when that sentence
+names several people, the one who speaks in it, else nobody; nobody when another speaker is
+reported in between. ``it`` is the last organisation not told something, nobody after ``the
+newspaper`` or the like in between; ``they``, ``we``, ``I`` and ``someone`` are nobody. A role with ``the`` (``the
 governor``, ``the diplomat``, ``the company``) is the person last named with that role (``Deng,
 the governor``), the last organisation for ``the company``, or the earlier unnamed speaker it
 repeats (``a Western diplomat`` … ``the diplomat``); else nobody. An unnamed speaker (``a senior
