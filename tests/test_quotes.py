@@ -172,6 +172,10 @@ def test_labelled_set_is_real_text_split_by_article():
     assert set(labels["doc"]) == set(articles["article_id"])
     assert labels.groupby("doc")["split"].nunique().max() == 1  # an article is in one half only
     assert set(DEV_FACTS) <= set(labels.loc[labels["split"] == "dev", "doc"])
+    docs = labels.groupby("split")["doc"].nunique()
+    assert docs.to_dict() == {"dev": 20, "dev2": 20, "heldout": 25}
+    held = labels[labels["split"] == "heldout"]
+    assert len(held) >= 100 and (held["speaker"] != "").sum() >= 100
     text = dict(zip(articles["article_id"], articles["text"], strict=True))
     for row in labels.itertuples():  # every span is in its article, as labelled
         assert row.quote in text[row.doc][row.start : row.end]
@@ -237,11 +241,47 @@ def test_empty_rather_than_guess(labelled):
     assert said(q, "33_7ecbplus.xml", "he has a gun") == ("", "")
 
 
+def test_another_speaker_between_leaves_the_quote_unattributed(labelled):
+    q, _ = labelled
+    # Valentina Redzhepova is quoted, then "25-year-old Guzel said she had come …" (spaCy sees no person
+    # in Guzel), then "“I voted for our fellow village resident. …,” she said": not Redzhepova's words
+    assert said(q, "11_2ecb.xml", "I voted for our fellow village resident") == ("", "")
+    # Deng is quoted, then "Al - Sawarmi Khalid, spokesman for Sudan's armed forces, said …", then "“…,” he said"
+    assert said(q, "41_5ecbplus.xml", "South Sudan is a state") == ("", "")
+    # Giannis Panagopoulos is quoted, then "A government official downplayed the unrest saying that “…”":
+    # the sentence has a speech verb of its own, so the union leader does not go on
+    assert said(q, "8_2ecbplus.xml", "for years there's been strikes")[0] != "Giannis Panagopoulos"
+    # but a quote that goes on with nobody else between keeps its speaker: "Reid, who has launched a new
+    # fashion line called Mantra in September, opened up …" ("called Mantra" names no speaker)
+    assert said(q, "1_14ecb.xml", "My picture is taken only")[1] == "Tara Reid"
+    assert said(q, "1_14ecb.xml", "Trust me, my body is tired")[1] == "Tara Reid"
+
+
+def test_organisation_pronoun_and_role_skip_whom_it_was_told(labelled):
+    q, _ = labelled
+    # "Though the newspaper doesn't cite its source, it stated that the offer is “…”" after "The Boston
+    # Herald reported … the Red Sox have extended an offer": "it" is not the Red Sox
+    assert said(q, "10_1ecbplus.xml", "believed to be for at least eight years")[0] != "Red Sox"
+    # "… he told The Associated Press" then "“This is a sad day for the Kraft Foods family,” the company said"
+    assert said(q, "22_2ecbplus.xml", "This is a sad day")[0] != "Associated Press"
+
+
+def test_subject_of_the_attribution_and_two_speakers(labelled):
+    q, _ = labelled
+    # "DeGeneres made the announcement on Twitter on Friday and said: “It's official: …”" (spaCy: Twitter a person)
+    assert said(q, "2_9ecbplus.xml", "It's official")[1] == "Ellen DeGeneres"
+    # "Academy Award producers Craig Zadan and Neil Meron said in a statement: “…”"
+    assert said(q, "2_9ecbplus.xml", "We are thrilled to have") == ("Craig Zadan and Neil Meron", "")
+    # "Woodward wrote in “Secret Man: The Story of Watergate's Deep Throat” (2006)": a title, nobody's words
+    assert said(q, "28_1ecb.xml", "Secret Man") == ("", "")
+
+
 def test_precision_on_the_labelled_set(labelled):
     q, labels = labelled
     table = summary(score(q, labels)).set_index("split")
     assert table.loc["all", "pronoun speakers"] == 0
-    assert table.loc["all", "precision"] >= 0.9  # the bar of issue #18 (measured: bench/quotes_eval.py)
+    # the bar of issue #18 on the 40 development articles (measured: bench/quotes_eval.py)
+    assert table.loc["dev+dev2", "precision"] >= 0.9
 
 
 def test_names_speaker_reads_names_as_a_reader_does():
@@ -283,3 +323,49 @@ def test_a_quote_over_paragraphs_takes_the_speaker_of_its_end():
 def test_mixed_quote_marks_keep_the_attribution_outside():
     q = extract_quotes(one_paragraph('"Hide, she has got a gun right here!” Frank Vanore said.'))
     assert q[["speaker", "quote"]].values.tolist() == [["Frank Vanore", "Hide, she has got a gun right here!"]]
+
+
+# Excerpts of ECB+ articles outside the labelled set (CC BY 3.0, credit in tests/data/quotes/README.md),
+# where the rules were checked by reading, not scored: 36_3ecb, 44_2ecbplus, 36_7ecbplus, 14_4ecb,
+# 1_12ecbplus. Each is analysed as a one-article corpus.
+EXCERPTS = {
+    "36_3ecb": "B.C. Attorney General Wally Oppal confirmed that Winston Blackmore and James Oler were arrested "
+    "Wednesday.\n\nOppal said Blackmore is alleged to be married to 20 women, while Oler is accused of "
+    "committing polygamy by being married to two women.\n\n“This has been a very complex issue,” he told "
+    "The Canadian Press.",
+    "44_2ecbplus": "Peter Gross, chief executive officer of EYP MCF, said, “ Worldwide data center requirements "
+    "are rapidly growing, with significant year - over - year increases in power consumption. ”",
+    "36_7ecbplus": "Jerry Strickland, a spokesman for Texas Attorney General Greg Abbott told TIME: \"Whenever "
+    "Warren Jeffs is brought to Texas, we stand ready to try him on felony charges returned by a Schleicher "
+    "County grand jury. \"",
+    "1_12ecbplus": "Prosecutor Terry White told The Post a couple hours after a court hearing — where Lohan’s "
+    "lawyer Mark Heller said she was “ ensconced in the bosom ” of Morningside Recovery in Newport Beach — “ I "
+    "hear she’s on her way to LAX and getting on a flight back to New York. ”",
+}
+
+
+@pytest.fixture(scope="module")
+def excerpt_quotes():
+    from analysis.schema import ARTICLE_FIELDS
+
+    articles = pd.DataFrame(
+        [{"article_id": doc, "outlet": "ECB+", "title": "", "published": "", "url": "", "author": "",
+          "story": doc, "text": text, "source": doc} for doc, text in EXCERPTS.items()],
+        columns=ARTICLE_FIELDS,
+    )
+    analysis = analyse(articles)
+    return extract_quotes(analysis.sentences, mentions=analysis.mentions)
+
+
+def test_pronoun_after_a_sentence_naming_several_people_is_who_speaks_in_it(excerpt_quotes):
+    assert said(excerpt_quotes, "36_3ecb", "This has been a very complex issue")[0].endswith("Oppal")  # not Oler
+
+
+def test_the_person_before_a_description_speaks_not_the_one_in_it(excerpt_quotes):
+    assert said(excerpt_quotes, "44_2ecbplus", "Worldwide data center")[0] == "Peter Gross"
+    assert said(excerpt_quotes, "36_7ecbplus", "Whenever Warren Jeffs")[0] == "Jerry Strickland"
+
+
+def test_a_dash_aside_attributes_its_own_quote_only(excerpt_quotes):
+    assert said(excerpt_quotes, "1_12ecbplus", "ensconced in the bosom")[0] == "Mark Heller"
+    assert said(excerpt_quotes, "1_12ecbplus", "I hear she’s on her way")[0] == "Terry White"
