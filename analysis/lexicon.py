@@ -9,6 +9,11 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+# A capitalised word rarer than this in English (Zipf scale: "Ka'Loni" 0, "Kimani" 2.0, "Unabomber"
+# 2.1, "Raj" 3.6) reads as a name word: ``analysis.extract`` joins one the model left beside a person's
+# name to it, and ``analysis.names`` takes a longer form that adds only such words as the name in full
+NAME_ZIPF = 2.0
+
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, float]:

@@ -34,6 +34,7 @@ from operator import itemgetter
 import pandas as pd
 
 from .aliases import IGNORE, Aliases
+from .lexicon import NAME_ZIPF, zipf
 
 INVENTORY = ["story", "entity", "label", "mentions"]
 LINKS = ["story", "entity", "linked"]
@@ -46,6 +47,12 @@ LINKED_NAMES_SQL = "SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey,
 # a short form takes the corpus's full name when that person has this many times the mentions
 # of the next one with the surname
 WIDE_MARGIN = 5
+
+# A capitalised word before a person's name that is at least this common as an English word (Zipf
+# scale, wordfreq: "coroner" 3.4, "kicker" 3.4, "clerk" 4.0; against "Ka'Loni" 0, "Kimani" 2.0) is a
+# role ("Coroner Gary Hargrove"), not part of the name, when the story also names the person without
+# it and the corpus does not use the word as a first name (:func:`link_names`)
+ROLE_ZIPF = 3.0
 
 # Titles, offices and honorifics before a person's name (matched case-insensitively, with or without
 # a full stop); "Former" and "Vice" compound with the next one.
@@ -161,6 +168,7 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
 
     # step 2, full names: the commonest full form of each (first, last) in the corpus, and per story
     stories = inv.assign(base=inv["entity"].map(lambda n: rename.get(n, n)))
+    stories = _story_forms(stories, listed)
     base_totals = stories.groupby(["base", "label"], sort=True)["mentions"].sum()
     base_person = _person_share(base_totals)
     base_majority = _majority(base_totals)
@@ -209,17 +217,25 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
     for story, group in groupby(triples, key=itemgetter(0)):
         names = [(entity, base) for _, entity, base in group]
         in_story: dict[str, set[str]] = {}
+        by_first: dict[str, set[str]] = {}
         for _, base in names:
             full = canonical_of.get(base)
             if full is not None:
                 in_story.setdefault(full.split()[-1], set()).add(full)
+                by_first.setdefault(full.split()[0], set()).add(full)
         for entity, base in names:
             target = canonical_of.get(base, base)
             if " " not in base and not listed(base) and base_person.get(base, 0) > 0:
-                if base_majority.get(base) != "place" or base_person.get(base, 0) >= 0.5:
-                    candidates = in_story.get(base)
+                candidates = in_story.get(base)
+                if candidates is not None and len(candidates) == 1:
+                    # the surname of the one person the story names in full, though the model took it for a
+                    # place here ("Chohan" beside "Raj Chohan")
+                    target = min(candidates)
+                elif base_majority.get(base) != "place" or base_person.get(base, 0) >= 0.5:
                     if candidates is not None:
-                        target = min(candidates) if len(candidates) == 1 else base
+                        target = base
+                    elif len(by_first.get(base, ())) == 1 and base_person.get(base, 0) >= 0.5:
+                        target = min(by_first[base])  # "Lindsay" where the story names one Lindsay: Lindsay Lohan
                     else:
                         target = _corpus_full_name(by_surname.get(base, {})) or base
             if target != entity:
@@ -236,6 +252,61 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
         elif entity in VARIANTS and VARIANTS[entity][0] == entity:
             labels[entity] = VARIANTS[entity][1]
     return NameLinks(links, labels)
+
+
+def _story_forms(stories: pd.DataFrame, listed) -> pd.DataFrame:
+    """``stories`` (an inventory with ``base``, the name after step 1) with each person's base form
+    taken to another full form of the same story:
+
+    - a role before the name: ``Coroner Gary Hargrove`` -> ``Gary Hargrove`` when the story names
+      ``Gary Hargrove`` and every word dropped is a title, an abbreviation in capitals (``RB``, ``DT``)
+      or an English word of Zipf frequency :data:`ROLE_ZIPF` or more that the corpus does not use as a
+      first name (the first word of two or more two-word person names: ``Mark Heller``, ``Mark Gatiss``);
+    - a name cut short: ``Marie Flynn`` -> ``Ka'Loni Marie Flynn`` when that is the one longer person
+      name of the story that ends with it and every word it adds is a name word: a first name of the
+      corpus, or rarer in English than ``analysis.lexicon.NAME_ZIPF`` (``Unabomber Ted Kaczynski`` does not take
+      ``Ted Kaczynski``).
+    Does not mutate ``stories``.
+    """
+    totals = stories.groupby(["base", "label"], sort=True)["mentions"].sum()
+    share, majority = _person_share(totals), _majority(totals)
+    people = {n for n in share if not listed(n) and " " in n and _tokens_ok(n)
+              and (majority.get(n) == "person" or share.get(n, 0) >= 0.5)}
+    surnames: dict[str, set[str]] = {}
+    for name in people:
+        words = name.split()
+        if len(words) == 2:
+            surnames.setdefault(words[0], set()).add(words[1])
+    first_names = {w for w, rest in surnames.items() if len(rest) >= 2}
+
+    def role(word: str) -> bool:
+        plain = word.rstrip(".")
+        if _TITLES.match(word + " ") or (plain.isalpha() and plain.isupper() and 2 <= len(plain) <= 4):
+            return True
+        return plain not in first_names and zipf(plain) >= ROLE_ZIPF
+
+    def name_word(word: str) -> bool:
+        return word in first_names or zipf(word) < NAME_ZIPF
+
+    new_base: dict[tuple[str, str], str] = {}
+    for story, group in stories.groupby("story", sort=False):
+        forms = set(group["base"]) & people
+        for form in sorted(forms):
+            words = form.split()
+            for k in range(1, len(words) - 1):  # the longest rest of two words or more the story names
+                rest = " ".join(words[k:])
+                if rest in forms and all(role(w) for w in words[:k]):
+                    new_base[(story, form)] = rest
+                    break
+        forms = {f for f in forms if (story, f) not in new_base}
+        for form in sorted(forms):
+            longer = [f for f in forms if f.endswith(" " + form)]
+            if len(longer) == 1 and all(name_word(w) for w in longer[0][: -len(form)].split()):
+                new_base[(story, form)] = longer[0]
+    if not new_base:
+        return stories
+    keys = list(zip(stories["story"], stories["base"], strict=True))
+    return stories.assign(base=[new_base.get(k, k[1]) for k in keys])
 
 
 def _person_share(totals: pd.Series) -> dict[str, float]:
