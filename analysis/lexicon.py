@@ -48,3 +48,9 @@ def lexicon() -> dict[str, float]:
 def zipf(word: str) -> float:
     """The Zipf frequency of ``word`` (case and curly apostrophes ignored); 0 for an unknown word."""
     return lexicon().get(word.lower().replace("\u2019", "'").replace("\u2018", "'"), 0.0)
+
+
+def commonest_part(word: str) -> float:
+    """The Zipf frequency of the commonest hyphen-separated part of ``word`` (wordfreq's list has no
+    hyphenated words): "President-elect" 5.5 like "president", "Ferrero-Waldner" 2.1."""
+    return max((zipf(part) for part in word.replace("‐", "-").split("-") if part), default=0.0)

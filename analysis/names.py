@@ -34,7 +34,7 @@ from operator import itemgetter
 import pandas as pd
 
 from .aliases import IGNORE, Aliases
-from .lexicon import NAME_ZIPF, zipf
+from .lexicon import NAME_ZIPF, commonest_part
 
 INVENTORY = ["story", "entity", "label", "mentions"]
 LINKS = ["story", "entity", "linked"]
@@ -258,8 +258,9 @@ def _story_forms(stories: pd.DataFrame, listed) -> pd.DataFrame:
     """``stories`` (an inventory with ``base``, the name after step 1) with each person's base form
     taken to another full form of the same story:
 
-    - a role before the name: ``Coroner Gary Hargrove`` -> ``Gary Hargrove`` when the story names
-      ``Gary Hargrove`` and every word dropped is a title, an abbreviation in capitals (``RB``, ``DT``)
+    - a role before the name: ``Coroner Gary Hargrove`` -> ``Gary Hargrove`` (whatever the model
+      called the whole: ``Interior Ken Salazar`` is an organization to it) when the story names the
+      person ``Gary Hargrove`` and every word dropped is a title, an abbreviation in capitals (``RB``, ``DT``)
       or an English word of Zipf frequency :data:`ROLE_ZIPF` or more that the corpus does not use as a
       first name (the first word of two or more two-word person names: ``Mark Heller``, ``Mark Gatiss``);
     - a name cut short: ``Marie Flynn`` -> ``Ka'Loni Marie Flynn`` when that is the one longer person
@@ -283,15 +284,17 @@ def _story_forms(stories: pd.DataFrame, listed) -> pd.DataFrame:
         plain = word.rstrip(".")
         if _TITLES.match(word + " ") or (plain.isalpha() and plain.isupper() and 2 <= len(plain) <= 4):
             return True
-        return plain not in first_names and zipf(plain) >= ROLE_ZIPF
+        return plain not in first_names and commonest_part(plain) >= ROLE_ZIPF
 
     def name_word(word: str) -> bool:
-        return word in first_names or zipf(word) < NAME_ZIPF
+        return word in first_names or commonest_part(word) < NAME_ZIPF
 
     new_base: dict[tuple[str, str], str] = {}
     for story, group in stories.groupby("story", sort=False):
         forms = set(group["base"]) & people
-        for form in sorted(forms):
+        # the model often calls a role and a name together an organization ("Interior Ken Salazar")
+        titled = {f for f in set(group["base"]) if " " in f and not listed(f) and _tokens_ok(f)}
+        for form in sorted(titled):
             words = form.split()
             for k in range(1, len(words) - 1):  # the longest rest of two words or more the story names
                 rest = " ".join(words[k:])
