@@ -293,7 +293,8 @@ def _story_forms(stories: pd.DataFrame, listed) -> pd.DataFrame:
     for story, group in stories.groupby("story", sort=False):
         forms = set(group["base"]) & people
         # the model often calls a role and a name together an organization ("Interior Ken Salazar")
-        titled = {f for f in set(group["base"]) if " " in f and not listed(f) and _tokens_ok(f)}
+        titled = {f for f in set(group["base"]) if " " in f and not listed(f) and _tokens_ok(f)
+                  and majority.get(f) != "place"}  # "Mount Sefton Bivvy" is no role before a name
         for form in sorted(titled):
             words = form.split()
             for k in range(1, len(words) - 1):  # the longest rest of two words or more the story names
