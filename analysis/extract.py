@@ -15,7 +15,7 @@ import pandas as pd
 
 from .aliases import IGNORE, Aliases
 from .cpu import one_blas_thread
-from .lexicon import NAME_ZIPF, commonest_part
+from .lexicon import name_word
 from .nlp import load_pipeline
 from .repair import repair_text
 from .schema import EXTRACTED, LABELS
@@ -87,9 +87,9 @@ _NAME_AFTER = re.compile(r" ([A-Z][\w'’-]*\w)(?![\w'’.-])")
 
 
 def _name_word(word: str) -> bool:
-    """A capitalised word that reads as part of a name: not a title, not in capitals, and rarer in
-    English than ``NAME_ZIPF`` ("Ka'Loni", not "Coroner" or "Tuesday")."""
-    return (not word.isupper() and not _TITLES.match(word + " ") and commonest_part(word) < NAME_ZIPF)
+    """A capitalised word that reads as part of a name: not a title, not in capitals, and no English
+    word (``analysis.lexicon.name_word``: "Ka'Loni", not "Coroner", "Moviemaker" or "Tuesday")."""
+    return not word.isupper() and not _TITLES.match(word + " ") and name_word(word)
 
 
 def _extend_person(doc_text: str, start: int, end: int, starts: list[int], ends: list[int]) -> tuple[int, int]:

@@ -34,7 +34,7 @@ from operator import itemgetter
 import pandas as pd
 
 from .aliases import IGNORE, Aliases
-from .lexicon import NAME_ZIPF, commonest_part
+from .lexicon import commonest_part, compound
 
 INVENTORY = ["story", "entity", "label", "mentions"]
 LINKS = ["story", "entity", "linked"]
@@ -168,7 +168,7 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
 
     # step 2, full names: the commonest full form of each (first, last) in the corpus, and per story
     stories = inv.assign(base=inv["entity"].map(lambda n: rename.get(n, n)))
-    stories = _story_forms(stories, listed)
+    stories = _drop_roles(stories, listed)
     base_totals = stories.groupby(["base", "label"], sort=True)["mentions"].sum()
     base_person = _person_share(base_totals)
     base_majority = _majority(base_totals)
@@ -254,19 +254,16 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
     return NameLinks(links, labels)
 
 
-def _story_forms(stories: pd.DataFrame, listed) -> pd.DataFrame:
-    """``stories`` (an inventory with ``base``, the name after step 1) with each person's base form
-    taken to another full form of the same story:
-
-    - a role before the name: ``Coroner Gary Hargrove`` -> ``Gary Hargrove`` (whatever the model
-      called the whole: ``Interior Ken Salazar`` is an organization to it) when the story names the
-      person ``Gary Hargrove`` and every word dropped is a title, an abbreviation in capitals (``RB``, ``DT``)
-      or an English word of Zipf frequency :data:`ROLE_ZIPF` or more that the corpus does not use as a
-      first name (the first word of two or more two-word person names: ``Mark Heller``, ``Mark Gatiss``);
-    - a name cut short: ``Marie Flynn`` -> ``Ka'Loni Marie Flynn`` when that is the one longer person
-      name of the story that ends with it and every word it adds is a name word: a first name of the
-      corpus, or rarer in English than ``analysis.lexicon.NAME_ZIPF`` (``Unabomber Ted Kaczynski`` does not take
-      ``Ted Kaczynski``).
+def _drop_roles(stories: pd.DataFrame, listed) -> pd.DataFrame:
+    """``stories`` (an inventory with ``base``, the name after step 1) with a role before a person's
+    name dropped: ``Coroner Gary Hargrove`` -> ``Gary Hargrove`` (whatever the model called the
+    whole: ``Interior Ken Salazar`` is an organization to it) when the story names the person
+    ``Gary Hargrove`` and every word dropped is a title, an abbreviation in capitals (``RB``, ``DT``)
+    or an English word (Zipf frequency :data:`ROLE_ZIPF` or more, or a compound of two:
+    ``Moviemaker``) that the corpus does not use as a first name (the first word of two or more
+    two-word person names: ``Mark Heller``, ``Mark Gatiss``). A name the model cut short
+    (``Marie Flynn`` of ``Ka'Loni Marie Flynn``) is widened when it is extracted
+    (``analysis.extract``), not here: a longer form is as often a role the lexicon does not know.
     Does not mutate ``stories``.
     """
     totals = stories.groupby(["base", "label"], sort=True)["mentions"].sum()
@@ -284,10 +281,7 @@ def _story_forms(stories: pd.DataFrame, listed) -> pd.DataFrame:
         plain = word.rstrip(".")
         if _TITLES.match(word + " ") or (plain.isalpha() and plain.isupper() and 2 <= len(plain) <= 4):
             return True
-        return plain not in first_names and commonest_part(plain) >= ROLE_ZIPF
-
-    def name_word(word: str) -> bool:
-        return word in first_names or commonest_part(word) < NAME_ZIPF
+        return plain not in first_names and (commonest_part(plain) >= ROLE_ZIPF or compound(plain))
 
     new_base: dict[tuple[str, str], str] = {}
     for story, group in stories.groupby("story", sort=False):
@@ -302,11 +296,6 @@ def _story_forms(stories: pd.DataFrame, listed) -> pd.DataFrame:
                 if rest in forms and all(role(w) for w in words[:k]):
                     new_base[(story, form)] = rest
                     break
-        forms = {f for f in forms if (story, f) not in new_base}
-        for form in sorted(forms):
-            longer = [f for f in forms if f.endswith(" " + form)]
-            if len(longer) == 1 and all(name_word(w) for w in longer[0][: -len(form)].split()):
-                new_base[(story, form)] = longer[0]
     if not new_base:
         return stories
     keys = list(zip(stories["story"], stories["base"], strict=True))
