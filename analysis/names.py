@@ -279,6 +279,8 @@ def _drop_roles(stories: pd.DataFrame, listed) -> pd.DataFrame:
 
     def role(word: str) -> bool:
         plain = word.rstrip(".")
+        if len(plain) < 2:  # an initial: "W. Mark Felt"
+            return False
         if _TITLES.match(word + " ") or (plain.isalpha() and plain.isupper() and 2 <= len(plain) <= 4):
             return True
         return plain not in first_names and (commonest_part(plain) >= ROLE_ZIPF or compound(plain))
