@@ -34,7 +34,7 @@ from operator import itemgetter
 import pandas as pd
 
 from .aliases import IGNORE, Aliases
-from .lexicon import commonest_part, compound
+from .lexicon import commonest_part, compound, zipf
 
 INVENTORY = ["story", "entity", "label", "mentions"]
 LINKS = ["story", "entity", "linked"]
@@ -225,13 +225,16 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
                 by_first.setdefault(full.split()[0], set()).add(full)
         for entity, base in names:
             target = canonical_of.get(base, base)
-            if " " not in base and not listed(base) and base_person.get(base, 0) > 0:
+            if " " in base or listed(base):
+                pass
+            elif len(in_story.get(base, ())) == 1 and (base_person.get(base, 0) > 0 or zipf(base) < ROLE_ZIPF):
+                # the surname of the one person the story names in full, whatever the model called it when the
+                # corpus calls it a person somewhere or English hardly knows the word ("Chohan" beside
+                # "Raj Chohan"; not "Washington" beside "Denzel Washington")
+                target = min(in_story[base])
+            elif base_person.get(base, 0) > 0:
                 candidates = in_story.get(base)
-                if candidates is not None and len(candidates) == 1:
-                    # the surname of the one person the story names in full, though the model took it for a
-                    # place here ("Chohan" beside "Raj Chohan")
-                    target = min(candidates)
-                elif base_majority.get(base) != "place" or base_person.get(base, 0) >= 0.5:
+                if base_majority.get(base) != "place" or base_person.get(base, 0) >= 0.5:
                     if candidates is not None:
                         target = base
                     elif len(by_first.get(base, ())) == 1 and base_person.get(base, 0) >= 0.5:
@@ -245,6 +248,11 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
     # one label per resulting entity, across the corpus
     linked = inv.merge(links, on=["story", "entity"], how="left")
     linked["linked"] = linked["linked"].fillna(linked["entity"])
+    # a name linked to a person's full name speaks of that person, whatever the model called it there
+    # ("Chohan", a place to the model, beside "Raj Chohan")
+    people = set(canonical_of.values())
+    relinked = (linked["linked"] != linked["entity"]) & linked["linked"].isin(people)
+    linked["label"] = linked["label"].where(~relinked, "person")
     labels = _majority(linked.groupby(["linked", "label"], sort=True)["mentions"].sum())
     for entity in labels:
         if listed(entity) and aliases.lookup(entity)[1] != IGNORE:
