@@ -10,8 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 # A capitalised word rarer than this in English (Zipf scale: "Ka'Loni" 0, "Kimani" 2.0, "Unabomber"
-# 2.1, "Raj" 3.6) reads as a name word: ``analysis.extract`` joins one the model left beside a person's
-# name to it, and ``analysis.names`` takes a longer form that adds only such words as the name in full
+# 2.1, "Raj" 3.6) reads as a name word: ``analysis.extract`` joins one the model left beside a
+# person's name to it ("Ka'Loni Marie Flynn")
 NAME_ZIPF = 2.0
 # ... unless it is two English words of at least this frequency run together ("Moviemaker" 1.5 is
 # "movie" 4.2 + "maker", "Undersheriff"; against "Kimani": "kim" + "ani" 3.2)

@@ -293,23 +293,26 @@ def _drop_roles(stories: pd.DataFrame, listed) -> pd.DataFrame:
             return True
         return plain not in first_names and (commonest_part(plain) >= ROLE_ZIPF or compound(plain))
 
+    # the model often calls a role and a name together an organization ("Interior Ken Salazar"), but a
+    # place is no role before a name ("Mount Sefton Bivvy")
+    titled = {n for n in share if n.count(" ") >= 2 and not listed(n) and _tokens_ok(n) and majority.get(n) != "place"}
+    pairs = stories[["story", "base"]].drop_duplicates()
+    personal = pairs[pairs["base"].isin(people)]
+    named = set(zip(personal["story"].tolist(), personal["base"].tolist(), strict=True))
+    candidates = pairs[pairs["base"].isin(titled)]
     new_base: dict[tuple[str, str], str] = {}
-    for story, group in stories.groupby("story", sort=False):
-        forms = set(group["base"]) & people
-        # the model often calls a role and a name together an organization ("Interior Ken Salazar")
-        titled = {f for f in set(group["base"]) if " " in f and not listed(f) and _tokens_ok(f)
-                  and majority.get(f) != "place"}  # "Mount Sefton Bivvy" is no role before a name
-        for form in sorted(titled):
-            words = form.split()
-            for k in range(1, len(words) - 1):  # the longest rest of two words or more the story names
-                rest = " ".join(words[k:])
-                if rest in forms and all(role(w) for w in words[:k]):
-                    new_base[(story, form)] = rest
-                    break
+    for story, form in zip(candidates["story"].tolist(), candidates["base"].tolist(), strict=True):
+        words = form.split()
+        for k in range(1, len(words) - 1):  # the longest rest of two words or more the story names
+            rest = " ".join(words[k:])
+            if (story, rest) in named and all(role(w) for w in words[:k]):
+                new_base[(story, form)] = rest
+                break
     if not new_base:
         return stories
-    keys = list(zip(stories["story"], stories["base"], strict=True))
-    return stories.assign(base=[new_base.get(k, k[1]) for k in keys])
+    mapping = pd.Series(list(new_base.values()), index=pd.MultiIndex.from_tuples(list(new_base)), dtype="str")
+    dropped = mapping.reindex(pd.MultiIndex.from_frame(stories[["story", "base"]])).to_numpy()
+    return stories.assign(base=pd.Series(dropped, index=stories.index).fillna(stories["base"]).astype("str"))
 
 
 def _person_share(totals: pd.Series) -> dict[str, float]:
