@@ -47,13 +47,19 @@ _DATELINE = re.compile(
 )
 
 
+def _topic(row: dict) -> int | None:
+    """The ECB+ topic number: ``topic``, else the digits that open ``story`` ("45b" -> 45)."""
+    found = re.match(r"\d+", str(row.get("topic") or row.get("story", "")))
+    return int(found.group()) if found else None
+
+
 def read_ecbplus(path: Path, limit: int | None = None, topics: str = "all") -> tuple[pd.DataFrame, list[dict]]:
     """Articles (the loaders' columns) and the raw rows (with ``people``); ``topics`` "odd" or
-    "even" keeps those topics only (rows without a numeric ``topic`` are kept by "all" only)."""
+    "even" keeps those topics only (rows without a topic number are kept by "all" only)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if topics != "all":
         parity = 1 if topics == "odd" else 0
-        rows = [r for r in rows if str(r.get("topic", "")).isdigit() and int(r["topic"]) % 2 == parity]
+        rows = [r for r in rows if _topic(r) is not None and _topic(r) % 2 == parity]
     rows = rows[:limit] if limit else rows
     articles = []
     for row in rows:
@@ -170,6 +176,9 @@ def main(argv: list[str] | None = None) -> None:
     import analysis
 
     articles, rows = read_ecbplus(args.data, args.limit, args.topics)
+    if articles.empty:
+        print(f"analysis from {Path(analysis.__file__).parent} (topics: {args.topics}, 0 articles)")
+        return
     result = analysis.analyse(articles)
     titles = {a: (len(t) if t else 0) for a, t in zip(articles["article_id"], articles["title"], strict=False)}
     misses: list[tuple[str, str, str, str]] = []

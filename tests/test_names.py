@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -351,3 +353,22 @@ def test_a_store_links_names_as_a_plain_analysis_does(tmp_path, trump, ecb):
         pd.testing.assert_frame_equal(got.drop(columns=["polarity", "subjectivity", "first_seen", "tone"]),
                                       expected.drop(columns=["polarity", "subjectivity", "first_seen", "tone"]))
         pd.testing.assert_frame_equal(store.voice_table(selection), voice_table(chosen.mentions, chosen.articles))
+
+
+def test_the_names_bench_splits_topics_and_prints_each_miss_with_its_kind():
+    """``python -m bench.names`` on the 23-article fixture (topics 1, 9, 25: all odd), every miss printed
+    with its kind: "Lindsay Lohan" only in a title-case headline of 1_4ecbplus, "George W. Bush" written
+    "George Bush" in 9_5ecbplus (the middle initial goes)."""
+    data = str(NAMES / "ecbplus.jsonl")
+    run = subprocess.run([sys.executable, "-m", "bench.names", "--data", data, "--topics", "odd", "--misses"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert "(topics: odd, 23 articles)" in run.stdout
+    figures = dict(line.split(": ", 1) for line in run.stdout.splitlines() if ": " in line and "\t" not in line)
+    misses = [line.split("\t")[1:4] for line in run.stdout.splitlines() if line.startswith("miss\t")]
+    assert len(misses) == int(figures["people named first and last"]) - int(figures["under that full name"])
+    assert ["not found", "1_4ecbplus.xml", "Lindsay Lohan"] in misses
+    assert ["other full form", "9_5ecbplus.xml", "George W. Bush"] in misses
+    even = subprocess.run([sys.executable, "-m", "bench.names", "--data", data, "--topics", "even"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert even.returncode == 0 and "(topics: even, 0 articles)" in even.stdout
