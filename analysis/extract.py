@@ -15,6 +15,7 @@ import pandas as pd
 
 from .aliases import IGNORE, Aliases
 from .cpu import one_blas_thread
+from .lexicon import name_word
 from .nlp import load_pipeline
 from .repair import repair_text
 from .schema import EXTRACTED, LABELS
@@ -78,6 +79,29 @@ def _clean_span(doc_text: str, start: int, end: int) -> tuple[int, int]:
         while end > start and doc_text[end - 1] in _EDGE_PUNCT + " \n":
             end -= 1
         last = _LAST_WORD.search(doc_text, start, end)
+    return start, end
+
+
+_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]*\w) $")
+_NAME_AFTER = re.compile(r" ([A-Z][\w'’-]*\w)(?![\w'’.-])")
+
+
+def _name_word(word: str) -> bool:
+    """A capitalised word that reads as part of a name: not a title, not in capitals, and no English
+    word (``analysis.lexicon.name_word``: "Ka'Loni", not "Coroner", "Moviemaker" or "Tuesday")."""
+    return not word.isupper() and not _TITLES.match(word + " ") and name_word(word)
+
+
+def _extend_person(doc_text: str, start: int, end: int, starts: list[int], ends: list[int]) -> tuple[int, int]:
+    """Widen a person's span over a name word next to it that the model left out ("Ka'Loni" in
+    "Ka'Loni Marie Flynn"), one space away and in no other entity (``starts``/``ends``: every span
+    of the model, sorted)."""
+    before = _NAME_BEFORE.search(doc_text, max(start - 40, 0), start)
+    if before is not None and _name_word(before.group(1)) and not _overlaps(starts, ends, before.start(1), start - 1):
+        start = before.start(1)
+    after = _NAME_AFTER.match(doc_text, end, min(end + 40, len(doc_text)))
+    if after is not None and _name_word(after.group(1)) and not _overlaps(starts, ends, end + 1, after.end(1)):
+        end = after.end(1)
     return start, end
 
 
@@ -268,10 +292,14 @@ def extract(
         dateline = _dateline(doc_text, title_end)
         trusted = 0 if not title_end or not title_case(doc_text[:title_end]) else title_end
         mentions = []
+        spans = sorted((start, end) for start, end, _ in raw)
+        starts, ends = [s for s, _ in spans], [e for _, e in spans]
         for start, end, label in raw:
             if start < trusted:  # a title-case headline: its capitals say nothing; names come from the body
                 continue
             start, end = _clean_span(doc_text, start, end)
+            if label == "PERSON" and end > start:
+                start, end = _extend_person(doc_text, start, end, starts, ends)
             found = _canonical(doc_text[start:end], label, aliases)
             if found is not None:
                 mentions.append(

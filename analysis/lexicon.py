@@ -9,6 +9,14 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+# A capitalised word rarer than this in English (Zipf scale: "Ka'Loni" 0, "Kimani" 2.0, "Unabomber"
+# 2.1, "Raj" 3.6) reads as a name word: ``analysis.extract`` joins one the model left beside a
+# person's name to it ("Ka'Loni Marie Flynn")
+NAME_ZIPF = 2.0
+# ... unless it is two English words of at least this frequency run together ("Moviemaker" 1.5 is
+# "movie" 4.2 + "maker", "Undersheriff"; against "Kimani": "kim" + "ani" 3.2)
+COMPOUND_ZIPF = 3.5
+
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, float]:
@@ -43,3 +51,26 @@ def lexicon() -> dict[str, float]:
 def zipf(word: str) -> float:
     """The Zipf frequency of ``word`` (case and curly apostrophes ignored); 0 for an unknown word."""
     return lexicon().get(word.lower().replace("\u2019", "'").replace("\u2018", "'"), 0.0)
+
+
+def commonest_part(word: str) -> float:
+    """The Zipf frequency of the commonest hyphen-separated part of ``word`` (wordfreq's list has no
+    hyphenated words): "President-elect" 5.5 like "president", "Ferrero-Waldner" 2.1."""
+    return max((zipf(part) for part in word.replace("‐", "-").split("-") if part), default=0.0)
+
+
+def compound(word: str) -> bool:
+    """Whether ``word`` is two English words of Zipf :data:`COMPOUND_ZIPF` or more run together
+    ("Moviemaker", "Undersheriff"); parts of three letters or more."""
+    low = word.lower()
+    return low.isalpha() and any(min(zipf(low[:i]), zipf(low[i:])) >= COMPOUND_ZIPF for i in range(3, len(low) - 2))
+
+
+def name_word(word: str) -> bool:
+    """Whether a capitalised ``word`` reads as part of a name rather than an English word: rarer than
+    :data:`NAME_ZIPF` (each hyphenated part) and no compound of common words.
+
+    >>> name_word("Ka'Loni"), name_word("Kimani"), name_word("Moviemaker"), name_word("Coroner")
+    (True, True, False, False)
+    """
+    return commonest_part(word) < NAME_ZIPF and not compound(word)

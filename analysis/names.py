@@ -34,6 +34,7 @@ from operator import itemgetter
 import pandas as pd
 
 from .aliases import IGNORE, Aliases
+from .lexicon import commonest_part, compound, zipf
 
 INVENTORY = ["story", "entity", "label", "mentions"]
 LINKS = ["story", "entity", "linked"]
@@ -46,6 +47,12 @@ LINKED_NAMES_SQL = "SELECT ekey, entity FROM entity_names UNION ALL SELECT ekey,
 # a short form takes the corpus's full name when that person has this many times the mentions
 # of the next one with the surname
 WIDE_MARGIN = 5
+
+# A capitalised word before a person's name that is at least this common as an English word (Zipf
+# scale, wordfreq: "coroner" 3.4, "kicker" 3.4, "clerk" 4.0; against "Ka'Loni" 0, "Kimani" 2.0) is a
+# role ("Coroner Gary Hargrove"), not part of the name, when the story also names the person without
+# it and the corpus does not use the word as a first name (:func:`link_names`)
+ROLE_ZIPF = 3.0
 
 # Titles, offices and honorifics before a person's name (matched case-insensitively, with or without
 # a full stop); "Former" and "Vice" compound with the next one.
@@ -173,6 +180,7 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
 
     # step 2, full names: the commonest full form of each (first, last) in the corpus, and per story
     stories = inv.assign(base=inv["entity"].map(lambda n: rename.get(n, n)))
+    stories = _drop_roles(stories, listed)
     base_totals = stories.groupby(["base", "label"], sort=True)["mentions"].sum()
     base_person = _person_share(base_totals)
     base_majority = _majority(base_totals)
@@ -221,17 +229,28 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
     for story, group in groupby(triples, key=itemgetter(0)):
         names = [(entity, base) for _, entity, base in group]
         in_story: dict[str, set[str]] = {}
+        by_first: dict[str, set[str]] = {}
         for _, base in names:
             full = canonical_of.get(base)
             if full is not None:
                 in_story.setdefault(full.split()[-1], set()).add(full)
+                by_first.setdefault(full.split()[0], set()).add(full)
         for entity, base in names:
             target = canonical_of.get(base, base)
-            if " " not in base and not listed(base) and base_person.get(base, 0) > 0:
+            if " " in base or listed(base):
+                pass
+            elif len(in_story.get(base, ())) == 1 and (base_person.get(base, 0) > 0 or zipf(base) < ROLE_ZIPF):
+                # the surname of the one person the story names in full, whatever the model called it when the
+                # corpus calls it a person somewhere or English hardly knows the word ("Chohan" beside
+                # "Raj Chohan"; not "Washington" beside "Denzel Washington")
+                target = min(in_story[base])
+            elif base_person.get(base, 0) > 0:
+                candidates = in_story.get(base)
                 if base_majority.get(base) != "place" or base_person.get(base, 0) >= 0.5:
-                    candidates = in_story.get(base)
                     if candidates is not None:
-                        target = min(candidates) if len(candidates) == 1 else base
+                        target = base
+                    elif len(by_first.get(base, ())) == 1 and base_person.get(base, 0) >= 0.5:
+                        target = min(by_first[base])  # "Lindsay" where the story names one Lindsay: Lindsay Lohan
                     else:
                         target = _corpus_full_name(by_surname.get(base, {})) or base
             if target != entity:
@@ -241,6 +260,11 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
     # one label per resulting entity, across the corpus
     linked = inv.merge(links, on=["story", "entity"], how="left")
     linked["linked"] = linked["linked"].fillna(linked["entity"])
+    # a name linked to a person's full name speaks of that person, whatever the model called it there
+    # ("Chohan", a place to the model, beside "Raj Chohan")
+    people = set(canonical_of.values())
+    relinked = (linked["linked"] != linked["entity"]) & linked["linked"].isin(people)
+    linked["label"] = linked["label"].where(~relinked, "person")
     labels = _majority(linked.groupby(["linked", "label"], sort=True)["mentions"].sum())
     for entity in labels:
         if listed(entity) and aliases.lookup(entity)[1] != IGNORE:
@@ -248,6 +272,59 @@ def link_names(inventory: pd.DataFrame, *, aliases: Aliases | None = None) -> Na
         elif entity in VARIANTS and VARIANTS[entity][0] == entity:
             labels[entity] = VARIANTS[entity][1]
     return NameLinks(links, labels)
+
+
+def _drop_roles(stories: pd.DataFrame, listed) -> pd.DataFrame:
+    """``stories`` (an inventory with ``base``, the name after step 1) with a role before a person's
+    name dropped: ``Coroner Gary Hargrove`` -> ``Gary Hargrove`` (whatever the model called the
+    whole: ``Interior Ken Salazar`` is an organization to it) when the story names the person
+    ``Gary Hargrove`` and every word dropped is a title, an abbreviation in capitals (``RB``, ``DT``)
+    or an English word (Zipf frequency :data:`ROLE_ZIPF` or more, or a compound of two:
+    ``Moviemaker``) that the corpus does not use as a first name (the first word of two or more
+    two-word person names: ``Mark Heller``, ``Mark Gatiss``). A name the model cut short
+    (``Marie Flynn`` of ``Ka'Loni Marie Flynn``) is widened when it is extracted
+    (``analysis.extract``), not here: a longer form is as often a role the lexicon does not know.
+    Does not mutate ``stories``.
+    """
+    totals = stories.groupby(["base", "label"], sort=True)["mentions"].sum()
+    share, majority = _person_share(totals), _majority(totals)
+    people = {n for n in share if not listed(n) and " " in n and _tokens_ok(n)
+              and (majority.get(n) == "person" or share.get(n, 0) >= 0.5)}
+    surnames: dict[str, set[str]] = {}
+    for name in people:
+        words = name.split()
+        if len(words) == 2:
+            surnames.setdefault(words[0], set()).add(words[1])
+    first_names = {w for w, rest in surnames.items() if len(rest) >= 2}
+
+    def role(word: str) -> bool:
+        plain = word.rstrip(".")
+        if len(plain) < 2:  # an initial: "W. Mark Felt"
+            return False
+        if _TITLES.match(word + " ") or (plain.isalpha() and plain.isupper() and 2 <= len(plain) <= 4):
+            return True
+        return plain not in first_names and (commonest_part(plain) >= ROLE_ZIPF or compound(plain))
+
+    # the model often calls a role and a name together an organization ("Interior Ken Salazar"), but a
+    # place is no role before a name ("Mount Sefton Bivvy")
+    titled = {n for n in share if n.count(" ") >= 2 and not listed(n) and _tokens_ok(n) and majority.get(n) != "place"}
+    pairs = stories[["story", "base"]].drop_duplicates()
+    personal = pairs[pairs["base"].isin(people)]
+    named = set(zip(personal["story"].tolist(), personal["base"].tolist(), strict=True))
+    candidates = pairs[pairs["base"].isin(titled)]
+    new_base: dict[tuple[str, str], str] = {}
+    for story, form in zip(candidates["story"].tolist(), candidates["base"].tolist(), strict=True):
+        words = form.split()
+        for k in range(1, len(words) - 1):  # the longest rest of two words or more the story names
+            rest = " ".join(words[k:])
+            if (story, rest) in named and all(role(w) for w in words[:k]):
+                new_base[(story, form)] = rest
+                break
+    if not new_base:
+        return stories
+    mapping = pd.Series(list(new_base.values()), index=pd.MultiIndex.from_tuples(list(new_base)), dtype="str")
+    dropped = mapping.reindex(pd.MultiIndex.from_frame(stories[["story", "base"]])).to_numpy()
+    return stories.assign(base=pd.Series(dropped, index=stories.index).fillna(stories["base"]).astype("str"))
 
 
 def _person_share(totals: pd.Series) -> dict[str, float]:

@@ -1,6 +1,6 @@
 """How well names come out: ECB+'s annotated people against the mentions the analysis finds.
 
-    python -m bench.names [--data PATH] [--limit N]
+    python -m bench.names [--data PATH] [--limit N] [--topics all|odd|even] [--misses]
 
 Reads ECB+ (``../shared/data/ecbplus/articles.jsonl``: 982 articles, 86 stories, each person
 mention annotated with a cross-document ``instance``; CC BY, Cybulska & Vossen 2014). The first
@@ -17,6 +17,11 @@ line of an article is taken as its headline when it reads like one (three words 
   Bush", the form linking prefers);
 - junk: headline mentions whose entity the body never names (headline fragments such as
   "Glenn Beck Rips"), and mentions inside a dateline ("WASHINGTON (AP) —").
+
+``--topics odd`` / ``--topics even`` keep ECB+'s odd or even topics only (linking then sees only
+those articles): the names rules were developed on the odd topics, the even ones are the check.
+``--misses`` prints every person not found under its full name, with the kind of miss
+(:func:`miss_kind`).
 
 Only the public API is used, so the same script measures another checkout:
 ``PYTHONPATH=/path/to/other/checkout python -m bench.names`` (the "before" figures in the README).
@@ -42,9 +47,19 @@ _DATELINE = re.compile(
 )
 
 
-def read_ecbplus(path: Path, limit: int | None = None) -> tuple[pd.DataFrame, list[dict]]:
-    """Articles (the loaders' columns) and the raw rows (with ``people``)."""
+def _topic(row: dict) -> int | None:
+    """The ECB+ topic number: ``topic``, else the digits that open ``story`` ("45b" -> 45)."""
+    found = re.match(r"\d+", str(row.get("topic") or row.get("story", "")))
+    return int(found.group()) if found else None
+
+
+def read_ecbplus(path: Path, limit: int | None = None, topics: str = "all") -> tuple[pd.DataFrame, list[dict]]:
+    """Articles (the loaders' columns) and the raw rows (with ``people``); ``topics`` "odd" or
+    "even" keeps those topics only (rows without a topic number are kept by "all" only)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if topics != "all":
+        parity = 1 if topics == "odd" else 0
+        rows = [r for r in rows if _topic(r) is not None and _topic(r) % 2 == parity]
     rows = rows[:limit] if limit else rows
     articles = []
     for row in rows:
@@ -61,8 +76,41 @@ def read_ecbplus(path: Path, limit: int | None = None) -> tuple[pd.DataFrame, li
     return pd.DataFrame(articles), rows
 
 
-def measure(articles: pd.DataFrame, rows: list[dict], mentions: pd.DataFrame, titles: dict[str, int]) -> dict:
-    """The figures of the module's docstring from the analysis's ``mentions``."""
+def miss_kind(name: str, entities: set[str], texts: set[str]) -> str:
+    """Why a person named ``name`` in an article is not among its ``entities`` (``texts``: the
+    article's mention surfaces):
+
+    - "titled": an entity ends with the name behind words it does not have ("Coroner Gary Hargrove");
+    - "cut": no entity has every word of the name, one has its last word and is shorter ("Chohan"
+      for "Raj Chohan", "Marie Flynn" for "Ka'Loni Marie Flynn");
+    - "other full form": an entity has its first and last word with other words between
+      ("Warren Jeffs" for "Warren Steed Jeffs", "George Bush" for "George W. Bush");
+    - "other name": an entity has its last word but not its first ("Joe Wilson" for "Jim Wilson",
+      a nickname, another spelling, another person's name linked to it);
+    - "possessive": only a surface with "'s" ("Raj Chohan's") has the name;
+    - "not found": nothing has its last word.
+    """
+    words = _SUFFIX.sub("", name).split()
+    first, last = words[0], words[-1]
+    if any(e.endswith(" " + name) for e in entities):
+        return "titled"
+    with_last = [e for e in entities if last in e.split()]
+    if any(e.split()[0] == first and e.split()[-1] == last for e in with_last):
+        return "other full form"
+    if any(t.startswith(name) for t in texts):
+        return "possessive"
+    if any(len(e.split()) < len(words) and set(e.split()) <= set(words) for e in with_last):
+        return "cut"
+    if with_last:
+        return "other name"
+    return "not found"
+
+
+def measure(articles: pd.DataFrame, rows: list[dict], mentions: pd.DataFrame, titles: dict[str, int],
+            misses: list[tuple[str, str, str, str]] | None = None) -> dict:
+    """The figures of the module's docstring from the analysis's ``mentions``; each person not kept
+    under its full name is appended to ``misses`` as (kind, article, name, the article's entities
+    with its last word)."""
     by_article = {a: g for a, g in mentions.groupby("article_id")}
     instance_names: dict[str, set[str]] = {}
     kept = wanted = first_last = 0
@@ -86,6 +134,10 @@ def measure(articles: pd.DataFrame, rows: list[dict], mentions: pd.DataFrame, ti
             words = _SUFFIX.sub("", name).split()
             wanted += 1
             kept += name in entities
+            if name not in entities and misses is not None:
+                kind = miss_kind(name, entities, set(found["text"]))
+                near = sorted(e for e in entities if words[-1] in e.split())
+                misses.append((kind, row["doc"], name, "; ".join(near)))
             first_last += f"{words[0]} {words[-1]}" in entities
     one = sum(len(names) == 1 for names in instance_names.values())
     text_of = dict(zip(articles["article_id"], articles["title"].fillna("") + "\n\n" + articles["text"], strict=False))
@@ -116,17 +168,29 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT)
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--topics", choices=("all", "odd", "even"), default="all",
+                        help="ECB+ topics to use: odd (developed on), even (the check) or all")
+    parser.add_argument("--misses", action="store_true", help="print each person not kept under its full name")
     parser.add_argument("--save", type=Path, default=None, help="write the mentions found to this CSV")
     args = parser.parse_args(argv)
     import analysis
 
-    articles, rows = read_ecbplus(args.data, args.limit)
+    articles, rows = read_ecbplus(args.data, args.limit, args.topics)
+    if articles.empty:
+        print(f"analysis from {Path(analysis.__file__).parent} (topics: {args.topics}, 0 articles)")
+        return
     result = analysis.analyse(articles)
     titles = {a: (len(t) if t else 0) for a, t in zip(articles["article_id"], articles["title"], strict=False)}
-    figures = measure(articles, rows, result.mentions, titles)
+    misses: list[tuple[str, str, str, str]] = []
+    figures = measure(articles, rows, result.mentions, titles, misses)
     if args.save is not None:
         result.mentions.to_csv(args.save, index=False)
-    print(f"analysis from {Path(analysis.__file__).parent}")
+    if args.misses:
+        for kind, doc, name, near in sorted(misses):
+            print(f"miss\t{kind}\t{doc}\t{name}\t{near}")
+        kinds = pd.Series([m[0] for m in misses], dtype="str").value_counts()
+        print("misses by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.items()))
+    print(f"analysis from {Path(analysis.__file__).parent} (topics: {args.topics}, {len(articles)} articles)")
     for key, value in figures.items():
         print(f"{key}: {value}")
 
