@@ -41,7 +41,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -244,28 +244,36 @@ def _keys(day: int | None) -> tuple[int, ...]:
     return (*range((day - WINDOW) // BUCKET, (day + WINDOW) // BUCKET + 1), UNDATED)
 
 
-def _best_story(index: StoryIndex, profile: dict[str, float], day: int | None) -> str | None:
+def _candidates(index: StoryIndex, profile: dict[str, float], day: int | None) -> list[str]:
+    """The stories an article is scored against: of those sharing at least ``MIN_SHARED`` of its
+    ``LOOKUP`` heaviest terms, the ``CANDIDATES`` sharing most that its date window allows."""
     hits: Counter[str] = Counter()
     keys = _keys(day)
     for term in itertools.islice(profile, LOOKUP):  # the heaviest terms (profiles are ordered by weight)
         found = dict.fromkeys(s for key in keys for s in index.postings.get((term, key), ()))
         hits.update(found.keys())
-    chosen = [s for s, n in hits.most_common(CANDIDATES * 4) if n >= MIN_SHARED]
+    out = []
+    for story_id, n in hits.most_common(CANDIDATES * 4):
+        story = index.stories[story_id]
+        if n < MIN_SHARED or (day is not None and story.first is not None
+                              and not (story.first - WINDOW <= day <= story.last + WINDOW)):
+            continue
+        out.append(story_id)
+        if len(out) >= CANDIDATES:
+            break
+    return out
+
+
+def _best_story(index: StoryIndex, profile: dict[str, float], day: int | None) -> str | None:
     best, best_score = None, 0.0
-    scored = 0
-    for story_id in chosen:
+    for story_id in _candidates(index, profile, day):
         story = index.stories[story_id]
         dated = day is not None and story.first is not None
-        if dated and not (story.first - WINDOW <= day <= story.last + WINDOW):
-            continue
-        scored += 1
         centroid = story.centroid
         score = sum(w * centroid.get(t, 0.0) for t, w in profile.items()) / story.norm
         if score >= (DATED_THRESHOLD if dated else THRESHOLD) and (
                 score > best_score or (score == best_score and best is not None and story_id < best)):
             best, best_score = story_id, score
-        if scored >= CANDIDATES:
-            break
     return best
 
 
@@ -319,14 +327,16 @@ class Prepared:
 
 def prepare(articles: pd.DataFrame) -> list[Prepared]:
     """Each of ``articles`` (columns article_id, title, text, published, story) as :func:`place` reads it."""
+    return list(_prepared(articles))
+
+
+def _prepared(articles: pd.DataFrame) -> Iterator[Prepared]:
     columns = ["article_id", "title", "text", "published", "story"]
-    out = []
     for article_id, title, text, published, given in articles[columns].itertuples(index=False, name=None):
         words = _WORD.findall(text_of(text))
         counts = Counter(words)
-        out.append(Prepared(text_of(article_id), text_of(given).strip(), _day(published), _sketch(words, counts),
-                            _profile(Counter(_WORD.findall(text_of(title))), counts)))
-    return out
+        yield Prepared(text_of(article_id), text_of(given).strip(), _day(published), _sketch(words, counts),
+                       _profile(Counter(_WORD.findall(text_of(title))), counts))
 
 
 @dataclass(frozen=True)
@@ -374,7 +384,7 @@ def place(index: StoryIndex, articles: pd.DataFrame, *, stories: str = "auto",
     ``articles``, when already computed."""
     if stories not in MODES:
         raise ValueError(f"unknown stories mode {stories!r}; choose one of {', '.join(MODES)}")
-    for article in prepared if prepared is not None else prepare(articles):
+    for article in prepared if prepared is not None else _prepared(articles):
         if article.article_id in index.placed:
             continue
         given, day, profile = article.given, article.day, article.profile
@@ -396,11 +406,12 @@ def replay(index: StoryIndex, articles: pd.DataFrame, placed: pd.DataFrame) -> N
     """Rebuild ``index`` from placements made before (a store of an older schema): ``articles``
     (as for :func:`place`, in the order they were placed) join the stories and copy groups that
     ``placed`` (columns article_id, story, copy_group) gives them, without placing them again."""
-    where = placed.drop_duplicates("article_id").set_index("article_id")
-    for article in prepare(articles):
-        if article.article_id in index.placed or article.article_id not in where.index:
+    where = {text_of(a): (text_of(s), text_of(g))
+             for a, s, g in placed[["article_id", "story", "copy_group"]].itertuples(index=False, name=None)}
+    for article in _prepared(articles):
+        if article.article_id in index.placed or article.article_id not in where:
             continue
-        story_id, group = (text_of(v) for v in where.loc[article.article_id, ["story", "copy_group"]])
+        story_id, group = where[article.article_id]
         if story_id:
             _add(index, story_id, article.profile, article.day)
         _record(index, article, story_id, group)
