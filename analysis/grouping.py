@@ -38,6 +38,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import operator
 import re
 import zlib
 from collections import Counter
@@ -76,6 +77,7 @@ COPY_THRESHOLD = 0.6
 ANCHOR_POSTINGS = 64
 VERIFY = 8  # candidates whose resemblance is computed
 
+_ZEROS = itertools.repeat(0.0)  # the default of every centroid look-up
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _MASK = np.uint64(2**64 - 1)
 _MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5][:SHINGLE],
@@ -249,9 +251,10 @@ def _candidates(index: StoryIndex, profile: dict[str, float], day: int | None) -
     ``LOOKUP`` heaviest terms, the ``CANDIDATES`` sharing most that its date window allows."""
     hits: Counter[str] = Counter()
     keys = _keys(day)
+    get = index.postings.get
+    chain = itertools.chain.from_iterable
     for term in itertools.islice(profile, LOOKUP):  # the heaviest terms (profiles are ordered by weight)
-        found = dict.fromkeys(s for key in keys for s in index.postings.get((term, key), ()))
-        hits.update(found.keys())
+        hits.update(dict.fromkeys(chain([get((term, key), ()) for key in keys])).keys())  # a story once a term
     out = []
     for story_id, n in hits.most_common(CANDIDATES * 4):
         story = index.stories[story_id]
@@ -269,8 +272,7 @@ def _best_story(index: StoryIndex, profile: dict[str, float], day: int | None) -
     for story_id in _candidates(index, profile, day):
         story = index.stories[story_id]
         dated = day is not None and story.first is not None
-        centroid = story.centroid
-        score = sum(w * centroid.get(t, 0.0) for t, w in profile.items()) / story.norm
+        score = sum(map(operator.mul, profile.values(), map(story.centroid.get, profile, _ZEROS))) / story.norm
         if score >= (DATED_THRESHOLD if dated else THRESHOLD) and (
                 score > best_score or (score == best_score and best is not None and story_id < best)):
             best, best_score = story_id, score

@@ -308,7 +308,9 @@ def scale_collection(n: int, *, seed: int = SEED, base: pd.DataFrame | None = No
         rows.append({"article_id": f"{i:016x}", "outlet": OUTLETS[i % len(OUTLETS)], "title": "",
                      "published": day.isoformat(), "url": "", "author": "", "story": "", "text": text,
                      "source": "", "gold": str(story)})
-    return pd.DataFrame(rows).sort_values(["published", "article_id"]).reset_index(drop=True)
+    table = pd.DataFrame(rows).sort_values(["published", "article_id"]).reset_index(drop=True)
+    table.attrs["events"] = len(names)  # story s is made from ECB+ event s % events
+    return table
 
 
 def scale(n: int, add: int) -> None:
@@ -342,6 +344,14 @@ def scale(n: int, add: int) -> None:
           f"({rss0:.2f} GB before grouping: the collection itself); {found['story'].nunique():,} stories "
           f"for {first['gold'].nunique():,} generated ones, BCubed P {p:.3f} R {r:.3f} F1 {f:.3f}; "
           f"{int((found['copy_of'] != '').sum())} marked copies", flush=True)
+    events = first["gold"].astype(int) % first.attrs["events"]
+    major = (first.assign(story=found["story"].to_numpy()).groupby("story")["gold"]
+             .agg(lambda g: g.value_counts().index[0]))
+    wrong = found["story"].map(major).to_numpy() != first["gold"].to_numpy()
+    same = (found["story"].map(major).astype(int) % first.attrs["events"]).to_numpy() == events.to_numpy()
+    print(f"  {wrong.sum():,} articles are in a story most of whose articles are of another generated story; "
+          f"{(wrong & same).sum() / max(1, wrong.sum()):.3f} of them of one made from the same ECB+ event (the same "
+          "text under other names)", flush=True)
     fields = ["article_id", "outlet", "title", "published", "url", "author", "story", "text", "source"]
     with tempfile.TemporaryDirectory() as folder:
         con = duckdb.connect(f"{folder}/s.duckdb")
