@@ -85,7 +85,10 @@ _MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x
 
 
 @dataclass
-class _Story:
+class StoryProfile:
+    """What placing keeps of a story: its centroid (term -> summed weight) and norm, its first and
+    last days, its size and the weeks it is posted under."""
+
     centroid: dict[str, float]
     norm: float
     first: int | None  # day ordinals
@@ -113,7 +116,7 @@ class StoryIndex:
     only the part that placing a batch reads (:func:`needs`) and appends what it adds (``log``).
     """
 
-    stories: dict[str, _Story] = field(default_factory=dict)
+    stories: dict[str, StoryProfile] = field(default_factory=dict)
     postings: dict[tuple[str, int], list[str]] = field(default_factory=dict)  # (term, week or key) -> story ids
     anchors: dict[int, list[int]] = field(default_factory=dict)  # sketch hash -> article numbers
     sketches: dict[int, np.ndarray] = field(default_factory=dict)  # article number -> its sketch
@@ -291,7 +294,7 @@ def _post(index: StoryIndex, term: str, key: int, story_id: str) -> None:
 def _add(index: StoryIndex, story_id: str, profile: dict[str, float], day: int | None) -> None:
     story = index.stories.get(story_id)
     if story is None:
-        story = index.stories[story_id] = _Story(centroid={}, norm=1.0, first=None, last=None)
+        story = index.stories[story_id] = StoryProfile(centroid={}, norm=1.0, first=None, last=None)
     if index.log is not None:
         index.log.stories.add(story_id)
     keys = (ALL, *((UNDATED,) if story.first is None and day is None else ()), *story.weeks)

@@ -314,9 +314,10 @@ def scale_collection(n: int, *, seed: int = SEED, base: pd.DataFrame | None = No
 
 
 def scale(n: int, add: int) -> None:
-    """Group ``n`` generated articles at once (CPU and wall time, peak memory), keep the index in a
-    DuckDB file as a store does, then measure what an ingest of ``add`` more costs for stories:
-    loading the pickled index, placing them, writing it back (``analysis.store.write._place``)."""
+    """Group ``n`` generated articles at once (CPU and wall time, peak memory, BCubed against the
+    generated stories), keep the index in a DuckDB file's tables as a store does, then measure what an
+    ingest of ``add`` more costs for stories (``analysis.store.write._place``: reading the index rows
+    their words and sketches look up, placing them, appending what they added), rolled back, twice."""
     import resource
     import tempfile
 

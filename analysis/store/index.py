@@ -81,7 +81,7 @@ def load_index(con: duckdb.DuckDBPyConnection, prepared: list[Prepared]) -> Stor
     stories = pd.DataFrame({"story": sorted(wanted)}, dtype="str")
     rows = _query(con, "SELECT s.* FROM index_stories s JOIN wanted_stories USING (story)", "wanted_stories", stories)
     for story, first, last, size, norm, weeks, terms, weights in rows:
-        index.stories[story] = grouping._Story(centroid=dict(zip(terms, weights, strict=True)), norm=norm,
+        index.stories[story] = grouping.StoryProfile(centroid=dict(zip(terms, weights, strict=True)), norm=norm,
                                                first=first, last=last, size=size, weeks=list(weeks))
     return index
 
