@@ -11,9 +11,12 @@ topic detection and tracking):
   places, organisations) weigh ``NAME_BOOST`` times more, since names tell two events of one
   topic apart. The ``TERMS`` heaviest terms are kept, normalised.
 - **Candidates.** Never every pair: an inverted index from a term to the stories whose profile
-  holds it (the ``POSTINGS`` most recent); a story is a candidate when it shares at least
-  ``MIN_SHARED`` of the article's ``LOOKUP`` heaviest terms, and the ``CANDIDATES`` sharing most
-  (within the date window) are scored.
+  holds it, blocked by date: a dated story is posted under each ``BUCKET``-day week its articles
+  fall in, so a dated article looks up only the weeks its date window touches (and the stories
+  that have no date yet); an undated one looks up every story (the ``POSTINGS`` most recent of
+  each term; a week keeps as many). A story is a candidate when it shares at least ``MIN_SHARED``
+  of the article's ``LOOKUP`` heaviest terms, and the ``CANDIDATES`` sharing most (within the date
+  window) are scored.
 - **Match.** Cosine between the article and the story's centroid (the sum of its articles);
   at least ``THRESHOLD`` (``DATED_THRESHOLD`` when both are dated) joins the best one. With dates
   on both sides the article must fall within ``WINDOW`` days of the story's first-to-last dates (a
@@ -35,10 +38,11 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import operator
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -56,6 +60,9 @@ MAX_ZIPF = 7.0  # a word this frequent in English (or more) weighs nothing
 NAME_BOOST = 2.0
 TERMS = 40
 POSTINGS = 200
+BUCKET = 7  # days: the week a dated story is posted under, for each of its articles' days
+ALL = -1  # the posting key of every story (undated articles look it up)
+UNDATED = -2  # the key of stories without a date (dated articles look it up beside their weeks)
 LOOKUP = 20  # the article's heaviest terms looked up in the index
 MIN_SHARED = 2
 CANDIDATES = 10
@@ -70,6 +77,7 @@ COPY_THRESHOLD = 0.6
 ANCHOR_POSTINGS = 64
 VERIFY = 8  # candidates whose resemblance is computed
 
+_ZEROS = itertools.repeat(0.0)  # the default of every centroid look-up
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _MASK = np.uint64(2**64 - 1)
 _MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5][:SHINGLE],
@@ -77,29 +85,47 @@ _MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x
 
 
 @dataclass
-class _Story:
+class StoryProfile:
+    """What placing keeps of a story: its centroid (term -> summed weight) and norm, its first and
+    last days, its size and the weeks it is posted under."""
+
     centroid: dict[str, float]
     norm: float
     first: int | None  # day ordinals
     last: int | None
     size: int = 0
+    weeks: list[int] = field(default_factory=list)  # the BUCKET-day weeks its dated articles fall in
+
+
+@dataclass
+class IndexLog:
+    """What placing changed in a :class:`StoryIndex` since the log was attached (a store appends
+    only this): articles numbered ``first`` on are new, as are the last ``postings[key]`` entries
+    of each posting list (fewer when trimmed) and the anchors of new articles; ``stories`` changed."""
+
+    first: int
+    postings: dict[tuple[str, int], int] = field(default_factory=dict)  # (term, week or key) -> entries added
+    stories: set[str] = field(default_factory=set)
 
 
 @dataclass
 class StoryIndex:
     """What placing articles into stories keeps between calls (a store keeps it between ingests).
 
-    Mutated by :func:`place`; copy it first (``copy.deepcopy``) to keep the old one.
+    Mutated by :func:`place`; copy it first (``copy.deepcopy``) to keep the old one. A store holds
+    only the part that placing a batch reads (:func:`needs`) and appends what it adds (``log``).
     """
 
-    stories: dict[str, _Story] = field(default_factory=dict)
-    postings: dict[str, list[str]] = field(default_factory=dict)  # term -> story ids
+    stories: dict[str, StoryProfile] = field(default_factory=dict)
+    postings: dict[tuple[str, int], list[str]] = field(default_factory=dict)  # (term, week or key) -> story ids
     anchors: dict[int, list[int]] = field(default_factory=dict)  # sketch hash -> article numbers
-    sketches: list[np.ndarray] = field(default_factory=list)  # per article number
-    groups: list[str] = field(default_factory=list)  # per article number: its copy group (first member's id)
+    sketches: dict[int, np.ndarray] = field(default_factory=dict)  # article number -> its sketch
+    groups: dict[int, str] = field(default_factory=dict)  # article number -> its copy group (first member's id)
     placed: dict[str, tuple[str, str]] = field(default_factory=dict)  # article_id -> (story, group)
     numbers: dict[str, int] = field(default_factory=dict)  # article_id -> article number
-    article_story: list[str] = field(default_factory=list)  # per article number
+    article_story: dict[int, str] = field(default_factory=dict)  # article number -> its story
+    count: int = 0  # articles placed: the next article number
+    log: IndexLog | None = None  # when set, what placing adds is recorded there too
 
 
 def _day(published: str) -> int | None:
@@ -215,40 +241,68 @@ def _copy_candidate(index: StoryIndex, sk: np.ndarray) -> int | None:
     return best
 
 
-def _best_story(index: StoryIndex, profile: dict[str, float], day: int | None) -> str | None:
+def _keys(day: int | None) -> tuple[int, ...]:
+    """The posting keys an article of ``day`` looks up: every story when undated; else the weeks its
+    date window touches and the stories without a date."""
+    if day is None:
+        return (ALL,)
+    return (*range((day - WINDOW) // BUCKET, (day + WINDOW) // BUCKET + 1), UNDATED)
+
+
+def _candidates(index: StoryIndex, profile: dict[str, float], day: int | None) -> list[str]:
+    """The stories an article is scored against: of those sharing at least ``MIN_SHARED`` of its
+    ``LOOKUP`` heaviest terms, the ``CANDIDATES`` sharing most that its date window allows."""
     hits: Counter[str] = Counter()
+    keys = _keys(day)
+    get = index.postings.get
+    chain = itertools.chain.from_iterable
     for term in itertools.islice(profile, LOOKUP):  # the heaviest terms (profiles are ordered by weight)
-        hits.update(index.postings.get(term, ()))
-    chosen = [s for s, n in hits.most_common(CANDIDATES * 4) if n >= MIN_SHARED]
+        hits.update(dict.fromkeys(chain([get((term, key), ()) for key in keys])).keys())  # a story once a term
+    out = []
+    for story_id, n in hits.most_common(CANDIDATES * 4):
+        story = index.stories[story_id]
+        if n < MIN_SHARED or (day is not None and story.first is not None
+                              and not (story.first - WINDOW <= day <= story.last + WINDOW)):
+            continue
+        out.append(story_id)
+        if len(out) >= CANDIDATES:
+            break
+    return out
+
+
+def _best_story(index: StoryIndex, profile: dict[str, float], day: int | None) -> str | None:
     best, best_score = None, 0.0
-    scored = 0
-    for story_id in chosen:
+    for story_id in _candidates(index, profile, day):
         story = index.stories[story_id]
         dated = day is not None and story.first is not None
-        if dated and not (story.first - WINDOW <= day <= story.last + WINDOW):
-            continue
-        scored += 1
-        centroid = story.centroid
-        score = sum(w * centroid.get(t, 0.0) for t, w in profile.items()) / story.norm
+        score = sum(map(operator.mul, profile.values(), map(story.centroid.get, profile, _ZEROS))) / story.norm
         if score >= (DATED_THRESHOLD if dated else THRESHOLD) and (
                 score > best_score or (score == best_score and best is not None and story_id < best)):
             best, best_score = story_id, score
-        if scored >= CANDIDATES:
-            break
     return best
+
+
+def _post(index: StoryIndex, term: str, key: int, story_id: str) -> None:
+    posting = index.postings.setdefault((term, key), [])
+    posting.append(story_id)
+    if len(posting) > POSTINGS:
+        del posting[: len(posting) - POSTINGS]
+    if index.log is not None:
+        index.log.postings[term, key] = index.log.postings.get((term, key), 0) + 1
 
 
 def _add(index: StoryIndex, story_id: str, profile: dict[str, float], day: int | None) -> None:
     story = index.stories.get(story_id)
     if story is None:
-        story = index.stories[story_id] = _Story(centroid={}, norm=1.0, first=day, last=day)
+        story = index.stories[story_id] = StoryProfile(centroid={}, norm=1.0, first=None, last=None)
+    if index.log is not None:
+        index.log.stories.add(story_id)
+    keys = (ALL, *((UNDATED,) if story.first is None and day is None else ()), *story.weeks)
     centroid = story.centroid
     for term, w in profile.items():
         if term not in centroid:
-            posting = index.postings.setdefault(term, [])
-            posting.append(story_id)
-            if len(posting) > POSTINGS:
-                del posting[: len(posting) - POSTINGS]
+            for key in keys:
+                _post(index, term, key, story_id)
         centroid[term] = centroid.get(term, 0.0) + w
     if len(centroid) > 4 * TERMS:  # keep the profile's heaviest terms (the lightest barely move a cosine)
         kept = sorted(centroid.items(), key=lambda kv: (-kv[1], kv[0]))[: 2 * TERMS]
@@ -258,27 +312,88 @@ def _add(index: StoryIndex, story_id: str, profile: dict[str, float], day: int |
     if day is not None:
         story.first = day if story.first is None else min(story.first, day)
         story.last = day if story.last is None else max(story.last, day)
+        week = day // BUCKET
+        if week not in story.weeks:
+            story.weeks.append(week)
+            for term in centroid:
+                _post(index, term, week, story_id)
 
 
-def place(index: StoryIndex, articles: pd.DataFrame, *, stories: str = "auto") -> None:
+@dataclass(frozen=True)
+class Prepared:
+    """One article as placing reads it: its id, given story, day ordinal, sketch and term profile."""
+
+    article_id: str
+    given: str
+    day: int | None
+    sketch: np.ndarray
+    profile: dict[str, float]
+
+
+def prepare(articles: pd.DataFrame) -> list[Prepared]:
+    """Each of ``articles`` (columns article_id, title, text, published, story) as :func:`place` reads it."""
+    return list(_prepared(articles))
+
+
+def _prepared(articles: pd.DataFrame) -> Iterator[Prepared]:
+    columns = ["article_id", "title", "text", "published", "story"]
+    for article_id, title, text, published, given in articles[columns].itertuples(index=False, name=None):
+        words = _WORD.findall(text_of(text))
+        counts = Counter(words)
+        yield Prepared(text_of(article_id), text_of(given).strip(), _day(published), _sketch(words, counts),
+                       _profile(Counter(_WORD.findall(text_of(title))), counts))
+
+
+@dataclass(frozen=True)
+class Needs:
+    """The parts of a :class:`StoryIndex` that placing a batch reads (a store loads only these):
+    its articles' ids, the posting keys ``(term, week or key)`` and sketch hashes they look up, and
+    the stories given to them."""
+
+    article_ids: frozenset[str]
+    postings: frozenset[tuple[str, int]]
+    anchors: frozenset[int]
+    stories: frozenset[str]
+
+
+def needs(prepared: list[Prepared]) -> Needs:
+    """What placing ``prepared`` (from :func:`prepare`) reads of an index, besides the stories and
+    articles that the loaded postings and anchors name."""
+    keys = {(term, key) for p in prepared for term in itertools.islice(p.profile, LOOKUP) for key in _keys(p.day)}
+    anchors = {value for p in prepared for value in p.sketch[:ANCHORS].tolist()}
+    return Needs(frozenset(p.article_id for p in prepared), frozenset(keys), frozenset(anchors),
+                 frozenset(p.given for p in prepared if p.given))
+
+
+def _record(index: StoryIndex, article: Prepared, story_id: str, group: str) -> None:
+    number = index.count
+    index.count += 1
+    index.sketches[number] = article.sketch
+    index.groups[number] = group
+    index.article_story[number] = story_id
+    index.numbers[article.article_id] = number
+    index.placed[article.article_id] = (story_id, group)
+    for value in article.sketch[:ANCHORS].tolist():
+        posting = index.anchors.setdefault(value, [])
+        posting.append(number)
+        if len(posting) > ANCHOR_POSTINGS:
+            del posting[0]
+
+
+def place(index: StoryIndex, articles: pd.DataFrame, *, stories: str = "auto",
+          prepared: list[Prepared] | None = None) -> None:
     """Place ``articles`` (columns article_id, title, text, published, story), in order, into
     ``index``: each gets a story and a copy group (read them with :func:`assignments`). An
     article already placed keeps its place. ``stories="given"`` leaves unlabelled articles in
-    the default story (``""``) but still finds copies."""
+    the default story (``""``) but still finds copies. ``prepared``: :func:`prepare` of
+    ``articles``, when already computed."""
     if stories not in MODES:
         raise ValueError(f"unknown stories mode {stories!r}; choose one of {', '.join(MODES)}")
-    columns = ["article_id", "title", "text", "published", "story"]
-    for article_id, title, text, published, given in articles[columns].itertuples(index=False, name=None):
-        article_id = text_of(article_id)
-        if article_id in index.placed:
+    for article in prepared if prepared is not None else _prepared(articles):
+        if article.article_id in index.placed:
             continue
-        given = text_of(given).strip()
-        day = _day(published)
-        words = _WORD.findall(text_of(text))
-        counts = Counter(words)
-        sk = _sketch(words, counts)
-        original = _copy_candidate(index, sk)
-        profile = _profile(Counter(_WORD.findall(text_of(title))), counts)
+        given, day, profile = article.given, article.day, article.profile
+        original = _copy_candidate(index, article.sketch)
         if given:
             story_id = given
         elif stories == "given":
@@ -286,21 +401,25 @@ def place(index: StoryIndex, articles: pd.DataFrame, *, stories: str = "auto") -
         elif original is not None:
             story_id = index.article_story[original]
         else:
-            story_id = _best_story(index, profile, day) or AUTO_PREFIX + short_hash(article_id, length=10)
+            story_id = _best_story(index, profile, day) or AUTO_PREFIX + short_hash(article.article_id, length=10)
         if story_id and (given or stories == "auto"):
             _add(index, story_id, profile, day)
-        number = len(index.sketches)
-        group = index.groups[original] if original is not None else article_id
-        index.sketches.append(sk)
-        index.groups.append(group)
-        index.article_story.append(story_id)
-        index.numbers[article_id] = number
-        index.placed[article_id] = (story_id, group)
-        for value in sk[:ANCHORS].tolist():
-            posting = index.anchors.setdefault(value, [])
-            posting.append(number)
-            if len(posting) > ANCHOR_POSTINGS:
-                del posting[0]
+        _record(index, article, story_id, index.groups[original] if original is not None else article.article_id)
+
+
+def replay(index: StoryIndex, articles: pd.DataFrame, placed: pd.DataFrame) -> None:
+    """Rebuild ``index`` from placements made before (a store of an older schema): ``articles``
+    (as for :func:`place`, in the order they were placed) join the stories and copy groups that
+    ``placed`` (columns article_id, story, copy_group) gives them, without placing them again."""
+    where = {text_of(a): (text_of(s), text_of(g))
+             for a, s, g in placed[["article_id", "story", "copy_group"]].itertuples(index=False, name=None)}
+    for article in _prepared(articles):
+        if article.article_id in index.placed or article.article_id not in where:
+            continue
+        story_id, group = where[article.article_id]
+        if story_id:
+            _add(index, story_id, article.profile, article.day)
+        _record(index, article, story_id, group)
 
 
 def assignments(index: StoryIndex, articles: pd.DataFrame) -> pd.DataFrame:

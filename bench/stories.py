@@ -20,6 +20,7 @@ threshold: a figure it cannot reach on unseen data).
     python -m bench.stories                  # every collection, baseline and CV
     python -m bench.stories --copies         # the copy threshold: resemblance of copies vs different reports
     python -m bench.stories --scale 100000   # time and memory at scale (generated from ECB+ text), + 1,000 more
+    python -m bench.stories --scale 100000 --candidates [--shuffled]  # is an article's story among its candidates?
 """
 
 from __future__ import annotations
@@ -236,7 +237,13 @@ def main() -> None:
     parser.add_argument("--copies", action="store_true", help="only the copy threshold report")
     parser.add_argument("--scale", type=int, metavar="N", help="only the scale benchmark: N generated articles")
     parser.add_argument("--add", type=int, default=1000, metavar="M", help="articles added to the N (default 1000)")
+    parser.add_argument("--candidates", action="store_true", help="with --scale: how often an article's story is "
+                        "among its candidates (in date order, and --shuffled)")
+    parser.add_argument("--shuffled", action="store_true", help="with --candidates: articles in random order")
     args = parser.parse_args()
+    if args.scale and args.candidates:
+        candidates_report(args.scale, shuffled=args.shuffled)
+        return
     if args.scale:
         scale(args.scale, args.add)
         return
@@ -301,14 +308,16 @@ def scale_collection(n: int, *, seed: int = SEED, base: pd.DataFrame | None = No
         rows.append({"article_id": f"{i:016x}", "outlet": OUTLETS[i % len(OUTLETS)], "title": "",
                      "published": day.isoformat(), "url": "", "author": "", "story": "", "text": text,
                      "source": "", "gold": str(story)})
-    return pd.DataFrame(rows).sort_values(["published", "article_id"]).reset_index(drop=True)
+    table = pd.DataFrame(rows).sort_values(["published", "article_id"]).reset_index(drop=True)
+    table.attrs["events"] = len(names)  # story s is made from ECB+ event s % events
+    return table
 
 
 def scale(n: int, add: int) -> None:
-    """Group ``n`` generated articles at once (CPU and wall time, peak memory), keep the index in a
-    DuckDB file as a store does, then measure what an ingest of ``add`` more costs for stories:
-    loading the pickled index, placing them, writing it back (``analysis.store.write._place``)."""
-    import pickle
+    """Group ``n`` generated articles at once (CPU and wall time, peak memory, BCubed against the
+    generated stories), keep the index in a DuckDB file's tables as a store does, then measure what an
+    ingest of ``add`` more costs for stories (``analysis.store.write._place``: reading the index rows
+    their words and sketches look up, placing them, appending what they added), rolled back, twice."""
     import resource
     import tempfile
 
@@ -316,6 +325,7 @@ def scale(n: int, add: int) -> None:
 
     from analysis.lexicon import lexicon
     from analysis.store.file import _SCHEMA
+    from analysis.store.index import save_index
     from analysis.store.write import _place
 
     lexicon()
@@ -335,6 +345,14 @@ def scale(n: int, add: int) -> None:
           f"({rss0:.2f} GB before grouping: the collection itself); {found['story'].nunique():,} stories "
           f"for {first['gold'].nunique():,} generated ones, BCubed P {p:.3f} R {r:.3f} F1 {f:.3f}; "
           f"{int((found['copy_of'] != '').sum())} marked copies", flush=True)
+    events = first["gold"].astype(int) % first.attrs["events"]
+    major = (first.assign(story=found["story"].to_numpy()).groupby("story")["gold"]
+             .agg(lambda g: g.value_counts().index[0]))
+    wrong = found["story"].map(major).to_numpy() != first["gold"].to_numpy()
+    same = (found["story"].map(major).astype(int) % first.attrs["events"]).to_numpy() == events.to_numpy()
+    print(f"  {wrong.sum():,} articles are in a story most of whose articles are of another generated story; "
+          f"{(wrong & same).sum() / max(1, wrong.sum()):.3f} of them of one made from the same ECB+ event (the same "
+          "text under other names)", flush=True)
     fields = ["article_id", "outlet", "title", "published", "url", "author", "story", "text", "source"]
     with tempfile.TemporaryDirectory() as folder:
         con = duckdb.connect(f"{folder}/s.duckdb")
@@ -345,11 +363,13 @@ def scale(n: int, add: int) -> None:
                                    "copy_group": [v[1] for v in index.placed.values()]})
         con.register("p", placements)
         con.execute("INSERT INTO placements SELECT * FROM p")
-        state = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        con.execute("INSERT INTO story_index VALUES ('index', ?, ?)", [state, len(index.placed)])
-        print(f"  kept in a store: {time.perf_counter() - t0:.1f} s wall (index pickled: {len(state) / 2**20:.0f} MB)",
-              flush=True)
-        del index, state
+        index.log = grouping.IndexLog(first=0, postings={k: len(v) for k, v in index.postings.items()},
+                                      stories=set(index.stories))
+        save_index(con, index)
+        con.execute("CHECKPOINT")
+        print(f"  kept in a store: {time.perf_counter() - t0:.1f} s wall (store file "
+              f"{Path(folder, 's.duckdb').stat().st_size / 2**20:.0f} MB)", flush=True)
+        del index
         for attempt in range(2):
             con.execute("BEGIN TRANSACTION")
             cpu, wall = time.process_time(), time.perf_counter()
@@ -357,9 +377,39 @@ def scale(n: int, add: int) -> None:
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
             con.execute("ROLLBACK")
             print(f"  adding {len(more):,} articles to the {n:,}-article store: {wall:.1f} s wall, {cpu:.1f} s CPU "
-                  f"(load the index, place, write it back; run {attempt + 1})", flush=True)
+                  f"(read the index for their candidates, place, append; run {attempt + 1})", flush=True)
         con.close()
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB")
+
+
+def candidate_recall(articles: pd.DataFrame) -> tuple[int, int, int]:
+    """Place ``articles`` in order; of those whose gold story already has articles placed, count how
+    many have a story holding one of them among their candidates, and how many join such a story.
+    Returns (articles counted, among candidates, joined)."""
+    index = grouping.StoryIndex()
+    held: dict[str, set[str]] = defaultdict(set)
+    counted = among = joined = 0
+    for article, gold in zip(grouping.prepare(articles), articles["gold"], strict=True):
+        right = held[gold]
+        if right:
+            counted += 1
+            among += bool(right.intersection(grouping._candidates(index, article.profile, article.day)))
+        grouping.place(index, articles.iloc[:0], prepared=[article])
+        story = index.placed[article.article_id][0]
+        joined += bool(right) and story in right
+        right.add(story)
+    return counted, among, joined
+
+
+def candidates_report(n: int, *, shuffled: bool) -> None:
+    """:func:`candidate_recall` on ``n`` generated articles, in date order or shuffled."""
+    articles = scale_collection(n)
+    if shuffled:
+        articles = articles.sample(frac=1, random_state=SEED).reset_index(drop=True)
+    counted, among, joined = candidate_recall(articles)
+    print(f"{n:,} generated articles ({'shuffled' if shuffled else 'in date order'}): of {counted:,} whose story "
+          f"already had articles placed, {among / counted:.3f} had it among their candidates, {joined / counted:.3f} "
+          "joined it")
 
 
 if __name__ == "__main__":

@@ -200,7 +200,8 @@ def test_a_store_of_schema_4_is_upgraded_and_its_articles_placed(tmp_path):
     store = open_store(path)
     store.ingest(articles.iloc[:4], jobs=1)
     con = duckdb.connect(str(path))
-    con.execute("DELETE FROM placements; DELETE FROM story_index; UPDATE articles SET story = ''; "
+    con.execute("DELETE FROM placements; DELETE FROM index_articles; DELETE FROM index_stories; "
+                "DELETE FROM index_postings; DELETE FROM index_anchors; UPDATE articles SET story = ''; "
                 "UPDATE meta SET value = '4' WHERE key = 'schema'")
     con.close()
     with pytest.raises(Exception, match="schema 4"):
@@ -219,3 +220,82 @@ def test_index_copies_are_independent():
     kept = copy.deepcopy(index)
     place(index, articles.iloc[3:])
     assert len(kept.placed) == 3 and len(index.placed) == len(articles)
+
+
+def test_an_article_out_of_date_order_finds_its_story_after_busier_weeks(monkeypatch):
+    """Postings are blocked by week: an article that arrives after later stories have filled the
+    postings of its words (here a cap of one story a word stands in for a busy stream) still finds
+    the story of its own week. With one list per word (no weeks) it opened a story of its own."""
+    import analysis.grouping as grouping
+
+    monkeypatch.setattr(grouping, "POSTINGS", 1)
+    articles, events = _sample()
+    lohan = articles[[e == "1b" for e in events]].iloc[:3]
+    # the follow-up six weeks later arrives before the second report of the first days
+    found = assign_stories(lohan.assign(published=["2013-05-03", "2013-06-14", "2013-05-04"]))
+    assert found["story"].iloc[0] == found["story"].iloc[2] != found["story"].iloc[1]
+
+
+def test_a_dated_article_looks_up_exactly_the_weeks_its_date_window_touches():
+    from analysis.grouping import ALL, BUCKET, UNDATED, WINDOW, _keys
+
+    assert _keys(None) == (ALL,)
+    for day in range(735000, 735000 + 2 * BUCKET):
+        *weeks, undated = _keys(day)
+        assert undated == UNDATED
+        assert weeks == sorted({(day + k) // BUCKET for k in range(-WINDOW, WINDOW + 1)})
+
+
+def test_a_schema_5_store_has_its_index_rebuilt_from_its_placements(tmp_path):
+    """A schema-5 store kept its index pickled whole (``story_index``): a writer rebuilds the index
+    tables from the stored placements, and later ingests give the stories of one pass."""
+    import duckdb
+
+    from analysis.store import open_store
+
+    path = tmp_path / "old.duckdb"
+    articles, _ = _sample()
+    open_store(path).ingest(articles.iloc[:8], jobs=1)
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE index_articles; DROP TABLE index_stories; DROP TABLE index_postings; "
+                "DROP TABLE index_anchors; CREATE TABLE story_index (mode VARCHAR PRIMARY KEY, state BLOB NOT NULL, "
+                "articles BIGINT NOT NULL); INSERT INTO story_index VALUES ('index', 'old pickle'::BLOB, 8); "
+                "UPDATE meta SET value = '5' WHERE key = 'schema'")
+    con.close()
+    with pytest.raises(Exception, match=r"schema 5\).*ingest --store"):
+        open_store(path, read_only=True)
+    store = open_store(path)
+    store.ingest(articles.iloc[8:], jobs=1)
+    table = store.articles_table().set_index("article_id").loc[articles["article_id"]]
+    assert table["story"].tolist() == assign_stories(articles)["story"].tolist()
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("SELECT count(*) FROM index_articles").fetchall()[0][0] == len(articles)
+    assert not con.execute("SELECT * FROM duckdb_tables() WHERE table_name = 'story_index'").fetchall()
+    con.close()
+
+
+def test_an_ingest_appends_to_the_stored_index_and_keeps_what_was_there(tmp_path):
+    import duckdb
+
+    from analysis.store import open_store
+
+    path = tmp_path / "s.duckdb"
+    articles, _ = _sample()
+
+    def rows(table, order):
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            return con.execute(f"SELECT * EXCLUDE (sketch) FROM {table} ORDER BY {order}" if table == "index_articles"
+                               else f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+        finally:
+            con.close()
+
+    open_store(path).ingest(articles.iloc[:7], jobs=1)
+    before = {t: rows(t, o) for t, o in (("index_articles", "number"), ("index_postings", "seq"),
+                                         ("index_anchors", "number, hash"))}
+    open_store(path).ingest(articles.iloc[7:], jobs=1)
+    for (table, order), old in zip((("index_articles", "number"), ("index_postings", "seq"),
+                                    ("index_anchors", "number, hash")), before.values(), strict=True):
+        new = rows(table, order)
+        assert new[: len(old)] == old and len(new) > len(old)
+    assert [r[0] for r in rows("index_articles", "number")] == list(range(len(articles)))

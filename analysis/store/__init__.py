@@ -22,8 +22,9 @@ What is kept, and when an article is analysed again
   group-by over these rows (``analysis.entities.ENTITIES_SQL``).
 
 The package's layers: :mod:`.file` (the file, its locks, linger and transactions), :mod:`.query`
-(a ``Selection`` in, tables out) and :mod:`.write` (ingest, rescore and writes: the only one
-that runs the engine).
+(a ``Selection`` in, tables out), :mod:`.index` (the story index in tables: read for an ingest's
+candidates, appended to) and :mod:`.write` (ingest, rescore and writes: the only one that runs the
+engine).
 """
 
 from .file import DEFAULT_STORE, SCHEMA_VERSION, StoreError, StoreReadOnly

@@ -32,9 +32,10 @@ from ..aliases import Aliases, read_aliases
 from ..outlets import outlet_group
 from ..sentiment import SCORERS
 from ..versions import analyser_version, scorer_version
+from .index import INDEX_TABLES
 
 DEFAULT_STORE = Path(__file__).resolve().parents[2] / "data" / "store" / "coverage.duckdb"
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 WAITING_FRESH = 120.0  # seconds: a writer's waiting file older than this is a dead writer's
 
 _SCHEMA = """
@@ -90,12 +91,11 @@ CREATE TABLE IF NOT EXISTS claims (article_id VARCHAR NOT NULL, analyser VARCHAR
 CREATE TABLE IF NOT EXISTS placements (
     article_id VARCHAR PRIMARY KEY, given VARCHAR NOT NULL, story VARCHAR NOT NULL, copy_group VARCHAR NOT NULL
 );
-CREATE TABLE IF NOT EXISTS story_index (mode VARCHAR PRIMARY KEY, state BLOB NOT NULL, articles BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS exports (
     key VARCHAR NOT NULL, name VARCHAR NOT NULL, position INTEGER NOT NULL, csv BLOB NOT NULL,
     created TIMESTAMP NOT NULL, PRIMARY KEY (key, name)
 );
-"""
+""" + INDEX_TABLES
 
 
 class StoreError(Exception):
@@ -261,6 +261,11 @@ class StoreFile:
                                 "WHERE articles.outlet = g.outlet")
                     con.unregister("groups")
                     con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [SCHEMA_VERSION])
+                # schema 5 kept the story index pickled whole in story_index: the Store rebuilds it in
+                # the index tables from the placements (analysis.grouping.replay), in ingest order
+                if old is not None and old[0] == "5":
+                    con.execute("DROP TABLE IF EXISTS story_index")
+                    con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [SCHEMA_VERSION])
                 self._check_schema(con)
 
     def __repr__(self) -> str:
@@ -276,7 +281,7 @@ class StoreFile:
     def _check_schema(con: duckdb.DuckDBPyConnection) -> None:
         rows = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall()
         row = rows[0] if rows else None
-        if row is not None and row[0] in {"3", "4"}:
+        if row is not None and row[0] in {"3", "4", "5"}:
             raise StoreError(f"the store was written by an older Coverage Lens (schema {row[0]}): run "
                              "`python -m analysis ingest --store PATH` once to upgrade it")
         if row is None or row[0] != SCHEMA_VERSION:

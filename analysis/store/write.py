@@ -19,7 +19,6 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import pickle
 import secrets
 import socket
 import time
@@ -34,7 +33,7 @@ from ..cpu import cores
 from ..engine import Batch, EngineError, concat_batches, concat_mention_tones, iter_batches, iter_tones
 from ..entities import ARTICLE_ENTITIES_SQL
 from ..extract import Extracted
-from ..grouping import StoryIndex, assignments, place
+from ..grouping import IndexLog, StoryIndex, assignments, place, prepare, replay
 from ..outlets import outlet_groups
 from ..schema import ARTICLE_FIELDS, EXTRACTED, FETCHES, TONE, TONES
 from ..selection import Selection
@@ -42,6 +41,7 @@ from ..sentiment import SCORERS
 from ..tone import mention_tones, tone_version
 from ..utils import short_hash
 from .file import transaction
+from .index import load_index, save_index
 from .query import EVERYTHING, StoreQueries
 
 EXPORTS_KEPT = 4  # exports whose CSVs the store keeps (the most recent ones)
@@ -83,17 +83,28 @@ class Store(StoreQueries):
     (:class:`analysis.store.query.StoreQueries`) and its writes.
 
     Stories (``analysis.grouping``) are placed incrementally: table ``placements`` holds each
-    article's given story, its story and its copy group, ``story_index`` the pickled
-    :class:`analysis.grouping.StoryIndex` of each mode, so an ingest places its new articles after
-    the stored ones without regrouping them; ``articles.story`` is the placed story. Articles
-    stored without a placement (a store of schema 4 or older) are placed, in ingest order, when the
-    store is opened to write.
+    article's given story, its story and its copy group, the ``index_*`` tables the
+    :class:`analysis.grouping.StoryIndex` (:mod:`.index`), so an ingest reads the part of the index
+    its new articles look up, places them after the stored ones without regrouping them, and
+    appends what it added; ``articles.story`` is the placed story. When the store is opened to
+    write, a store of schema 5 (its index pickled whole) has its index rebuilt from its placements,
+    and articles stored without a placement (schema 4 or older) are placed, in ingest order.
     """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not self.read_only:
             with self.connect(write=True) as con:
+                indexed = con.execute("SELECT count(*) FROM index_articles").fetchall()[0][0]
+                if not indexed and con.execute("SELECT count(*) FROM placements").fetchall()[0][0]:
+                    fields = ", ".join(f'a."{c}"' for c in ARTICLE_FIELDS)
+                    rows = con.execute(f"SELECT {fields} FROM articles a JOIN placements p USING (article_id) "
+                                       "ORDER BY a.seq").df()
+                    placed = con.execute("SELECT article_id, story, copy_group FROM placements").df()
+                    index = StoryIndex(log=IndexLog(first=0))
+                    replay(index, rows.astype(str), placed)
+                    with transaction(con):
+                        save_index(con, index)
                 unplaced = con.execute("SELECT count(*) FROM articles a ANTI JOIN placements p USING (article_id)"
                                        ).fetchall()[0][0]
                 if unplaced:
@@ -422,13 +433,13 @@ def _place(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, stories: str) -> 
     """Place ``rows`` (``ARTICLE_FIELDS``, in order) into the stored story index (new ones as
     ``stories`` says: ``auto`` or ``given``) and record their placements; returns ``rows`` with
     ``story`` the placed story (an article placed before keeps its story)."""
-    found = con.execute("SELECT state FROM story_index WHERE mode = 'index'").fetchall()
-    index = pickle.loads(found[0][0]) if found else StoryIndex()
+    prepared = prepare(rows)
+    index = load_index(con, prepared)
     known = _placed(con, rows)
-    before = len(index.placed)
-    place(index, rows, stories=stories)
+    before = index.count
+    place(index, rows, stories=stories, prepared=prepared)
     placed = assignments(index, rows)
-    if len(index.placed) > before:
+    if index.count > before:
         new = list(dict.fromkeys(a for a in rows["article_id"].astype(str) if a not in known))
         given = rows.drop_duplicates("article_id").set_index("article_id")["story"]
         table = pd.DataFrame({
@@ -440,8 +451,7 @@ def _place(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, stories: str) -> 
         con.register("new_placements", table)
         con.execute("INSERT INTO placements SELECT * FROM new_placements ON CONFLICT DO NOTHING")
         con.unregister("new_placements")
-        state = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        con.execute("INSERT OR REPLACE INTO story_index VALUES ('index', ?, ?)", [state, len(index.placed)])
+        save_index(con, index)
     story = _placed(con, rows)
     return rows.assign(story=[story.get(a, s) for a, s in zip(rows["article_id"], placed["story"], strict=True)])
 
