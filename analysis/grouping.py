@@ -443,11 +443,14 @@ def assignments(index: StoryIndex, articles: pd.DataFrame) -> pd.DataFrame:
     return table[["article_id", "story", "copy_of"]]
 
 
-def assign_stories(articles: pd.DataFrame, *, stories: str = "auto", index: StoryIndex | None = None) -> pd.DataFrame:
+def assign_stories(articles: pd.DataFrame, *, stories: str = "auto", index: StoryIndex | None = None,
+                   known: pd.DataFrame | None = None) -> pd.DataFrame:
     """``articles`` (columns ``analysis.schema.ARTICLE_FIELDS``) with ``story`` filled in for every
     article without one (``stories="auto"``; ``"given"`` keeps the default story) and a
     ``copy_of`` column right after ``story``. ``index``: placements kept from earlier articles
-    (mutated); a fresh one by default. Does not mutate ``articles``.
+    (mutated); a fresh one by default. ``known``: those earlier articles (columns ``article_id``
+    and ``published``), so an article copying one of them has it as ``copy_of``. Does not mutate
+    ``articles``.
 
     >>> rows = pd.DataFrame({"article_id": ["a", "b"], "title": ["", ""], "published": ["", ""],
     ...     "story": ["", ""], "text": ["Quake hits Chile", "Pope visits Kenya"]})
@@ -456,7 +459,10 @@ def assign_stories(articles: pd.DataFrame, *, stories: str = "auto", index: Stor
     """
     index = index if index is not None else StoryIndex()
     place(index, articles, stories=stories)
-    found = assignments(index, articles)
+    rows = articles[["article_id", "published"]]
+    if known is not None and not known.empty:
+        rows = pd.concat([known[["article_id", "published"]].astype(str), rows.astype(str)], ignore_index=True)
+    found = assignments(index, rows).tail(len(articles))
     out = articles.copy()
     out["story"] = found["story"].to_numpy()
     copy_of = found["copy_of"].to_numpy()

@@ -138,10 +138,22 @@ def analyse_files(sources: list[Path], aliases: an.Aliases, engine: str) -> tupl
     return corpus, scored(key, engine, corpus.articles, extracted, aliases), key
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def place_uploads(base_key: str, _added: pd.DataFrame, added_key: str, _base: pd.DataFrame | None = None,
+                  _read: StoreRead | None = None) -> pd.DataFrame:
+    """The added articles with the stories and copies they get after the base corpus (``_base``, a
+    corpus's articles as read, or the store ``_read``): an upload on a story the corpus holds joins it."""
+    if _read is not None:
+        return open_store(_read.path, _read.alias_key).assign_stories(_added)
+    index = an.StoryIndex()
+    an.assign_stories(_base, index=index)
+    return an.assign_stories(_added, index=index, known=_base)
+
+
 def analyse_uploads(added: pd.DataFrame, aliases: an.Aliases, engine: str, *,
                     done: Callable[[int], None]) -> tuple[an.Analysis, str]:
-    """The analysis of uploaded articles, each extracted alone (cached per article), and its cache
-    key; ``done(n)`` after the n-th."""
+    """The analysis of uploaded articles (placed in stories, :func:`place_uploads`), each extracted
+    alone (cached per article), and its cache key; ``done(n)`` after the n-th."""
     pieces = []
     for i in range(len(added)):
         one = added.iloc[[i]]

@@ -124,6 +124,10 @@ def loaded(sources: list[Path], read: data.StoreRead | None, store: Path | None,
     if not added.empty:
         data.warm_model(aliases.names)
         step = sidebar.upload_progress(panels.uploads, added["article_id"].tolist())
+        if read is not None:
+            added = data.place_uploads(base_key, added, data.corpus_key(added, aliases), _read=read)
+        else:
+            added = data.place_uploads(base_key, added, data.corpus_key(added, aliases), _base=base_articles)
         uploaded, upload_key = data.analyse_uploads(added, aliases, engine, done=step)
         parts.append(uploaded)
         key = f"{base_key}+{upload_key}"

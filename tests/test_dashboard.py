@@ -438,3 +438,31 @@ def test_tone_dots_show_their_evidence_and_angles_what_they_carry(app):
     angles = next(t.value for t in app.dataframe if "information" in t.value.columns)
     assert not angles.empty and (angles["content_words"] >= 2).all()
     assert "ranked by what they carry" in " ".join(c.value for c in app.caption)
+
+
+def _wire_upload(corpus: pd.DataFrame) -> tuple[pd.Series, tuple[str, bytes, str]]:
+    """TechCrunch's article and a wire copy of it (a new first line, no story given) to upload."""
+    original = corpus.set_index("outlet").loc["TechCrunch"]
+    text = "(Reuters) Published with permission.\n\n" + original["text"]
+    return original, ("wire.jsonl", json.dumps({"outlet": "Wire", "title": original["title"],
+                                                "published": "2016-11-16", "text": text}).encode() + b"\n",
+                      "application/json")
+
+
+@pytest.mark.parametrize("mode", ["files", "store"])
+def test_an_upload_on_a_story_the_corpus_holds_joins_it(monkeypatch, tmp_path, bundled_articles, mode):
+    """A wire copy of TechCrunch's article uploaded beside the bundled corpus (files, or a store of
+    them) joins the bundled story and is marked a copy of TechCrunch's article."""
+    from analysis.store import open_store
+
+    args: tuple[str, ...] = ()
+    if mode == "store":
+        open_store(tmp_path / "s.duckdb").ingest(bundled_articles, jobs=1)
+        args = ("--store", str(tmp_path / "s.duckdb"))
+    app = _run(monkeypatch, *args)
+    original, upload = _wire_upload(bundled_articles)
+    app.sidebar.file_uploader(key="uploads").set_value([upload]).run()
+    assert not app.exception, [e.message for e in app.exception]
+    articles = _table(app, "articles").set_index("outlet")
+    assert articles.loc["Wire", "story"] == original["story"] == "Microsoft–OpenAI partnership"
+    assert articles.loc["Wire", "copy_of"] == original["article_id"]

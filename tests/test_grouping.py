@@ -299,3 +299,29 @@ def test_an_ingest_appends_to_the_stored_index_and_keeps_what_was_there(tmp_path
         new = rows(table, order)
         assert new[: len(old)] == old and len(new) > len(old)
     assert [r[0] for r in rows("index_articles", "number")] == list(range(len(articles)))
+
+
+def test_a_store_places_new_articles_as_an_ingest_would_without_changing(tmp_path):
+    """``Store.assign_stories`` (the dashboard's uploads beside a store) gives the stories and copies
+    ingesting the same articles next would give, and leaves the store as it was."""
+    import duckdb
+
+    from analysis.store import open_store
+
+    articles, _ = _sample()
+    path = tmp_path / "s.duckdb"
+    open_store(path).ingest(articles.iloc[:8], jobs=1)
+    later = articles.iloc[8:12].copy()
+    wire = articles.iloc[[0]].assign(outlet="Wire", text=_copy(articles.iloc[0]["text"]), story="",
+                                     published="2008-12-12")  # a day after its original
+    wire["article_id"] = wire["text"].map(article_id)
+    later = pd.concat([later, wire], ignore_index=True)
+    preview = open_store(path, read_only=True).assign_stories(later)
+    con = duckdb.connect(str(path), read_only=True)
+    placed_before = con.execute("SELECT count(*) FROM index_articles").fetchall()[0][0]
+    con.close()
+    assert placed_before == 8  # nothing saved
+    everything = assign_stories(pd.concat([articles.iloc[:8], later], ignore_index=True))
+    assert preview["story"].tolist() == everything["story"].tail(len(later)).tolist()
+    assert preview["copy_of"].iloc[-1] == articles.iloc[0]["article_id"]
+    shutil.rmtree(tmp_path, ignore_errors=True)

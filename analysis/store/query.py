@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..entities import ENTITIES_SQL, entity_table, tone_interval, typed_entity_table
 from ..extract import Extracted
+from ..grouping import assign_stories, prepare
 from ..names import INVENTORY, LINKED_NAMES_SQL, NameLinks, link_names, self_mention_pairs
 from ..pipeline import Analysis, apply_sentiment
 from ..schema import ARTICLE_FIELDS, ARTICLES, ENTITIES, ENTITY_TONE, EXTRACTED, FETCHES, TONE
@@ -33,6 +34,7 @@ from ..utils import short_hash
 from ..versions import tables_version
 from ..voice import VOICE_SQL, typed_voice_table, voice_table
 from .file import StoreFile, generation
+from .index import load_index
 
 EVERYTHING = Selection()
 
@@ -66,6 +68,18 @@ class StoreQueries(StoreFile):
                 ).fetchall()]
                 for key, column in (("outlets", "outlet"), ("stories", "story"), ("dates", "substr(published, 1, 10)"))
             }
+
+    def assign_stories(self, articles: pd.DataFrame, *, stories: str = "auto") -> pd.DataFrame:
+        """``articles`` (``ARTICLE_FIELDS``, not stored) with the ``story`` and ``copy_of`` an ingest
+        after the stored articles would give them (:func:`analysis.grouping.assign_stories`): they
+        join the store's stories and can be copies of its articles. The store is not changed (the
+        dashboard's uploads beside a store)."""
+        rows = articles.reset_index(drop=True)
+        with self.connect(write=False) as con:
+            index = load_index(con, prepare(rows))
+            known = con.execute("SELECT DISTINCT article_id, published FROM articles").df()
+        index.log = None  # nothing is saved
+        return assign_stories(rows, stories=stories, index=index, known=known)
 
     def copies(self) -> int:
         """How many analysed articles are wire copies of another (a non-empty ``copy_of``, from the
