@@ -41,8 +41,8 @@ def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...
     left.caption(f"{n_stories} in {count(len(outlets), 'outlet')}: {count(n_articles, 'article')}"
                  f"{copies}. Each cell counts an outlet's articles on the story (copies in brackets); a blank cell is "
                  f"a story that outlet did not cover."
-                 + (f" The {len(shown)} outlets with most articles have a column each; the other {len(others)} "
-                    f"share the {OTHERS} column." if others else "")
+                 + (f" The {OTHERS} column counts the {len(others)} outlets with fewest articles; the "
+                    f"{len(shown)} with most have a column each." if others else "")
                  + (" Click a row to show only that story in every tab." if len(stories) > 1 else ""))
     order = "Size" if len(stories) == 1 else right.radio(
         "Sort by", list(SORTS), key="stories_sort", horizontal=True,
@@ -60,8 +60,8 @@ def render(stories: pd.DataFrame, coverage: pd.DataFrame, chosen: tuple[str, ...
         pd.DataFrame({"Story": ranked["name"].to_numpy(), "First day": ranked["first_date"].to_numpy(),
                       "Articles": ranked["articles"].to_numpy(), "Copies": ranked["copies"].to_numpy(),
                       "Outlets": ranked["outlets"].to_numpy()}),
+        matrix[[OTHERS]].reset_index(drop=True) if others else None,  # before the outlets: never scrolled off
         matrix[shown].rename(columns=lambda o: f"{o} ").reset_index(drop=True),  # a space: never a fixed name
-        matrix[[OTHERS]].reset_index(drop=True) if others else None,
         None if others else pd.DataFrame({"Skipped by": ranked["missing_outlets"].to_numpy()}),
     ], axis=1)
     if not n_copies:
