@@ -66,10 +66,12 @@ def scorer_version(scorer: str) -> str:
 @lru_cache(maxsize=1)
 def tables_version() -> str:
     """The version of everything that turns stored results into the exported tables: every module
-    of the package, the data files the comparisons read (static vectors, stop words) and the
-    pandas and numpy versions (CSV formatting, float sums). A stored export is reused only under
-    the same version."""
+    of the package, the data files the comparisons read (static vectors, stop words, the house-style
+    words terms leave out, the verb synonyms and opposites key messages read) and the pandas and
+    numpy versions (CSV formatting, float sums). A stored export is reused only under the same
+    version."""
     data = _PACKAGE.parent / "data"
-    files = sorted(_PACKAGE.rglob("*.py")) + [data / "minilm_static.npz", data / "stopwords.txt"]
+    read = ("minilm_static.npz", "stopwords.txt", "house_style.txt", "verb_relations.csv")
+    files = sorted(_PACKAGE.rglob("*.py")) + [data / name for name in read]
     versions = [f"{name}={metadata.version(name)}" for name in ("pandas", "numpy")]
     return short_hash(*versions, *(f.read_bytes() for f in files if f.exists()), length=12)

@@ -78,7 +78,6 @@ class StoreQueries(StoreFile):
         with self.connect(write=False) as con:
             index = load_index(con, prepare(rows))
             known = con.execute("SELECT DISTINCT article_id, published FROM articles").df()
-        index.log = None  # nothing is saved
         return assign_stories(rows, stories=stories, index=index, known=known)
 
     def copies(self) -> int:
