@@ -96,8 +96,24 @@ def test_timeline_counts_articles_per_day_and_skips_undated():
     traces = _traces_by_name(fig)
     assert list(traces["TechCrunch"].y) == [1, 1]
     assert list(traces["TechRepublic"].y) == [1]  # the undated article is left out
+    assert fig.layout.barmode == "stack"  # outlets with the same counts stack instead of hiding one another
+    assert "per day" in fig.layout.title.text
     undated = charts.timeline_chart(frame.assign(published=""), colors=COLORS)
     assert "publication date" in undated.layout.annotations[0].text
+
+
+def test_timeline_counts_weeks_over_a_long_span():
+    """Past ``WEEKLY_AFTER_DAYS`` a bar is a week (from its Monday): 2016-11-15 and -17 share one."""
+    frame = _articles([("a", "TechCrunch", "", "2016-11-15", 10, 1, 0.0, 0.0),
+                       ("b", "TechCrunch", "", "2016-11-17", 10, 1, 0.0, 0.0),
+                       ("c", "TechCrunch", "", "2017-06-01", 10, 1, 0.0, 0.0)])
+    fig = charts.timeline_chart(frame, colors=COLORS)
+    trace = _traces_by_name(fig)["TechCrunch"]
+    assert [str(x)[:10] for x in trace.x] == ["2016-11-14", "2017-05-29"]
+    assert list(trace.y) == [2, 1]
+    assert "per week" in fig.layout.title.text
+    short = charts.timeline_chart(frame.iloc[:2], colors=COLORS)
+    assert list(_traces_by_name(short)["TechCrunch"].y) == [1, 1]
 
 
 def test_outlet_entities_sums_stories_and_recomputes_share():

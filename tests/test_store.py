@@ -716,8 +716,9 @@ def _as_old_schema(path, version: str, undo: str) -> None:
     con.execute(undo)
     con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [version])
     con.close()
-    with pytest.raises(StoreError, match=rf"older Coverage Lens \(schema {version}\).*ingest --store"):
+    with pytest.raises(StoreError, match=rf"older Coverage Lens \(schema {version}\).*ingest --store") as refused:
         open_store(path, read_only=True)
+    assert f"--store {path}`" in str(refused.value)  # the command names this store, ready to paste
 
 
 def test_a_schema_3_store_is_upgraded_by_a_writer_and_named_to_a_reader(tmp_path, bundled_articles):

@@ -99,33 +99,43 @@ def spans_several_days(articles: pd.DataFrame) -> bool:
     return days[days != ""].nunique() > 1
 
 
+# above this many days from the first article to the last, the timeline counts weeks, not days
+WEEKLY_AFTER_DAYS = 92
+
+
 def timeline_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.Figure:
-    """Attention over time: articles published per day and outlet (undated articles left out).
+    """Attention over time: articles published per day (per week past ``WEEKLY_AFTER_DAYS``),
+    a bar per day stacked by outlet, so outlets with the same counts never hide one another
+    (undated articles left out).
 
     ``articles`` needs outlet, published (``YYYY-MM-DD``), article_id, words.
     """
-    shown = drawn(articles, colors)  # a line summing the other outlets would flatten every other line
+    shown = fold(articles, colors)  # the outlets past the palette stack as one "Others" segment
     day = published_dates(shown["published"])
     dated = shown.assign(day=day).dropna(subset=["day"])
     if dated.empty:
         return empty_figure("No article in the selection has a publication date.")
+    weekly = (dated["day"].max() - dated["day"].min()).days > WEEKLY_AFTER_DAYS
+    if weekly:  # the Monday of the article's week
+        dated = dated.assign(day=dated["day"] - pd.to_timedelta(dated["day"].dt.weekday, unit="D"))
     per = dated.groupby(["outlet", "day"]).agg(articles=("article_id", "nunique"), words=("words", "sum")).reset_index()
+    period, when = ("week", "week of %{x|%Y-%m-%d}") if weekly else ("day", "%{x|%Y-%m-%d}")
     fig = go.Figure()
     for outlet in outlet_order(per["outlet"]):
         rows = per[per["outlet"] == outlet]
-        fig.add_scatter(
-            x=rows["day"], y=rows["articles"], mode="lines+markers", name=esc(outlet),
-            line={"color": _color(colors, outlet)}, customdata=rows[["words"]].to_numpy(),
+        fig.add_bar(
+            x=rows["day"], y=rows["articles"], name=esc(outlet), marker_color=_color(colors, outlet),
+            customdata=rows[["words"]].to_numpy(),
             hovertemplate=(
-                f"<b>{esc(outlet)}</b><br>%{{x|%Y-%m-%d}}<br>%{{y}} articles"
-                "<br>%{customdata[0]:,} words<extra></extra>"
+                f"<b>{esc(outlet)}</b><br>{when}<br>%{{y}} articles<br>%{{customdata[0]:,}} words<extra></extra>"
             ),
         )
-    _layout(fig, "Attention over time: articles per day", subtitle=_left_out(articles, shown))
-    fig.update_yaxes(
-        title_text="Articles published", rangemode="tozero", dtick=1 if per["articles"].max() <= 10 else None
-    )
-    fig.update_xaxes(title_text="Publication date")
+    _layout(fig, f"Attention over time: articles per {period}, stacked by outlet")
+    fig.update_layout(barmode="stack", bargap=0.15)
+    total = per.groupby("day")["articles"].sum().max()
+    fig.update_yaxes(title_text=f"Articles published per {period}", rangemode="tozero",
+                     dtick=1 if total <= 10 else None)
+    fig.update_xaxes(title_text="Publication date" if not weekly else "Publication week (Monday)")
     return fig
 
 

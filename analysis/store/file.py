@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import shlex
 import threading
 import time
 import weakref
@@ -237,7 +238,7 @@ class StoreFile:
             if not self.path.exists():
                 raise StoreError(f"no store at {self.path}: run `python -m analysis ingest SOURCE` first")
             with self.connect() as con:
-                self._check_schema(con)
+                self._check_schema(con, self.path)
         else:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -266,7 +267,7 @@ class StoreFile:
                 if old is not None and old[0] == "5":
                     con.execute("DROP TABLE IF EXISTS story_index")
                     con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [SCHEMA_VERSION])
-                self._check_schema(con)
+                self._check_schema(con, self.path)
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r}, read_only={self.read_only})"
@@ -278,12 +279,12 @@ class StoreFile:
         return self.scorers[sentiment]
 
     @staticmethod
-    def _check_schema(con: duckdb.DuckDBPyConnection) -> None:
+    def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         rows = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall()
         row = rows[0] if rows else None
         if row is not None and row[0] in {"3", "4", "5"}:
             raise StoreError(f"the store was written by an older Coverage Lens (schema {row[0]}): run "
-                             "`python -m analysis ingest --store PATH` once to upgrade it")
+                             f"`python -m analysis ingest --store {shlex.quote(str(path))}` once to upgrade it")
         if row is None or row[0] != SCHEMA_VERSION:
             raise StoreError(f"store schema {row[0] if row else '?'} is not {SCHEMA_VERSION}: use a new --store path")
 
