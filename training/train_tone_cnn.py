@@ -332,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--nets", default="plain", help="nets per fold, comma-separated (NETS; seedN; distil)")
-    parser.add_argument("--ship", default="plain:best", help="fit: the net and variant written (NET:VARIANT)")
+    parser.add_argument("--ship", default="plain:best",
+                        help="fit: the net and variant written (NET:VARIANT; auto: the best on the inner split)")
     parser.add_argument("--jobs", type=int, default=1, help="nets trained at once (one torch thread each)")
     parser.add_argument("--cache", type=Path, help="keep each trained net here and read it back when asked again")
     parser.add_argument("--ensemble", action="store_true", help="cv: also the mean with the light model")
@@ -351,8 +352,11 @@ def main(argv: list[str] | None = None) -> int:
     _SHARED.update(x=x, sentence=sentence, bucket=bucket, y=y, articles=articles, args=args)
     names = args.nets.split(",")
     if args.command == "fit":
-        ship_net, ship_variant = args.ship.split(":")
         fitted = fit_nets(np.arange(len(data)), names, seed=SEED, jobs=args.jobs, dim=x.shape[2], args=args)
+        inner = {(n, v): f for n in names for v, (_, f) in fitted[n].items()}
+        print("inner macro-F1: " + ", ".join(f"{n}:{v} {f:.3f}" for (n, v), f in inner.items()), file=sys.stderr)
+        ship_net, ship_variant = max(inner, key=inner.get) if args.ship == "auto" else args.ship.split(":")
+        args.ship = f"{ship_net}:{ship_variant}"
         net = nets_of(fitted[ship_net], x.shape[2], args)[ship_variant]
         np.savez_compressed(args.out, **export(net, args.width))
         write_reference(net, data, x, sentence, bucket)
