@@ -43,12 +43,14 @@ from train_tone import (
     report,
 )
 
-from analysis.tone_cnn import EXTRA, MAX_DISTANCE, MAX_WORDS, mention_window, sentence_words
+from analysis.similarity import load_model as load_static_model
+from analysis.tone_cnn import EXTRA, MAX_DISTANCE, MAX_WORDS, _split, mention_window, sentence_words
 
 
 def encode(data):
     """Windows of words (padded word features) and per target its window and distance buckets
-    (a sentence's window: the whole sentence up to MAX_WORDS words, as at inference)."""
+    (a sentence's window: the whole sentence up to MAX_WORDS words, as at inference); and per
+    window's word its WordPiece ids (padded with the vocabulary's size), as the piece table reads them."""
     texts = list(dict.fromkeys(data["text"]))
     index = {t: i for i, t in enumerate(texts)}
     words = sentence_words(texts)
@@ -63,7 +65,23 @@ def encode(data):
     bucket = np.full((len(data), MAX_WORDS), -1, np.int64)  # -1: no word there
     for j, (_, b) in enumerate(buckets):
         bucket[j, : len(b)] = b
-    return x, np.array([i for i, _ in buckets]), bucket
+    return x, np.array([i for i, _ in buckets]), bucket, word_pieces(texts, keys)
+
+
+def word_pieces(texts: list[str], keys: dict) -> np.ndarray:
+    """Per window (``keys``: (text, first word, end) -> window) and word: its WordPiece ids, padded
+    with the vocabulary's size (words x pieces, as ``analysis.tone_cnn._piece_means`` reads them)."""
+    spans, flat = _split(texts)
+    tokens = load_static_model().tokenise(flat)
+    lengths = np.diff(tokens.offsets)
+    vocabulary = load_static_model().unit.shape[0]
+    first_word = np.concatenate([[0], np.cumsum([len(w) for w in spans])])
+    out = np.full((len(keys), MAX_WORDS, int(lengths.max())), vocabulary, np.int64)
+    for (k, lo, hi), i in keys.items():
+        for j, w in enumerate(range(first_word[k] + lo, first_word[k] + hi)):
+            ids = tokens.ids[tokens.offsets[w] : tokens.offsets[w + 1]]
+            out[i, j, : len(ids)] = ids
+    return out
 
 
 # Per net: target-name masking (the target's words' vectors zeroed, per example), word dropout (whole
@@ -72,6 +90,10 @@ NETS = {
     "plain": {"mask": 0.0, "word_dropout": 0.0, "smoothing": 0.0, "distil": 0.0},
     "reg": {"mask": 0.3, "word_dropout": 0.1, "smoothing": 0.1, "distil": 0.0},
     "distil": {"mask": 0.0, "word_dropout": 0.0, "smoothing": 0.0, "distil": 0.5},
+    # a learned correction of each WordPiece's static vector; "penalty": times the mean squared norm of
+    # the corrections a batch reads (None: no correction)
+    "tune": {"mask": 0.0, "word_dropout": 0.0, "smoothing": 0.0, "distil": 0.0, "penalty": 0.01},
+    "tune0": {"mask": 0.0, "word_dropout": 0.0, "smoothing": 0.0, "distil": 0.0, "penalty": 0.0},
 }
 EMA_DECAY = 0.995  # per step (about 110 steps an epoch): an average over the last two epochs or so
 
@@ -102,13 +124,19 @@ def augment(x, bucket, settings: dict):
     return x
 
 
-def build(dim: int, filters: int, width: int, dropout: float):
+def build(dim: int, filters: int, width: int, dropout: float, *, tune: bool = False):
     import torch
     from torch import nn
+
+    vocabulary, vector = load_static_model().unit.shape
 
     class Net(nn.Module):
         def __init__(self) -> None:
             super().__init__()
+            # per WordPiece, a correction of its static vector (the last row: padding, kept zero)
+            self.pieces = nn.Embedding(vocabulary + 1, vector, padding_idx=vocabulary) if tune else None
+            if tune:
+                nn.init.zeros_(self.pieces.weight)
             self.conv = nn.Conv1d(dim, filters, width, padding=width // 2)
             self.distance = nn.Embedding(2 * MAX_DISTANCE + 1, filters)
             self.query = nn.Parameter(torch.zeros(filters))
@@ -117,7 +145,15 @@ def build(dim: int, filters: int, width: int, dropout: float):
             self.drop_in, self.drop = nn.Dropout(dropout / 2), nn.Dropout(dropout)
             nn.init.normal_(self.distance.weight, std=0.1)
 
-        def forward(self, x, bucket):
+        def corrections(self, pieces):
+            """Per word, the mean of its pieces' corrections (zero for a word without pieces)."""
+            real = (pieces < vocabulary).float()
+            total = (self.pieces(pieces) * real[..., None]).sum(2)
+            return total / real.sum(2, keepdim=True).clamp(min=1)
+
+        def forward(self, x, bucket, pieces=None):
+            if self.pieces is not None:
+                x = torch.cat([x[..., :vector] + self.corrections(pieces), x[..., vector:]], -1)
             valid = bucket >= 0
             b = bucket.clamp(min=0)
             c = self.conv(self.drop_in(x).transpose(1, 2)).transpose(1, 2)
@@ -157,13 +193,13 @@ def train(x, sentence, bucket, y, articles, rows, args, *, seed: int, settings: 
     tr, va, rng = inner_split(articles, rows, seed=seed if split_seed is None else split_seed)
     if split_seed is not None and split_seed != seed:
         rng = np.random.default_rng(seed)
-    net = build(x.shape[2], args.filters, args.width, args.dropout)
+    net = build(x.shape[2], args.filters, args.width, args.dropout, tune="penalty" in settings)
     counts = np.bincount(y[tr], minlength=3)
     class_weight = torch.tensor(len(tr) / (3 * counts), dtype=torch.float32)
     loss_fn = torch.nn.CrossEntropyLoss(weight=class_weight, label_smoothing=settings["smoothing"])
     optimiser = torch.optim.Adam(net.parameters(), lr=args.lr, weight_decay=args.decay)
     xt, bt, yt = torch.from_numpy(x), torch.from_numpy(bucket), torch.from_numpy(np.asarray(y))
-    st = torch.from_numpy(sentence)
+    st, pt = torch.from_numpy(sentence), torch.from_numpy(_SHARED["pieces"])
     soft_t = torch.from_numpy(soft.astype(np.float32)) if soft is not None else None
     ema = {k: v.detach().clone() for k, v in net.state_dict().items()}
     started = time.perf_counter()
@@ -180,9 +216,12 @@ def train(x, sentence, bucket, y, articles, rows, args, *, seed: int, settings: 
         for i in range(0, len(order), args.batch):
             batch = torch.from_numpy(order[i : i + args.batch])
             optimiser.zero_grad()
-            xb, bb = trimmed(xt[st[batch]], bt[batch])
-            logits = net(augment(xb, bb, settings), bb)
+            xb, bb, pb = trimmed(xt[st[batch]], bt[batch], pt[st[batch]])
+            logits = net(augment(xb, bb, settings), bb, pb)
             loss = loss_fn(logits, yt[batch])
+            if settings.get("penalty"):
+                real = pb < net.pieces.padding_idx
+                loss = loss + settings["penalty"] * (net.pieces(pb[real]) ** 2).sum(1).mean()
             if soft_t is not None:
                 teacher = soft_t[batch]
                 loss = (1 - settings["distil"]) * loss - settings["distil"] * (
@@ -215,10 +254,13 @@ def train(x, sentence, bucket, y, articles, rows, args, *, seed: int, settings: 
     return {k: (state, f) for k, (f, state) in variants.items()}
 
 
-def trimmed(x, bucket):
-    """The batch cut after its last word (the rest is padding: zero vectors, as the convolution's own)."""
+def trimmed(x, bucket, pieces):
+    """The batch cut after its last word (the rest is padding: zero vectors, as the convolution's own),
+    and its words' pieces after the most any word has."""
     last = int((bucket >= 0).any(0).nonzero().max()) + 1
-    return x[:, :last], bucket[:, :last]
+    pieces = pieces[:, :last]
+    most = int((pieces < pieces.max()).sum(2).max()) if pieces.numel() else 0
+    return x[:, :last], bucket[:, :last], pieces[..., : max(most, 1)]
 
 
 def predict(net, x, sentence, bucket, rows) -> np.ndarray:
@@ -226,8 +268,10 @@ def predict(net, x, sentence, bucket, rows) -> np.ndarray:
 
     net.eval()
     with torch.no_grad():
+        pieces = _SHARED["pieces"]
         out = [torch.softmax(net(*trimmed(torch.from_numpy(x[sentence[rows[i : i + 256]]]),
-                                          torch.from_numpy(bucket[rows[i : i + 256]]))), 1).numpy()
+                                          torch.from_numpy(bucket[rows[i : i + 256]]),
+                                          torch.from_numpy(pieces[sentence[rows[i : i + 256]]]))), 1).numpy()
                for i in range(0, len(rows), 256)]
     return np.concatenate(out) if out else np.zeros((0, 3))
 
@@ -239,7 +283,17 @@ def export(net, width: int) -> dict[str, np.ndarray]:
     return {"conv": np.ascontiguousarray(conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])),
             "conv_bias": sd["conv.bias"], "distance": sd["distance.weight"], "query": sd["query"],
             "distance_attention": sd["distance_attention"], "out": sd["out.weight"], "out_bias": sd["out.bias"],
-            "width": np.array(width)}
+            "width": np.array(width), **piece_corrections(sd)}
+
+
+def piece_corrections(sd: dict) -> dict[str, np.ndarray]:
+    """The WordPieces whose static vector the net corrects (those seen in training): ``piece_ids``
+    and their corrected vectors, ``piece_vectors`` (none for a net without corrections)."""
+    if "pieces.weight" not in sd:
+        return {}
+    delta = sd["pieces.weight"][:-1]
+    ids = np.flatnonzero(np.abs(delta).max(1) > 0).astype(np.int32)
+    return {"piece_ids": ids, "piece_vectors": (load_static_model().unit[ids] + delta[ids]).astype(np.float32)}
 
 
 REFERENCE = ROOT / "tests" / "data" / "tone" / "reference.json"
@@ -297,7 +351,7 @@ def nets_of(variants: dict, dim: int, args) -> dict:
     """Each variant's net, loaded."""
     out = {}
     for name, (state, _) in variants.items():
-        out[name] = build(dim, args.filters, args.width, args.dropout)
+        out[name] = build(dim, args.filters, args.width, args.dropout, tune="pieces.weight" in state)
         out[name].load_state_dict(state)
     return out
 
@@ -347,9 +401,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.sample:
         data = data.sample(args.sample, random_state=SEED).reset_index(drop=True)
     started = time.perf_counter()
-    x, sentence, bucket = encode(data)
+    x, sentence, bucket, pieces = encode(data)
     y, articles = data["label"].to_numpy(), data["article"].to_numpy()
-    _SHARED.update(x=x, sentence=sentence, bucket=bucket, y=y, articles=articles, args=args)
+    _SHARED.update(x=x, sentence=sentence, bucket=bucket, pieces=pieces, y=y, articles=articles, args=args)
     names = args.nets.split(",")
     if args.command == "fit":
         fitted = fit_nets(np.arange(len(data)), names, seed=SEED, jobs=args.jobs, dim=x.shape[2], args=args)
