@@ -129,17 +129,24 @@ class ToneCNN:
         self.out = weights["out"]  # (3, 3 * filters)
         self.out_bias = weights["out_bias"]
         self.width = int(weights["width"])
+        # WordPieces whose static vector training corrected, and their corrected vectors (optional)
+        self.piece_ids = weights.get("piece_ids", np.zeros(0, np.int32))
+        self.piece_vectors = weights.get("piece_vectors")
         self._piece_table: np.ndarray | None = None
         extra = self.conv.reshape(self.width, -1, self.conv.shape[1])[:, -EXTRA:]
         self.extra_taps = [[row for row in tap] for tap in extra]  # per tap, per extra feature: (filters,)
 
     @property
     def piece_table(self) -> np.ndarray:
-        """Every WordPiece's vector through each tap of the convolution: (vocabulary, width x filters).
+        """Every WordPiece's vector (as corrected in training, where it was) through each tap of the
+        convolution: (vocabulary, width x filters).
         A word's contribution is the mean of its pieces' rows (the convolution is linear), so a
         sentence needs no matrix product of its own. Computed once, on first use."""
         if self._piece_table is None:
             unit = load_static_model().unit
+            if len(self.piece_ids):
+                unit = unit.copy()
+                unit[self.piece_ids] = self.piece_vectors
             taps = self.conv.reshape(self.width, -1, self.conv.shape[1])[:, : unit.shape[1]]
             self._piece_table = np.hstack([unit @ tap for tap in taps]).astype(np.float32)
         return self._piece_table

@@ -371,6 +371,25 @@ def fit_nets(rows: np.ndarray, names: list[str], *, seed: int, jobs: int, dim: i
     return out
 
 
+WEIGHTS = np.round(np.arange(0, 1.0001, 0.05), 2)  # the light model's weights tried on the inner split
+
+
+def light_probabilities(model, lx: np.ndarray) -> np.ndarray:
+    z = ((lx - model.mean) / model.scale) @ model.coef.T + model.intercept
+    z = np.exp(z - z.max(1, keepdims=True))
+    return z / z.sum(1, keepdims=True)
+
+
+def choose_weight(y: np.ndarray, light: np.ndarray, cnn: np.ndarray) -> float:
+    """The light model's weight in ``WEIGHTS`` with the best macro-F1 of ``w * light + (1 - w) * cnn``
+    (ties: the one nearest 0.5). From branch tone4."""
+    from sklearn.metrics import f1_score
+
+    scores = [f1_score(y, (w * light + (1 - w) * cnn).argmax(1), average="macro") for w in WEIGHTS]
+    best = max(scores)
+    return float(min((w for w, f in zip(WEIGHTS, scores, strict=True) if f == best), key=lambda w: abs(w - 0.5)))
+
+
 def main(argv: list[str] | None = None) -> int:
     import torch
 
@@ -427,22 +446,39 @@ def main(argv: list[str] | None = None) -> int:
                   for k in range(FOLDS)]
     keys = [(n, v) for n in names for v in fitted[0][n]]
     p = {key: np.zeros((len(data), 3)) for key in keys}
-    p_chosen, chosen = np.zeros((len(data), 3)), []
+    from sklearn.metrics import f1_score
+
+    p_chosen, p_mixed_chosen, chosen, chosen_mixed = np.zeros((len(data), 3)), np.zeros((len(data), 3)), [], []
+    inner_mix: dict = {}  # per net:variant of the fold, the light model's weight and its inner predictions
     lx = light_features(data) if args.ensemble else None
     p_light = np.zeros((len(data), 3))
+    p_mixed = {key: np.zeros((len(data), 3)) for key in keys}
+    mix_weights = {key: [] for key in keys}
     for k in range(FOLDS):
         test = np.flatnonzero(fold == k)
+        if args.ensemble:  # the light model's weight, on the inner split: the light model fitted without it
+            tr, va, _ = inner_split(articles, np.flatnonzero(fold != k), seed=SEED + k)
+            inner_light = light_probabilities(fit_light(lx[tr], y[tr], c=0.003), lx[va])
         for n in names:
             for v, net in nets_of(fitted[k][n], x.shape[2], args).items():
                 p[n, v][test] = predict(net, x, sentence, bucket, test)
+                if args.ensemble:
+                    q = predict(net, x, sentence, bucket, va)
+                    mix_weights[n, v].append(choose_weight(y[va], inner_light, q))
+                    inner_mix[n, v] = (mix_weights[n, v][-1], q)
         # the one net (and variant) with the best inner macro-F1: chosen without the test fold
         chosen.append(max(keys, key=lambda key: fitted[k][key[0]][key[1]][1]))
         p_chosen[test] = p[chosen[-1]][test]
+        if args.ensemble:  # the same, by the inner macro-F1 of its mix with the light model
+            mixed = {key: f1_score(y[va], (w * inner_light + (1 - w) * q).argmax(1), average="macro")
+                     for key, (w, q) in inner_mix.items()}
+            chosen_mixed.append(max(keys, key=mixed.get))
         if args.ensemble:
-            model = fit_light(lx[fold != k], y[fold != k], c=0.003)
-            z = ((lx[test] - model.mean) / model.scale) @ model.coef.T + model.intercept
-            z = np.exp(z - z.max(1, keepdims=True))
-            p_light[test] = z / z.sum(1, keepdims=True)
+            p_light[test] = light_probabilities(fit_light(lx[fold != k], y[fold != k], c=0.003), lx[test])
+            for key in keys:
+                w = mix_weights[key][-1]
+                p_mixed[key][test] = w * p_light[test] + (1 - w) * p[key][test]
+            p_mixed_chosen[test] = p_mixed[chosen_mixed[-1]][test]
     results = {"model": "cnn", "targets": len(data), "seconds": round(time.perf_counter() - started),
                "settings": {k: str(v) for k, v in vars(args).items()
                             if k not in {"data", "out", "command", "predictions"}},
@@ -452,14 +488,21 @@ def main(argv: list[str] | None = None) -> int:
         results[f"cnn {n}:{v}"] = report(data, p[n, v].argmax(1))
         if args.ensemble:
             results[f"mean of cnn {n}:{v} and light"] = report(data, (p[n, v] + p_light).argmax(1))
+            results[f"cnn {n}:{v} and light, weights {mix_weights[n, v]} from the inner split"] = report(
+                data, p_mixed[n, v].argmax(1))
     results["chosen per fold on the inner split"] = [f"{n}:{v}" for n, v in chosen]
     results["cnn chosen on the inner split"] = report(data, p_chosen.argmax(1))
     if args.ensemble:
         results["light"] = report(data, p_light.argmax(1))
         results["mean of cnn chosen on the inner split and light"] = report(data, (p_chosen + p_light).argmax(1))
+        results["chosen per fold by its mix's inner macro-F1"] = [
+            f"{n}:{v} weight {mix_weights[n, v][k]}" for k, (n, v) in enumerate(chosen_mixed)]
+        results["cnn and light, net, variant and weight chosen on the inner split"] = report(
+            data, p_mixed_chosen.argmax(1))
     print(json.dumps(results, indent=1))
     if args.predictions:
-        np.savez(args.predictions, light=p_light, chosen=p_chosen, **{f"{n}_{v}": q for (n, v), q in p.items()})
+        np.savez(args.predictions, light=p_light, chosen=p_chosen, mixed_chosen=p_mixed_chosen,
+                 **{f"{n}_{v}": q for (n, v), q in p.items()})
     print_mistakes(data, p[keys[0]].argmax(1), args.examples)
     return 0
 
