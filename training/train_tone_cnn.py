@@ -404,9 +404,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--patience", type=int, default=3)
-    parser.add_argument("--nets", default="plain", help="nets per fold, comma-separated (NETS; seedN; distil)")
-    parser.add_argument("--ship", default="plain:best",
-                        help="fit: the net and variant written (NET:VARIANT; auto: the best on the inner split)")
+    parser.add_argument("--nets", default="plain,tune,tune0", help="nets per fold, comma-separated (NETS; seedN)")
+    parser.add_argument("--ship", default="mix",
+                        help="fit: the net and variant written (NET:VARIANT; auto: the best on the inner split; "
+                             "mix: net, variant and the light model's weight by the mix's inner macro-F1)")
     parser.add_argument("--jobs", type=int, default=1, help="nets trained at once (one torch thread each)")
     parser.add_argument("--cache", type=Path, help="keep each trained net here and read it back when asked again")
     parser.add_argument("--ensemble", action="store_true", help="cv: also the mean with the light model")
@@ -425,16 +426,37 @@ def main(argv: list[str] | None = None) -> int:
     _SHARED.update(x=x, sentence=sentence, bucket=bucket, pieces=pieces, y=y, articles=articles, args=args)
     names = args.nets.split(",")
     if args.command == "fit":
-        fitted = fit_nets(np.arange(len(data)), names, seed=SEED, jobs=args.jobs, dim=x.shape[2], args=args)
+        from sklearn.metrics import f1_score
+
+        rows = np.arange(len(data))
+        fitted = fit_nets(rows, names, seed=SEED, jobs=args.jobs, dim=x.shape[2], args=args)
         inner = {(n, v): f for n in names for v, (_, f) in fitted[n].items()}
         print("inner macro-F1: " + ", ".join(f"{n}:{v} {f:.3f}" for (n, v), f in inner.items()), file=sys.stderr)
-        ship_net, ship_variant = max(inner, key=inner.get) if args.ship == "auto" else args.ship.split(":")
+        weight = 0.5
+        if args.ship == "mix":  # net, variant and the light model's weight by the mix's inner macro-F1
+            tr, va, _ = inner_split(articles, rows, seed=SEED)
+            lx = light_features(data)
+            inner_light = light_probabilities(fit_light(lx[tr], y[tr], c=0.003), lx[va])
+            mixes = {}
+            for n in names:
+                for v, net in nets_of(fitted[n], x.shape[2], args).items():
+                    q = predict(net, x, sentence, bucket, va)
+                    w = choose_weight(y[va], inner_light, q)
+                    mixes[n, v] = (f1_score(y[va], (w * inner_light + (1 - w) * q).argmax(1), average="macro"), w)
+            print("inner macro-F1 mixed: " + ", ".join(f"{n}:{v} {f:.3f} (weight {w})"
+                                                       for (n, v), (f, w) in mixes.items()), file=sys.stderr)
+            ship_net, ship_variant = max(mixes, key=lambda key: mixes[key][0])
+            weight = mixes[ship_net, ship_variant][1]
+        elif args.ship == "auto":
+            ship_net, ship_variant = max(inner, key=inner.get)
+        else:
+            ship_net, ship_variant = args.ship.split(":")
         args.ship = f"{ship_net}:{ship_variant}"
         net = nets_of(fitted[ship_net], x.shape[2], args)[ship_variant]
-        np.savez_compressed(args.out, **export(net, args.width))
+        np.savez_compressed(args.out, **export(net, args.width), light_weight=np.array(weight, np.float32))
         write_reference(net, data, x, sentence, bucket)
-        print(f"wrote {args.out} ({args.ship}, inner macro-F1 {fitted[ship_net][ship_variant][1]:.3f}) and "
-              f"{REFERENCE} from {len(data)} targets in {time.perf_counter() - started:.0f} s")
+        print(f"wrote {args.out} ({args.ship}, inner macro-F1 {fitted[ship_net][ship_variant][1]:.3f}, light "
+              f"weight {weight}) and {REFERENCE} from {len(data)} targets in {time.perf_counter() - started:.0f} s")
         return 0
     fold = folds(data)
     if args.jobs > 1 and "distil" not in names:  # all folds' nets at once
