@@ -525,7 +525,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.predictions:
         np.savez(args.predictions, light=p_light, chosen=p_chosen, mixed_chosen=p_mixed_chosen,
                  **{f"{n}_{v}": q for (n, v), q in p.items()})
-    print_mistakes(data, p[keys[0]].argmax(1), args.examples)
+    # the mistakes of the mix chosen on the inner split (--ensemble), else of the first net
+    print_mistakes(data, (p_mixed_chosen if args.ensemble else p[keys[0]]).argmax(1), args.examples)
     return 0
 
 
