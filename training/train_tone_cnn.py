@@ -1,22 +1,27 @@
 """Train and cross-validate the convolutional entity-tone model (``analysis.tone_cnn``) on NewsMTSC.
 
-    python training/train_tone_cnn.py cv            # grouped 5-fold CV, same folds as train_tone.py
-    python training/train_tone_cnn.py cv --ensemble # also the mean of its and the light model's probabilities
-    python training/train_tone_cnn.py fit           # rebuild data/tone_cnn.npz
-    python training/train_tone_cnn.py cv --ensemble --nets plain,reg --jobs 2   # the variants of README
+    python training/train_tone_cnn.py cv --ensemble --jobs 2  # 5-fold CV (folds of train_tone.py), shipped rule
+    python training/train_tone_cnn.py fit --jobs 2            # data/tone_cnn.npz, tests/data/tone/reference.json
+    python training/train_tone_cnn.py cv --ensemble --nets plain,reg,seed1,distil --jobs 2   # README's other rows
 
 Needs torch (``training/requirements.txt``). Seeded: the same command gives the same figures and
-weights (torch on CPU, one thread). Each fold (and the final fit) stops early on an inner split:
-10% of the training articles, chosen by the seed, the epoch with the best macro-F1 there kept.
+weights (torch on CPU, one thread per net; ``--jobs`` trains nets at once, same result). Each net
+stops early on an inner split: 10% of the training articles, chosen by the seed, the epoch with the
+best macro-F1 there kept.
 
 Each net also gives variants that cost nothing at inference (one net of the same shape): ``ema``,
 an exponential moving average of its weights over the training steps (the average's best epoch on
 the inner split), and ``avg3``, the uniform average of its three best epochs' weights (by inner
-macro-F1). ``--nets`` names the nets trained per fold: ``plain`` (as shipped before), ``reg``
-(target-name masking, word dropout, label smoothing: :data:`NETS`), ``seedN`` (plain, another seed),
-``distil`` (a plain net trained on the gold labels mixed with the mean probabilities of the fold's
-other nets, its teachers, which saw only the fold's training articles).
-"""
+macro-F1). ``--nets`` names the nets trained per fold (:data:`NETS`): ``plain`` (as shipped before
+branch tone5), ``tune`` and ``tune0`` (which also learn a correction of each WordPiece's static
+vector), ``reg`` (target-name masking, word dropout, label smoothing), ``seedN`` (plain, another
+seed), ``distil`` (a plain net trained on the gold labels mixed with the mean probabilities of the
+fold's other nets, its teachers, which saw only the fold's training articles).
+
+The shipped rule (``--ensemble`` in ``cv``, ``--ship mix`` in ``fit``): the light model fitted
+without the inner split's articles; for every net and variant, the light model's weight (0 to 1 by
+0.05) with the best macro-F1 of the mix on the inner split; the net and variant whose mix scores best
+there. The test fold is never looked at."""
 
 from __future__ import annotations
 
