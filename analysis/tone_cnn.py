@@ -5,7 +5,9 @@ VADER's lexicon valence (positive and negative apart), a negation flag and a cap
 convolution reads the sentence once (target-free, so sentences with several mentions are read once);
 each mention then adds a learned vector for every word's signed distance from it (0 inside the
 mention), and max-, target- and attention-pooling of the result feed a linear layer: P(negative),
-P(neutral), P(positive). Trained with torch by ``training/train_tone_cnn.py``; run here with numpy.
+P(neutral), P(positive). Training may correct the static vectors of the WordPieces it sees
+(``piece_ids``, ``piece_vectors`` in the weights): the convolution then reads the corrected ones.
+Trained with torch by ``training/train_tone_cnn.py``; run here with numpy.
 
 A sentence longer than :data:`MAX_WORDS` words is read in a window of that many around each mention.
 Every sentence and mention is computed on its own (no matrix product across rows), so a mention's
@@ -129,17 +131,26 @@ class ToneCNN:
         self.out = weights["out"]  # (3, 3 * filters)
         self.out_bias = weights["out_bias"]
         self.width = int(weights["width"])
+        # WordPieces whose static vector training corrected, and their corrected vectors (optional)
+        self.piece_ids = weights.get("piece_ids", np.zeros(0, np.int32))
+        self.piece_vectors = weights.get("piece_vectors")
+        # the light model's weight in the mix (analysis.tone.probabilities), chosen in training
+        self.light_weight = float(weights["light_weight"]) if "light_weight" in weights else 0.5
         self._piece_table: np.ndarray | None = None
         extra = self.conv.reshape(self.width, -1, self.conv.shape[1])[:, -EXTRA:]
         self.extra_taps = [[row for row in tap] for tap in extra]  # per tap, per extra feature: (filters,)
 
     @property
     def piece_table(self) -> np.ndarray:
-        """Every WordPiece's vector through each tap of the convolution: (vocabulary, width x filters).
+        """Every WordPiece's vector (as corrected in training, where it was) through each tap of the
+        convolution: (vocabulary, width x filters).
         A word's contribution is the mean of its pieces' rows (the convolution is linear), so a
         sentence needs no matrix product of its own. Computed once, on first use."""
         if self._piece_table is None:
             unit = load_static_model().unit
+            if len(self.piece_ids):
+                unit = unit.copy()
+                unit[self.piece_ids] = self.piece_vectors
             taps = self.conv.reshape(self.width, -1, self.conv.shape[1])[:, : unit.shape[1]]
             self._piece_table = np.hstack([unit @ tap for tap in taps]).astype(np.float32)
         return self._piece_table

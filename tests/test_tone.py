@@ -118,3 +118,18 @@ def test_a_long_sentence_is_read_around_its_mention():
     start = text.index("Jones")
     tones = score_mentions([text], [start], [start + 5])
     assert tones["tone"].iloc[0] == "negative"
+
+
+def test_the_numpy_inference_reads_the_word_vectors_as_training_corrected_them():
+    """The shipped net corrects the static vectors of WordPieces it saw in training; without the
+    corrections the numpy inference would not reproduce torch's probabilities."""
+    from analysis.tone_cnn import CNN_PATH, ToneCNN
+
+    with np.load(CNN_PATH) as data:
+        weights = {k: data[k] for k in data.files}
+    assert len(weights["piece_ids"]) > 1000 and 0.0 < float(weights["light_weight"]) < 1.0
+    uncorrected = ToneCNN({k: v for k, v in weights.items() if k not in {"piece_ids", "piece_vectors"}})
+    records = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    texts, starts, ends = ([r[k] for r in records] for k in ("text", "start", "end"))
+    p = uncorrected.probabilities(texts, starts, ends)
+    assert np.abs(p - [r["cnn"] for r in records]).max() > 1e-3
