@@ -255,6 +255,12 @@ def test_the_fresh_held_out_set_is_apart(pairs):
 
     assert not topics(fresh) & topics(pairs) and not set(fresh["message"]) & set(pairs["message"])
     assert (fresh["kind"] == "contradiction").sum() >= 10
+    # fresh2.jsonl: the second held-out set, apart from both
+    fresh2 = pd.read_json(PAIRS.with_name("fresh2.jsonl"), lines=True)
+    assert len(fresh2) >= 80 and set(fresh2["split"]) == {"fresh2"} and fresh2["message"].nunique() == 10
+    assert (fresh2["carried"] == (fresh2["kind"] == "paraphrase")).all()
+    assert not topics(fresh2) & (topics(fresh) | topics(pairs))
+    assert not set(fresh2["message"]) & (set(fresh["message"]) | set(pairs["message"]))
 
 
 def test_claims_rank_carriers_above_the_rest_better_than_shared_words(pairs):

