@@ -1,15 +1,18 @@
 """Who said it: precision and coverage of ``analysis.quotes.extract_quotes`` on the labelled quotes.
 
 The labelled set is ``tests/data/quotes/`` (real ECB+ articles, CC BY 3.0; see its README): every
-quotation the quote-mark pairing finds in 65 articles, each with the speaker a careful reader names
+quotation the quote-mark pairing finds in 89 articles, each with the speaker a careful reader names
 (``speaker``, empty when the text names nobody or the span is no quotation) and a ``split`` by
 article: ``dev`` (20 articles the rules were first written on), ``dev2`` (20 articles first held
-out, whose errors have since been read: development data now), ``heldout`` (25 articles drawn by
-``bench/quotes_sample.py`` and labelled before any rule was changed on them). The scores are
-printed per split, for ``dev+dev2`` (the 40 development articles) and over all.
+out, whose errors have since been read), ``dev3`` (25 articles drawn by ``bench/quotes_sample.py
+--draw 2`` and held out in the second round, development data in the third) and ``heldout3`` (24
+articles drawn by ``bench/quotes_sample.py --draw 3`` and labelled before any rule was changed in
+the third round). The scores are printed per split and for ``development`` (dev+dev2+dev3); the
+held-out split and ``all`` only with ``--heldout``, so that developing never shows them.
 
-    python -m bench.quotes_eval                 # this checkout's analysis/quotes.py
-    python -m bench.quotes_eval --before main   # the same, and analysis/quotes.py at git revision main
+    python -m bench.quotes_eval                            # this checkout, development splits
+    python -m bench.quotes_eval --before main              # and analysis/quotes.py at git revision main
+    python -m bench.quotes_eval --before main --heldout    # the held-out articles too (measure once)
 
 Scores, per split: ``precision`` = right speakers / quotes given a speaker (a speaker on a span that
 is no quotation, or on a spurious quote that matches no labelled span, counts as wrong);
@@ -40,6 +43,8 @@ DATA = ROOT / "tests" / "data" / "quotes"
 # courtesy titles and ranks a reader reads past: "Insp Gaskin" names Dave Gaskin
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "insp", "sgt", "lt", "det", "capt", "gen", "gov", "sen", "rep", "prof"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
+DEVELOPMENT = ("dev", "dev2", "dev3")
+HELDOUT = "heldout3"
 
 
 def load_labelled() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -110,10 +115,15 @@ def score(quotes: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary(scored: pd.DataFrame) -> pd.DataFrame:
-    """Precision, coverage and counts per split (and over all)."""
+    """Precision, coverage and counts per split, for ``development`` (dev+dev2+dev3) and, when the
+    held-out split is scored, over all."""
     out = []
-    dev = scored[scored["split"].isin(["dev", "dev2"])]
-    for split, part in [*scored.groupby("split"), ("dev+dev2", dev), ("all", scored)]:
+    order = {split: i for i, split in enumerate([*DEVELOPMENT, HELDOUT])}
+    splits = sorted(scored.groupby("split"), key=lambda item: order.get(item[0], len(order)))
+    extra = [("development", scored[scored["split"].isin(DEVELOPMENT)])]
+    if (scored["split"] == HELDOUT).any():
+        extra.append(("all", scored))
+    for split, part in [*splits, *extra]:
         given = part["given"] != ""
         gold = part["gold"] != ""
         out.append({
@@ -162,11 +172,17 @@ def _quotes_module(revision: str | None):
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", help="also score analysis/quotes.py at this git revision (e.g. main)")
-    parser.add_argument("--errors", choices=["dev", "dev2", "heldout", "all"], help="list the wrong and missed quotes")
+    parser.add_argument("--errors", choices=[*DEVELOPMENT, "development"],
+                        help="list the wrong and missed quotes of a development split")
+    parser.add_argument("--heldout", action="store_true",
+                        help=f"also score the held-out split ({HELDOUT}); measure it once, at the end")
     args = parser.parse_args(argv)
     from analysis.pipeline import analyse
 
     articles, labels = load_labelled()
+    if not args.heldout:
+        labels = labels[labels["split"] != HELDOUT]
+        articles = articles[articles["article_id"].isin(set(labels["doc"]))]
     analysis = analyse(articles)
     versions = [("after", None)] + ([("before", args.before)] if args.before else [])
     pd.set_option("display.width", 200)
@@ -177,7 +193,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"== {name} ({revision or 'this checkout'})")
         print(summary(scored).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         if args.errors and name == "after":
-            part = scored if args.errors == "all" else scored[scored["split"] == args.errors]
+            splits = DEVELOPMENT if args.errors == "development" else (args.errors,)
+            part = scored[scored["split"].isin(splits)]
             wrong = part[(part["given"] != "") & ~part["right"] | (part["gold"] != "") & ~part["right"]]
             for _, r in wrong.iterrows():
                 print(f"  {r['doc']:>16} gold={r['gold']!r:28} given={r['given']!r:28} {r['quote'][:60]!r}")
