@@ -75,7 +75,8 @@ MAX_OPEN_PARAGRAPHS = 3  # paragraphs a quote left open may run on before one cl
 _Row = namedtuple("_Row", ["article_id", "outlet", "story", "position", "paragraph", "start", "text"])
 
 
-def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = None,
+                   _evidence: bool = False) -> pd.DataFrame:
     """Direct quotations of each article with their speaker.
 
     Args:
@@ -124,7 +125,9 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
     rows: list[dict] = []
     for article_id, article in article_rows.items():
         rows.extend(_article_quotes(article_id, article, by_article.get(article_id)))
-    out = pd.DataFrame(rows, columns=QUOTES)
+    out = pd.DataFrame(rows, columns=[*QUOTES, "evidence"])
+    if not _evidence:
+        out = out[QUOTES]
     return out.astype({"sentence": "int64"})
 
 
@@ -206,11 +209,12 @@ def _article_quotes(article_id: str, article: list, mentions: Mentions | None) -
                 doc_end = para.start + match.end()
                 state.quoted.append((doc_start, doc_end))
                 speaker = speaker_after(state, para, match.end())
+            path = "after"
             title = _title(text[: match.start()], body)
             if speaker is None and not title:
-                speaker = speaker_before(state, para, match.start())
+                speaker, path = speaker_before(state, para, match.start()), "before"
             if speaker is None and match.start() == _first_mark(text):
-                speaker = lead_in(state, paragraphs, index)
+                speaker, path = lead_in(state, paragraphs, index), "lead-in"
             if title:
                 speaker = None
             if speaker is not None:
@@ -219,12 +223,13 @@ def _article_quotes(article_id: str, article: list, mentions: Mentions | None) -
             if speaker is None and previous is not None and index - previous[1] <= 1 and not title \
                     and not own_verb(para, match.start(), match.end()) \
                     and not someone_else(state, previous[2], doc_start, previous[0]):
-                speaker = previous[0]
+                speaker, path = previous[0], "carried on"
             if speaker is None and match.start() == _first_mark(text) and index > 0:
-                speaker = reported(state, paragraphs[index - 1])
+                speaker, path = reported(state, paragraphs[index - 1]), "reported"
             if speaker is not None and open_quote is not None and index == open_quote[0] + 1 \
                     and match.start() == _first_mark(text):
                 open_quote[1]["speaker"], open_quote[1]["entity"] = speaker.name, speaker.entity
+                open_quote[1]["evidence"] = f"continued|{path}|{speaker.how}"
             open_quote = None
             row = {
                 "story": article[0].story,
@@ -234,6 +239,7 @@ def _article_quotes(article_id: str, article: list, mentions: Mentions | None) -
                 "speaker": speaker.name if speaker else "",
                 "entity": speaker.entity if speaker else "",
                 "quote": body.strip().rstrip(",").rstrip(),
+                "evidence": f"{path}|{speaker.how}" if speaker else "",
             }
             rows.append(row)
             if speaker is not None:

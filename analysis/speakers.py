@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -51,6 +51,7 @@ _ORGANISATION_NOUNS = {"company", "firm", "group", "agency", "organisation", "or
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _NOBODY = {"they", "we", "i", "you", "them", "us", "me", "someone", "somebody", "anyone", "everyone", "people",
            "others", "many", "some", "one", "who", "this", "that", "there"}
+_PASSIVE = re.compile(r"\b(?:is|was|are|were|be|been|being)\s+(?:\w+ly\s+)?$")
 _AGE = re.compile(r"^(?:\d+\s*-?\s*year\s*-?\s*old|\d+)$", re.IGNORECASE)
 _AGE_PREFIX = re.compile(r"^\d+\s*-\s*year\s*-\s*old\s+", re.IGNORECASE)
 
@@ -68,11 +69,19 @@ class Mentions:
         return np.flatnonzero((self.starts < end) & (self.ends > start))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Speaker:
+    """Who says a quote, and how the attribution named them (``how``: ``name``, ``pronoun``, ``it``,
+    ``role``, ``document``, ``unnamed``)."""
+
     name: str
     entity: str
     organisation: bool = False
+    how: str = "name"
+
+
+def _as(speaker: Speaker | None, how: str) -> Speaker | None:
+    return None if speaker is None else replace(speaker, how=how)
 
 
 @dataclass
@@ -194,7 +203,8 @@ def speaker_before(state: Article, para: Paragraph, q_start: int) -> Speaker | N
     matches = list(_ACCORDING.finditer(lead))
     if matches:
         m = matches[-1]  # the last "according to" before the quote
-        return _phrase(state, para, sentence_start + m.start("speaker"), m.group("speaker"))
+        speaker = _phrase(state, para, sentence_start + m.start("speaker"), m.group("speaker"))
+        return _as(speaker, f"according to {speaker.how}") if speaker else None
     return None
 
 
@@ -203,6 +213,8 @@ def _subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker
     dashes = [d.start() for d in re.finditer(r"—| – ", lead)]
     asides = list(zip(dashes[::2], dashes[1::2], strict=False))
     for verb in reversed(list(_VERB.finditer(lead))):
+        if _PASSIVE.search(lead[: verb.start()]):
+            continue  # "a letter that he is said to have written": nobody says the quote here
         if any(a < verb.start() < b for a, b in asides):
             continue  # "White told The Post — where Heller said she was “…” of … — “I hear …”": an aside's verb
         head = lead[: verb.start()]
@@ -321,9 +333,9 @@ def _phrase(state: Article, para: Paragraph, start: int, phrase: str) -> Speaker
         return None
     lower = name.lower()
     if lower in _PERSON_PRONOUNS:
-        return _last_named(state, doc_start, person=True)
+        return _last_named(state, doc_start, person=True, pronoun=lower)
     if lower == "it":
-        return _last_named(state, doc_start, person=False)
+        return _as(_last_named(state, doc_start, person=False), "it")
     if lower in _NOBODY or words[0].lower() in _NOBODY and len(words) == 1:
         return None
     raw = phrase.strip()
@@ -338,18 +350,20 @@ def _phrase(state: Article, para: Paragraph, start: int, phrase: str) -> Speaker
     first = phrase.split()[0]
     core = re.split(r"\s+(?:from|by|of)\s+", phrase)[0].split()
     if core[-1] in _DOCUMENTS:  # lower case: "the post", "A statement from Waitrose", "the NFL's policy"
-        return _author(state, doc_start, phrase)
+        return _as(_author(state, doc_start, phrase), "document")
     head = words[-1]
     if first.lower() == "the" and head[:1].islower() and len(words) <= 4:
-        return _role(state, doc_start, name, head.lower())
+        return _as(_role(state, doc_start, name, head.lower()), "role")
+    how = "name"
     if first.lower() in _DETERMINERS and first[:1].islower():
         state.unnamed.append(name)  # an unnamed speaker: "a senior officer", "her nephew"
+        how = "unnamed"
     elif not _namelike(name):
         return None  # "testified that after she overheard someone", "People quoted him as": no speaker
     entity = _entity_in(state, doc_start, doc_start + len(phrase), name)
     organisation = state.mentions is not None and any(
         state.mentions.labels[i] == "organization" for i in state.mentions.within(doc_start, doc_start + len(phrase)))
-    return Speaker(name, entity, organisation)
+    return Speaker(name, entity, organisation, how)
 
 
 def _two_people(state: Article, start: int, end: int) -> Speaker | None:
@@ -427,7 +441,7 @@ def _in_relative_clause(state: Article, start: int) -> bool:
     return clause is not None
 
 
-def _last_named(state: Article, before: int, *, person: bool) -> Speaker | None:
+def _last_named(state: Article, before: int, *, person: bool, pronoun: str = "") -> Speaker | None:
     """The person (or organisation) last named before ``before``, outside quotes. For a person, the
     last quote's speaker instead when it came later (a name spaCy did not see as a person's, or
     ``a senior officer`` … ``he added``), unless that speaker is an organisation."""
@@ -454,14 +468,43 @@ def _last_named(state: Article, before: int, *, person: bool) -> Speaker | None:
             return None  # "the newspaper …, it stated": another organisation is meant
         return named[1]
     if spoke is not None and (named is None or spoke[0] > named[0]):
-        chosen = spoke
+        chosen, how = spoke, "pronoun: last speaker"
     elif named is not None:
-        chosen = _reporter(state, named)
-        if chosen is None:
+        chosen, how = _reporter(state, named), "pronoun: last named"
+        if chosen is None or _object_pronoun_after(state, chosen[0], pronoun):
             return None
     else:
         return None
-    return None if someone_else(state, chosen[0], before, chosen[1]) else chosen[1]
+    return None if someone_else(state, chosen[0], before, chosen[1]) else replace(chosen[1], how=how)
+
+
+_OBJECT = {
+    "he": re.compile(r"\bhim\b"),
+    "him": re.compile(r"\bhim\b"),
+    # "her" as an object, not a possessive: "asked her to pose", "told her."
+    "she": re.compile(r"\bher\b(?=\s*(?:[,.;:!?]|$|\s(?:to|and|or|in|on|at|as|for|with|from|into|about|"
+                      r"out|up|off|back|over|again|that|if|when|after|before)\b))"),
+}
+_OBJECT["her"] = _OBJECT["she"]
+
+
+def _object_pronoun_after(state: Article, end: int, pronoun: str) -> bool:
+    """Whether the sentence of the person mention ending at ``end`` goes on, outside quotes, with an
+    object pronoun of the gender of ``pronoun`` (``Jerry Tibbs admired … and asked her to pose``): that
+    pronoun is someone else of that gender, so a later ``she`` could mean either and means nobody."""
+    pattern = _OBJECT.get(pronoun)
+    if pattern is None:
+        return False
+    k = bisect_right(state.starts, end - 1) - 1
+    if k < 0:
+        return False
+    base, text = state.starts[k], state.text[state.starts[k]]
+    stop = re.search(r"[.!?](?:\s|$)", text[end - base :])
+    rest = text[end - base : end - base + (stop.end() if stop else len(text))]
+    for m in pattern.finditer(rest.lower()):
+        if _outside_quotes(state, end + m.start(), end + m.end()):
+            return True
+    return False
 
 
 def _reporter(state: Article, named: tuple[int, Speaker]) -> tuple[int, Speaker] | None:
@@ -527,7 +570,8 @@ def _author(state: Article, before: int, phrase: str) -> Speaker | None:
     if owner and owner.group("who").lower() not in {"the", "a", "an"}:
         who = owner.group("who")
         return Speaker(who, _entity_in(state, before, before + len(phrase), who))
-    noun = phrase.lower().split()[-1]
+    core = re.split(r"\s+(?:from|by|of)\s+", phrase.strip())[0].lower().split()
+    noun = core[-1] if core and core[-1] in _DOCUMENTS else phrase.lower().split()[-1]
     for offset, sentence, speaker in reversed(state.attributions):
         if offset < before and re.search(rf"\b{re.escape(noun)}\b", sentence.lower()):
             return speaker
@@ -567,7 +611,8 @@ def _clean(phrase: str) -> str:
     run = 0
     while run < len(words) and words[-1 - run][:1].isupper():
         run += 1
-    if 0 < run < len(words) and words[-1 - run][:1].islower() and words[-1 - run].lower() not in _PREPOSITIONS:
+    if 0 < run < len(words) and words[-1 - run][:1].islower() \
+            and words[-1 - run].lower() not in _PREPOSITIONS | _DETERMINERS:
         words = words[-run:]
     return " ".join(words)
 
