@@ -55,6 +55,7 @@ import pandas as pd
 
 from .schema import QUOTES
 from .speakers import (
+    _VERB,
     MARKS,
     QUOTE,
     Article,
@@ -70,13 +71,17 @@ from .speakers import (
 )
 
 MIN_QUOTE_WORDS = 4
+# How sure an attribution is, from how it was read (see ``confidence``), and the least a speaker
+# needs to be given: chosen on the development articles by ``python -m bench.quotes_confidence``.
+CONFIDENCE = ("weak", "medium", "strong")
+MIN_CONFIDENCE = "weak"
 MAX_OPEN_PARAGRAPHS = 3  # paragraphs a quote left open may run on before one closes it
 
 _Row = namedtuple("_Row", ["article_id", "outlet", "story", "position", "paragraph", "start", "text"])
 
 
 def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = None,
-                   _evidence: bool = False) -> pd.DataFrame:
+                   min_confidence: str = MIN_CONFIDENCE, _evidence: bool = False) -> pd.DataFrame:
     """Direct quotations of each article with their speaker.
 
     Args:
@@ -86,14 +91,21 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
             ``label`` to resolve ``he``/``she`` to a person and ``it`` to an organisation) used to
             give each speaker its canonical entity. Without mentions a pronoun is the previous
             quote's speaker when there is one.
+        min_confidence: the least ``confidence`` a speaker is given with (``weak``, ``medium`` or
+            ``strong``); a quote whose attribution is less sure gets an empty speaker.
 
     Returns:
-        DataFrame[story, outlet, article_id, sentence, speaker, entity, quote], one row per
+        DataFrame[story, outlet, article_id, sentence, speaker, entity, confidence, quote], one row per
         quotation in reading order: ``sentence`` is the position of the sentence where the quote
         opens, ``speaker`` who says it (a name or title as written, e.g. ``Nadella`` or
         ``Microsoft spokesperson``; the person a pronoun or role refers to; empty when the text
-        does not say), ``entity`` its canonical entity (empty when none), ``quote`` the quoted words
-        (a comma that closes the quotation is the reporter's and is dropped).
+        does not say), ``entity`` its canonical entity (empty when none), ``confidence`` how sure
+        the attribution is (``strong``: a speech verb beside the quote naming or describing the
+        speaker, or ``according to`` a name; ``medium``: a pronoun resolved to the person last
+        named, a role, ``it`` or a document's author, or a speaker going on to a quote with no
+        attribution of its own; ``weak``: a pronoun resolved to the last speaker rather than to a
+        name; empty with no speaker), ``quote`` the quoted words (a comma that closes the
+        quotation is the reporter's and is dropped).
 
     >>> s = pd.DataFrame({"article_id": "a", "outlet": "X", "story": "", "position": [0, 1, 2],
     ...     "paragraph": [0, 1, 2], "start": [0, 100, 200],
@@ -126,6 +138,11 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
     for article_id, article in article_rows.items():
         rows.extend(_article_quotes(article_id, article, by_article.get(article_id)))
     out = pd.DataFrame(rows, columns=[*QUOTES, "evidence"])
+    if min_confidence not in CONFIDENCE:
+        raise ValueError(f"min_confidence is one of {', '.join(CONFIDENCE)}, not {min_confidence!r}")
+    unsure = out["confidence"].map({c: k for k, c in enumerate(CONFIDENCE)}).fillna(-1) \
+        < CONFIDENCE.index(min_confidence)
+    out.loc[unsure, ["speaker", "entity", "confidence"]] = ""
     if not _evidence:
         out = out[QUOTES]
     return out.astype({"sentence": "int64"})
@@ -217,6 +234,9 @@ def _article_quotes(article_id: str, article: list, mentions: Mentions | None) -
                 speaker, path = lead_in(state, paragraphs, index), "lead-in"
             if title:
                 speaker = None
+            if speaker is None and not title and previous is not None and previous[1] == index \
+                    and _split_by_attribution(text[previous[2] - para.start : match.start()]):
+                speaker, path = previous[0], "split"  # "“…,” says Fairman, “and she only shot …”"
             if speaker is not None:
                 start, end, _ = para.sentence_at(match.start())
                 state.attributions.append((doc_end, text[start:end], speaker))
@@ -229,6 +249,7 @@ def _article_quotes(article_id: str, article: list, mentions: Mentions | None) -
             if speaker is not None and open_quote is not None and index == open_quote[0] + 1 \
                     and match.start() == _first_mark(text):
                 open_quote[1]["speaker"], open_quote[1]["entity"] = speaker.name, speaker.entity
+                open_quote[1]["confidence"] = _confidence(path, speaker.how)
                 open_quote[1]["evidence"] = f"continued|{path}|{speaker.how}"
             open_quote = None
             row = {
@@ -238,6 +259,7 @@ def _article_quotes(article_id: str, article: list, mentions: Mentions | None) -
                 "sentence": int(para.sentence_at(match.start())[2]),
                 "speaker": speaker.name if speaker else "",
                 "entity": speaker.entity if speaker else "",
+                "confidence": _confidence(path, speaker.how) if speaker else "",
                 "quote": body.strip().rstrip(",").rstrip(),
                 "evidence": f"{path}|{speaker.how}" if speaker else "",
             }
@@ -247,6 +269,23 @@ def _article_quotes(article_id: str, article: list, mentions: Mentions | None) -
             elif not closed and continued is None:
                 open_quote = (index, row)
     return rows
+
+
+def _confidence(path: str, how: str) -> str:
+    """``strong``, ``medium`` or ``weak`` for a speaker found by ``path`` (``after``, ``before``,
+    ``lead-in``, ``split``: beside the quote; ``carried on``, ``reported``: from the quote or
+    paragraph before) and read as ``how`` (``Speaker.how``)."""
+    how = how.removeprefix("according to ")
+    level = {"name": 2, "unnamed": 2, "pronoun: last speaker": 0}.get(how, 1)
+    if path in {"carried on", "reported"}:
+        level = min(level, 1)
+    return CONFIDENCE[level]
+
+
+def _split_by_attribution(between: str) -> bool:
+    """Whether the text between two quotes of a sentence is the first one's attribution and goes on
+    (``“…,” says ADA Fairman, “…”``): then the second quote is the same speaker's."""
+    return re.fullmatch(r"\s*,?\s*[^.;:!?“”\"]{1,80},\s*", between) is not None and _VERB.search(between) is not None
 
 
 def _title(lead: str, body: str) -> bool:

@@ -48,6 +48,8 @@ _ORGANISATION_NOUNS = {"company", "firm", "group", "agency", "organisation", "or
                        "ministry", "club", "team", "school", "university", "studio", "network", "union",
                        "league", "association", "bank", "party", "court", "government", "police", "newspaper",
                        "magazine", "paper", "website", "station", "channel", "site"}
+# offices written as capitals before a name
+_OFFICES = {"ADA", "DA", "AG", "CEO", "CFO", "COO", "CTO", "GM", "MP", "MEP", "PM", "VP", "SVP", "EVP"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _NOBODY = {"they", "we", "i", "you", "them", "us", "me", "someone", "somebody", "anyone", "everyone", "people",
            "others", "many", "some", "one", "who", "this", "that", "there"}
@@ -93,6 +95,7 @@ class Article:
     quoted: list[tuple[int, int]] = field(default_factory=list)  # document spans of the quotes so far
     unnamed: list[str] = field(default_factory=list)  # unnamed speakers so far (``Western diplomat``)
     attributions: list[tuple[int, str, Speaker]] = field(default_factory=list)  # offset, sentence, speaker
+    things: set[str] | None = None  # person entities followed by ", which" (``_things``)
 
     def __post_init__(self) -> None:
         self.starts = sorted(self.text)
@@ -401,7 +404,11 @@ def _person_in(state: Article, start: int, end: int) -> Speaker | None:
         found = i
     if found is None:
         return None
-    return Speaker(_doc_text(state, int(m.starts[found]), int(m.ends[found])), str(m.entities[found]))
+    name = _doc_text(state, int(m.starts[found]), int(m.ends[found]))
+    words = name.split()
+    if len(words) > 1 and words[0] in _OFFICES:
+        name = " ".join(words[1:])  # spaCy's "ADA Fairman"
+    return Speaker(name, str(m.entities[found]))
 
 
 def _after_name(state: Article, person: Speaker, span: tuple[int, int]) -> bool:
@@ -456,7 +463,8 @@ def _last_named(state: Article, before: int, *, person: bool, pronoun: str = "")
         m = state.mentions
         want = "person" if person else "organization"
         for i in reversed(np.flatnonzero(m.starts < before)):
-            if m.labels[i] == want and _outside_quotes(state, int(m.starts[i]), int(m.ends[i])) \
+            if m.labels[i] == want and not (person and str(m.entities[i]) in _things(state)) \
+                    and _outside_quotes(state, int(m.starts[i]), int(m.ends[i])) \
                     and not _in_relative_clause(state, int(m.starts[i])) \
                     and not _addressee(state, int(m.starts[i])) \
                     and not _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 2).startswith(("'s", "’s")):
@@ -505,6 +513,16 @@ def _object_pronoun_after(state: Article, end: int, pronoun: str) -> bool:
         if _outside_quotes(state, end + m.start(), end + m.end()):
             return True
     return False
+
+
+def _things(state: Article) -> set[str]:
+    """Person entities the article follows with ``, which`` (``INS Mysore, which will resume …``): a
+    ship or a thing spaCy took for a person, never what ``he`` or ``she`` means."""
+    if state.things is None:
+        m = state.mentions
+        state.things = {str(m.entities[i]) for i in range(len(m.starts)) if m.labels[i] == "person"
+                        and re.match(r"\s*,\s*which\b", _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 9))}
+    return state.things
 
 
 def _reporter(state: Article, named: tuple[int, Speaker]) -> tuple[int, Speaker] | None:
@@ -601,6 +619,8 @@ def _clean(phrase: str) -> str:
         words.pop()
     if not words:
         return ""
+    if len(words) > 1 and words[0] in _OFFICES and words[1][:1].isupper():
+        words.pop(0)  # "ADA Fairman", "CEO Andrew Feldman": the office, written before the name
     # "A government official downplayed the unrest": the words before a verb and its object
     for k in range(1, len(words) - 1):
         if words[k + 1].lower() in _DETERMINERS - {"one"} and words[k][:1].islower() \

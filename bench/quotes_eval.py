@@ -85,7 +85,7 @@ def _squash(text: str) -> str:
 
 
 def score(quotes: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    """One row per labelled quote and per spurious quote: split, gold, given, right."""
+    """One row per labelled quote and per spurious quote: split, gold, given, confidence, right."""
     rows = []
     for doc, gold in labels.groupby("doc", sort=False):
         found = quotes[quotes["article_id"] == doc]
@@ -100,17 +100,19 @@ def score(quotes: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
                 if body and (body[:30] in key or key[:30] in body):
                     match = i
                     break
-            given = entity = ""
+            given = entity = confidence = ""
             if match is not None:
                 taken.add(match)
                 given, entity = str(found.at[match, "speaker"]), str(found.at[match, "entity"])
+                confidence = str(found.at[match, "confidence"]) if "confidence" in found else ""
             right = bool(g["speaker"]) and (names_speaker(given, g["speaker"]) or names_speaker(entity, g["speaker"]))
             rows.append({"split": g["split"], "doc": doc, "quote": g["quote"], "gold": g["speaker"],
-                         "found": match is not None, "given": given, "right": right})
+                         "found": match is not None, "given": given, "confidence": confidence, "right": right})
         for i, q in found.iterrows():
             if i not in taken:
                 rows.append({"split": gold["split"].iloc[0], "doc": doc, "quote": q["quote"], "gold": "",
-                             "found": True, "given": str(q["speaker"]), "right": False})
+                             "found": True, "given": str(q["speaker"]),
+                             "confidence": str(q["confidence"]) if "confidence" in q else "", "right": False})
     return pd.DataFrame(rows)
 
 

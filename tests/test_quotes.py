@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.pipeline import analyse
-from analysis.quotes import extract_quotes
+from analysis.quotes import CONFIDENCE, MIN_CONFIDENCE, extract_quotes
 from analysis.schema import QUOTES
-from bench.quotes_eval import PRONOUNS, load_labelled, names_speaker, score, summary
+from bench.quotes_confidence import choose, levels
+from bench.quotes_eval import DEVELOPMENT, PRONOUNS, load_labelled, names_speaker, score, summary
 from tests.data.stories import seeds
 
 
@@ -156,7 +157,7 @@ DEV_FACTS = ["3_8ecb.xml", "5_6ecbplus.xml", "9_5ecb.xml", "11_2ecb.xml", "19_6e
 def labelled():
     articles, labels = load_labelled()
     analysis = analyse(articles)
-    return extract_quotes(analysis.sentences, mentions=analysis.mentions), labels
+    return extract_quotes(analysis.sentences, mentions=analysis.mentions, min_confidence="weak"), labels
 
 
 def said(quotes, doc, opening):
@@ -283,6 +284,71 @@ def test_precision_on_the_labelled_set(labelled):
     assert table.loc["all", "pronoun speakers"] == 0
     # the bar of issue #18 on the 65 development articles (measured: bench/quotes_eval.py)
     assert table.loc["development", "precision"] >= 0.9
+
+
+def test_third_round_facts_from_the_development_articles(labelled):
+    q, _ = labelled
+    # "An amateur photographer named Jerry Tibbs admired … and asked her to pose." then "Looking back on
+    # the career that followed, she told Playboy in 1998:": "her" is someone else, so "she" is not Tibbs
+    for opening in ("I never thought it was shameful", "God approves of nudity", "I thought my arms and legs"):
+        assert said(q, "4_4ecb.xml", opening) == ("", "")
+    # "… a letter of apology that he is said to have written to the girl's mother that reads, “…”":
+    # a passive verb, and a letter whose author is not the last speaker (Lynch)
+    assert said(q, "33_5ecb.xml", "I am so sorry that the gun") == ("", "")
+    # "“…,” the Rev. Larry Kroon of the Wasilla Bible Church told CNN": Kroon, not the church
+    assert said(q, "13_21ecb.xml", "We have no idea what caused it")[0] == "Larry Kroon"
+    # "“She returned like a grim reaper,” says ADA Fairman, “and she only shot …”": the office is not
+    # the name, and the second half of the split quote is hers too
+    assert said(q, "22_6ecbplus.xml", "She returned like a grim reaper")[0] == "Fairman"
+    assert said(q, "22_6ecbplus.xml", "and she only shot the ones")[0] == "Fairman"
+    # "INS Mysore, which will resume its patrolling duties": a ship, never what "he said" means
+    assert said(q, "12_5ecb.xml", "Seeing the Marcos") == ("", "")
+
+
+def test_confidence_says_how_the_speaker_was_read(labelled):
+    q, _ = labelled
+    # "“I will not bring dishonor …,” Nichols, 37, told the court.": a speech verb beside the quote
+    assert q.loc[q["quote"].str.startswith("I will not bring dishonor"), "confidence"].tolist() == ["strong"]
+    # "“It has been revised …,” he said." after "… Kempthorne said.": a pronoun resolved to a name
+    assert q.loc[q["quote"].str.startswith("It has been revised"), "confidence"].tolist() == ["medium"]
+    # "“If I could give you more, I would.”" after Judge Bodiford's attributed quote: the speaker goes on
+    assert said(q, "3_8ecb.xml", "If I could give you more")[0] == "James Bodiford"
+    assert q.loc[q["quote"].str.startswith("If I could give you more"), "confidence"].tolist() == ["medium"]
+    assert ((q["speaker"] == "") == (q["confidence"] == "")).all()
+    assert set(q["confidence"]) <= {"", *CONFIDENCE}
+
+
+def test_the_cut_off_is_the_one_the_script_chooses_on_the_development_articles(labelled):
+    q, labels = labelled
+    scored = score(q, labels[labels["split"].isin(DEVELOPMENT)])
+    assert choose(levels(scored)) == MIN_CONFIDENCE
+
+
+def test_the_cut_off_rule_drops_a_level_under_the_bar():
+    table = pd.DataFrame({"level": ["strong", "medium", "weak"], "given": [100, 40, 30],
+                          "right": [99, 37, 20], "precision": [0.99, 0.925, 0.667]})
+    assert choose(table) == "medium"
+    table.loc[1, ["given", "right"]] = [40, 30]  # medium under the bar: weak is not looked at
+    assert choose(table) == "strong"
+    table.loc[1, ["given", "right"]] = [40, 37]
+    table.loc[2, ["given", "right"]] = [5, 4]  # too few to judge alone: with medium, 41 of 45
+    assert choose(table) == "weak"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(["“We will ship it next year,” ", "he said. ", "she added, ", "Ann Lee said: ",
+                                 "the spokesman said. ", "“Nobody knows who says this.” ", "according to Bo Ek, ",
+                                 "it said. ", "Acme Corp said. ", "\"A straight quote here.\" "]),
+                min_size=1, max_size=8))
+def test_a_higher_cut_off_only_empties_speakers(parts):
+    s = one_paragraph(*parts)
+    by_level = {level: extract_quotes(s, min_confidence=level) for level in CONFIDENCE}
+    for lower, higher in zip(CONFIDENCE, CONFIDENCE[1:], strict=False):
+        a, b = by_level[lower], by_level[higher]
+        assert a["quote"].tolist() == b["quote"].tolist()
+        kept, cols = b["speaker"] != "", ["speaker", "entity", "confidence"]
+        assert (a.loc[kept, cols] == b.loc[kept, cols]).all().all()
+        assert (b.loc[kept, "confidence"].map(CONFIDENCE.index) >= CONFIDENCE.index(higher)).all()
 
 
 def test_names_speaker_reads_names_as_a_reader_does():
