@@ -265,7 +265,12 @@ def _article_quotes(article_id: str, article: list, mentions: Mentions | None) -
             }
             rows.append(row)
             if speaker is not None:
-                previous = (speaker, index if continued is None else close_index, doc_end)
+                last = index if continued is None else close_index
+                if not closed and continued is None:  # left open: it runs on through unmarked paragraphs
+                    while last + 1 < len(paragraphs) and last - index < MAX_OPEN_PARAGRAPHS \
+                            and not any(mark in paragraphs[last + 1].text for mark in MARKS):
+                        last += 1
+                previous = (speaker, last, doc_end)
             elif not closed and continued is None:
                 open_quote = (index, row)
     return rows

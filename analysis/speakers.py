@@ -24,7 +24,7 @@ _VERBS = (
     r"suggests|tweeted|posted|recalled|recalls|predicted|predicts|promised|promises|testified|testifies|"
     r"maintained|maintains|echoed|contended|contends|stressed|described|describes|calling|called|"
     r"denied|denies|reported|reports|responded|answered|conceded|concluded|quipped|shouted|yelled|"
-    r"chanted|testifying|explaining|adding|noting|declaring|insisting|warning|issued|stating"
+    r"chanted|testifying|explaining|adding|noting|declaring|insisting|warning|issued|stating|urged|urges"
 )
 _VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _AFTER_INVERTED = re.compile(rf"^\s*[,.]?\s*(?:{_VERBS})\s+(?P<clause>[^;:!?“”\"]{{1,160}})")
@@ -53,6 +53,9 @@ _OFFICES = {"ADA", "DA", "AG", "CEO", "CFO", "COO", "CTO", "GM", "MP", "MEP", "P
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _NOBODY = {"they", "we", "i", "you", "them", "us", "me", "someone", "somebody", "anyone", "everyone", "people",
            "others", "many", "some", "one", "who", "this", "that", "there"}
+# where or how the words were said, after the speaker: not part of who
+_SETTING = re.compile(r"\s+(?:in|on|at|during|via)\s+(?:a|an|the|his|her|its|their|Monday|Tuesday|Wednesday|"
+                      r"Thursday|Friday|Saturday|Sunday)\b")
 _PASSIVE = re.compile(r"\b(?:is|was|are|were|be|been|being)\s+(?:\w+ly\s+)?$")
 _AGE = re.compile(r"^(?:\d+\s*-?\s*year\s*-?\s*old|\d+)$", re.IGNORECASE)
 _AGE_PREFIX = re.compile(r"^\d+\s*-\s*year\s*-\s*old\s+", re.IGNORECASE)
@@ -268,6 +271,8 @@ def _clause(state: Article, para: Paragraph, start: int, clause: str, *, inverte
     pieces = [(s, p) for s, p in pieces if not _AGE.match(p.strip())]
     if not pieces:
         return None
+    if inverted:  # "said the company in a statement", "wrote … Rahul Mohandas on the company blog"
+        pieces = [(s, _SETTING.split(p)[0]) for s, p in pieces]
     if not inverted:
         for s, p in pieces:
             if _namelike(p, state, para.start + s):

@@ -303,6 +303,15 @@ def test_third_round_facts_from_the_development_articles(labelled):
     assert said(q, "22_6ecbplus.xml", "and she only shot the ones")[0] == "Fairman"
     # "INS Mysore, which will resume its patrolling duties": a ship, never what "he said" means
     assert said(q, "12_5ecb.xml", "Seeing the Marcos") == ("", "")
+    # "“… said the company in a statement." / "wrote McAfee security expert Rahul Mohandas on the company
+    # blog": where it was said is not who said it
+    assert said(q, "27_1ecb.xml", "Microsoft has released a security update")[1] == "Microsoft"
+    assert said(q, "27_1ecb.xml", "We are seeing customised versions")[0] == "Rahul Mohandas"
+    # "A statement from Waitrose said: “… cause." / "No-one has been injured." / "“The store will be rebuilt …":
+    # a quote left open runs on through the paragraph with no quote marks, and its speaker goes on
+    assert said(q, "14_7ecb.xml", "The store will be rebuilt")[0] == "Waitrose"
+    # "Mr Gaskin urged people not to go into situations unprepared." then the quote's own paragraph
+    assert said(q, "23_8ecbplus.xml", "This is an extremely dangerous area")[0].endswith("Gaskin")
 
 
 def test_confidence_says_how_the_speaker_was_read(labelled):
