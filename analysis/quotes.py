@@ -215,6 +215,11 @@ def _article_quotes(article_id: str, article: list, mentions: Mentions | None) -
                 words = len(re.findall(r"\w+(?:['’]\w+)?", body))
                 skip_until = (close_index, close_at + 1)
             if words < MIN_QUOTE_WORDS:
+                if closed and continued is None and body.rstrip().endswith((",", ".", "!", "?")):
+                    # "“That's tough,” quarterback Drew Brees said": too short to list, but a speaker to go on
+                    short = speaker_after(state, para, match.end())
+                    if short is not None and short.how == "name":
+                        previous = (short, index, para.start + match.end())
                 continue
             doc_start = para.start + match.start()
             if continued is not None:

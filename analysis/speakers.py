@@ -39,7 +39,7 @@ _DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "our", "one", "a
 _LEADING = {"a", "an", "the", "with", "and", "but", "as", "while", "when", "then", "so", "also", "which", "who",
             "that", "where"}
 _TRAILING = {"also", "has", "have", "had", "was", "is", "will", "would", "recently", "later", "then",
-             "previously", "today", "once", "further", "again", "still", "just", "often"}
+             "previously", "today", "once", "further", "again", "still", "just", "often", "himself", "herself"}
 _PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "to", "on", "by", "and", "&"}
 _DOCUMENTS = {"post", "blog", "statement", "release", "report", "announcement", "filing", "letter", "email",
               "memo", "tweet", "website", "transcript", "document", "policy", "assessment", "study", "survey",
@@ -137,8 +137,8 @@ def someone_else(state: Article, start: int, end: int, speaker: Speaker) -> bool
                 continue
             words = {w.lower() for w in re.findall(r"[\w’'-]+", str(m.entities[i]))}
             if _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 2).startswith(("'s", "’s")) \
-                    or _in_relative_clause(state, int(m.starts[i])):
-                continue  # "Deng's forces", "…, who is writing a book on Nixon": not a speaker
+                    or _in_relative_clause(state, int(m.starts[i])) or _addressee(state, int(m.starts[i])):
+                continue  # "Deng's forces", "…, who is writing a book on Nixon", "(via Jeff Duncan …)"
             if not words & own:
                 return True
     for base in state.starts:
@@ -556,7 +556,7 @@ def _addressee(state: Article, start: int) -> bool:
     """Whether the mention at ``start`` is whom something was told or where (``told The Associated
     Press``, ``on Twitter``), not who speaks."""
     left = _doc_text(state, max(start - 20, 0), start).lower().split()
-    left = [w for w in left if w not in {"the", "a", "an"}]
+    left = [w.strip("([") for w in left if w not in {"the", "a", "an"}]
     return bool(left) and left[-1] in {"told", "tells", "tell", "telling", "via", "on", "to"}
 
 

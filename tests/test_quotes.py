@@ -310,6 +310,13 @@ def test_third_round_facts_from_the_development_articles(labelled):
     # "A statement from Waitrose said: “… cause." / "No-one has been injured." / "“The store will be rebuilt …":
     # a quote left open runs on through the paragraph with no quote marks, and its speaker goes on
     assert said(q, "14_7ecb.xml", "The store will be rebuilt")[0] == "Waitrose"
+    # "DeGeneres herself announced the news … on Twitter, writing, “It's official: …”"
+    assert said(q, "2_4ecbplus.xml", "It's official")[1] == "Ellen DeGeneres"
+    # "“That's tough,” quarterback Drew Brees said …": too short to list, but the next quote goes on with him
+    assert said(q, "25_11ecbplus.xml", "You can't deny that")[1] == "Drew Brees"
+    # "… Coach Sean Payton said of the injuries (via Jeff Duncan of the Times - Picayune).": whom it came
+    # through is no other speaker
+    assert said(q, "25_8ecbplus.xml", "We've gone through this before")[0].endswith("Payton")
     # "Mr Gaskin urged people not to go into situations unprepared." then the quote's own paragraph
     assert said(q, "23_8ecbplus.xml", "This is an extremely dangerous area")[0].endswith("Gaskin")
 
