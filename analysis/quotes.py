@@ -17,9 +17,12 @@ The speaker (read by ``analysis.speakers``) is read as a careful reader does, an
    her as “…”`` / ``according to the post, … “…”``, or in the sentence before when that one ends in
    a colon or comma (``Pensioner Bayram-aga said:``); a dash opens the clause (``— where Heller said
    she was “…”``), and a verb inside a closed dash aside attributes nothing after it;
-3. else the speaker goes on: the previous quote's when it is in the same or the previous paragraph,
-   unless the quote's sentence has a speech verb of its own or another person is named or reported
-   in between,
+3. else the second half of a quote split by its attribution (``“…,” says Fairman, “…”``) is the
+   first half's;
+4. else the speaker goes on: the previous quote's when it is in the same or the previous paragraph
+   (a quote left open runs on through the unmarked paragraphs after it; a closed quote too short to
+   list, ``“That's tough,” Drew Brees said``, counts), unless the quote's sentence has a speech
+   verb of its own or another person is named or reported in between,
    or the person the previous paragraph reports (``…, Insp Gaskin said.``) when the quote opens its
    paragraph; a quote left open that the next paragraph's quote continues takes that one's speaker.
 
@@ -38,6 +41,9 @@ repeats (``a Western diplomat`` … ``the diplomat``); else nobody. An unnamed s
 officer``, ``a Microsoft spokesperson``) is kept as written, without its article. A document is its
 author when the text names one (``a statement from Waitrose``, ``the NCAA report``, ``In the post,
 Microsoft said`` … ``the post said``), else nobody. A pronoun is never a speaker.
+
+Each speaker has a ``confidence`` (``strong``, ``medium``, ``weak``: see ``extract_quotes``); speakers
+under ``MIN_CONFIDENCE`` (chosen by ``python -m bench.quotes_confidence``) are left empty.
 
 ``entity`` is the canonical entity of the person mention (``mentions`` table) the speaker names,
 else of the last mention inside the speaker phrase that is no possessive, else the phrase's run of
