@@ -44,7 +44,7 @@ DATA = ROOT / "tests" / "data" / "quotes"
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "insp", "sgt", "lt", "det", "capt", "gen", "gov", "sen", "rep", "prof"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
 DEVELOPMENT = ("dev", "dev2", "dev3")
-HELDOUT = "heldout3"
+HELDOUT = ("heldout3", "heldout4")
 
 
 def load_labelled() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -120,10 +120,10 @@ def summary(scored: pd.DataFrame) -> pd.DataFrame:
     """Precision, coverage and counts per split, for ``development`` (dev+dev2+dev3) and, when the
     held-out split is scored, over all."""
     out = []
-    order = {split: i for i, split in enumerate([*DEVELOPMENT, HELDOUT])}
+    order = {split: i for i, split in enumerate([*DEVELOPMENT, *HELDOUT])}
     splits = sorted(scored.groupby("split"), key=lambda item: order.get(item[0], len(order)))
     extra = [("development", scored[scored["split"].isin(DEVELOPMENT)])]
-    if (scored["split"] == HELDOUT).any():
+    if scored["split"].isin(HELDOUT).any():
         extra.append(("all", scored))
     for split, part in [*splits, *extra]:
         given = part["given"] != ""
@@ -177,13 +177,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--errors", choices=[*DEVELOPMENT, "development"],
                         help="list the wrong and missed quotes of a development split")
     parser.add_argument("--heldout", action="store_true",
-                        help=f"also score the held-out split ({HELDOUT}); measure it once, at the end")
+                        help=f"also score the held-out splits ({', '.join(HELDOUT)}); measure them once, at the end")
     args = parser.parse_args(argv)
     from analysis.pipeline import analyse
 
     articles, labels = load_labelled()
     if not args.heldout:
-        labels = labels[labels["split"] != HELDOUT]
+        labels = labels[~labels["split"].isin(HELDOUT)]
         articles = articles[articles["article_id"].isin(set(labels["doc"]))]
     analysis = analyse(articles)
     versions = [("after", None)] + ([("before", args.before)] if args.before else [])
@@ -194,6 +194,13 @@ def main(argv: list[str] | None = None) -> None:
         scored = score(quotes, labels)
         print(f"== {name} ({revision or 'this checkout'})")
         print(summary(scored).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        if args.heldout and name == "after" and scored["confidence"].ne("").any():
+            # each confidence level's own precision on the held-out splits, from the same single run
+            for split in HELDOUT:
+                part = scored[(scored["split"] == split) & (scored["confidence"] != "")]
+                per = part.groupby("confidence", sort=False)["right"].agg(given="size", right="sum")
+                print(f"   {split} by confidence: " + ", ".join(
+                    f"{level} {int(r.right)} of {int(r.given)}" for level, r in per.iterrows()))
         if args.errors and name == "after":
             splits = DEVELOPMENT if args.errors == "development" else (args.errors,)
             part = scored[scored["split"].isin(splits)]

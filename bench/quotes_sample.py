@@ -7,14 +7,16 @@ pairs them); shuffled with a fixed seed, at most one article per story, taken in
 there are at least 20 articles and 110 spans. Prints the drawn articles as JSON lines (the fields of
 ``articles.jsonl``) and writes nothing.
 
-Two draws were made, each before any rule was changed on its articles:
+Three draws were made, each before any rule was changed on its articles:
 
 - ``--draw 2`` (seed 18, issue 18): articles not among the first 40; the 25 it draws are lines 41-65
   of ``tests/data/quotes/articles.jsonl`` (split ``heldout`` in the second round, ``dev3`` since).
 - ``--draw 3`` (seed 1803): articles not among the first 65; the ones it draws are the lines after
-  them (split ``heldout3``).
+  them (split ``heldout3``, ``dev4`` since the fourth round).
+- ``--draw 4`` (seed 1804): articles not among the first 89; the ones it draws are the lines after
+  them (split ``heldout4``).
 
-    python -m bench.quotes_sample --draw 3 > /tmp/heldout3_articles.jsonl
+    python -m bench.quotes_sample --draw 4 > /tmp/heldout4_articles.jsonl
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ ECBPLUS = ROOT.parent / "shared" / "data" / "ecbplus" / "articles.jsonl"
 LABELLED = ROOT / "tests" / "data" / "quotes" / "articles.jsonl"
 MIN_ARTICLES, MIN_SPANS = 20, 110
 # draw -> (seed, how many lines of articles.jsonl were labelled before it)
-DRAWS = {2: (18, 40), 3: (1803, 65)}
+DRAWS = {2: (18, 40), 3: (1803, 65), 4: (1804, 89)}
 
 
 def spans(text: str) -> list[tuple[int, int, str]]:

@@ -174,8 +174,8 @@ def test_labelled_set_is_real_text_split_by_article():
     assert labels.groupby("doc")["split"].nunique().max() == 1  # an article is in one half only
     assert set(DEV_FACTS) <= set(labels.loc[labels["split"] == "dev", "doc"])
     docs = labels.groupby("split")["doc"].nunique()
-    assert docs.to_dict() == {"dev": 20, "dev2": 20, "dev3": 25, "heldout3": 24}
-    for split in ("dev3", "heldout3"):  # the two drawn sets: at least 100 spans, 100 with a speaker
+    assert docs.to_dict() == {"dev": 20, "dev2": 20, "dev3": 25, "heldout3": 24, "heldout4": 26}
+    for split in ("dev3", "heldout3", "heldout4"):  # the drawn sets: at least 100 spans, 100 with a speaker
         drawn = labels[labels["split"] == split]
         assert len(drawn) >= 100 and (drawn["speaker"] != "").sum() >= 100
     text = dict(zip(articles["article_id"], articles["text"], strict=True))
