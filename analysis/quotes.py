@@ -310,8 +310,13 @@ def _title(lead: str, body: str) -> bool:
     Deep Throat”``; ``wrote in his 2006 expose, “Secret Man: …”``)."""
     words = re.findall(r"[\w’'-]+", body)
     long_words = [w for w in words if len(w) > 3]
-    if not long_words or not all(w[:1].isupper() or w[:1].isdigit() for w in long_words) \
-            or body.rstrip().endswith((".", "!", "?")):
+    if not long_words or not all(w[:1].isupper() or w[:1].isdigit() for w in long_words):
+        return False
+    # "wrote in his 1974 book, “An American Life: One Man's Road to Watergate.”": a work's name, full stop inside
+    if re.search(r"\b(?:book|memoir|autobiography|novel|film|movie|documentary|album|song|play|show|series|"
+                 r"essay|poem|expose)\s*,?\s*$", lead):
+        return True
+    if body.rstrip().endswith((".", "!", "?")):
         return False
     return len(long_words) >= 4 or re.search(r"\b(?:in|titled|entitled|called|named)\s*$", lead) is not None
 

@@ -43,7 +43,10 @@ _TRAILING = {"also", "has", "have", "had", "was", "is", "will", "would", "recent
 _PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "to", "on", "by", "and", "&"}
 _DOCUMENTS = {"post", "blog", "statement", "release", "report", "announcement", "filing", "letter", "email",
               "memo", "tweet", "website", "transcript", "document", "policy", "assessment", "study", "survey",
-              "complaint", "lawsuit", "ruling", "order", "newspaper", "article", "story", "paper", "magazine"}
+              "complaint", "lawsuit", "ruling", "order", "newspaper", "article", "story", "paper", "magazine",
+              "editorial", "column", "advisory", "bulletin", "communique"}
+# documents a publication carries: "an editorial in the conservative daily Eleftheros Typos" is the daily's
+_PUBLISHED = {"editorial", "column", "article", "story"}
 _ORGANISATION_NOUNS = {"company", "firm", "group", "agency", "organisation", "organization", "department",
                        "ministry", "club", "team", "school", "university", "studio", "network", "union",
                        "league", "association", "bank", "party", "court", "government", "police", "newspaper",
@@ -59,6 +62,7 @@ _SETTING = re.compile(r"\s+(?:in|on|at|during|via)\s+(?:a|an|the|his|her|its|the
 _PASSIVE = re.compile(r"\b(?:is|was|are|were|be|been|being)\s+(?:\w+ly\s+)?$")
 _AGE = re.compile(r"^(?:\d+\s*-?\s*year\s*-?\s*old|\d+)$", re.IGNORECASE)
 _AGE_PREFIX = re.compile(r"^\d+\s*-\s*year\s*-\s*old\s+", re.IGNORECASE)
+_AN_AGE = re.compile(r"^\d+\s*-?\s*year\s*-?\s*old$", re.IGNORECASE)
 
 
 @dataclass
@@ -272,12 +276,18 @@ def _clause(state: Article, para: Paragraph, start: int, clause: str, *, inverte
     if not pieces:
         return None
     if inverted:  # "said the company in a statement", "wrote … Rahul Mohandas on the company blog"
-        pieces = [(s, _SETTING.split(p)[0]) for s, p in pieces]
+        pieces = [(s, p if _SETTING.split(p)[0].split()[-1:] in [[w] for w in _PUBLISHED] else _SETTING.split(p)[0])
+                  for s, p in pieces]
     if not inverted:
         for s, p in pieces:
             if _namelike(p, state, para.start + s):
                 return _phrase(state, para, s, p)
-        return _phrase(state, para, pieces[0][0], pieces[0][1])
+        first = _phrase(state, para, pieces[0][0], pieces[0][1])
+        s, p = pieces[-1]
+        if first is None and len(pieces) > 1 and p.split()[0].lower() in _DETERMINERS:
+            # "“a substantial cache …,” including seven AK-47 …, the statement said": the subject by the verb
+            return _phrase(state, para, s, p)
+        return first
     s, p = pieces[0]
     if not _namelike(p, state, para.start + s) and len(pieces) > 1 and _namelike(pieces[1][1], state,
                                                                                   para.start + pieces[1][0]):
@@ -346,6 +356,8 @@ def _phrase(state: Article, para: Paragraph, start: int, phrase: str) -> Speaker
         return _as(_last_named(state, doc_start, person=False), "it")
     if lower in _NOBODY or words[0].lower() in _NOBODY and len(words) == 1:
         return None
+    if _AN_AGE.match(name):  # "said the 29-year-old", "the 55 - year - old said": the person last named
+        return _last_named(state, doc_start, person=True)
     raw = phrase.strip()
     within = raw.find(name)  # "DeGeneres made the announcement on Twitter and": the subject, not Twitter
     span = (doc_start + within, doc_start + within + len(name)) if within >= 0 else (doc_start, doc_start + len(raw))
@@ -361,6 +373,10 @@ def _phrase(state: Article, para: Paragraph, start: int, phrase: str) -> Speaker
         return _as(_author(state, doc_start, phrase), "document")
     head = words[-1]
     if first.lower() == "the" and head[:1].islower() and len(words) <= 4:
+        return _as(_role(state, doc_start, name, head.lower()), "role")
+    if first.lower() == "the" and first[:1].islower() and len(words) == 1 and state.mentions is not None \
+            and not len(state.mentions.within(*span)):
+        # "the Secretary-General said", no name spaCy knows: an office, the person last named with it
         return _as(_role(state, doc_start, name, head.lower()), "role")
     how = "name"
     if first.lower() in _DETERMINERS and first[:1].islower():
@@ -472,6 +488,7 @@ def _last_named(state: Article, before: int, *, person: bool, pronoun: str = "")
                     and _outside_quotes(state, int(m.starts[i]), int(m.ends[i])) \
                     and not _in_relative_clause(state, int(m.starts[i])) \
                     and not _addressee(state, int(m.starts[i])) \
+                    and not (not person and _product(state, int(m.starts[i]), int(m.ends[i]))) \
                     and not _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 2).startswith(("'s", "’s")):
                 named = (int(m.ends[i]), Speaker(str(m.entities[i]), str(m.entities[i]), not person))
                 break
@@ -489,6 +506,15 @@ def _last_named(state: Article, before: int, *, person: bool, pronoun: str = "")
     else:
         return None
     return None if someone_else(state, chosen[0], before, chosen[1]) else replace(chosen[1], how=how)
+
+
+def _product(state: Article, start: int, end: int) -> bool:
+    """Whether an organisation mention names a product, not a speaker: a version follows it (``Internet
+    Explorer 8``) or it is the end of a longer capitalised name spaCy cut (``an Internet Explorer``)."""
+    if re.match(r"\s+\d", _doc_text(state, end, end + 3)):
+        return True
+    left = _doc_text(state, max(start - 30, 0), start)
+    return re.search(r"(?:^|[^.!?:;“\"]\s)(?:a|an|the)\s+[A-Z][a-z]+\s+$", left) is not None
 
 
 _OBJECT = {
@@ -590,14 +616,30 @@ def _author(state: Article, before: int, phrase: str) -> Speaker | None:
         who = named.group("who").strip()
         return Speaker(who, _entity_in(state, before, before + len(phrase), who))
     owner = re.match(r"^(?:the\s+)?(?P<who>(?:[A-Z][\w&.-]*\s+)*[A-Z][\w&.-]*)(?:['’]s)?\s+[a-z]", phrase.strip())
-    if owner and owner.group("who").lower() not in {"the", "a", "an"}:
+    lead = len(phrase) - len(phrase.lstrip())
+    if owner and owner.group("who").lower() not in {"the", "a", "an"} \
+            and not _group(state, before + lead + owner.start("who"), before + lead + owner.end("who")):
         who = owner.group("who")
         return Speaker(who, _entity_in(state, before, before + len(phrase), who))
     core = re.split(r"\s+(?:from|by|of)\s+", phrase.strip())[0].lower().split()
     noun = core[-1] if core and core[-1] in _DOCUMENTS else phrase.lower().split()[-1]
     for offset, sentence, speaker in reversed(state.attributions):
-        if offset < before and re.search(rf"\b{re.escape(noun)}\b", sentence.lower()):
+        # the document named by the attribution, not inside the quote ("“… set forth in this report …”")
+        outside = re.sub(r"[“\"][^“”\"]*(?:[”\"]|$)", " ", sentence.lower())
+        if offset < before and re.search(rf"\b{re.escape(noun)}\b", outside):
             return speaker
+    # "according to a statement from the Indian government" earlier: who the document was from
+    organisations = "|".join(sorted(_ORGANISATION_NOUNS))
+    for start in sorted(state.text, reverse=True):
+        if start >= before:
+            continue
+        text = state.text[start][: max(0, before - start)]
+        found = list(re.finditer(rf"\b{re.escape(noun)}\s+(?:from|by)\s+(?:the\s+)?(?P<who>(?:[A-Z][\w&.-]*\s+)*"
+                                 rf"[A-Z][\w&.-]*(?:\s+(?:{organisations})\b)?)", text))
+        if found:
+            f = found[-1]
+            who = f.group("who")
+            return Speaker(who, _entity_in(state, start + f.start("who"), start + f.end("who"), who))
     # "The NCAA report says …" earlier: the capitalised words before the document's name
     for start in sorted(state.text, reverse=True):
         if start >= before:
@@ -614,6 +656,12 @@ def _author(state: Article, before: int, phrase: str) -> Speaker | None:
                 who = " ".join(parts[1:])
                 return Speaker(who, _entity_in(state, start + f.start("who"), start + f.end("who"), who))
     return None
+
+
+def _group(state: Article, start: int, end: int) -> bool:
+    """Whether the words at ``start``-``end`` are a nationality or group (``the Indian statement``): no author."""
+    m = state.mentions
+    return m is not None and any(m.labels[i] == "group" for i in m.within(start, end))
 
 
 def _clean(phrase: str) -> str:

@@ -1,14 +1,15 @@
 """Who said it: precision and coverage of ``analysis.quotes.extract_quotes`` on the labelled quotes.
 
 The labelled set is ``tests/data/quotes/`` (real ECB+ articles, CC BY 3.0; see its README): every
-quotation the quote-mark pairing finds in 89 articles, each with the speaker a careful reader names
+quotation the quote-mark pairing finds in 115 articles, each with the speaker a careful reader names
 (``speaker``, empty when the text names nobody or the span is no quotation) and a ``split`` by
 article: ``dev`` (20 articles the rules were first written on), ``dev2`` (20 articles first held
 out, whose errors have since been read), ``dev3`` (25 articles drawn by ``bench/quotes_sample.py
---draw 2`` and held out in the second round, development data in the third) and ``heldout3`` (24
-articles drawn by ``bench/quotes_sample.py --draw 3`` and labelled before any rule was changed in
-the third round). The scores are printed per split and for ``development`` (dev+dev2+dev3); the
-held-out split and ``all`` only with ``--heldout``, so that developing never shows them.
+--draw 2``, held out in the second round), ``dev4`` (24 articles drawn by ``--draw 3``, held out in
+the third round, development data in the fourth) and ``heldout4`` (26 articles drawn by ``--draw 4``
+and labelled before any rule was changed in the fourth round). The scores are printed per split and
+for ``development`` (dev+dev2+dev3+dev4); the held-out split and ``all`` only with ``--heldout``, so
+that developing never shows them.
 
     python -m bench.quotes_eval                            # this checkout, development splits
     python -m bench.quotes_eval --before main              # and analysis/quotes.py at git revision main
@@ -43,8 +44,8 @@ DATA = ROOT / "tests" / "data" / "quotes"
 # courtesy titles and ranks a reader reads past: "Insp Gaskin" names Dave Gaskin
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "insp", "sgt", "lt", "det", "capt", "gen", "gov", "sen", "rep", "prof"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
-DEVELOPMENT = ("dev", "dev2", "dev3")
-HELDOUT = ("heldout3", "heldout4")
+DEVELOPMENT = ("dev", "dev2", "dev3", "dev4")
+HELDOUT = ("heldout4",)
 
 
 def load_labelled() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -117,8 +118,8 @@ def score(quotes: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary(scored: pd.DataFrame) -> pd.DataFrame:
-    """Precision, coverage and counts per split, for ``development`` (dev+dev2+dev3) and, when the
-    held-out split is scored, over all."""
+    """Precision, coverage and counts per split, for ``development`` (dev+dev2+dev3+dev4) and, when
+    the held-out split is scored, over all."""
     out = []
     order = {split: i for i, split in enumerate([*DEVELOPMENT, *HELDOUT])}
     splits = sorted(scored.groupby("split"), key=lambda item: order.get(item[0], len(order)))

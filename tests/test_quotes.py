@@ -174,8 +174,8 @@ def test_labelled_set_is_real_text_split_by_article():
     assert labels.groupby("doc")["split"].nunique().max() == 1  # an article is in one half only
     assert set(DEV_FACTS) <= set(labels.loc[labels["split"] == "dev", "doc"])
     docs = labels.groupby("split")["doc"].nunique()
-    assert docs.to_dict() == {"dev": 20, "dev2": 20, "dev3": 25, "heldout3": 24, "heldout4": 26}
-    for split in ("dev3", "heldout3", "heldout4"):  # the drawn sets: at least 100 spans, 100 with a speaker
+    assert docs.to_dict() == {"dev": 20, "dev2": 20, "dev3": 25, "dev4": 24, "heldout4": 26}
+    for split in ("dev3", "dev4", "heldout4"):  # the drawn sets: at least 100 spans, 100 with a speaker
         drawn = labels[labels["split"] == split]
         assert len(drawn) >= 100 and (drawn["speaker"] != "").sum() >= 100
     text = dict(zip(articles["article_id"], articles["text"], strict=True))
@@ -332,6 +332,29 @@ def test_confidence_says_how_the_speaker_was_read(labelled):
     assert q.loc[q["quote"].str.startswith("If I could give you more"), "confidence"].tolist() == ["medium"]
     assert ((q["speaker"] == "") == (q["confidence"] == "")).all()
     assert set(q["confidence"]) <= {"", *CONFIDENCE}
+
+
+def test_fourth_round_facts_from_dev4(labelled):
+    q, _ = labelled
+    # "“…,” said the 29-year-old on the eve of …" after "U.S. Masters champion Trevor Immelman has become …"
+    assert said(q, "25_9ecb.xml", "I actually have goosebumps")[0] == "Trevor Immelman"
+    # "In a statement, the 55 - year - old said:" after "Capaldi - a long - time fan of the show - revealed"
+    assert said(q, "39_10ecbplus.xml", "Being asked to play The Doctor")[0] == "Peter Capaldi"
+    # "“…,” the Secretary-General said." after "United Nations Secretary-General Ban Ki-moon …"
+    assert said(q, "41_5ecb.xml", "The location of all UN facilities")[0] == "Ban Ki-moon"
+    # "“…,” the company said": Microsoft, not the product spaCy cut from "Internet Explorer 8"
+    assert said(q, "27_4ecbplus.xml", "On completion of this investigation") == ("Microsoft", "Microsoft")
+    # "said an editorial in the conservative daily Eleftheros Typos": the daily's words
+    assert said(q, "19_14ecb.xml", "For four days, Greece")[0] == "Eleftheros Typos"
+    # "according to a statement from the Indian government" … "the Indian statement said" … "The
+    # statement said": the government, never the adjective
+    assert said(q, "12_4ecb.xml", "a substantial cache of arms")[0] == "Indian government"
+    assert said(q, "12_4ecb.xml", "handed over to appropriate")[0] == "Indian government"
+    # "Mr. Magruder wrote in his 1974 book, “An American Life: One Man's Road to Watergate.”": a title
+    assert said(q, "28_3ecbplus.xml", "An American Life") == ("", "")
+    # "“contrary to principles …” …, the report said", the report last named as "The NCAA report", not
+    # the one inside Karen Holbrook's quote ("“The allegations set forth in this report …”")
+    assert said(q, "5_6ecbplus.xml", "contrary to principles")[0] == "NCAA"
 
 
 def test_the_cut_off_is_the_one_the_script_chooses_on_the_development_articles(labelled):
