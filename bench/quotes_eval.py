@@ -23,7 +23,9 @@ speaker: equal once case, articles, dots, hyphen spacing and courtesy titles or 
 ``Insp``, ``Sgt``) are set aside, or one is the other with words left out that keep the last word
 (``Kempthorne``, ``Dirk Kempthorne`` and ``Interior Secretary Dirk A. Kempthorne`` all name ``Dirk A.
 Kempthorne``; two speakers, ``Craig Zadan and Neil Meron``, only exactly); the canonical ``entity``
-may match instead. A pronoun given as a speaker is counted on its own line.
+may match instead. A pronoun given as a speaker is counted on its own line. The speakers scored are
+the ones ``extract_quotes`` gives by default (its cut-off, ``MIN_CONFIDENCE``); with ``--heldout`` the
+held-out split is also scored at each confidence level and each cut-off, in the same run.
 """
 
 from __future__ import annotations
@@ -195,13 +197,18 @@ def main(argv: list[str] | None = None) -> None:
         scored = score(quotes, labels)
         print(f"== {name} ({revision or 'this checkout'})")
         print(summary(scored).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-        if args.heldout and name == "after" and scored["confidence"].ne("").any():
-            # each confidence level's own precision on the held-out splits, from the same single run
+        if args.heldout and name == "after" and hasattr(module, "CONFIDENCE"):
+            # every cut-off on the held-out splits, from the same single measurement
+            from bench.quotes_confidence import cutoffs, levels
+
+            every = score(module.extract_quotes(analysis.sentences, mentions=analysis.mentions,
+                                                min_confidence="weak"), labels)
             for split in HELDOUT:
-                part = scored[(scored["split"] == split) & (scored["confidence"] != "")]
-                per = part.groupby("confidence", sort=False)["right"].agg(given="size", right="sum")
-                print(f"   {split} by confidence: " + ", ".join(
-                    f"{level} {int(r.right)} of {int(r.given)}" for level, r in per.iterrows()))
+                part = every[every["split"] == split]
+                print(f"   {split}, each level alone:")
+                print(levels(part).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+                print(f"   {split}, each cut-off (shipped: {module.MIN_CONFIDENCE}):")
+                print(cutoffs(part).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         if args.errors and name == "after":
             splits = DEVELOPMENT if args.errors == "development" else (args.errors,)
             part = scored[scored["split"].isin(splits)]

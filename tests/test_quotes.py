@@ -3,6 +3,8 @@ labelled real articles of ``tests/data/quotes`` (ECB+, CC BY 3.0: see its README
 
 from __future__ import annotations
 
+import subprocess
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -11,14 +13,20 @@ from hypothesis import strategies as st
 from analysis.pipeline import analyse
 from analysis.quotes import CONFIDENCE, MIN_CONFIDENCE, extract_quotes
 from analysis.schema import QUOTES
-from bench.quotes_confidence import choose, levels
-from bench.quotes_eval import DEVELOPMENT, PRONOUNS, load_labelled, names_speaker, score, summary
+from bench.quotes_confidence import CHOOSE_ON, HONEST_REV, choose, levels, scored_with
+from bench.quotes_eval import PRONOUNS, load_labelled, names_speaker, score, summary
 from tests.data.stories import seeds
+from tests.helpers import ROOT
+
+
+def read_all(*args, **kwargs):
+    """Every speaker the reader finds, whatever its confidence (the default cut-off empties some)."""
+    return extract_quotes(*args, min_confidence="weak", **kwargs)
 
 
 @pytest.fixture(scope="module")
 def seed_quotes():
-    return extract_quotes(seeds.seed_sentences())
+    return read_all(seeds.seed_sentences())
 
 
 def one_paragraph(*texts, paragraphs=None):
@@ -62,7 +70,7 @@ def test_mentions_give_the_canonical_entity():
     offset = nadella["start"] + nadella["text"].index("Nadella saying")
     mentions = pd.DataFrame({"article_id": [nadella["article_id"]], "entity": ["Satya Nadella"],
                              "start": [offset], "end": [offset + len("Nadella")]})
-    q = extract_quotes(s, mentions=mentions)
+    q = read_all(s, mentions=mentions)
     row = q[q["quote"] == "the first AI supercomputer."].iloc[0]
     assert (row["speaker"], row["entity"]) == ("Nadella", "Satya Nadella")
 
@@ -77,16 +85,16 @@ def test_the_person_in_the_speaker_wins_whatever_the_table_order():
     at = text.index("Microsoft")
     mentions = pd.DataFrame({"article_id": ["a", "a", "b"], "entity": ["Satya Nadella", "Microsoft", "Azure"],
                              "start": [at + 14, at, at], "end": [at + 27, at + 9, at + 9]})
-    q = extract_quotes(s, mentions=mentions)
+    q = read_all(s, mentions=mentions)
     assert q[["article_id", "speaker", "entity"]].values.tolist() == [
         ["a", "Microsoft CEO Satya Nadella", "Satya Nadella"], ["b", "Microsoft CEO Satya Nadella", "Azure"]]
-    q = extract_quotes(s, mentions=mentions.assign(label=["person", "organization", "product"]))
+    q = read_all(s, mentions=mentions.assign(label=["person", "organization", "product"]))
     assert q[["article_id", "speaker", "entity"]].values.tolist() == [
         ["a", "Satya Nadella", "Satya Nadella"], ["b", "Microsoft CEO Satya Nadella", "Azure"]]
 
 
 def test_stories_fixture_roles_names_and_next_paragraph(seed_quotes):
-    q = extract_quotes(seeds.story_sentences())
+    q = read_all(seeds.story_sentences())
     assert q[["outlet", "speaker", "quote"]].values.tolist() == [
         ["Herald", "Ken Obi", "Regulators have to test batteries before products reach the shelves"],
         ["Herald", "Ken Obi", "This was entirely preventable."],
@@ -97,13 +105,13 @@ def test_stories_fixture_roles_names_and_next_paragraph(seed_quotes):
 
 
 def test_straight_quotes_and_inverted_attribution():
-    q = extract_quotes(one_paragraph('"We are not worried about Google at all," said Jane Smith.'))
+    q = read_all(one_paragraph('"We are not worried about Google at all," said Jane Smith.'))
     assert q[["speaker", "entity", "quote"]].values.tolist() == [
         ["Jane Smith", "Jane Smith", "We are not worried about Google at all"]]
 
 
 def test_quote_spanning_sentences_and_unknown_speaker():
-    q = extract_quotes(one_paragraph("“This is the first part.", "And this is the second part,” she said.",
+    q = read_all(one_paragraph("“This is the first part.", "And this is the second part,” she said.",
                                      "“Nobody claimed this one at all.”", paragraphs=[0, 0, 3]))
     assert q["quote"].tolist()[0] == "This is the first part. And this is the second part"
     assert q["sentence"].tolist() == [0, 2]
@@ -111,10 +119,10 @@ def test_quote_spanning_sentences_and_unknown_speaker():
 
 
 def test_only_the_next_paragraph_continues_a_speaker():
-    q = extract_quotes(one_paragraph("“We will ship it next year,” Ann Lee said.",
+    q = read_all(one_paragraph("“We will ship it next year,” Ann Lee said.",
                                      "“A later quote with no attribution.”", paragraphs=[0, 1]))
     assert q["speaker"].tolist() == ["Ann Lee", "Ann Lee"]
-    q = extract_quotes(one_paragraph("“We will ship it next year,” Ann Lee said.", "Unrelated text here.",
+    q = read_all(one_paragraph("“We will ship it next year,” Ann Lee said.", "Unrelated text here.",
                                      "“A later quote with no attribution.”", paragraphs=[0, 1, 2]))
     assert q["speaker"].tolist() == ["Ann Lee", ""]
 
@@ -141,11 +149,18 @@ def test_never_crashes_and_quotes_come_from_the_text(texts):
 
 
 def test_on_the_pipelines_tables(bundled):
-    q = extract_quotes(bundled.sentences, mentions=bundled.mentions)
+    q = read_all(bundled.sentences, mentions=bundled.mentions)
     spokesperson = q[q["speaker"] == "Microsoft spokesperson"]
     assert len(spokesperson) == 2 and set(spokesperson["entity"]) == {"Microsoft"}
     nadella = q[q["quote"] == "the first AI supercomputer."].iloc[0]
     assert nadella["entity"] == "Satya Nadella"  # the pipeline resolved "Nadella" within the article
+    # the default cut-off (strong) keeps the spokesperson the verb names and empties the quote that goes
+    # on from it (medium)
+    shipped = extract_quotes(bundled.sentences, mentions=bundled.mentions)
+    kept = shipped[shipped["speaker"] == "Microsoft spokesperson"]
+    assert len(kept) == 1 and kept["confidence"].tolist() == ["strong"]
+    continued = shipped["quote"].isin(spokesperson["quote"])
+    assert shipped.loc[continued, "speaker"].tolist() == ["Microsoft spokesperson", ""]
 
 
 # Real articles of the labelled set (all from its dev half), analysed once.
@@ -357,10 +372,16 @@ def test_fourth_round_facts_from_dev4(labelled):
     assert said(q, "5_6ecbplus.xml", "contrary to principles")[0] == "NCAA"
 
 
-def test_the_cut_off_is_the_one_the_script_chooses_on_the_development_articles(labelled):
-    q, labels = labelled
-    scored = score(q, labels[labels["split"].isin(DEVELOPMENT)])
-    assert choose(levels(scored)) == MIN_CONFIDENCE
+def test_the_cut_off_is_the_one_the_script_chooses_on_dev4():
+    # bench/quotes_confidence.py: dev4 scored with the code it was held out from (HONEST_REV, from git)
+    if subprocess.run(["git", "cat-file", "-e", f"{HONEST_REV}^{{commit}}"], cwd=ROOT, capture_output=True).returncode:
+        pytest.skip(f"git revision {HONEST_REV} not in this checkout")
+    articles, labels = load_labelled()
+    labels = labels[labels["split"] == CHOOSE_ON]
+    analysis = analyse(articles[articles["article_id"].isin(set(labels["doc"]))])
+    table = levels(scored_with(HONEST_REV, analysis, labels))
+    assert table.set_index("level")["given"].to_dict() == {"strong": 51, "medium": 32, "weak": 1}
+    assert choose(table) == MIN_CONFIDENCE == "strong"
 
 
 def test_the_cut_off_rule_drops_a_level_under_the_bar():
@@ -407,7 +428,7 @@ def test_names_speaker_reads_names_as_a_reader_does():
                 min_size=1, max_size=8))
 def test_a_pronoun_is_never_a_speaker_and_speakers_come_from_the_text(parts):
     s = one_paragraph(*parts)
-    q = extract_quotes(s)
+    q = read_all(s)
     joined = " ".join(parts)
     assert not q["speaker"].str.lower().isin(PRONOUNS).any()
     for speaker in q["speaker"]:
@@ -416,18 +437,18 @@ def test_a_pronoun_is_never_a_speaker_and_speakers_come_from_the_text(parts):
 
 def test_a_quote_over_paragraphs_takes_the_speaker_of_its_end():
     # News style: the first paragraph's quote is left open, the next opens again and is attributed.
-    q = extract_quotes(one_paragraph("“We did not see this coming at all.",
+    q = read_all(one_paragraph("“We did not see this coming at all.",
                                      "“Nobody did, and we are sorry,” Ann Lee said.", paragraphs=[0, 1]))
     assert q["speaker"].tolist() == ["Ann Lee", "Ann Lee"]
     # One sentence a paragraph: the quote closes in a later paragraph, where the attribution is.
-    q = extract_quotes(one_paragraph('"We did not see this coming at all.',
+    q = read_all(one_paragraph('"We did not see this coming at all.',
                                      'Nobody did, and we are sorry," Ann Lee said.', paragraphs=[0, 1]))
     assert q[["speaker", "quote"]].values.tolist() == [
         ["Ann Lee", "We did not see this coming at all. Nobody did, and we are sorry"]]
 
 
 def test_mixed_quote_marks_keep_the_attribution_outside():
-    q = extract_quotes(one_paragraph('"Hide, she has got a gun right here!” Frank Vanore said.'))
+    q = read_all(one_paragraph('"Hide, she has got a gun right here!” Frank Vanore said.'))
     assert q[["speaker", "quote"]].values.tolist() == [["Frank Vanore", "Hide, she has got a gun right here!"]]
 
 
@@ -460,7 +481,7 @@ def excerpt_quotes():
         columns=ARTICLE_FIELDS,
     )
     analysis = analyse(articles)
-    return extract_quotes(analysis.sentences, mentions=analysis.mentions)
+    return read_all(analysis.sentences, mentions=analysis.mentions)
 
 
 def test_pronoun_after_a_sentence_naming_several_people_is_who_speaks_in_it(excerpt_quotes):
