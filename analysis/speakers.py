@@ -31,7 +31,11 @@ _AFTER_INVERTED = re.compile(rf"^\s*[,.]?\s*(?:{_VERBS})\s+(?P<clause>[^;:!?“�
 _AFTER = re.compile(
     rf"^\s*[,.]?\s*(?P<clause>[^;:!?“”\"]{{1,160}}?)\s+(?:(?:has|had|have|also|later|then|once|often)\s+)*(?:{_VERBS})\b"
 )
-_ACCORDING = re.compile(r"\baccording to (?P<speaker>[^,;:!?“”\"]{1,80}?)\s*(?:[,;:!?]|\.\s|\.?$)")
+# the full stop of a title ("Troy police Lt. Gerry Scherlinck") does not end the speaker
+_TITLES = ("Mr", "Ms", "Dr", "Lt", "St", "Jr", "Mrs", "Sgt", "Gen", "Gov", "Sen", "Rep", "Col", "Maj", "Det", "Capt",
+           "Insp", "Prof")
+_TITLE_DOT = "".join(f"(?<!\\b{t})" for t in _TITLES)
+_ACCORDING = re.compile(rf"\baccording to (?P<speaker>[^,;:!?“”\"]{{1,80}}?)\s*(?:[,;:!?]|{_TITLE_DOT}\.\s|\.?$)")
 # a quote opens with “ or " and closes with ” or " (texts mix them: "Hide, she's got a gun!”)
 QUOTE = re.compile(r"[“\"](?P<body>[^“”\"]*)(?:[”\"]|$)")
 MARKS = ('"', "“", "”")
@@ -193,6 +197,15 @@ def _sentence_end(para: Paragraph, offset: int) -> int:
 def speaker_after(state: Article, para: Paragraph, offset: int) -> Speaker | None:
     """The attribution after a quote closing at ``offset`` (local), up to the end of its sentence."""
     region = para.text[offset : _sentence_end(para, max(offset - 1, 0))]
+    m = re.match(r"^\s*[,.]?\s*(?=according to )", region)
+    if m:  # "“…,” according to Troy police Lt. Gerry Scherlinck."
+        # the sentence may end at the title's full stop: read on to the paragraph's next real one
+        rest = para.text[offset + m.end():]
+        m = _ACCORDING.match(rest)
+        if m:
+            speaker = _phrase(state, para, offset + (len(para.text) - offset - len(rest)) + m.start("speaker"),
+                              m.group("speaker"))
+            return _as(speaker, f"according to {speaker.how}") if speaker else None
     m = _AFTER_INVERTED.match(region)
     if m:
         clause_start = offset + m.start("clause")
@@ -239,6 +252,9 @@ def _subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker
             return _phrase(state, para, offset + unnamed.start("who"), unnamed.group("who"))
         if last.strip() and not _AGE.match(last.strip()):
             if participle and not _namelike(last, state, para.start + offset + start) and not _pronoun(last):
+                person = _sentence_subject(state, para, offset, lead) if verb.group().endswith("ing") else None
+                if person is not None:
+                    return person
                 continue
             at = para.start + offset
             if len(pieces) > 1 and not _person_in(state, at + start, at + start + len(last)) \
@@ -250,6 +266,9 @@ def _subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker
                     return _phrase(state, para, offset + before_start, before)
             return _phrase(state, para, offset + start, last)
         if participle:
+            person = _sentence_subject(state, para, offset, lead) if verb.group().endswith("ing") else None
+            if person is not None:
+                return person
             continue  # ", calling them “…”": the subject is the clause's, before
         # "Gill Sandford, dean of the faculty, said:" / "Armstead, 32, testified": the subject in apposition
         for start, piece in reversed(pieces[:-1]):
@@ -257,6 +276,17 @@ def _subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker
                 return _phrase(state, para, offset + start, piece)
         return None
     return None
+
+
+def _sentence_subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker | None:
+    """The person whose name opens the sentence and is followed by its verb (``Jenna Coleman revealed
+    that she is “so excited” …, adding:``): the subject a participle's words go with."""
+    subject = re.match(r"\s*(?P<name>(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)\s+[a-z]", lead)
+    if subject is None:
+        return None
+    at = para.start + offset + subject.start("name")
+    person = _person_in(state, at, at + len(subject.group("name")))
+    return person if person is not None and person.name == subject.group("name") else None
 
 
 def _chunks(text: str, start: int) -> list[tuple[int, str]]:

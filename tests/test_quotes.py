@@ -370,6 +370,10 @@ def test_fourth_round_facts_from_dev4(labelled):
     # "“contrary to principles …” …, the report said", the report last named as "The NCAA report", not
     # the one inside Karen Holbrook's quote ("“The allegations set forth in this report …”")
     assert said(q, "5_6ecbplus.xml", "contrary to principles")[0] == "NCAA"
+    # "was “deliberately seeking out these individuals, ” according to Troy police Lt. Gerry Scherlinck."
+    assert said(q, "18_1ecbplus.xml", "deliberately seeking out")[0] == "Gerry Scherlinck"
+    # "Jenna Coleman revealed that she is “so excited” to welcome …, adding: “With Steven's writing …"
+    assert said(q, "39_10ecbplus.xml", "With Steven's writing")[0] == "Jenna Coleman"
 
 
 def test_the_cut_off_is_the_one_the_script_chooses_on_dev4():
