@@ -118,11 +118,13 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
     ...     "paragraph": [0, 1, 2], "start": [0, 100, 200],
     ...     "text": ["“We will replace every battery,” chief executive Dana Ortiz said.",
     ...              "“This was entirely preventable.”", "“It will not happen again,” she added."]})
-    >>> for row in extract_quotes(s)[["sentence", "speaker", "entity", "quote"]].values.tolist():
+    >>> for row in extract_quotes(s, min_confidence="weak")[["speaker", "confidence", "quote"]].values.tolist():
     ...     print(row)
-    [0, 'Dana Ortiz', 'Dana Ortiz', 'We will replace every battery']
-    [1, 'Dana Ortiz', 'Dana Ortiz', 'This was entirely preventable.']
-    [2, 'Dana Ortiz', 'Dana Ortiz', 'It will not happen again']
+    ['Dana Ortiz', 'strong', 'We will replace every battery']
+    ['Dana Ortiz', 'medium', 'This was entirely preventable.']
+    ['Dana Ortiz', 'weak', 'It will not happen again']
+    >>> extract_quotes(s)["speaker"].tolist()  # the default cut-off, strong
+    ['Dana Ortiz', '', '']
     """
     if sentences.empty:
         return pd.DataFrame(columns=QUOTES).astype({"sentence": "int64"})
