@@ -34,7 +34,7 @@ ENTITIES = [
 ]
 VOICE = ["period", "outlet", "entity", "mentions", "share"]
 TERMS = ["story", "outlet", "term", "count", "z"]
-QUOTES = ["story", "outlet", "article_id", "sentence", "speaker", "entity", "quote"]
+QUOTES = ["story", "outlet", "article_id", "sentence", "speaker", "entity", "confidence", "quote"]
 MESSAGES = ["story", "outlet", "message", "found", "similarity", "best_sentence", "article_id", "first_seen"]
 STORIES = ["story", "name", "first_date", "last_date", "articles", "copies", "outlets", "missing_outlets"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -24,14 +24,18 @@ _VERBS = (
     r"suggests|tweeted|posted|recalled|recalls|predicted|predicts|promised|promises|testified|testifies|"
     r"maintained|maintains|echoed|contended|contends|stressed|described|describes|calling|called|"
     r"denied|denies|reported|reports|responded|answered|conceded|concluded|quipped|shouted|yelled|"
-    r"chanted|testifying|explaining|adding|noting|declaring|insisting|warning|issued|stating"
+    r"chanted|testifying|explaining|adding|noting|declaring|insisting|warning|issued|stating|urged|urges"
 )
 _VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _AFTER_INVERTED = re.compile(rf"^\s*[,.]?\s*(?:{_VERBS})\s+(?P<clause>[^;:!?“”\"]{{1,160}})")
 _AFTER = re.compile(
     rf"^\s*[,.]?\s*(?P<clause>[^;:!?“”\"]{{1,160}}?)\s+(?:(?:has|had|have|also|later|then|once|often)\s+)*(?:{_VERBS})\b"
 )
-_ACCORDING = re.compile(r"\baccording to (?P<speaker>[^,;:!?“”\"]{1,80}?)\s*(?:[,;:!?]|\.\s|\.?$)")
+# the full stop of a title ("Troy police Lt. Gerry Scherlinck") does not end the speaker
+_TITLES = ("Mr", "Ms", "Dr", "Lt", "St", "Jr", "Mrs", "Sgt", "Gen", "Gov", "Sen", "Rep", "Col", "Maj", "Det", "Capt",
+           "Insp", "Prof")
+_TITLE_DOT = "".join(f"(?<!\\b{t})" for t in _TITLES)
+_ACCORDING = re.compile(rf"\baccording to (?P<speaker>[^,;:!?“”\"]{{1,80}}?)\s*(?:[,;:!?]|{_TITLE_DOT}\.\s|\.?$)")
 # a quote opens with “ or " and closes with ” or " (texts mix them: "Hide, she's got a gun!”)
 QUOTE = re.compile(r"[“\"](?P<body>[^“”\"]*)(?:[”\"]|$)")
 MARKS = ('"', "“", "”")
@@ -39,20 +43,30 @@ _DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "our", "one", "a
 _LEADING = {"a", "an", "the", "with", "and", "but", "as", "while", "when", "then", "so", "also", "which", "who",
             "that", "where"}
 _TRAILING = {"also", "has", "have", "had", "was", "is", "will", "would", "recently", "later", "then",
-             "previously", "today", "once", "further", "again", "still", "just", "often"}
+             "previously", "today", "once", "further", "again", "still", "just", "often", "himself", "herself"}
 _PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "to", "on", "by", "and", "&"}
 _DOCUMENTS = {"post", "blog", "statement", "release", "report", "announcement", "filing", "letter", "email",
               "memo", "tweet", "website", "transcript", "document", "policy", "assessment", "study", "survey",
-              "complaint", "lawsuit", "ruling", "order", "newspaper", "article", "story", "paper", "magazine"}
+              "complaint", "lawsuit", "ruling", "order", "newspaper", "article", "story", "paper", "magazine",
+              "editorial", "column", "advisory", "bulletin", "communique"}
+# documents a publication carries: "an editorial in the conservative daily Eleftheros Typos" is the daily's
+_PUBLISHED = {"editorial", "column", "article", "story"}
 _ORGANISATION_NOUNS = {"company", "firm", "group", "agency", "organisation", "organization", "department",
                        "ministry", "club", "team", "school", "university", "studio", "network", "union",
                        "league", "association", "bank", "party", "court", "government", "police", "newspaper",
                        "magazine", "paper", "website", "station", "channel", "site"}
+# offices written as capitals before a name
+_OFFICES = {"ADA", "DA", "AG", "CEO", "CFO", "COO", "CTO", "GM", "MP", "MEP", "PM", "VP", "SVP", "EVP"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _NOBODY = {"they", "we", "i", "you", "them", "us", "me", "someone", "somebody", "anyone", "everyone", "people",
            "others", "many", "some", "one", "who", "this", "that", "there"}
+# where or how the words were said, after the speaker: not part of who
+_SETTING = re.compile(r"\s+(?:in|on|at|during|via)\s+(?:a|an|the|his|her|its|their|Monday|Tuesday|Wednesday|"
+                      r"Thursday|Friday|Saturday|Sunday)\b")
+_PASSIVE = re.compile(r"\b(?:is|was|are|were|be|been|being)\s+(?:\w+ly\s+)?$")
 _AGE = re.compile(r"^(?:\d+\s*-?\s*year\s*-?\s*old|\d+)$", re.IGNORECASE)
 _AGE_PREFIX = re.compile(r"^\d+\s*-\s*year\s*-\s*old\s+", re.IGNORECASE)
+_AN_AGE = re.compile(r"^\d+\s*-?\s*year\s*-?\s*old$", re.IGNORECASE)
 
 
 @dataclass
@@ -68,11 +82,19 @@ class Mentions:
         return np.flatnonzero((self.starts < end) & (self.ends > start))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Speaker:
+    """Who says a quote, and how the attribution named them (``how``: ``name``, ``pronoun``, ``it``,
+    ``role``, ``document``, ``unnamed``)."""
+
     name: str
     entity: str
     organisation: bool = False
+    how: str = "name"
+
+
+def _as(speaker: Speaker | None, how: str) -> Speaker | None:
+    return None if speaker is None else replace(speaker, how=how)
 
 
 @dataclass
@@ -84,6 +106,7 @@ class Article:
     quoted: list[tuple[int, int]] = field(default_factory=list)  # document spans of the quotes so far
     unnamed: list[str] = field(default_factory=list)  # unnamed speakers so far (``Western diplomat``)
     attributions: list[tuple[int, str, Speaker]] = field(default_factory=list)  # offset, sentence, speaker
+    things: set[str] | None = None  # person entities followed by ", which" (``_things``)
 
     def __post_init__(self) -> None:
         self.starts = sorted(self.text)
@@ -122,8 +145,8 @@ def someone_else(state: Article, start: int, end: int, speaker: Speaker) -> bool
                 continue
             words = {w.lower() for w in re.findall(r"[\w’'-]+", str(m.entities[i]))}
             if _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 2).startswith(("'s", "’s")) \
-                    or _in_relative_clause(state, int(m.starts[i])):
-                continue  # "Deng's forces", "…, who is writing a book on Nixon": not a speaker
+                    or _in_relative_clause(state, int(m.starts[i])) or _addressee(state, int(m.starts[i])):
+                continue  # "Deng's forces", "…, who is writing a book on Nixon", "(via Jeff Duncan …)"
             if not words & own:
                 return True
     for base in state.starts:
@@ -174,6 +197,15 @@ def _sentence_end(para: Paragraph, offset: int) -> int:
 def speaker_after(state: Article, para: Paragraph, offset: int) -> Speaker | None:
     """The attribution after a quote closing at ``offset`` (local), up to the end of its sentence."""
     region = para.text[offset : _sentence_end(para, max(offset - 1, 0))]
+    m = re.match(r"^\s*[,.]?\s*(?=according to )", region)
+    if m:  # "“…,” according to Troy police Lt. Gerry Scherlinck."
+        # the sentence may end at the title's full stop: read on to the paragraph's next real one
+        rest = para.text[offset + m.end():]
+        m = _ACCORDING.match(rest)
+        if m:
+            speaker = _phrase(state, para, offset + (len(para.text) - offset - len(rest)) + m.start("speaker"),
+                              m.group("speaker"))
+            return _as(speaker, f"according to {speaker.how}") if speaker else None
     m = _AFTER_INVERTED.match(region)
     if m:
         clause_start = offset + m.start("clause")
@@ -194,7 +226,8 @@ def speaker_before(state: Article, para: Paragraph, q_start: int) -> Speaker | N
     matches = list(_ACCORDING.finditer(lead))
     if matches:
         m = matches[-1]  # the last "according to" before the quote
-        return _phrase(state, para, sentence_start + m.start("speaker"), m.group("speaker"))
+        speaker = _phrase(state, para, sentence_start + m.start("speaker"), m.group("speaker"))
+        return _as(speaker, f"according to {speaker.how}") if speaker else None
     return None
 
 
@@ -203,6 +236,8 @@ def _subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker
     dashes = [d.start() for d in re.finditer(r"—| – ", lead)]
     asides = list(zip(dashes[::2], dashes[1::2], strict=False))
     for verb in reversed(list(_VERB.finditer(lead))):
+        if _PASSIVE.search(lead[: verb.start()]):
+            continue  # "a letter that he is said to have written": nobody says the quote here
         if any(a < verb.start() < b for a, b in asides):
             continue  # "White told The Post — where Heller said she was “…” of … — “I hear …”": an aside's verb
         head = lead[: verb.start()]
@@ -217,6 +252,9 @@ def _subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker
             return _phrase(state, para, offset + unnamed.start("who"), unnamed.group("who"))
         if last.strip() and not _AGE.match(last.strip()):
             if participle and not _namelike(last, state, para.start + offset + start) and not _pronoun(last):
+                person = _sentence_subject(state, para, offset, lead) if verb.group().endswith("ing") else None
+                if person is not None:
+                    return person
                 continue
             at = para.start + offset
             if len(pieces) > 1 and not _person_in(state, at + start, at + start + len(last)) \
@@ -228,6 +266,9 @@ def _subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker
                     return _phrase(state, para, offset + before_start, before)
             return _phrase(state, para, offset + start, last)
         if participle:
+            person = _sentence_subject(state, para, offset, lead) if verb.group().endswith("ing") else None
+            if person is not None:
+                return person
             continue  # ", calling them “…”": the subject is the clause's, before
         # "Gill Sandford, dean of the faculty, said:" / "Armstead, 32, testified": the subject in apposition
         for start, piece in reversed(pieces[:-1]):
@@ -235,6 +276,17 @@ def _subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker
                 return _phrase(state, para, offset + start, piece)
         return None
     return None
+
+
+def _sentence_subject(state: Article, para: Paragraph, offset: int, lead: str) -> Speaker | None:
+    """The person whose name opens the sentence and is followed by its verb (``Jenna Coleman revealed
+    that she is “so excited” …, adding:``): the subject a participle's words go with."""
+    subject = re.match(r"\s*(?P<name>(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)\s+[a-z]", lead)
+    if subject is None:
+        return None
+    at = para.start + offset + subject.start("name")
+    person = _person_in(state, at, at + len(subject.group("name")))
+    return person if person is not None and person.name == subject.group("name") else None
 
 
 def _chunks(text: str, start: int) -> list[tuple[int, str]]:
@@ -253,11 +305,19 @@ def _clause(state: Article, para: Paragraph, start: int, clause: str, *, inverte
     pieces = [(s, p) for s, p in pieces if not _AGE.match(p.strip())]
     if not pieces:
         return None
+    if inverted:  # "said the company in a statement", "wrote … Rahul Mohandas on the company blog"
+        pieces = [(s, p if _SETTING.split(p)[0].split()[-1:] in [[w] for w in _PUBLISHED] else _SETTING.split(p)[0])
+                  for s, p in pieces]
     if not inverted:
         for s, p in pieces:
             if _namelike(p, state, para.start + s):
                 return _phrase(state, para, s, p)
-        return _phrase(state, para, pieces[0][0], pieces[0][1])
+        first = _phrase(state, para, pieces[0][0], pieces[0][1])
+        s, p = pieces[-1]
+        if first is None and len(pieces) > 1 and p.split()[0].lower() in _DETERMINERS:
+            # "“a substantial cache …,” including seven AK-47 …, the statement said": the subject by the verb
+            return _phrase(state, para, s, p)
+        return first
     s, p = pieces[0]
     if not _namelike(p, state, para.start + s) and len(pieces) > 1 and _namelike(pieces[1][1], state,
                                                                                   para.start + pieces[1][0]):
@@ -321,11 +381,13 @@ def _phrase(state: Article, para: Paragraph, start: int, phrase: str) -> Speaker
         return None
     lower = name.lower()
     if lower in _PERSON_PRONOUNS:
-        return _last_named(state, doc_start, person=True)
+        return _last_named(state, doc_start, person=True, pronoun=lower)
     if lower == "it":
-        return _last_named(state, doc_start, person=False)
+        return _as(_last_named(state, doc_start, person=False), "it")
     if lower in _NOBODY or words[0].lower() in _NOBODY and len(words) == 1:
         return None
+    if _AN_AGE.match(name):  # "said the 29-year-old", "the 55 - year - old said": the person last named
+        return _last_named(state, doc_start, person=True)
     raw = phrase.strip()
     within = raw.find(name)  # "DeGeneres made the announcement on Twitter and": the subject, not Twitter
     span = (doc_start + within, doc_start + within + len(name)) if within >= 0 else (doc_start, doc_start + len(raw))
@@ -338,18 +400,24 @@ def _phrase(state: Article, para: Paragraph, start: int, phrase: str) -> Speaker
     first = phrase.split()[0]
     core = re.split(r"\s+(?:from|by|of)\s+", phrase)[0].split()
     if core[-1] in _DOCUMENTS:  # lower case: "the post", "A statement from Waitrose", "the NFL's policy"
-        return _author(state, doc_start, phrase)
+        return _as(_author(state, doc_start, phrase), "document")
     head = words[-1]
     if first.lower() == "the" and head[:1].islower() and len(words) <= 4:
-        return _role(state, doc_start, name, head.lower())
+        return _as(_role(state, doc_start, name, head.lower()), "role")
+    if first.lower() == "the" and first[:1].islower() and len(words) == 1 and state.mentions is not None \
+            and not len(state.mentions.within(*span)):
+        # "the Secretary-General said", no name spaCy knows: an office, the person last named with it
+        return _as(_role(state, doc_start, name, head.lower()), "role")
+    how = "name"
     if first.lower() in _DETERMINERS and first[:1].islower():
         state.unnamed.append(name)  # an unnamed speaker: "a senior officer", "her nephew"
+        how = "unnamed"
     elif not _namelike(name):
         return None  # "testified that after she overheard someone", "People quoted him as": no speaker
     entity = _entity_in(state, doc_start, doc_start + len(phrase), name)
     organisation = state.mentions is not None and any(
         state.mentions.labels[i] == "organization" for i in state.mentions.within(doc_start, doc_start + len(phrase)))
-    return Speaker(name, entity, organisation)
+    return Speaker(name, entity, organisation, how)
 
 
 def _two_people(state: Article, start: int, end: int) -> Speaker | None:
@@ -387,7 +455,11 @@ def _person_in(state: Article, start: int, end: int) -> Speaker | None:
         found = i
     if found is None:
         return None
-    return Speaker(_doc_text(state, int(m.starts[found]), int(m.ends[found])), str(m.entities[found]))
+    name = _doc_text(state, int(m.starts[found]), int(m.ends[found]))
+    words = name.split()
+    if len(words) > 1 and words[0] in _OFFICES:
+        name = " ".join(words[1:])  # spaCy's "ADA Fairman"
+    return Speaker(name, str(m.entities[found]))
 
 
 def _after_name(state: Article, person: Speaker, span: tuple[int, int]) -> bool:
@@ -427,7 +499,7 @@ def _in_relative_clause(state: Article, start: int) -> bool:
     return clause is not None
 
 
-def _last_named(state: Article, before: int, *, person: bool) -> Speaker | None:
+def _last_named(state: Article, before: int, *, person: bool, pronoun: str = "") -> Speaker | None:
     """The person (or organisation) last named before ``before``, outside quotes. For a person, the
     last quote's speaker instead when it came later (a name spaCy did not see as a person's, or
     ``a senior officer`` … ``he added``), unless that speaker is an organisation."""
@@ -442,9 +514,11 @@ def _last_named(state: Article, before: int, *, person: bool) -> Speaker | None:
         m = state.mentions
         want = "person" if person else "organization"
         for i in reversed(np.flatnonzero(m.starts < before)):
-            if m.labels[i] == want and _outside_quotes(state, int(m.starts[i]), int(m.ends[i])) \
+            if m.labels[i] == want and not (person and str(m.entities[i]) in _things(state)) \
+                    and _outside_quotes(state, int(m.starts[i]), int(m.ends[i])) \
                     and not _in_relative_clause(state, int(m.starts[i])) \
                     and not _addressee(state, int(m.starts[i])) \
+                    and not (not person and _product(state, int(m.starts[i]), int(m.ends[i]))) \
                     and not _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 2).startswith(("'s", "’s")):
                 named = (int(m.ends[i]), Speaker(str(m.entities[i]), str(m.entities[i]), not person))
                 break
@@ -454,14 +528,62 @@ def _last_named(state: Article, before: int, *, person: bool) -> Speaker | None:
             return None  # "the newspaper …, it stated": another organisation is meant
         return named[1]
     if spoke is not None and (named is None or spoke[0] > named[0]):
-        chosen = spoke
+        chosen, how = spoke, "pronoun: last speaker"
     elif named is not None:
-        chosen = _reporter(state, named)
-        if chosen is None:
+        chosen, how = _reporter(state, named), "pronoun: last named"
+        if chosen is None or _object_pronoun_after(state, chosen[0], pronoun):
             return None
     else:
         return None
-    return None if someone_else(state, chosen[0], before, chosen[1]) else chosen[1]
+    return None if someone_else(state, chosen[0], before, chosen[1]) else replace(chosen[1], how=how)
+
+
+def _product(state: Article, start: int, end: int) -> bool:
+    """Whether an organisation mention names a product, not a speaker: a version follows it (``Internet
+    Explorer 8``) or it is the end of a longer capitalised name spaCy cut (``an Internet Explorer``)."""
+    if re.match(r"\s+\d", _doc_text(state, end, end + 3)):
+        return True
+    left = _doc_text(state, max(start - 30, 0), start)
+    return re.search(r"(?:^|[^.!?:;“\"]\s)(?:a|an|the)\s+[A-Z][a-z]+\s+$", left) is not None
+
+
+_OBJECT = {
+    "he": re.compile(r"\bhim\b"),
+    "him": re.compile(r"\bhim\b"),
+    # "her" as an object, not a possessive: "asked her to pose", "told her."
+    "she": re.compile(r"\bher\b(?=\s*(?:[,.;:!?]|$|\s(?:to|and|or|in|on|at|as|for|with|from|into|about|"
+                      r"out|up|off|back|over|again|that|if|when|after|before)\b))"),
+}
+_OBJECT["her"] = _OBJECT["she"]
+
+
+def _object_pronoun_after(state: Article, end: int, pronoun: str) -> bool:
+    """Whether the sentence of the person mention ending at ``end`` goes on, outside quotes, with an
+    object pronoun of the gender of ``pronoun`` (``Jerry Tibbs admired … and asked her to pose``): that
+    pronoun is someone else of that gender, so a later ``she`` could mean either and means nobody."""
+    pattern = _OBJECT.get(pronoun)
+    if pattern is None:
+        return False
+    k = bisect_right(state.starts, end - 1) - 1
+    if k < 0:
+        return False
+    base, text = state.starts[k], state.text[state.starts[k]]
+    stop = re.search(r"[.!?](?:\s|$)", text[end - base :])
+    rest = text[end - base : end - base + (stop.end() if stop else len(text))]
+    for m in pattern.finditer(rest.lower()):
+        if _outside_quotes(state, end + m.start(), end + m.end()):
+            return True
+    return False
+
+
+def _things(state: Article) -> set[str]:
+    """Person entities the article follows with ``, which`` (``INS Mysore, which will resume …``): a
+    ship or a thing spaCy took for a person, never what ``he`` or ``she`` means."""
+    if state.things is None:
+        m = state.mentions
+        state.things = {str(m.entities[i]) for i in range(len(m.starts)) if m.labels[i] == "person"
+                        and re.match(r"\s*,\s*which\b", _doc_text(state, int(m.ends[i]), int(m.ends[i]) + 9))}
+    return state.things
 
 
 def _reporter(state: Article, named: tuple[int, Speaker]) -> tuple[int, Speaker] | None:
@@ -490,7 +612,7 @@ def _addressee(state: Article, start: int) -> bool:
     """Whether the mention at ``start`` is whom something was told or where (``told The Associated
     Press``, ``on Twitter``), not who speaks."""
     left = _doc_text(state, max(start - 20, 0), start).lower().split()
-    left = [w for w in left if w not in {"the", "a", "an"}]
+    left = [w.strip("([") for w in left if w not in {"the", "a", "an"}]
     return bool(left) and left[-1] in {"told", "tells", "tell", "telling", "via", "on", "to"}
 
 
@@ -524,13 +646,30 @@ def _author(state: Article, before: int, phrase: str) -> Speaker | None:
         who = named.group("who").strip()
         return Speaker(who, _entity_in(state, before, before + len(phrase), who))
     owner = re.match(r"^(?:the\s+)?(?P<who>(?:[A-Z][\w&.-]*\s+)*[A-Z][\w&.-]*)(?:['’]s)?\s+[a-z]", phrase.strip())
-    if owner and owner.group("who").lower() not in {"the", "a", "an"}:
+    lead = len(phrase) - len(phrase.lstrip())
+    if owner and owner.group("who").lower() not in {"the", "a", "an"} \
+            and not _group(state, before + lead + owner.start("who"), before + lead + owner.end("who")):
         who = owner.group("who")
         return Speaker(who, _entity_in(state, before, before + len(phrase), who))
-    noun = phrase.lower().split()[-1]
+    core = re.split(r"\s+(?:from|by|of)\s+", phrase.strip())[0].lower().split()
+    noun = core[-1] if core and core[-1] in _DOCUMENTS else phrase.lower().split()[-1]
     for offset, sentence, speaker in reversed(state.attributions):
-        if offset < before and re.search(rf"\b{re.escape(noun)}\b", sentence.lower()):
+        # the document named by the attribution, not inside the quote ("“… set forth in this report …”")
+        outside = re.sub(r"[“\"][^“”\"]*(?:[”\"]|$)", " ", sentence.lower())
+        if offset < before and re.search(rf"\b{re.escape(noun)}\b", outside):
             return speaker
+    # "according to a statement from the Indian government" earlier: who the document was from
+    organisations = "|".join(sorted(_ORGANISATION_NOUNS))
+    for start in sorted(state.text, reverse=True):
+        if start >= before:
+            continue
+        text = state.text[start][: max(0, before - start)]
+        found = list(re.finditer(rf"\b{re.escape(noun)}\s+(?:from|by)\s+(?:the\s+)?(?P<who>(?:[A-Z][\w&.-]*\s+)*"
+                                 rf"[A-Z][\w&.-]*(?:\s+(?:{organisations})\b)?)", text))
+        if found:
+            f = found[-1]
+            who = f.group("who")
+            return Speaker(who, _entity_in(state, start + f.start("who"), start + f.end("who"), who))
     # "The NCAA report says …" earlier: the capitalised words before the document's name
     for start in sorted(state.text, reverse=True):
         if start >= before:
@@ -549,6 +688,12 @@ def _author(state: Article, before: int, phrase: str) -> Speaker | None:
     return None
 
 
+def _group(state: Article, start: int, end: int) -> bool:
+    """Whether the words at ``start``-``end`` are a nationality or group (``the Indian statement``): no author."""
+    m = state.mentions
+    return m is not None and any(m.labels[i] == "group" for i in m.within(start, end))
+
+
 def _clean(phrase: str) -> str:
     words = _AGE_PREFIX.sub("", phrase.strip()).split()
     while words and words[0].lower() in _LEADING:
@@ -557,6 +702,8 @@ def _clean(phrase: str) -> str:
         words.pop()
     if not words:
         return ""
+    if len(words) > 1 and words[0] in _OFFICES and words[1][:1].isupper():
+        words.pop(0)  # "ADA Fairman", "CEO Andrew Feldman": the office, written before the name
     # "A government official downplayed the unrest": the words before a verb and its object
     for k in range(1, len(words) - 1):
         if words[k + 1].lower() in _DETERMINERS - {"one"} and words[k][:1].islower() \
@@ -567,7 +714,8 @@ def _clean(phrase: str) -> str:
     run = 0
     while run < len(words) and words[-1 - run][:1].isupper():
         run += 1
-    if 0 < run < len(words) and words[-1 - run][:1].islower() and words[-1 - run].lower() not in _PREPOSITIONS:
+    if 0 < run < len(words) and words[-1 - run][:1].islower() \
+            and words[-1 - run].lower() not in _PREPOSITIONS | _DETERMINERS:
         words = words[-run:]
     return " ".join(words)
 

@@ -1,15 +1,19 @@
 """Who said it: precision and coverage of ``analysis.quotes.extract_quotes`` on the labelled quotes.
 
 The labelled set is ``tests/data/quotes/`` (real ECB+ articles, CC BY 3.0; see its README): every
-quotation the quote-mark pairing finds in 65 articles, each with the speaker a careful reader names
+quotation the quote-mark pairing finds in 115 articles, each with the speaker a careful reader names
 (``speaker``, empty when the text names nobody or the span is no quotation) and a ``split`` by
 article: ``dev`` (20 articles the rules were first written on), ``dev2`` (20 articles first held
-out, whose errors have since been read: development data now), ``heldout`` (25 articles drawn by
-``bench/quotes_sample.py`` and labelled before any rule was changed on them). The scores are
-printed per split, for ``dev+dev2`` (the 40 development articles) and over all.
+out, whose errors have since been read), ``dev3`` (25 articles drawn by ``bench/quotes_sample.py
+--draw 2``, held out in the second round), ``dev4`` (24 articles drawn by ``--draw 3``, held out in
+the third round, development data in the fourth) and ``heldout4`` (26 articles drawn by ``--draw 4``
+and labelled before any rule was changed in the fourth round). The scores are printed per split and
+for ``development`` (dev+dev2+dev3+dev4); the held-out split and ``all`` only with ``--heldout``, so
+that developing never shows them.
 
-    python -m bench.quotes_eval                 # this checkout's analysis/quotes.py
-    python -m bench.quotes_eval --before main   # the same, and analysis/quotes.py at git revision main
+    python -m bench.quotes_eval                            # this checkout, development splits
+    python -m bench.quotes_eval --before main              # and analysis/quotes.py at git revision main
+    python -m bench.quotes_eval --before main --heldout    # the held-out articles too (measure once)
 
 Scores, per split: ``precision`` = right speakers / quotes given a speaker (a speaker on a span that
 is no quotation, or on a spurious quote that matches no labelled span, counts as wrong);
@@ -19,7 +23,9 @@ speaker: equal once case, articles, dots, hyphen spacing and courtesy titles or 
 ``Insp``, ``Sgt``) are set aside, or one is the other with words left out that keep the last word
 (``Kempthorne``, ``Dirk Kempthorne`` and ``Interior Secretary Dirk A. Kempthorne`` all name ``Dirk A.
 Kempthorne``; two speakers, ``Craig Zadan and Neil Meron``, only exactly); the canonical ``entity``
-may match instead. A pronoun given as a speaker is counted on its own line.
+may match instead. A pronoun given as a speaker is counted on its own line. The speakers scored are
+the ones ``extract_quotes`` gives by default (its cut-off, ``MIN_CONFIDENCE``); with ``--heldout`` the
+held-out split is also scored at each confidence level and each cut-off, in the same run.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ DATA = ROOT / "tests" / "data" / "quotes"
 # courtesy titles and ranks a reader reads past: "Insp Gaskin" names Dave Gaskin
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "insp", "sgt", "lt", "det", "capt", "gen", "gov", "sen", "rep", "prof"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
+DEVELOPMENT = ("dev", "dev2", "dev3", "dev4")
+HELDOUT = ("heldout4",)
 
 
 def load_labelled() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -80,7 +88,7 @@ def _squash(text: str) -> str:
 
 
 def score(quotes: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    """One row per labelled quote and per spurious quote: split, gold, given, right."""
+    """One row per labelled quote and per spurious quote: split, gold, given, confidence, right."""
     rows = []
     for doc, gold in labels.groupby("doc", sort=False):
         found = quotes[quotes["article_id"] == doc]
@@ -95,25 +103,32 @@ def score(quotes: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
                 if body and (body[:30] in key or key[:30] in body):
                     match = i
                     break
-            given = entity = ""
+            given = entity = confidence = ""
             if match is not None:
                 taken.add(match)
                 given, entity = str(found.at[match, "speaker"]), str(found.at[match, "entity"])
+                confidence = str(found.at[match, "confidence"]) if "confidence" in found else ""
             right = bool(g["speaker"]) and (names_speaker(given, g["speaker"]) or names_speaker(entity, g["speaker"]))
             rows.append({"split": g["split"], "doc": doc, "quote": g["quote"], "gold": g["speaker"],
-                         "found": match is not None, "given": given, "right": right})
+                         "found": match is not None, "given": given, "confidence": confidence, "right": right})
         for i, q in found.iterrows():
             if i not in taken:
                 rows.append({"split": gold["split"].iloc[0], "doc": doc, "quote": q["quote"], "gold": "",
-                             "found": True, "given": str(q["speaker"]), "right": False})
+                             "found": True, "given": str(q["speaker"]),
+                             "confidence": str(q["confidence"]) if "confidence" in q else "", "right": False})
     return pd.DataFrame(rows)
 
 
 def summary(scored: pd.DataFrame) -> pd.DataFrame:
-    """Precision, coverage and counts per split (and over all)."""
+    """Precision, coverage and counts per split, for ``development`` (dev+dev2+dev3+dev4) and, when
+    the held-out split is scored, over all."""
     out = []
-    dev = scored[scored["split"].isin(["dev", "dev2"])]
-    for split, part in [*scored.groupby("split"), ("dev+dev2", dev), ("all", scored)]:
+    order = {split: i for i, split in enumerate([*DEVELOPMENT, *HELDOUT])}
+    splits = sorted(scored.groupby("split"), key=lambda item: order.get(item[0], len(order)))
+    extra = [("development", scored[scored["split"].isin(DEVELOPMENT)])]
+    if scored["split"].isin(HELDOUT).any():
+        extra.append(("all", scored))
+    for split, part in [*splits, *extra]:
         given = part["given"] != ""
         gold = part["gold"] != ""
         out.append({
@@ -162,11 +177,17 @@ def _quotes_module(revision: str | None):
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", help="also score analysis/quotes.py at this git revision (e.g. main)")
-    parser.add_argument("--errors", choices=["dev", "dev2", "heldout", "all"], help="list the wrong and missed quotes")
+    parser.add_argument("--errors", choices=[*DEVELOPMENT, "development"],
+                        help="list the wrong and missed quotes of a development split")
+    parser.add_argument("--heldout", action="store_true",
+                        help=f"also score the held-out splits ({', '.join(HELDOUT)}); measure them once, at the end")
     args = parser.parse_args(argv)
     from analysis.pipeline import analyse
 
     articles, labels = load_labelled()
+    if not args.heldout:
+        labels = labels[~labels["split"].isin(HELDOUT)]
+        articles = articles[articles["article_id"].isin(set(labels["doc"]))]
     analysis = analyse(articles)
     versions = [("after", None)] + ([("before", args.before)] if args.before else [])
     pd.set_option("display.width", 200)
@@ -176,8 +197,21 @@ def main(argv: list[str] | None = None) -> None:
         scored = score(quotes, labels)
         print(f"== {name} ({revision or 'this checkout'})")
         print(summary(scored).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        if args.heldout and name == "after" and hasattr(module, "CONFIDENCE"):
+            # every cut-off on the held-out splits, from the same single measurement
+            from bench.quotes_confidence import cutoffs, levels
+
+            every = score(module.extract_quotes(analysis.sentences, mentions=analysis.mentions,
+                                                min_confidence="weak"), labels)
+            for split in HELDOUT:
+                part = every[every["split"] == split]
+                print(f"   {split}, each level alone:")
+                print(levels(part).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+                print(f"   {split}, each cut-off (shipped: {module.MIN_CONFIDENCE}):")
+                print(cutoffs(part).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         if args.errors and name == "after":
-            part = scored if args.errors == "all" else scored[scored["split"] == args.errors]
+            splits = DEVELOPMENT if args.errors == "development" else (args.errors,)
+            part = scored[scored["split"].isin(splits)]
             wrong = part[(part["given"] != "") & ~part["right"] | (part["gold"] != "") & ~part["right"]]
             for _, r in wrong.iterrows():
                 print(f"  {r['doc']:>16} gold={r['gold']!r:28} given={r['given']!r:28} {r['quote'][:60]!r}")

@@ -3,21 +3,30 @@ labelled real articles of ``tests/data/quotes`` (ECB+, CC BY 3.0: see its README
 
 from __future__ import annotations
 
+import subprocess
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.pipeline import analyse
-from analysis.quotes import extract_quotes
+from analysis.quotes import CONFIDENCE, MIN_CONFIDENCE, extract_quotes
 from analysis.schema import QUOTES
+from bench.quotes_confidence import CHOOSE_ON, HONEST_REV, choose, levels, scored_with
 from bench.quotes_eval import PRONOUNS, load_labelled, names_speaker, score, summary
 from tests.data.stories import seeds
+from tests.helpers import ROOT
+
+
+def read_all(*args, **kwargs):
+    """Every speaker the reader finds, whatever its confidence (the default cut-off empties some)."""
+    return extract_quotes(*args, min_confidence="weak", **kwargs)
 
 
 @pytest.fixture(scope="module")
 def seed_quotes():
-    return extract_quotes(seeds.seed_sentences())
+    return read_all(seeds.seed_sentences())
 
 
 def one_paragraph(*texts, paragraphs=None):
@@ -61,7 +70,7 @@ def test_mentions_give_the_canonical_entity():
     offset = nadella["start"] + nadella["text"].index("Nadella saying")
     mentions = pd.DataFrame({"article_id": [nadella["article_id"]], "entity": ["Satya Nadella"],
                              "start": [offset], "end": [offset + len("Nadella")]})
-    q = extract_quotes(s, mentions=mentions)
+    q = read_all(s, mentions=mentions)
     row = q[q["quote"] == "the first AI supercomputer."].iloc[0]
     assert (row["speaker"], row["entity"]) == ("Nadella", "Satya Nadella")
 
@@ -76,16 +85,16 @@ def test_the_person_in_the_speaker_wins_whatever_the_table_order():
     at = text.index("Microsoft")
     mentions = pd.DataFrame({"article_id": ["a", "a", "b"], "entity": ["Satya Nadella", "Microsoft", "Azure"],
                              "start": [at + 14, at, at], "end": [at + 27, at + 9, at + 9]})
-    q = extract_quotes(s, mentions=mentions)
+    q = read_all(s, mentions=mentions)
     assert q[["article_id", "speaker", "entity"]].values.tolist() == [
         ["a", "Microsoft CEO Satya Nadella", "Satya Nadella"], ["b", "Microsoft CEO Satya Nadella", "Azure"]]
-    q = extract_quotes(s, mentions=mentions.assign(label=["person", "organization", "product"]))
+    q = read_all(s, mentions=mentions.assign(label=["person", "organization", "product"]))
     assert q[["article_id", "speaker", "entity"]].values.tolist() == [
         ["a", "Satya Nadella", "Satya Nadella"], ["b", "Microsoft CEO Satya Nadella", "Azure"]]
 
 
 def test_stories_fixture_roles_names_and_next_paragraph(seed_quotes):
-    q = extract_quotes(seeds.story_sentences())
+    q = read_all(seeds.story_sentences())
     assert q[["outlet", "speaker", "quote"]].values.tolist() == [
         ["Herald", "Ken Obi", "Regulators have to test batteries before products reach the shelves"],
         ["Herald", "Ken Obi", "This was entirely preventable."],
@@ -96,13 +105,13 @@ def test_stories_fixture_roles_names_and_next_paragraph(seed_quotes):
 
 
 def test_straight_quotes_and_inverted_attribution():
-    q = extract_quotes(one_paragraph('"We are not worried about Google at all," said Jane Smith.'))
+    q = read_all(one_paragraph('"We are not worried about Google at all," said Jane Smith.'))
     assert q[["speaker", "entity", "quote"]].values.tolist() == [
         ["Jane Smith", "Jane Smith", "We are not worried about Google at all"]]
 
 
 def test_quote_spanning_sentences_and_unknown_speaker():
-    q = extract_quotes(one_paragraph("“This is the first part.", "And this is the second part,” she said.",
+    q = read_all(one_paragraph("“This is the first part.", "And this is the second part,” she said.",
                                      "“Nobody claimed this one at all.”", paragraphs=[0, 0, 3]))
     assert q["quote"].tolist()[0] == "This is the first part. And this is the second part"
     assert q["sentence"].tolist() == [0, 2]
@@ -110,10 +119,10 @@ def test_quote_spanning_sentences_and_unknown_speaker():
 
 
 def test_only_the_next_paragraph_continues_a_speaker():
-    q = extract_quotes(one_paragraph("“We will ship it next year,” Ann Lee said.",
+    q = read_all(one_paragraph("“We will ship it next year,” Ann Lee said.",
                                      "“A later quote with no attribution.”", paragraphs=[0, 1]))
     assert q["speaker"].tolist() == ["Ann Lee", "Ann Lee"]
-    q = extract_quotes(one_paragraph("“We will ship it next year,” Ann Lee said.", "Unrelated text here.",
+    q = read_all(one_paragraph("“We will ship it next year,” Ann Lee said.", "Unrelated text here.",
                                      "“A later quote with no attribution.”", paragraphs=[0, 1, 2]))
     assert q["speaker"].tolist() == ["Ann Lee", ""]
 
@@ -140,11 +149,18 @@ def test_never_crashes_and_quotes_come_from_the_text(texts):
 
 
 def test_on_the_pipelines_tables(bundled):
-    q = extract_quotes(bundled.sentences, mentions=bundled.mentions)
+    q = read_all(bundled.sentences, mentions=bundled.mentions)
     spokesperson = q[q["speaker"] == "Microsoft spokesperson"]
     assert len(spokesperson) == 2 and set(spokesperson["entity"]) == {"Microsoft"}
     nadella = q[q["quote"] == "the first AI supercomputer."].iloc[0]
     assert nadella["entity"] == "Satya Nadella"  # the pipeline resolved "Nadella" within the article
+    # the default cut-off (strong) keeps the spokesperson the verb names and empties the quote that goes
+    # on from it (medium)
+    shipped = extract_quotes(bundled.sentences, mentions=bundled.mentions)
+    kept = shipped[shipped["speaker"] == "Microsoft spokesperson"]
+    assert len(kept) == 1 and kept["confidence"].tolist() == ["strong"]
+    continued = shipped["quote"].isin(spokesperson["quote"])
+    assert shipped.loc[continued, "speaker"].tolist() == ["Microsoft spokesperson", ""]
 
 
 # Real articles of the labelled set (all from its dev half), analysed once.
@@ -156,7 +172,7 @@ DEV_FACTS = ["3_8ecb.xml", "5_6ecbplus.xml", "9_5ecb.xml", "11_2ecb.xml", "19_6e
 def labelled():
     articles, labels = load_labelled()
     analysis = analyse(articles)
-    return extract_quotes(analysis.sentences, mentions=analysis.mentions), labels
+    return extract_quotes(analysis.sentences, mentions=analysis.mentions, min_confidence="weak"), labels
 
 
 def said(quotes, doc, opening):
@@ -173,9 +189,10 @@ def test_labelled_set_is_real_text_split_by_article():
     assert labels.groupby("doc")["split"].nunique().max() == 1  # an article is in one half only
     assert set(DEV_FACTS) <= set(labels.loc[labels["split"] == "dev", "doc"])
     docs = labels.groupby("split")["doc"].nunique()
-    assert docs.to_dict() == {"dev": 20, "dev2": 20, "heldout": 25}
-    held = labels[labels["split"] == "heldout"]
-    assert len(held) >= 100 and (held["speaker"] != "").sum() >= 100
+    assert docs.to_dict() == {"dev": 20, "dev2": 20, "dev3": 25, "dev4": 24, "heldout4": 26}
+    for split in ("dev3", "dev4", "heldout4"):  # the drawn sets: at least 100 spans, 100 with a speaker
+        drawn = labels[labels["split"] == split]
+        assert len(drawn) >= 100 and (drawn["speaker"] != "").sum() >= 100
     text = dict(zip(articles["article_id"], articles["text"], strict=True))
     for row in labels.itertuples():  # every span is in its article, as labelled
         assert row.quote in text[row.doc][row.start : row.end]
@@ -280,8 +297,122 @@ def test_precision_on_the_labelled_set(labelled):
     q, labels = labelled
     table = summary(score(q, labels)).set_index("split")
     assert table.loc["all", "pronoun speakers"] == 0
-    # the bar of issue #18 on the 40 development articles (measured: bench/quotes_eval.py)
-    assert table.loc["dev+dev2", "precision"] >= 0.9
+    # the bar of issue #18 on the 65 development articles (measured: bench/quotes_eval.py)
+    assert table.loc["development", "precision"] >= 0.9
+
+
+def test_third_round_facts_from_the_development_articles(labelled):
+    q, _ = labelled
+    # "An amateur photographer named Jerry Tibbs admired … and asked her to pose." then "Looking back on
+    # the career that followed, she told Playboy in 1998:": "her" is someone else, so "she" is not Tibbs
+    for opening in ("I never thought it was shameful", "God approves of nudity", "I thought my arms and legs"):
+        assert said(q, "4_4ecb.xml", opening) == ("", "")
+    # "… a letter of apology that he is said to have written to the girl's mother that reads, “…”":
+    # a passive verb, and a letter whose author is not the last speaker (Lynch)
+    assert said(q, "33_5ecb.xml", "I am so sorry that the gun") == ("", "")
+    # "“…,” the Rev. Larry Kroon of the Wasilla Bible Church told CNN": Kroon, not the church
+    assert said(q, "13_21ecb.xml", "We have no idea what caused it")[0] == "Larry Kroon"
+    # "“She returned like a grim reaper,” says ADA Fairman, “and she only shot …”": the office is not
+    # the name, and the second half of the split quote is hers too
+    assert said(q, "22_6ecbplus.xml", "She returned like a grim reaper")[0] == "Fairman"
+    assert said(q, "22_6ecbplus.xml", "and she only shot the ones")[0] == "Fairman"
+    # "INS Mysore, which will resume its patrolling duties": a ship, never what "he said" means
+    assert said(q, "12_5ecb.xml", "Seeing the Marcos") == ("", "")
+    # "“… said the company in a statement." / "wrote McAfee security expert Rahul Mohandas on the company
+    # blog": where it was said is not who said it
+    assert said(q, "27_1ecb.xml", "Microsoft has released a security update")[1] == "Microsoft"
+    assert said(q, "27_1ecb.xml", "We are seeing customised versions")[0] == "Rahul Mohandas"
+    # "A statement from Waitrose said: “… cause." / "No-one has been injured." / "“The store will be rebuilt …":
+    # a quote left open runs on through the paragraph with no quote marks, and its speaker goes on
+    assert said(q, "14_7ecb.xml", "The store will be rebuilt")[0] == "Waitrose"
+    # "DeGeneres herself announced the news … on Twitter, writing, “It's official: …”"
+    assert said(q, "2_4ecbplus.xml", "It's official")[1] == "Ellen DeGeneres"
+    # "“That's tough,” quarterback Drew Brees said …": too short to list, but the next quote goes on with him
+    assert said(q, "25_11ecbplus.xml", "You can't deny that")[1] == "Drew Brees"
+    # "… Coach Sean Payton said of the injuries (via Jeff Duncan of the Times - Picayune).": whom it came
+    # through is no other speaker
+    assert said(q, "25_8ecbplus.xml", "We've gone through this before")[0].endswith("Payton")
+    # "Mr Gaskin urged people not to go into situations unprepared." then the quote's own paragraph
+    assert said(q, "23_8ecbplus.xml", "This is an extremely dangerous area")[0].endswith("Gaskin")
+
+
+def test_confidence_says_how_the_speaker_was_read(labelled):
+    q, _ = labelled
+    # "“I will not bring dishonor …,” Nichols, 37, told the court.": a speech verb beside the quote
+    assert q.loc[q["quote"].str.startswith("I will not bring dishonor"), "confidence"].tolist() == ["strong"]
+    # "“It has been revised …,” he said." after "… Kempthorne said.": a pronoun resolved to a name
+    assert q.loc[q["quote"].str.startswith("It has been revised"), "confidence"].tolist() == ["medium"]
+    # "“If I could give you more, I would.”" after Judge Bodiford's attributed quote: the speaker goes on
+    assert said(q, "3_8ecb.xml", "If I could give you more")[0] == "James Bodiford"
+    assert q.loc[q["quote"].str.startswith("If I could give you more"), "confidence"].tolist() == ["medium"]
+    assert ((q["speaker"] == "") == (q["confidence"] == "")).all()
+    assert set(q["confidence"]) <= {"", *CONFIDENCE}
+
+
+def test_fourth_round_facts_from_dev4(labelled):
+    q, _ = labelled
+    # "“…,” said the 29-year-old on the eve of …" after "U.S. Masters champion Trevor Immelman has become …"
+    assert said(q, "25_9ecb.xml", "I actually have goosebumps")[0] == "Trevor Immelman"
+    # "In a statement, the 55 - year - old said:" after "Capaldi - a long - time fan of the show - revealed"
+    assert said(q, "39_10ecbplus.xml", "Being asked to play The Doctor")[0] == "Peter Capaldi"
+    # "“…,” the Secretary-General said." after "United Nations Secretary-General Ban Ki-moon …"
+    assert said(q, "41_5ecb.xml", "The location of all UN facilities")[0] == "Ban Ki-moon"
+    # "“…,” the company said": Microsoft, not the product spaCy cut from "Internet Explorer 8"
+    assert said(q, "27_4ecbplus.xml", "On completion of this investigation") == ("Microsoft", "Microsoft")
+    # "said an editorial in the conservative daily Eleftheros Typos": the daily's words
+    assert said(q, "19_14ecb.xml", "For four days, Greece")[0] == "Eleftheros Typos"
+    # "according to a statement from the Indian government" … "the Indian statement said" … "The
+    # statement said": the government, never the adjective
+    assert said(q, "12_4ecb.xml", "a substantial cache of arms")[0] == "Indian government"
+    assert said(q, "12_4ecb.xml", "handed over to appropriate")[0] == "Indian government"
+    # "Mr. Magruder wrote in his 1974 book, “An American Life: One Man's Road to Watergate.”": a title
+    assert said(q, "28_3ecbplus.xml", "An American Life") == ("", "")
+    # "“contrary to principles …” …, the report said", the report last named as "The NCAA report", not
+    # the one inside Karen Holbrook's quote ("“The allegations set forth in this report …”")
+    assert said(q, "5_6ecbplus.xml", "contrary to principles")[0] == "NCAA"
+    # "was “deliberately seeking out these individuals, ” according to Troy police Lt. Gerry Scherlinck."
+    assert said(q, "18_1ecbplus.xml", "deliberately seeking out")[0] == "Gerry Scherlinck"
+    # "Jenna Coleman revealed that she is “so excited” to welcome …, adding: “With Steven's writing …"
+    assert said(q, "39_10ecbplus.xml", "With Steven's writing")[0] == "Jenna Coleman"
+
+
+def test_the_cut_off_is_the_one_the_script_chooses_on_dev4():
+    # bench/quotes_confidence.py: dev4 scored with the code it was held out from (HONEST_REV, from git)
+    if subprocess.run(["git", "cat-file", "-e", f"{HONEST_REV}^{{commit}}"], cwd=ROOT, capture_output=True).returncode:
+        pytest.skip(f"git revision {HONEST_REV} not in this checkout")
+    articles, labels = load_labelled()
+    labels = labels[labels["split"] == CHOOSE_ON]
+    analysis = analyse(articles[articles["article_id"].isin(set(labels["doc"]))])
+    table = levels(scored_with(HONEST_REV, analysis, labels))
+    assert table.set_index("level")["given"].to_dict() == {"strong": 51, "medium": 32, "weak": 1}
+    assert choose(table) == MIN_CONFIDENCE == "strong"
+
+
+def test_the_cut_off_rule_drops_a_level_under_the_bar():
+    table = pd.DataFrame({"level": ["strong", "medium", "weak"], "given": [100, 40, 30],
+                          "right": [99, 37, 20], "precision": [0.99, 0.925, 0.667]})
+    assert choose(table) == "medium"
+    table.loc[1, ["given", "right"]] = [40, 30]  # medium under the bar: weak is not looked at
+    assert choose(table) == "strong"
+    table.loc[1, ["given", "right"]] = [40, 37]
+    table.loc[2, ["given", "right"]] = [5, 4]  # too few to judge alone: with medium, 41 of 45
+    assert choose(table) == "weak"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(["“We will ship it next year,” ", "he said. ", "she added, ", "Ann Lee said: ",
+                                 "the spokesman said. ", "“Nobody knows who says this.” ", "according to Bo Ek, ",
+                                 "it said. ", "Acme Corp said. ", "\"A straight quote here.\" "]),
+                min_size=1, max_size=8))
+def test_a_higher_cut_off_only_empties_speakers(parts):
+    s = one_paragraph(*parts)
+    by_level = {level: extract_quotes(s, min_confidence=level) for level in CONFIDENCE}
+    for lower, higher in zip(CONFIDENCE, CONFIDENCE[1:], strict=False):
+        a, b = by_level[lower], by_level[higher]
+        assert a["quote"].tolist() == b["quote"].tolist()
+        kept, cols = b["speaker"] != "", ["speaker", "entity", "confidence"]
+        assert (a.loc[kept, cols] == b.loc[kept, cols]).all().all()
+        assert (b.loc[kept, "confidence"].map(CONFIDENCE.index) >= CONFIDENCE.index(higher)).all()
 
 
 def test_names_speaker_reads_names_as_a_reader_does():
@@ -301,7 +432,7 @@ def test_names_speaker_reads_names_as_a_reader_does():
                 min_size=1, max_size=8))
 def test_a_pronoun_is_never_a_speaker_and_speakers_come_from_the_text(parts):
     s = one_paragraph(*parts)
-    q = extract_quotes(s)
+    q = read_all(s)
     joined = " ".join(parts)
     assert not q["speaker"].str.lower().isin(PRONOUNS).any()
     for speaker in q["speaker"]:
@@ -310,18 +441,18 @@ def test_a_pronoun_is_never_a_speaker_and_speakers_come_from_the_text(parts):
 
 def test_a_quote_over_paragraphs_takes_the_speaker_of_its_end():
     # News style: the first paragraph's quote is left open, the next opens again and is attributed.
-    q = extract_quotes(one_paragraph("“We did not see this coming at all.",
+    q = read_all(one_paragraph("“We did not see this coming at all.",
                                      "“Nobody did, and we are sorry,” Ann Lee said.", paragraphs=[0, 1]))
     assert q["speaker"].tolist() == ["Ann Lee", "Ann Lee"]
     # One sentence a paragraph: the quote closes in a later paragraph, where the attribution is.
-    q = extract_quotes(one_paragraph('"We did not see this coming at all.',
+    q = read_all(one_paragraph('"We did not see this coming at all.',
                                      'Nobody did, and we are sorry," Ann Lee said.', paragraphs=[0, 1]))
     assert q[["speaker", "quote"]].values.tolist() == [
         ["Ann Lee", "We did not see this coming at all. Nobody did, and we are sorry"]]
 
 
 def test_mixed_quote_marks_keep_the_attribution_outside():
-    q = extract_quotes(one_paragraph('"Hide, she has got a gun right here!” Frank Vanore said.'))
+    q = read_all(one_paragraph('"Hide, she has got a gun right here!” Frank Vanore said.'))
     assert q[["speaker", "quote"]].values.tolist() == [["Frank Vanore", "Hide, she has got a gun right here!"]]
 
 
@@ -354,7 +485,7 @@ def excerpt_quotes():
         columns=ARTICLE_FIELDS,
     )
     analysis = analyse(articles)
-    return extract_quotes(analysis.sentences, mentions=analysis.mentions)
+    return read_all(analysis.sentences, mentions=analysis.mentions)
 
 
 def test_pronoun_after_a_sentence_naming_several_people_is_who_speaks_in_it(excerpt_quotes):
