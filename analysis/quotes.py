@@ -78,10 +78,10 @@ from .speakers import (
 
 MIN_QUOTE_WORDS = 4
 # How sure an attribution is, from how it was read (see ``confidence``), and the least a speaker
-# needs to be given: chosen by ``python -m bench.quotes_confidence`` on ``dev4``, scored with the code
-# that had never seen its errors (medium 28 of 32 right there, under the 0.90 bar; strong 46 of 51).
+# needs to be given: chosen by ``python -m bench.quotes_confidence`` on the quotes no rule was written
+# on (dev4 with the code held out from it, heldout4): every speaker kept is right 157 of 171 (0.918).
 CONFIDENCE = ("weak", "medium", "strong")
-MIN_CONFIDENCE = "strong"
+MIN_CONFIDENCE = "weak"
 MAX_OPEN_PARAGRAPHS = 3  # paragraphs a quote left open may run on before one closes it
 
 _Row = namedtuple("_Row", ["article_id", "outlet", "story", "position", "paragraph", "start", "text"])
@@ -118,12 +118,12 @@ def extract_quotes(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = N
     ...     "paragraph": [0, 1, 2], "start": [0, 100, 200],
     ...     "text": ["“We will replace every battery,” chief executive Dana Ortiz said.",
     ...              "“This was entirely preventable.”", "“It will not happen again,” she added."]})
-    >>> for row in extract_quotes(s, min_confidence="weak")[["speaker", "confidence", "quote"]].values.tolist():
+    >>> for row in extract_quotes(s)[["speaker", "confidence", "quote"]].values.tolist():  # the default, weak
     ...     print(row)
     ['Dana Ortiz', 'strong', 'We will replace every battery']
     ['Dana Ortiz', 'medium', 'This was entirely preventable.']
     ['Dana Ortiz', 'weak', 'It will not happen again']
-    >>> extract_quotes(s)["speaker"].tolist()  # the default cut-off, strong
+    >>> extract_quotes(s, min_confidence="strong")["speaker"].tolist()
     ['Dana Ortiz', '', '']
     """
     if sentences.empty:
