@@ -117,7 +117,7 @@ def timeline_chart(articles: pd.DataFrame, *, colors: Mapping[str, str]) -> go.F
         return empty_figure("No article in the selection has a publication date.")
     weekly = (dated["day"].max() - dated["day"].min()).days > WEEKLY_AFTER_DAYS
     if weekly:  # the Monday of the article's week
-        dated = dated.assign(day=dated["day"] - pd.to_timedelta(dated["day"].dt.weekday, unit="D"))
+        dated = dated.assign(day=dated["day"] - pd.to_timedelta(dated["day"].dt.day_of_week, unit="D"))
     per = dated.groupby(["outlet", "day"]).agg(articles=("article_id", "nunique"), words=("words", "sum")).reset_index()
     period, when = ("week", "week of %{x|%Y-%m-%d}") if weekly else ("day", "%{x|%Y-%m-%d}")
     fig = go.Figure()
