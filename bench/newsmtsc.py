@@ -28,13 +28,22 @@ from .corpus import write_markdown
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc" / "train.jsonl"
 
 
+def sentence_key(gid: str) -> tuple[str, int]:
+    """The article and the sentence number a NewsMTSC ``primary_gid`` names.
+
+    >>> sentence_key("allsides_1000_401_25_Reality Leigh Winner_0_6")
+    ('allsides_1000_401', 25)
+    """
+    parts = gid.split("_")
+    return "_".join(parts[:3]), int(parts[4] if parts[0] == "polusa" else parts[3])
+
+
 def articles(path: Path = DEFAULT_DATA, *, n: int | None = None, min_sentences: int = 3) -> pd.DataFrame:
     """The articles (``analysis.schema.ARTICLE_FIELDS``) rebuilt from NewsMTSC's sentences."""
     sentences: dict[str, dict[int, str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        parts = record["primary_gid"].split("_")
-        article, number = "_".join(parts[:3]), int(parts[4] if parts[0] == "polusa" else parts[3])
+        article, number = sentence_key(record["primary_gid"])
         sentences.setdefault(article, {})[number] = record["sentence_normalized"]
     kept = sorted((a for a in sentences if len(sentences[a]) >= min_sentences), key=lambda a: (-len(sentences[a]), a))
     rows = []

@@ -35,6 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pronoun_tone import PRONOUNS, light_cv, referents  # noqa: E402
 from train_tone import DEFAULT_DATA, load  # noqa: E402
 
+from bench.newsmtsc import articles as newsmtsc_articles  # noqa: E402
+from bench.newsmtsc import sentence_key  # noqa: E402
+
 PRONOUN = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
 LINK_COLUMNS = ["article_id", "sentence", "entity", "start", "end"]
 
@@ -68,14 +71,12 @@ def pronoun_links(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
 SINGULAR = frozenset({"he", "she", "him", "his", "her"})
 
 
-def sentence_keys(path: Path) -> list[tuple[str, int]]:
-    """Per target (in ``train_tone.load``'s order): its article and sentence number."""
+def annotated_sentences(path: Path) -> list[tuple[str, int, str, int]]:
+    """Per NewsMTSC record, in file order: its article, sentence number, text and number of targets."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        parts = record["primary_gid"].split("_")
-        key = ("_".join(parts[:3]), int(parts[4] if parts[0] == "polusa" else parts[3]))
-        out.extend([key] * len(record["targets"]))
+        out.append((*sentence_key(record["primary_gid"]), record["sentence_normalized"], len(record["targets"])))
     return out
 
 
@@ -83,19 +84,20 @@ def squash(text: str) -> str:
     return re.sub(r"\W+", "", text).lower()
 
 
-def words(entity: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z][\w-]*", re.sub(r"['’]s\b", "", entity))}
+def name_words(entity: str) -> list[str]:
+    """The words of a name, lower-cased, in order, without a possessive 's."""
+    return [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", re.sub(r"['’]s\b", "", entity))]
 
 
 def same(entity: str, referent: str) -> bool:
     """Whether a linked entity is the annotated person (NewsMTSC names him by one word, not
     always the surname: "Roger" for Roger Ailes)."""
-    return referent in words(entity)
+    return referent in name_words(entity)
 
 
 def surname(entity: str) -> str:
-    found = re.findall(r"[A-Za-z][\w-]*", re.sub(r"['’]s\b", "", entity))
-    return found[-1].lower() if found else entity.lower()
+    found = name_words(entity)
+    return found[-1] if found else entity.lower()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,21 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=0, help="print this many wrong links")
     args = parser.parse_args(argv)
     from analysis.pipeline import analyse
-    from bench.newsmtsc import articles as newsmtsc_articles
 
     data = load(args.data)
-    keys = sentence_keys(args.data)
+    annotated = annotated_sentences(args.data)
+    keys = [(article, number) for article, number, _, targets in annotated for _ in range(targets)]
     data = data.assign(person=referents(args.data), sentence_key=keys,
                        pronoun=data["mention"].str.lower().isin(SINGULAR))
     arts = newsmtsc_articles(args.data, n=args.n, min_sentences=2)
     # the annotated sentence a linked sentence belongs to: the one whose text holds it (the
     # pipeline may split an annotated sentence in two, and repair may touch its spacing)
     texts: dict[str, list[tuple[int, str]]] = {}
-    for line in args.data.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        parts = record["primary_gid"].split("_")
-        number = int(parts[4] if parts[0] == "polusa" else parts[3])
-        texts.setdefault("_".join(parts[:3]), []).append((number, squash(record["sentence_normalized"])))
+    for article, number, text, _ in annotated:
+        texts.setdefault(article, []).append((number, squash(text)))
     result = analyse(arts, stories="given")
     links = pronoun_links(result.sentences, result.mentions)
     text_of = result.sentences.set_index(["article_id", "position"])["text"]
@@ -152,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = [(a, person, s, False) for a, person, s in named[["article", "person", "score"]].itertuples(index=False)]
     for (a, _), r, s in zip(pron["sentence_key"], resolved, sub.loc[pron.index, "score"], strict=True):
         for entity in r:
-            key = next((r for r in referents_of[a] if same(entity, r)), surname(entity))
+            # the article's annotated person this entity is: its surname if annotated so, else the first
+            # (sorted: a set's order changes from run to run) of its other words that is
+            matches = sorted(person for person in referents_of[a] if same(entity, person))
+            key = surname(entity) if surname(entity) in matches or not matches else matches[0]
             rows.append((a, key, s, True))
     scores = pd.DataFrame(rows, columns=["article", "person", "score", "via_pronoun"])
     gold = sub.groupby(["article", "person"])["gold"].mean()
