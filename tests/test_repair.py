@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.aliases import read_aliases
+from analysis.extract import extract
 from analysis.repair import Repaired, repair_text, unrepair
 
 CORPUS = Path(__file__).parents[1] / "data" / "corpus"
@@ -116,6 +119,40 @@ def test_protected_names_split_out_but_never_split() -> None:
     assert r.text == "Satya Nadella said the Microsoft CEO"
     assert repair_text("TechCrunch", protected=["Tech"]).text == "TechCrunch"  # a known brand
     assert repair_text("TechCrunchand", protected=["TechCrunch"]).text == "TechCrunch and"
+
+
+# Clean news that the gazetteer's words used to cut, quoted from NewsMTSC (MIT; credit in
+# tests/data/tone/README.md) and ECB+ (CC BY; credit in tests/data/ecbplus/README.md): a word of a
+# longer name (Trump of Donald Trump, Sam of Sam Altman, Open of Open AI, AI of Partnership on AI)
+# is split out only next to another name, and an all-capitals word is never cut.
+CLEAN_NEWS = [
+    "to have a prayer of passing Trumpcare, has postponed the vote for the week or two",  # NewsMTSC
+    "this story and lede looked potentially quite damaging for Trumpworld: SCOOP: Turns out",  # NewsMTSC
+    "Mathematics Samera Esmeir, Associate Professor, Rhetoric",  # NewsMTSC
+    "CIGAINERO: Sedated in his hospital bed, Theo mumbled an appeal for peace",  # NewsMTSC
+    "During his keynote at Oracle OpenWorld, HP CEO Mark Hurd gave his views",  # ECB+
+    "Altogether the TAIEX rose 31.36 points yesterday to close at 6,390.99.",  # ECB+
+]
+
+
+@pytest.mark.parametrize("text", CLEAN_NEWS)
+def test_clean_news_keeps_names_whole(text: str) -> None:
+    assert repair_text(text, protected=read_aliases().names).repairs == 0
+
+
+def test_name_words_split_out_next_to_another_name() -> None:
+    names = read_aliases().names
+    assert repair_text("SamAltman and DonaldTrump", protected=names).text == "Sam Altman and Donald Trump"
+    assert repair_text("useMicrosoftAzure", protected=names).text == "use Microsoft Azure"
+
+
+def test_a_glued_name_word_makes_no_mention() -> None:
+    """Main used to read "Trump" out of Trumpcare and "Open World" out of OpenWorld."""
+    text = CLEAN_NEWS[0] + ".\n\n" + CLEAN_NEWS[4] + "."
+    found = extract(pd.DataFrame([{"article_id": "a", "title": "", "text": text}]), aliases=read_aliases())
+    texts = set(found.mentions["text"])
+    assert "Trumpcare" in texts and any("OpenWorld" in t for t in texts)
+    assert not any(e in {"Trump", "Donald Trump"} or "Open World" in e for e in found.mentions["entity"])
 
 
 def test_lowercase_glue_only_into_common_words() -> None:

@@ -395,6 +395,21 @@ def choose_weight(y: np.ndarray, light: np.ndarray, cnn: np.ndarray) -> float:
     return float(min((w for w, f in zip(WEIGHTS, scores, strict=True) if f == best), key=lambda w: abs(w - 0.5)))
 
 
+OFFSETS = np.round(np.arange(-0.3, 0.3001, 0.05), 2)  # per-class log-probability offsets tried
+
+
+def choose_offsets(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Offsets (0, neutral, positive) from :data:`OFFSETS` added to ``log p`` with the best macro-F1
+    (ties: the smallest total size)."""
+    from sklearn.metrics import f1_score
+
+    logp = np.log(np.clip(p, 1e-12, None))
+    scored = [(f1_score(y, (logp + [0.0, a, b]).argmax(1), average="macro"), -(abs(a) + abs(b)), a, b)
+              for a in OFFSETS for b in OFFSETS]
+    _, _, a, b = max(scored)
+    return np.array([0.0, a, b])
+
+
 def main(argv: list[str] | None = None) -> int:
     import torch
 
@@ -481,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
     p_light = np.zeros((len(data), 3))
     p_mixed = {key: np.zeros((len(data), 3)) for key in keys}
     mix_weights = {key: [] for key in keys}
+    p_every, every_variant, every_weight = np.zeros((len(data), 3)), [], []
+    p_offset, offsets = np.zeros((len(data), 3)), []
     for k in range(FOLDS):
         test = np.flatnonzero(fold == k)
         if args.ensemble:  # the light model's weight, on the inner split: the light model fitted without it
@@ -506,6 +523,18 @@ def main(argv: list[str] | None = None) -> int:
                 w = mix_weights[key][-1]
                 p_mixed[key][test] = w * p_light[test] + (1 - w) * p[key][test]
             p_mixed_chosen[test] = p_mixed[chosen_mixed[-1]][test]
+            # per-class offsets on the chosen mix's log-probabilities, chosen on the inner split
+            w, q = inner_mix[chosen_mixed[-1]]
+            offsets.append(choose_offsets(y[va], w * inner_light + (1 - w) * q))
+            p_offset[test] = np.log(np.clip(p_mixed_chosen[test], 1e-12, None)) + offsets[-1]
+            # all the fold's nets at once: each net's variant best alone on the inner split, their mean,
+            # the light model's weight for that mean on the inner split
+            best_variant = {n: max(fitted[k][n], key=lambda v, n=n: fitted[k][n][v][1]) for n in names}
+            every_variant.append([f"{n}:{v}" for n, v in best_variant.items()])
+            q_all = np.mean([inner_mix[n, v][1] for n, v in best_variant.items()], axis=0)
+            every_weight.append(choose_weight(y[va], inner_light, q_all))
+            mean_test = np.mean([p[n, v][test] for n, v in best_variant.items()], axis=0)
+            p_every[test] = every_weight[-1] * p_light[test] + (1 - every_weight[-1]) * mean_test
     results = {"model": "cnn", "targets": len(data), "seconds": round(time.perf_counter() - started),
                "settings": {k: str(v) for k, v in vars(args).items()
                             if k not in {"data", "out", "command", "predictions"}},
@@ -526,9 +555,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{n}:{v} weight {mix_weights[n, v][k]}" for k, (n, v) in enumerate(chosen_mixed)]
         results["cnn and light, net, variant and weight chosen on the inner split"] = report(
             data, p_mixed_chosen.argmax(1))
+        results["offsets (negative, neutral, positive) chosen on the inner split"] = [o.tolist() for o in offsets]
+        results["cnn and light as shipped, plus class offsets chosen on the inner split"] = report(
+            data, p_offset.argmax(1))
+        results["every net, variants and weight chosen on the inner split"] = [
+            f"{' + '.join(v)}, weight {w}" for v, w in zip(every_variant, every_weight, strict=True)]
+        results["mean of every net and light, variants and weight chosen on the inner split"] = report(
+            data, p_every.argmax(1))
     print(json.dumps(results, indent=1))
     if args.predictions:
-        np.savez(args.predictions, light=p_light, chosen=p_chosen, mixed_chosen=p_mixed_chosen,
+        np.savez(args.predictions, light=p_light, chosen=p_chosen, mixed_chosen=p_mixed_chosen, every=p_every,
                  **{f"{n}_{v}": q for (n, v), q in p.items()})
     # the mistakes of the mix chosen on the inner split (--ensemble), else of the first net
     print_mistakes(data, (p_mixed_chosen if args.ensemble else p[keys[0]]).argmax(1), args.examples)
