@@ -220,6 +220,65 @@ def _propagate(doc_text: str, mentions: list[dict], aliases: Aliases, gazetteer:
     return mentions + extra
 
 
+_SURNAME = re.compile(r"[A-Z][\w'’-]*[a-z]")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+|[A-Z]")
+
+
+def _bare_surnames(
+    doc_text: str, mentions: list[dict], spans: list[tuple[int, int]], sentences: list[dict], since: int
+) -> list[dict]:
+    """Mentions of the surname alone of the one person the article names in full with it, where
+    the model found nothing (``spans``: every span of the model, of any label): ``Sessions`` beside
+    ``Jeff Sessions``. The full name counts when it has a word besides initials before the surname
+    (not "W. H. O. Doctor") and stands in a sentence that is not in title case (not "Colts Beat
+    Chiefs 20 - 13"). A surname next to another capitalised word is part of a longer name and
+    left out; at a sentence start the capital says nothing, so there a surname the article also
+    writes in lower case (``Long`` beside ``Billy Long`` and "long") is left out too.
+    Only text from ``since`` on (after a title-case headline) is read."""
+    sentence_starts = [s["start"] for s in sentences]
+    people: dict[str, set[str]] = {}
+    for m in mentions:
+        words = m["entity"].split()
+        if m["label"] != "person" or len(words) < 2 or not _SURNAME.fullmatch(words[-1]):
+            continue
+        if all(_INITIALS.fullmatch(w) for w in words[:-1]):
+            continue
+        sentence = sentences[max(bisect.bisect_right(sentence_starts, m["start"]) - 1, 0)]
+        if title_case(sentence["text"]):
+            continue
+        people.setdefault(words[-1], set()).add(m["entity"])
+    unique = {last: next(iter(full)) for last, full in people.items() if len(full) == 1}
+    pattern = _name_pattern(unique)
+    if pattern is None:
+        return []
+    taken = bytearray(len(doc_text))  # spans of the model and mentions overlap one another
+    for start, end in [*spans, *((m["start"], m["end"]) for m in mentions)]:
+        taken[start:end] = b"\x01" * (end - start)
+    openings = _opening_offsets(doc_text, sentences)
+    lower = {w for w in unique if re.search(rf"(?<!\w){re.escape(w.lower())}(?!\w)", doc_text)}
+    extra = []
+    for match in pattern.finditer(doc_text, since):
+        start, end = match.span()
+        if any(taken[start:end]) or (start in openings and match.group() in lower):
+            continue
+        if _NAME_BEFORE.search(doc_text, max(start - 40, 0), start) or _NAME_AFTER.match(doc_text, end):
+            continue  # a word of a longer name: "Jermayne Timmons" where the model found "Jermayne" only
+        extra.append({"entity": unique[match.group()], "label": "person", "text": match.group(),
+                      "start": start, "end": end})
+    return extra
+
+
+def _opening_offsets(doc_text: str, sentences: list[dict]) -> set[int]:
+    """Where each sentence's first word starts (after an opening quote or bracket)."""
+    out = set()
+    for s in sentences:
+        start = s["start"]
+        while start < s["end"] and doc_text[start] in _EDGE_PUNCT + " \n":
+            start += 1
+        out.add(start)
+    return out
+
+
 def _sentence_spans(doc, *, whole: bool) -> list[tuple[int, int]]:
     """Character spans of the sentences of one paragraph (a headline is always one sentence).
 
@@ -307,6 +366,8 @@ def extract(
                 )
         mentions = [m for m in mentions if not (dateline[0] <= m["start"] < dateline[1])]
         mentions = _propagate(doc_text, mentions, aliases, gazetteer)
+        if sentences:
+            mentions += _bare_surnames(doc_text, mentions, spans, sentences, trusted)
         if trusted:
             mentions += _headline_surnames(doc_text, trusted, mentions)
         mentions = [m for m in mentions if not (dateline[0] <= m["start"] < dateline[1])]
