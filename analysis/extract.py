@@ -121,18 +121,33 @@ def _canonical(surface: str, spacy_label: str, aliases: Aliases) -> tuple[str, s
     return name, LABELS[spacy_label]
 
 
-def _resolve_short_forms(mentions: list[dict]) -> None:
-    """Map ``Musk`` and ``Mr. Musk`` to ``Elon Musk`` when the article names the full person."""
-    people = {m["entity"] for m in mentions if m["label"] == "person" and " " in m["entity"]}
-    by_part: dict[str, set[str]] = {}
-    for person in people:
-        parts = person.split()
-        by_part.setdefault(parts[-1], set()).add(person)
+def _full_names(mentions: list[dict], sentences: list[dict]) -> dict[str, set[str]]:
+    """The people the article names in full, by surname: a person mention of two words or more with a
+    word besides initials before the surname (not "W. H. O. Doctor"), in a sentence that is not in
+    title case (not "Colts Beat Chiefs 20 - 13")."""
+    sentence_starts = [s["start"] for s in sentences]
+    people: dict[str, set[str]] = {}
+    for m in mentions:
+        words = m["entity"].split()
+        if m["label"] != "person" or len(words) < 2 or not _SURNAME.fullmatch(words[-1]):
+            continue
+        if all(_INITIALS.fullmatch(w) for w in words[:-1]) or m["entity"] in people.get(words[-1], ()):
+            continue
+        sentence = sentences[max(bisect.bisect_right(sentence_starts, m["start"]) - 1, 0)] if sentences else None
+        if sentence is not None and title_case(sentence["text"]):
+            continue
+        people.setdefault(words[-1], set()).add(m["entity"])
+    return people
+
+
+def _resolve_short_forms(mentions: list[dict], people: dict[str, set[str]]) -> None:
+    """Map ``Musk`` and ``Mr. Musk`` to ``Elon Musk`` when the article names the full person
+    (``people``: :func:`_full_names`)."""
     for m in mentions:
         name = m["entity"]
-        if " " in name or name not in by_part:
+        if " " in name or name not in people:
             continue
-        candidates = by_part[name]
+        candidates = people[name]
         if len(candidates) == 1:
             m["entity"] = next(iter(candidates))
             m["label"] = "person"
@@ -159,13 +174,11 @@ def _dateline(doc_text: str, body_start: int) -> tuple[int, int]:
     return found.start(), found.end()
 
 
-def _headline_surnames(doc_text: str, title_end: int, mentions: list[dict]) -> list[dict]:
-    """Mentions in a title-case headline of the surname of a person the body names in full."""
+def _headline_surnames(doc_text: str, title_end: int, mentions: list[dict], people: dict[str, set[str]]) -> list[dict]:
+    """Mentions in a title-case headline of the surname of a person the article names in full
+    (``people``: :func:`_full_names`; the model's spans in such a headline are dropped, so these
+    are names of the body)."""
     taken = [(m["start"], m["end"]) for m in mentions if m["start"] < title_end]
-    people: dict[str, set[str]] = {}
-    for m in mentions:
-        if m["label"] == "person" and " " in m["entity"] and m["start"] >= title_end:
-            people.setdefault(m["entity"].split()[-1], set()).add(m["entity"])
     unique = {last: next(iter(full)) for last, full in people.items() if len(full) == 1}
     pattern = _name_pattern(unique)
     if pattern is None:
@@ -225,28 +238,16 @@ _INITIALS = re.compile(r"(?:[A-Z]\.)+|[A-Z]")
 
 
 def _bare_surnames(
-    doc_text: str, mentions: list[dict], spans: list[tuple[int, int]], sentences: list[dict], since: int
+    doc_text: str, mentions: list[dict], people: dict[str, set[str]], spans: list[tuple[int, int]],
+    sentences: list[dict], since: int,
 ) -> list[dict]:
-    """Mentions of the surname alone of the one person the article names in full with it, where
-    the model found nothing (``spans``: every span of the model, of any label): ``Sessions`` beside
-    ``Jeff Sessions``. The full name counts when it has a word besides initials before the surname
-    (not "W. H. O. Doctor") and stands in a sentence that is not in title case (not "Colts Beat
-    Chiefs 20 - 13"). A surname next to another capitalised word is part of a longer name and
-    left out; at a sentence start the capital says nothing, so there a surname the article also
-    writes in lower case (``Long`` beside ``Billy Long`` and "long") is left out too.
-    Only text from ``since`` on (after a title-case headline) is read."""
-    sentence_starts = [s["start"] for s in sentences]
-    people: dict[str, set[str]] = {}
-    for m in mentions:
-        words = m["entity"].split()
-        if m["label"] != "person" or len(words) < 2 or not _SURNAME.fullmatch(words[-1]):
-            continue
-        if all(_INITIALS.fullmatch(w) for w in words[:-1]):
-            continue
-        sentence = sentences[max(bisect.bisect_right(sentence_starts, m["start"]) - 1, 0)]
-        if title_case(sentence["text"]):
-            continue
-        people.setdefault(words[-1], set()).add(m["entity"])
+    """Mentions of the surname alone of the one person the article names in full with it
+    (``people``: :func:`_full_names`) where the model found nothing (``spans``: every span of the
+    model, of any label): ``Sessions`` beside ``Jeff Sessions``. A surname next to another
+    capitalised word is part of a longer name and left out; at a sentence start the capital says
+    nothing, so there a surname the article also writes in lower case (``Long`` beside ``Billy
+    Long`` and "long") is left out too. Only text from ``since`` on (after a title-case headline)
+    is read."""
     unique = {last: next(iter(full)) for last, full in people.items() if len(full) == 1}
     pattern = _name_pattern(unique)
     if pattern is None:
@@ -366,12 +367,12 @@ def extract(
                 )
         mentions = [m for m in mentions if not (dateline[0] <= m["start"] < dateline[1])]
         mentions = _propagate(doc_text, mentions, aliases, gazetteer)
-        if sentences:
-            mentions += _bare_surnames(doc_text, mentions, spans, sentences, trusted)
+        people = _full_names(mentions, sentences)
         if trusted:
-            mentions += _headline_surnames(doc_text, trusted, mentions)
+            mentions += _headline_surnames(doc_text, trusted, mentions, people)
+        mentions += _bare_surnames(doc_text, mentions, people, spans, sentences, trusted)
         mentions = [m for m in mentions if not (dateline[0] <= m["start"] < dateline[1])]
-        _resolve_short_forms(mentions)
+        _resolve_short_forms(mentions, people)
         mentions.sort(key=lambda m: m["start"])
         sent_starts = [s["start"] for s in sentences]
         per_sentence: dict[int, list[str]] = {}
