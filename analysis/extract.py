@@ -122,20 +122,19 @@ def _canonical(surface: str, spacy_label: str, aliases: Aliases) -> tuple[str, s
 
 
 def _full_names(mentions: list[dict], sentences: list[dict]) -> dict[str, set[str]]:
-    """The people the article names in full, by surname: a person mention of two words or more with a
-    word besides initials before the surname (not "W. H. O. Doctor"), in a sentence that is not in
-    title case (not "Colts Beat Chiefs 20 - 13")."""
+    """The people the article names in full, by surname: person mentions of two words or more,
+    except in a line that reads as a headline (title case, no closing punctuation: "Colts Beat
+    Chiefs 20 - 13, Clinch 5th Seed In AFC Playoffs")."""
     sentence_starts = [s["start"] for s in sentences]
     people: dict[str, set[str]] = {}
     for m in mentions:
         words = m["entity"].split()
-        if m["label"] != "person" or len(words) < 2 or not _SURNAME.fullmatch(words[-1]):
+        if m["label"] != "person" or len(words) < 2 or m["entity"] in people.get(words[-1], ()):
             continue
-        if all(_INITIALS.fullmatch(w) for w in words[:-1]) or m["entity"] in people.get(words[-1], ()):
-            continue
-        sentence = sentences[max(bisect.bisect_right(sentence_starts, m["start"]) - 1, 0)] if sentences else None
-        if sentence is not None and title_case(sentence["text"]):
-            continue
+        if sentences:
+            text = sentences[max(bisect.bisect_right(sentence_starts, m["start"]) - 1, 0)]["text"].rstrip()
+            if title_case(text) and not text.endswith(_CLOSING):
+                continue
         people.setdefault(words[-1], set()).add(m["entity"])
     return people
 
@@ -235,6 +234,7 @@ def _propagate(doc_text: str, mentions: list[dict], aliases: Aliases, gazetteer:
 
 _SURNAME = re.compile(r"[A-Z][\w'’-]*[a-z]")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+|[A-Z]")
+_CLOSING = (".", "!", "?", ":", '"', "”", "’", "'", ")")
 
 
 def _bare_surnames(
@@ -242,13 +242,15 @@ def _bare_surnames(
     sentences: list[dict], since: int,
 ) -> list[dict]:
     """Mentions of the surname alone of the one person the article names in full with it
-    (``people``: :func:`_full_names`) where the model found nothing (``spans``: every span of the
+    (``people``: :func:`_full_names`; not by initials alone) where the model found nothing (``spans``: every span of the
     model, of any label): ``Sessions`` beside ``Jeff Sessions``. A surname next to another
     capitalised word is part of a longer name and left out; at a sentence start the capital says
     nothing, so there a surname the article also writes in lower case (``Long`` beside ``Billy
     Long`` and "long") is left out too. Only text from ``since`` on (after a title-case headline)
     is read."""
-    unique = {last: next(iter(full)) for last, full in people.items() if len(full) == 1}
+    unique = {last: next(iter(full)) for last, full in people.items() if len(full) == 1 and _SURNAME.fullmatch(last)}
+    # a name of initials and a word is no sure person ("W. H. O. Doctor", a role in a film)
+    unique = {last: full for last, full in unique.items() if not all(_INITIALS.fullmatch(w) for w in full.split()[:-1])}
     pattern = _name_pattern(unique)
     if pattern is None:
         return []
