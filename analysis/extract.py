@@ -258,12 +258,18 @@ def _bare_surnames(
     for start, end in [*spans, *((m["start"], m["end"]) for m in mentions)]:
         taken[start:end] = b"\x01" * (end - start)
     openings = _opening_offsets(doc_text, sentences)
-    lower = {w for w in unique if re.search(rf"(?<!\w){re.escape(w.lower())}(?!\w)", doc_text)}
+    lower: dict[str, bool] = {}  # whether the article writes the surname in lower case, when asked
     extra = []
     for match in pattern.finditer(doc_text, since):
         start, end = match.span()
-        if any(taken[start:end]) or (start in openings and match.group() in lower):
+        if any(taken[start:end]):
             continue
+        if start in openings:
+            word = match.group()
+            if word not in lower:
+                lower[word] = re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", doc_text) is not None
+            if lower[word]:
+                continue
         if _NAME_BEFORE.search(doc_text, max(start - 40, 0), start) or _NAME_AFTER.match(doc_text, end):
             continue  # a word of a longer name: "Jermayne Timmons" where the model found "Jermayne" only
         extra.append({"entity": unique[match.group()], "label": "person", "text": match.group(),
