@@ -121,18 +121,32 @@ def _canonical(surface: str, spacy_label: str, aliases: Aliases) -> tuple[str, s
     return name, LABELS[spacy_label]
 
 
-def _resolve_short_forms(mentions: list[dict]) -> None:
-    """Map ``Musk`` and ``Mr. Musk`` to ``Elon Musk`` when the article names the full person."""
-    people = {m["entity"] for m in mentions if m["label"] == "person" and " " in m["entity"]}
-    by_part: dict[str, set[str]] = {}
-    for person in people:
-        parts = person.split()
-        by_part.setdefault(parts[-1], set()).add(person)
+def _full_names(mentions: list[dict], sentences: list[dict]) -> dict[str, set[str]]:
+    """The people the article names in full, by surname: person mentions of two words or more,
+    except in a line that reads as a headline (title case, no closing punctuation: "Colts Beat
+    Chiefs 20 - 13, Clinch 5th Seed In AFC Playoffs")."""
+    sentence_starts = [s["start"] for s in sentences]
+    people: dict[str, set[str]] = {}
+    for m in mentions:
+        words = m["entity"].split()
+        if m["label"] != "person" or len(words) < 2 or m["entity"] in people.get(words[-1], ()):
+            continue
+        if sentences:
+            text = sentences[max(bisect.bisect_right(sentence_starts, m["start"]) - 1, 0)]["text"].rstrip()
+            if title_case(text) and not text.endswith(_CLOSING):
+                continue
+        people.setdefault(words[-1], set()).add(m["entity"])
+    return people
+
+
+def _resolve_short_forms(mentions: list[dict], people: dict[str, set[str]]) -> None:
+    """Map ``Musk`` and ``Mr. Musk`` to ``Elon Musk`` when the article names the full person
+    (``people``: :func:`_full_names`)."""
     for m in mentions:
         name = m["entity"]
-        if " " in name or name not in by_part:
+        if " " in name or name not in people:
             continue
-        candidates = by_part[name]
+        candidates = people[name]
         if len(candidates) == 1:
             m["entity"] = next(iter(candidates))
             m["label"] = "person"
@@ -159,13 +173,11 @@ def _dateline(doc_text: str, body_start: int) -> tuple[int, int]:
     return found.start(), found.end()
 
 
-def _headline_surnames(doc_text: str, title_end: int, mentions: list[dict]) -> list[dict]:
-    """Mentions in a title-case headline of the surname of a person the body names in full."""
+def _headline_surnames(doc_text: str, title_end: int, mentions: list[dict], people: dict[str, set[str]]) -> list[dict]:
+    """Mentions in a title-case headline of the surname of a person the article names in full
+    (``people``: :func:`_full_names`; the model's spans in such a headline are dropped, so these
+    are names of the body)."""
     taken = [(m["start"], m["end"]) for m in mentions if m["start"] < title_end]
-    people: dict[str, set[str]] = {}
-    for m in mentions:
-        if m["label"] == "person" and " " in m["entity"] and m["start"] >= title_end:
-            people.setdefault(m["entity"].split()[-1], set()).add(m["entity"])
     unique = {last: next(iter(full)) for last, full in people.items() if len(full) == 1}
     pattern = _name_pattern(unique)
     if pattern is None:
@@ -218,6 +230,62 @@ def _propagate(doc_text: str, mentions: list[dict], aliases: Aliases, gazetteer:
             starts.insert(i, start)
             ends.insert(i, end)
     return mentions + extra
+
+
+_SURNAME = re.compile(r"[A-Z][\w'’-]*[a-z]")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+|[A-Z]")
+_CLOSING = (".", "!", "?", ":", '"', "”", "’", "'", ")")
+
+
+def _bare_surnames(
+    doc_text: str, mentions: list[dict], people: dict[str, set[str]], spans: list[tuple[int, int]],
+    sentences: list[dict], since: int,
+) -> list[dict]:
+    """Mentions of the surname alone of the one person the article names in full with it
+    (``people``: :func:`_full_names`; not by initials alone) where the model found nothing (``spans``: every span of the
+    model, of any label): ``Sessions`` beside ``Jeff Sessions``. A surname next to another
+    capitalised word is part of a longer name and left out; at a sentence start the capital says
+    nothing, so there a surname the article also writes in lower case (``Long`` beside ``Billy
+    Long`` and "long") is left out too. Only text from ``since`` on (after a title-case headline)
+    is read."""
+    unique = {last: next(iter(full)) for last, full in people.items() if len(full) == 1 and _SURNAME.fullmatch(last)}
+    # a name of initials and a word is no sure person ("W. H. O. Doctor", a role in a film)
+    unique = {last: full for last, full in unique.items() if not all(_INITIALS.fullmatch(w) for w in full.split()[:-1])}
+    pattern = _name_pattern(unique)
+    if pattern is None:
+        return []
+    taken = bytearray(len(doc_text))  # spans of the model and mentions overlap one another
+    for start, end in [*spans, *((m["start"], m["end"]) for m in mentions)]:
+        taken[start:end] = b"\x01" * (end - start)
+    openings = _opening_offsets(doc_text, sentences)
+    lower: dict[str, bool] = {}  # whether the article writes the surname in lower case, when asked
+    extra = []
+    for match in pattern.finditer(doc_text, since):
+        start, end = match.span()
+        if any(taken[start:end]):
+            continue
+        if start in openings:
+            word = match.group()
+            if word not in lower:
+                lower[word] = re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", doc_text) is not None
+            if lower[word]:
+                continue
+        if _NAME_BEFORE.search(doc_text, max(start - 40, 0), start) or _NAME_AFTER.match(doc_text, end):
+            continue  # a word of a longer name: "Jermayne Timmons" where the model found "Jermayne" only
+        extra.append({"entity": unique[match.group()], "label": "person", "text": match.group(),
+                      "start": start, "end": end})
+    return extra
+
+
+def _opening_offsets(doc_text: str, sentences: list[dict]) -> set[int]:
+    """Where each sentence's first word starts (after an opening quote or bracket)."""
+    out = set()
+    for s in sentences:
+        start = s["start"]
+        while start < s["end"] and doc_text[start] in _EDGE_PUNCT + " \n":
+            start += 1
+        out.add(start)
+    return out
 
 
 def _sentence_spans(doc, *, whole: bool) -> list[tuple[int, int]]:
@@ -307,10 +375,12 @@ def extract(
                 )
         mentions = [m for m in mentions if not (dateline[0] <= m["start"] < dateline[1])]
         mentions = _propagate(doc_text, mentions, aliases, gazetteer)
+        people = _full_names(mentions, sentences)
         if trusted:
-            mentions += _headline_surnames(doc_text, trusted, mentions)
+            mentions += _headline_surnames(doc_text, trusted, mentions, people)
+        mentions += _bare_surnames(doc_text, mentions, people, spans, sentences, trusted)
         mentions = [m for m in mentions if not (dateline[0] <= m["start"] < dateline[1])]
-        _resolve_short_forms(mentions)
+        _resolve_short_forms(mentions, people)
         mentions.sort(key=lambda m: m["start"])
         sent_starts = [s["start"] for s in sentences]
         per_sentence: dict[int, list[str]] = {}

@@ -385,7 +385,8 @@ def test_the_cut_off_is_the_one_the_script_chooses():
     labels = labels[labels["split"].isin([CHOOSE_ON, ALSO_ON])]
     analysis = analyse(articles[articles["article_id"].isin(set(labels["doc"]))])
     table = levels(honest_scores(analysis, labels))
-    assert table.set_index("level")["given"].to_dict() == {"strong": 99, "medium": 68, "weak": 4}
+    # 99 and 68 before a person's bare surname counted as a mention (issue 19): one more of each on heldout4
+    assert table.set_index("level")["given"].to_dict() == {"strong": 100, "medium": 69, "weak": 4}
     assert choose(table) == MIN_CONFIDENCE == "weak"
 
 
