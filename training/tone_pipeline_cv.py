@@ -37,6 +37,7 @@ from analysis.aliases import read_aliases  # noqa: E402
 from analysis.extract import extract  # noqa: E402
 from analysis.similarity import load_model as load_static_model  # noqa: E402
 from analysis.tone_cnn import EXTRA, ToneCNN  # noqa: E402
+from bench.mention_recall import PRONOUNS  # noqa: E402
 from bench.newsmtsc import articles as newsmtsc_articles  # noqa: E402
 
 
@@ -142,11 +143,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fold {k}: {chosen[k]}, {len(rows)} of {(fold == k).sum()} targets matched", file=sys.stderr)
     matched = predicted >= 0
     one, several = data["targets"].eq(1).to_numpy(), data["targets"].gt(1).to_numpy()
-    pronoun = data["mention"].str.lower().isin({"he", "she", "him", "his", "her", "hers", "they", "them", "their"})
+    pronoun = data["mention"].str.strip().str.lower().isin(PRONOUNS)
     results = {
         "targets": len(data), "matched to a mention": int(matched.sum()),
         "share matched": round(float(matched.mean()), 3),
         "share of named (not pronoun) targets matched": round(float(matched[~pronoun].mean()), 3),
+        "named targets": int((~pronoun).sum()),
         "sentence not found in the analysed text": int((where["start_abs"] < 0).sum()),
     }
     for name, mask in (("all", matched), ("one target", matched & one), ("several targets", matched & several)):
