@@ -1,7 +1,8 @@
 """The entity tone as `export` gives it, cross-validated: NewsMTSC's articles read by the project's
 own extraction, each annotated target matched to a mention, scored by models that never saw its article.
 
-    python training/tone_pipeline_cv.py --cache DIR   # DIR: the nets of `train_tone_cnn.py cv --cache DIR`
+    python training/tone_pipeline_cv.py --cache DIR --cv CV.json --predictions CV.npz
+    # the nets (--cache), printed figures and --predictions of `train_tone_cnn.py cv --ensemble`
 
 ``train_tone_cnn.py cv`` scores each target at its annotated span in its annotated sentence. An analyst
 (and the issue's final check) reads ``mentions.csv`` instead: spaCy's sentences, the mention's own span
@@ -11,16 +12,16 @@ fitted on the other folds, the fold's CNN as the shipped rule chose it (net, var
 by the mix's macro-F1 on the inner split, read from the ``cv`` run's cache), then the fold's
 articles (NewsMTSC's sentences in order, one paragraph each, as ``bench.newsmtsc`` writes them)
 through ``analysis.extract.extract`` and ``analysis.tone.mention_tones``' arithmetic. A target is
-matched to the mention overlapping it most (in its sentence); its predicted tone is that mention's
-``tone``. Reported: macro-F1 on matched targets (all, one target, several) next to the same targets
-scored at their annotated spans, and the share matched. Needs torch (training/requirements.txt).
+placed in the analysed document as ``bench.mention_recall`` places it and matched to the mention
+overlapping it most; its predicted tone is that mention's ``tone``. Reported: macro-F1 on matched
+targets (all, one target, several) next to the same targets scored at their annotated spans, and
+the share matched. Needs torch (training/requirements.txt).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from analysis.aliases import read_aliases  # noqa: E402
 from analysis.extract import extract  # noqa: E402
 from analysis.similarity import load_model as load_static_model  # noqa: E402
 from analysis.tone_cnn import EXTRA, ToneCNN  # noqa: E402
-from bench.mention_recall import PRONOUNS  # noqa: E402
+from bench.mention_recall import PRONOUNS, locate, targets  # noqa: E402
 from bench.newsmtsc import articles as newsmtsc_articles  # noqa: E402
 
 
@@ -49,54 +50,25 @@ def macro(y: np.ndarray, p: np.ndarray) -> dict:
             **{f"f1_{label}": round(float(f), 3) for label, f in zip(LABELS, per, strict=True)}}
 
 
-def _offsets(text: str, found: str) -> list[int]:
-    """Per offset of ``text`` (and its end), the offset in ``found``: the same words, any whitespace."""
-    out, j = [], 0
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            out.append(j)
-            if i + 1 < len(text) and not text[i + 1].isspace():
-                while j < len(found) and found[j].isspace():
-                    j += 1
+def best_mentions(path: Path, data: pd.DataFrame, arts: pd.DataFrame, mentions: pd.DataFrame,
+                  names: tuple[str, ...]) -> np.ndarray:
+    """Per target (row of ``data``: ``train_tone.load`` of ``path``), the index of the mention of its
+    article overlapping it most in the analysed document (-1: none). The targets are placed in the
+    document by ``bench.mention_recall.locate``, which follows text repair's inserted spaces."""
+    table = targets(path)
+    if table["mention"].tolist() != data["mention"].tolist():
+        raise ValueError("the targets and the training rows are not in the same order")
+    located = locate(arts, table.assign(row=np.arange(len(table))), names)
+    by_article = {a: g for a, g in mentions.groupby("article_id", sort=False)}
+    out = np.full(len(data), -1)
+    for row, article, start, end in located[["row", "article", "doc_start", "doc_end"]].itertuples(index=False):
+        group = by_article.get(article)
+        if group is None:
             continue
-        out.append(j)
-        j += 1
-    out.append(j)
+        overlap = np.minimum(group["end"].to_numpy(), end) - np.maximum(group["start"].to_numpy(), start)
+        if overlap.max() > 0:
+            out[row] = int(group.index[int(overlap.argmax())])
     return out
-
-
-def locate(data: pd.DataFrame, extracted) -> pd.DataFrame:
-    """Per target (row of ``data``): its article, its absolute span in the analysed document (-1 when
-    its sentence is not found there), and the mention overlapping it most (-1: none)."""
-    sentences = extracted.sentences.sort_values(["article_id", "start"])
-    docs = {}
-    for article_id, group in sentences.groupby("article_id", sort=False):
-        size = int(group["end"].max())
-        chars = [" "] * size
-        for start, text in zip(group["start"], group["text"], strict=True):
-            chars[start : start + len(text)] = text
-        docs[article_id] = "".join(chars)
-    mentions = {a: g for a, g in extracted.mentions.groupby("article_id", sort=False)}
-    cursor: dict[tuple[str, str], tuple | None] = {}
-    out = []
-    for text, start, end, article in zip(data["text"], data["start"], data["end"], data["article"], strict=True):
-        doc = docs.get(article, "")
-        at = cursor.get((article, text))
-        if at is None:  # spaCy's sentences may part an annotated one at a line break: match any whitespace
-            found = re.search(r"\s+".join(map(re.escape, text.split())), doc)
-            at = cursor[article, text] = (found.start(), _offsets(text, found.group())) if found else None
-        if at is None:
-            out.append((-1, -1, -1))
-            continue
-        a, b = at[0] + at[1][int(start)], at[0] + at[1][int(end)]
-        best = -1
-        group = mentions.get(article)
-        if group is not None:
-            overlap = np.minimum(group["end"].to_numpy(), b) - np.maximum(group["start"].to_numpy(), a)
-            if len(overlap) and overlap.max() > 0:
-                best = int(group.index[int(overlap.argmax())])
-        out.append((a, b, best))
-    return pd.DataFrame(out, columns=["start_abs", "end_abs", "mention"], index=data.index)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     chosen = cv["chosen per fold by its mix's inner macro-F1"]  # "net:variant weight w" per fold
     gold_p = np.load(args.predictions)["mixed_chosen"]
     arts = newsmtsc_articles(args.data, min_sentences=1)
-    extracted = extract(arts, aliases=read_aliases())
-    where = locate(data, extracted)
+    aliases = read_aliases()
+    extracted = extract(arts, aliases=aliases)
+    mention_of = best_mentions(args.data, data, arts, extracted.mentions, aliases.names)
     sentences = extracted.sentences.set_index(["article_id", "position"])
     mentions = extracted.mentions
     lx = light_features(data)
@@ -131,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         net.load_state_dict(state)
         cnn = ToneCNN({**export(net, 3), "light_weight": np.array(float(weight), np.float32)})
         light = fit_light(lx[fold != k], y[fold != k], c=0.003)
-        rows = np.flatnonzero((fold == k) & (where["mention"].to_numpy() >= 0))
-        m = mentions.loc[where["mention"].to_numpy()[rows]]
+        rows = np.flatnonzero((fold == k) & (mention_of >= 0))
+        m = mentions.loc[mention_of[rows]]
         at = sentences.loc[pd.MultiIndex.from_frame(m[["article_id", "sentence"]])]
         texts = at["text"].tolist()
         starts = (m["start"].to_numpy() - at["start"].to_numpy()).tolist()
@@ -149,7 +122,6 @@ def main(argv: list[str] | None = None) -> int:
         "share matched": round(float(matched.mean()), 3),
         "share of named (not pronoun) targets matched": round(float(matched[~pronoun].mean()), 3),
         "named targets": int((~pronoun).sum()),
-        "sentence not found in the analysed text": int((where["start_abs"] < 0).sum()),
     }
     for name, mask in (("all", matched), ("one target", matched & one), ("several targets", matched & several)):
         results[f"through the mentions, matched targets, {name}"] = macro(y[mask], predicted[mask])
