@@ -302,7 +302,7 @@ def _edge_ok(r: str, p: int, name_left: bool) -> bool:
 
 
 def _split_run(
-    r: str, names: re.Pattern[str] | None, name_set: frozenset[str], whole: frozenset[str] = frozenset()
+    r: str, names: re.Pattern[str] | None, name_set: frozenset[str], whole: frozenset[str]
 ) -> set[int]:
     """Cut offsets inside one letter run (no apostrophes). ``whole``: the names of ``name_set`` that
     are protected names by themselves; the others (Trump of Donald Trump, Open of Open AI) are split
@@ -347,7 +347,7 @@ def _split_run(
 
 
 def _split_token(
-    tok: str, names: re.Pattern[str] | None, name_set: frozenset[str], whole: frozenset[str] = frozenset()
+    tok: str, names: re.Pattern[str] | None, name_set: frozenset[str], whole: frozenset[str]
 ) -> list[int]:
     """Offsets in ``tok`` before which a space goes."""
     if _SKIP.search(tok):
@@ -371,7 +371,7 @@ def _split_token(
 
 
 def _split_token_fully(
-    tok: str, names: re.Pattern[str] | None, name_set: frozenset[str], whole: frozenset[str] = frozenset()
+    tok: str, names: re.Pattern[str] | None, name_set: frozenset[str], whole: frozenset[str]
 ) -> list[int]:
     """Offsets in ``tok`` before which a space goes, repeated on the pieces until none splits.
 
